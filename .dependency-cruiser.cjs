@@ -1,0 +1,56 @@
+/**
+ * Architecture rules, checked in CI (`npm run arch`):
+ *  - no import cycles anywhere;
+ *  - src/core is pure: no adapters, no oclif/UI, no node I/O modules;
+ *  - src/ports holds interfaces only: it imports nothing but other ports;
+ *  - commands never import an adapter plugin (they go through providers);
+ *  - plugins import only src/ports from relia (types), never core or cli.
+ */
+module.exports = {
+  forbidden: [
+    { name: 'no-cycles', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'core-is-pure',
+      severity: 'error',
+      comment: 'src/core may import only src/core and pure libraries.',
+      from: { path: '^src/core/' },
+      to: {
+        pathNot: '^src/core/',
+        path: ['^src/(cli|ui|ports)/', '^plugins/', '^commands/', 'node_modules/(@oclif|ink|react|@inquirer|execa|ioredis|undici|@aws-sdk|@kubernetes)/'],
+      },
+    },
+    {
+      name: 'core-no-node-io',
+      severity: 'error',
+      from: { path: '^src/core/' },
+      to: { dependencyTypes: ['core'], path: '^(fs|net|http|https|child_process|os|path|zlib|dgram|tls|dns|worker_threads|cluster)$' },
+    },
+    {
+      name: 'ports-are-interfaces',
+      severity: 'error',
+      from: { path: '^src/ports/' },
+      to: { pathNot: '^src/ports/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'commands-use-providers',
+      severity: 'error',
+      comment: 'Commands reach adapters through the relia:providers hook only.',
+      from: { path: '^commands/' },
+      to: { path: ['^plugins/', 'node_modules/(ioredis|undici|@aws-sdk|@kubernetes)/'] },
+    },
+    {
+      name: 'plugins-see-ports-only',
+      severity: 'error',
+      from: { path: '^plugins/[^/]+/src/' },
+      to: { path: '^(src/(core|cli|ui)|commands)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|coverage)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.base.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'] },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};

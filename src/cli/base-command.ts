@@ -1,0 +1,269 @@
+/**
+ * The one base command. It owns: parsing (base + command flags), config
+ * loading (file → RELIA_* env → flags), the JSON envelope, error → exit-code
+ * mapping with suggestions, warnings, and cancellation/cleanup.
+ *
+ * A command extends `ReliaCommand<typeof Cmd>`, implements `run()` returning
+ * its typed result, prints human output itself unless `this.jsonEnabled()`,
+ * and sets `this.status = 1` (via `this.checkFailed`) when its check says no.
+ */
+import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
+import { ExitCode, InterruptedError, ReliaError } from '../core/errors.js';
+import { redactText, type ConfigOverrides, type ResolvedConfig } from '../core/config/resolve.js';
+import type { Clock } from '../ports/clock.js';
+import { loadConfig } from './config-loader.js';
+import { Lifecycle } from './lifecycle.js';
+import { loadProviders, type ProviderRegistry } from './providers.js';
+import { colorEnabled, makeStyle, type Style } from './style.js';
+
+export type InferredFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof ReliaCommand)['baseFlags'] & T['flags']>;
+export type InferredArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
+
+export interface ErrorBody {
+  name: string;
+  message: string;
+  field?: string;
+  suggestions: string[];
+}
+
+/** What `--json` prints: exactly one document on stdout. */
+export interface Envelope<R> {
+  status: number;
+  result?: R;
+  error?: ErrorBody;
+  warnings: string[];
+}
+
+/** Internal error (a bug): not one of the documented outcomes. */
+export const EXIT_INTERNAL = 70;
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const t = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(t);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+const PARSE_ERRORS = new Set([
+  'CLIParseError',
+  'InvalidArgsSpecError',
+  'RequiredArgsError',
+  'UnexpectedArgsError',
+  'NonExistentFlagsError',
+  'FailedFlagValidationError',
+  'ArgInvalidOptionError',
+  'FlagInvalidOptionError',
+]);
+
+/** Map anything thrown to a ReliaError with an exit code and suggestions. */
+export function toReliaError(err: unknown, commandId: string | undefined, interruptedBy: 'SIGINT' | 'SIGTERM' | null): ReliaError {
+  if (ReliaError.is(err)) return err;
+  if (interruptedBy) return new InterruptedError(interruptedBy);
+  if (err instanceof Error) {
+    // A flag's parse() that threw our InputError arrives wrapped by oclif.
+    const cause = (err as { cause?: unknown }).cause;
+    if (ReliaError.is(cause)) return cause;
+    if (PARSE_ERRORS.has(err.constructor.name) || (err instanceof Errors.CLIError && 'parse' in err)) {
+      const message = err.message.split('\n').filter((l) => l.trim() !== '' && !/^See more help/.test(l)).join('\n');
+      const id = (commandId ?? '').replaceAll(':', ' ');
+      return new ReliaError(message, ExitCode.Usage, { suggestions: [`see \`relia ${id}${id ? ' ' : ''}--help\``] });
+    }
+    if (err instanceof Errors.CLIError) {
+      const exit = (err as Errors.CLIError).oclif?.exit;
+      return new ReliaError(err.message, typeof exit === 'number' ? exit : ExitCode.Usage);
+    }
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new ReliaError(`internal error: ${message}`, EXIT_INTERNAL, {
+    cause: err,
+    suggestions: ['this is a bug in relia; re-run with --verbose and report the output'],
+  });
+}
+
+export abstract class ReliaCommand<T extends typeof Command> extends Command {
+  static override enableJsonFlag = true;
+
+  static override baseFlags = {
+    config: Flags.string({
+      description: 'Config file (default: relia.config.yaml or .reliarc.* found upward from the current directory).',
+      helpGroup: 'GLOBAL',
+    }),
+    env: Flags.string({ description: 'Named environment from the config file (default: RELIA_ENV, then defaultEnvironment).', helpGroup: 'GLOBAL' }),
+    verbose: Flags.boolean({ description: 'Log requests and decisions to stderr (secrets redacted).', helpGroup: 'GLOBAL' }),
+  };
+
+  protected flags!: InferredFlags<T>;
+  protected args!: InferredArgs<T>;
+  protected lifecycle!: Lifecycle;
+  protected style!: Style;
+  protected clock: Clock = systemClock;
+  /** Exit status of a completed run: 0, or 1 when the check's answer is no. */
+  protected status: number = ExitCode.Ok;
+  protected readonly warnings: string[] = [];
+  private failure: ErrorBody | undefined;
+  private resolvedConfig: ResolvedConfig | undefined;
+  private registry: ProviderRegistry | undefined;
+  private errorReported = false;
+
+  public override async init(): Promise<void> {
+    await super.init();
+    this.lifecycle = new Lifecycle();
+    this.lifecycle.install();
+    const ctor = this.ctor as typeof ReliaCommand;
+    const { args, flags } = await this.parse({
+      flags: ctor.flags,
+      baseFlags: ctor.baseFlags,
+      enableJsonFlag: ctor.enableJsonFlag,
+      args: ctor.args,
+      strict: ctor.strict,
+    });
+    this.flags = flags as InferredFlags<T>;
+    this.args = args as InferredArgs<T>;
+    this.style = makeStyle(colorEnabled(process.stdout) && !this.jsonEnabled());
+  }
+
+  /** Overrides from this command's own flags (e.g. --prometheus). */
+  protected configOverrides(): ConfigOverrides {
+    const f = this.flags as Record<string, unknown>;
+    const out: ConfigOverrides = {};
+    if (typeof f.env === 'string') out.env = f.env;
+    if (typeof f.prometheus === 'string') out.metricsUrl = f.prometheus;
+    if (typeof f.redis === 'string') out.redisUrl = f.redis;
+    return out;
+  }
+
+  /** The resolved config (loaded once, on first use). */
+  protected get resolved(): ResolvedConfig {
+    this.resolvedConfig ??= loadConfig({
+      ...(typeof this.flags.config === 'string' ? { configPath: this.flags.config } : {}),
+      overrides: this.configOverrides(),
+    });
+    return this.resolvedConfig;
+  }
+
+  /** Providers from every plugin's `relia:providers` hook (run once, on first use). */
+  protected async providers(): Promise<ProviderRegistry> {
+    if (!this.registry) {
+      this.registry = await loadProviders(this.config);
+      for (const w of this.registry.warnings) this.warn(w);
+    }
+    return this.registry;
+  }
+
+  /** True when prompts are allowed: stdin and stdout are TTYs and CI is not set. */
+  protected canPrompt(): boolean {
+    return process.stdin.isTTY === true && process.stdout.isTTY === true && !process.env.CI && !this.jsonEnabled();
+  }
+
+  /** Log a diagnostic line to stderr under --verbose, with secrets redacted. */
+  protected verbose(line: string): void {
+    if (!this.flags?.verbose) return;
+    const text = this.resolvedConfig ? redactText(line, this.resolvedConfig.secrets) : line;
+    process.stderr.write(`${this.style.dim(`[relia] ${text}`)}\n`);
+  }
+
+  /** Record that the check's answer is no (exit 1); the result is still printed. */
+  protected checkFailed(message: string, suggestions: string[] = []): void {
+    this.status = ExitCode.CheckFailed;
+    this.failure = { name: 'CheckFailed', message, suggestions };
+  }
+
+  public override warn(input: string | Error): string | Error {
+    const text = input instanceof Error ? input.message : input;
+    this.warnings.push(text);
+    if (!this.jsonEnabled()) process.stderr.write(`${this.style?.yellow('warning') ?? 'warning'}: ${text}\n`);
+    return input;
+  }
+
+  protected override toSuccessJson(result: unknown): Envelope<unknown> {
+    const envelope: Envelope<unknown> = { status: this.status, result, warnings: this.warnings };
+    if (this.failure) envelope.error = this.failure;
+    return envelope;
+  }
+
+  protected override toErrorJson(err: unknown): Envelope<never> {
+    const e = ReliaError.is(err) ? err : toReliaError(err, this.id, this.lifecycle?.interruptedBy ?? null);
+    const body: ErrorBody = { name: e.name, message: e.message, suggestions: e.suggestions };
+    if (e.field !== undefined) body.field = e.field;
+    return { status: e.exitCode, error: body, warnings: this.warnings };
+  }
+
+  public override logJson(json: unknown): void {
+    // One compact-but-readable document; never colourised (machines read it).
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  }
+
+  public override async catch(err: Error & { exitCode?: number }): Promise<void> {
+    if (err instanceof Errors.ExitError) throw err;
+    let e = toReliaError(err, this.id, this.lifecycle?.interruptedBy ?? null);
+    const failures = this.lifecycle ? await this.lifecycle.runCleanups() : [];
+    if (failures.length > 0) e = this.cleanupError(failures, e);
+    this.report(e);
+  }
+
+  public override async finally(err: Error | undefined): Promise<void> {
+    try {
+      if (!err && this.lifecycle) {
+        const failures = await this.lifecycle.runCleanups();
+        if (failures.length > 0) this.report(this.cleanupError(failures));
+      }
+    } finally {
+      this.lifecycle?.dispose();
+      if (!this.errorReported) process.exitCode = this.status;
+      await super.finally(err);
+    }
+  }
+
+  private cleanupError(failures: Array<{ name: string; error: unknown }>, original?: ReliaError): ReliaError {
+    const leftovers = failures.map((f) => `${f.name}: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
+    const before = original ? `${original.message}; then ` : '';
+    return new ReliaError(`${before}cleanup failed, manual action is needed:\n  ${leftovers.join('\n  ')}`, ExitCode.CleanupFailed, {
+      suggestions: ['undo the items listed above by hand, then re-run'],
+    });
+  }
+
+  private report(e: ReliaError): void {
+    this.errorReported = true;
+    process.exitCode = e.exitCode;
+    if (this.jsonEnabled()) {
+      this.logJson(this.toErrorJson(e));
+      return;
+    }
+    const s = this.style ?? makeStyle(false);
+    const lines = [`${s.red('Error')}: ${e.message}`];
+    for (const suggestion of e.suggestions) lines.push(`${s.cyan('Try this')}: ${suggestion}`);
+    if (this.flags?.verbose && e.cause instanceof Error && e.cause.stack) lines.push(s.dim(e.cause.stack));
+    process.stderr.write(`${lines.join('\n')}\n`);
+  }
+
+  /**
+   * oclif's run loop, with one change: when cleanup fails after a successful
+   * run, the error document replaces the success document, so `--json` always
+   * prints exactly one.
+   */
+  protected override async _run<R>(): Promise<R> {
+    let err: Error | undefined;
+    let result: R | undefined;
+    try {
+      await this.init();
+      result = (await this.run()) as R;
+    } catch (error) {
+      err = error as Error;
+      await this.catch(err);
+    } finally {
+      await this.finally(err);
+    }
+    if (result !== undefined && this.jsonEnabled() && !this.errorReported) this.logJson(this.toSuccessJson(result));
+    return result as R;
+  }
+}

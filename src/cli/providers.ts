@@ -1,0 +1,118 @@
+/**
+ * Finds adapters for ports. Every provider, first-party or not, comes from an
+ * oclif plugin's `relia:providers` hook. Hook modules are tiny; the adapter
+ * (and its client library) is imported only inside `create()`.
+ */
+import type { Config } from '@oclif/core';
+import { DependencyError, InputError } from '../core/errors.js';
+import type { ResolvedConfig } from '../core/config/resolve.js';
+import { parseDuration } from '../core/units.js';
+import type { PluginKit, PortMap, PortName, ProviderRegistration, ProviderSettingsMap } from '../ports/providers.js';
+import { PROVIDERS_HOOK } from './hooks.js';
+
+export interface ProviderEntry {
+  registration: ProviderRegistration;
+  plugin: string;
+}
+
+export class ProviderRegistry {
+  constructor(
+    private readonly entries: ProviderEntry[],
+    readonly warnings: string[],
+    private readonly kit: PluginKit,
+  ) {}
+
+  list(port?: PortName): Array<{ port: PortName; scheme: string; plugin: string; description?: string }> {
+    return this.entries
+      .filter((e) => port === undefined || e.registration.port === port)
+      .map((e) => ({ port: e.registration.port, scheme: e.registration.scheme, plugin: e.plugin, ...(e.registration.description ? { description: e.registration.description } : {}) }));
+  }
+
+  async create<P extends PortName>(port: P, scheme: string, settings: ProviderSettingsMap[P], field: string): Promise<PortMap[P]> {
+    const entry = this.entries.find((e) => e.registration.port === port && e.registration.scheme === scheme);
+    if (!entry) {
+      const known = this.list(port).map((e) => e.scheme);
+      throw new InputError(`${field}: no ${port} provider named "${scheme}"`, {
+        field,
+        suggestions: [
+          known.length > 0 ? `use one of: ${known.join(', ')}` : `no ${port} providers are installed`,
+          'a plugin can add providers: relia plugins install <plugin>',
+        ],
+      });
+    }
+    return (entry.registration as ProviderRegistration<P>).create(settings, this.kit);
+  }
+}
+
+export function makeKit(version: string): PluginKit {
+  return { version, errors: { InputError, DependencyError } };
+}
+
+/** Run the providers hook across all plugins (core, user-installed and linked). */
+export async function loadProviders(config: Config): Promise<ProviderRegistry> {
+  const kit = makeKit(config.version);
+  const result = await config.runHook(PROVIDERS_HOOK, { kit });
+  const entries: ProviderEntry[] = [];
+  const warnings: string[] = [];
+  for (const success of result.successes) {
+    const regs = Array.isArray(success.result) ? success.result : [];
+    for (const registration of regs) {
+      if (!registration || typeof registration.create !== 'function' || typeof registration.scheme !== 'string') {
+        warnings.push(`plugin ${success.plugin.name} returned a malformed provider registration; ignored`);
+        continue;
+      }
+      entries.push({ registration, plugin: success.plugin.name });
+    }
+  }
+  for (const failure of result.failures) {
+    warnings.push(`plugin ${failure.plugin.name} failed to register providers: ${failure.error.message}`);
+  }
+  return new ProviderRegistry(entries, warnings, kit);
+}
+
+function ms(duration: string, field: string): number {
+  return Math.round(parseDuration(duration, field) * 1000);
+}
+
+/** Build the metrics port from resolved config. */
+export async function metricsFromConfig(registry: ProviderRegistry, resolved: ResolvedConfig, opts: { insecure?: boolean } = {}): Promise<PortMap['metrics']> {
+  const m = resolved.settings.metrics;
+  if (!m) {
+    throw new InputError('no metrics source configured', {
+      field: 'metrics.url',
+      suggestions: ['pass --prometheus http://HOST:9090', 'or set RELIA_METRICS_URL', 'or add environments.<name>.metrics.url to relia.config.yaml (relia init writes one)'],
+    });
+  }
+  if (m.tls?.insecureSkipVerify && !opts.insecure) {
+    throw new InputError('metrics.tls.insecureSkipVerify is set but --insecure was not given', {
+      field: 'metrics.tls.insecureSkipVerify',
+      suggestions: ['pass --insecure to confirm you accept unverified TLS, or configure metrics.tls.caFile'],
+    });
+  }
+  const settings: ProviderSettingsMap['metrics'] = { url: m.url, timeoutMs: ms(m.timeout, 'metrics.timeout'), retries: m.retries };
+  if (m.headers) settings.headers = m.headers;
+  if (resolved.secrets.metricsToken) settings.bearerToken = resolved.secrets.metricsToken;
+  if (resolved.secrets.metricsBasic) settings.basicAuth = resolved.secrets.metricsBasic;
+  if (m.tls) settings.tls = { ...(m.tls.caFile ? { caFile: m.tls.caFile } : {}), insecureSkipVerify: m.tls.insecureSkipVerify && opts.insecure === true };
+  if (m.options) settings.options = m.options;
+  return registry.create('metrics', m.provider, settings, 'metrics.provider');
+}
+
+/** Build a cache port for a `redis://` (or plugin scheme) URL. */
+export async function cacheFromUrl(registry: ProviderRegistry, url: string, resolved: ResolvedConfig, field: string): Promise<PortMap['cache']> {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  if (!scheme) throw new InputError(`${field}: expected a URL such as redis://127.0.0.1:6379/0, got ${JSON.stringify(url)}`, { field, suggestions: ['write it like redis://HOST:PORT/DB'] });
+  const settings: ProviderSettingsMap['cache'] = { url, timeoutMs: ms(resolved.settings.redis?.timeout ?? '5s', 'redis.timeout') };
+  if (resolved.secrets.redisPassword !== undefined) settings.password = resolved.secrets.redisPassword;
+  if (resolved.secrets.redisUsername !== undefined) settings.username = resolved.secrets.redisUsername;
+  return registry.create('cache', scheme === 'rediss' ? 'redis' : scheme, settings, field);
+}
+
+/** Build the HTTP port. */
+export async function httpFromConfig(registry: ProviderRegistry, resolved: ResolvedConfig, connections?: number): Promise<PortMap['http']> {
+  const h = resolved.settings.http;
+  const settings: ProviderSettingsMap['http'] = { timeoutMs: ms(h?.timeout ?? '10s', 'http.timeout'), userAgent: h?.userAgent ?? 'relia' };
+  if (h?.headers) settings.headers = h.headers;
+  if (connections !== undefined) settings.connections = connections;
+  return registry.create('http', 'http', settings, 'http');
+}

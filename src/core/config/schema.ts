@@ -1,0 +1,105 @@
+/**
+ * relia's configuration: the zod schema, and the pure resolution of
+ * file → environment variables → flags into one environment's settings.
+ * No I/O here: the CLI layer finds and reads the file and hands over its text.
+ */
+import { z } from 'zod';
+import { parseDuration } from '../units.js';
+
+const durationString = (example: string) =>
+  z.string().refine(
+    (v) => {
+      try {
+        parseDuration(v);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected a duration such as ${example}` },
+  );
+
+const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name such as PROM_TOKEN' });
+
+const httpUrl = z
+  .string()
+  .refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), { message: 'expected an http(s) URL such as http://127.0.0.1:9090' });
+
+/** Secrets are never in the file: the file names the environment variable that holds them. */
+export const AuthSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('bearer'), tokenEnv: envVarName }),
+  z.strictObject({ type: z.literal('basic'), username: z.string().optional(), usernameEnv: envVarName.optional(), passwordEnv: envVarName }),
+]);
+
+export const TlsSchema = z.strictObject({
+  caFile: z.string().optional(),
+  /** Skip certificate verification. Only honoured together with the command's explicit `--insecure` flag. */
+  insecureSkipVerify: z.boolean().default(false),
+});
+
+export const MetricsSchema = z.strictObject({
+  /** Provider scheme; `prometheus` is built in, plugins add more. */
+  provider: z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'expected a provider name such as prometheus' }).default('prometheus'),
+  url: httpUrl,
+  timeout: durationString('10s').default('10s'),
+  retries: z.number().int().min(0).max(10).default(2),
+  auth: AuthSchema.optional(),
+  tls: TlsSchema.optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  /** Provider-specific settings, passed through to the provider untouched. */
+  options: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const RedisSchema = z.strictObject({
+  url: z.string().refine((v) => /^rediss?:\/\/[^\s]+/.test(v) && URL.canParse(v), {
+    message: 'expected a redis URL such as redis://127.0.0.1:6379/0 (rediss:// for TLS)',
+  }),
+  usernameEnv: envVarName.optional(),
+  passwordEnv: envVarName.optional(),
+  timeout: durationString('5s').default('5s'),
+});
+
+export const HttpSchema = z.strictObject({
+  timeout: durationString('10s').default('10s'),
+  userAgent: z.string().default('relia'),
+  headers: z.record(z.string(), z.string()).optional(),
+});
+
+export const AwsSchema = z.strictObject({
+  region: z.string().optional(),
+  profile: z.string().optional(),
+  endpoint: httpUrl.optional(),
+});
+
+export const KubernetesSchema = z.strictObject({
+  context: z.string().optional(),
+  namespace: z.string().optional(),
+});
+
+export const EnvironmentSchema = z.strictObject({
+  metrics: MetricsSchema.optional(),
+  redis: RedisSchema.optional(),
+  http: HttpSchema.optional(),
+  aws: AwsSchema.optional(),
+  kubernetes: KubernetesSchema.optional(),
+});
+
+export const ConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  version: z.literal(1).default(1),
+  defaultEnvironment: z.string().optional(),
+  environments: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: 'expected an environment name of letters, digits, . _ -' }), EnvironmentSchema).default({}),
+  budget: z
+    .strictObject({
+      slos: z.array(z.string()).optional(),
+      policy: z.string().optional(),
+      burnWindows: z.array(durationString('1h')).optional(),
+    })
+    .optional(),
+});
+
+export type ReliaConfig = z.infer<typeof ConfigSchema>;
+export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;
+export type MetricsConfig = z.infer<typeof MetricsSchema>;
+export type RedisConfig = z.infer<typeof RedisSchema>;
+export type HttpConfig = z.infer<typeof HttpSchema>;

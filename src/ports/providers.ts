@@ -1,0 +1,77 @@
+/**
+ * The provider contract: how an oclif plugin supplies adapters for relia's
+ * ports. A plugin declares a `relia:providers` hook in its package.json; the
+ * hook returns ProviderRegistration[]; relia picks a registration by port and
+ * scheme from config and calls `create` only when a command needs it, so heavy
+ * client libraries load lazily.
+ */
+import type { KeyValueCache } from './cache.js';
+import type { HttpClient } from './http.js';
+import type { MetricsSource } from './metrics.js';
+
+export interface PortMap {
+  metrics: MetricsSource;
+  cache: KeyValueCache;
+  http: HttpClient;
+}
+export type PortName = keyof PortMap;
+
+/** Settings handed to a metrics provider: the resolved `metrics` config plus secrets. */
+export interface MetricsProviderSettings {
+  url: string;
+  timeoutMs: number;
+  retries: number;
+  headers?: Record<string, string>;
+  bearerToken?: string;
+  basicAuth?: { username: string; password: string };
+  tls?: { caFile?: string; insecureSkipVerify: boolean };
+  options?: Record<string, unknown>;
+}
+
+export interface CacheProviderSettings {
+  url: string;
+  timeoutMs: number;
+  username?: string;
+  password?: string;
+}
+
+export interface HttpProviderSettings {
+  timeoutMs: number;
+  userAgent: string;
+  headers?: Record<string, string>;
+  /** Max sockets per origin. */
+  connections?: number;
+}
+
+export interface ProviderSettingsMap {
+  metrics: MetricsProviderSettings;
+  cache: CacheProviderSettings;
+  http: HttpProviderSettings;
+}
+
+/** Error constructors handed to plugins, so their errors carry relia's exit codes without importing relia. */
+export interface PluginKit {
+  readonly version: string;
+  readonly errors: {
+    InputError: new (message: string, options?: { field?: string; file?: string; suggestions?: string[]; cause?: unknown }) => Error;
+    DependencyError: new (dependency: string, message: string, options?: { suggestions?: string[]; cause?: unknown }) => Error;
+  };
+}
+
+export interface ProviderRegistration<P extends PortName = PortName> {
+  port: P;
+  /** The name config uses: `prometheus`, `redis`, `http`, `datadog`... */
+  scheme: string;
+  description?: string;
+  create(settings: ProviderSettingsMap[P], kit: PluginKit): Promise<PortMap[P]>;
+}
+
+/** What the `relia:providers` hook receives. */
+export interface ProvidersHookOptions {
+  kit: PluginKit;
+}
+
+/** Helper for plugin authors: keeps the port/settings types tied together. */
+export function defineProvider<P extends PortName>(registration: ProviderRegistration<P>): ProviderRegistration<P> {
+  return registration;
+}
