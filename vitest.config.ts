@@ -1,20 +1,29 @@
+import { existsSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
-// One config, three projects. `unit` needs nothing; `contract` and `e2e` use the
-// real local servers that test/setup/servers.ts starts (and stops) once per run.
+// Three projects. `unit` needs nothing. `contract` and `e2e` use the real
+// local servers (Prometheus with backfilled history, Redis, nginx + origin),
+// which test/setup/servers.ts starts on free loopback ports and stops after —
+// or reuses when RELIA_TEST_SERVERS names a running set (scripts/test.sh does
+// that, so both projects share one set). e2e runs the BUILT CLI (npm run build).
+const serversSetup = existsSync('test/setup/servers.ts') ? ['test/setup/servers.ts'] : [];
+
 export default defineConfig({
   test: {
     disableConsoleIntercept: true,
-    testTimeout: 20_000,
-    hookTimeout: 120_000,
+    testTimeout: 30_000,
+    hookTimeout: 180_000,
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts', 'src/**/*.tsx', 'commands/**/*.ts', 'plugins/*/src/**/*.ts'],
-      reporter: ['text-summary', 'json-summary', 'html'],
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory: '.relia-test/coverage',
       thresholds: { 'src/core/**': { lines: 90 } },
     },
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}'] } },
+      { extends: true, test: { name: 'contract', include: ['test/contract/**/*.test.ts'], globalSetup: serversSetup, fileParallelism: true } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: serversSetup } },
     ],
   },
 });

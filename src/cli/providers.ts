@@ -25,7 +25,8 @@ export class ProviderRegistry {
   list(port?: PortName): Array<{ port: PortName; scheme: string; plugin: string; description?: string }> {
     return this.entries
       .filter((e) => port === undefined || e.registration.port === port)
-      .map((e) => ({ port: e.registration.port, scheme: e.registration.scheme, plugin: e.plugin, ...(e.registration.description ? { description: e.registration.description } : {}) }));
+      .map((e) => ({ port: e.registration.port, scheme: e.registration.scheme, plugin: e.plugin, ...(e.registration.description ? { description: e.registration.description } : {}) }))
+      .sort((a, b) => a.port.localeCompare(b.port) || a.scheme.localeCompare(b.scheme));
   }
 
   async create<P extends PortName>(port: P, scheme: string, settings: ProviderSettingsMap[P], field: string): Promise<PortMap[P]> {

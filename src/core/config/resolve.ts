@@ -63,7 +63,7 @@ function findSecretKeys(value: unknown, path: PropertyKey[] = []): PropertyKey[]
 
 /** Parse YAML text into a plain value, with errors naming file, line and column. */
 export function parseYaml(text: string, file: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
     const pos = first.linePos?.[0];
@@ -73,7 +73,14 @@ export function parseYaml(text: string, file: string): unknown {
       suggestions: ['check indentation and quoting at that line; YAML uses spaces, not tabs'],
     });
   }
-  return doc.toJS({ maxAliasCount: 100 }) ?? {};
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    throw new InputError(`${file}: invalid YAML: ${(error as Error).message.split('\n')[0]}`, {
+      file,
+      suggestions: ['check anchors (&name) and aliases (*name): every alias needs an anchor defined before it'],
+    });
+  }
 }
 
 /** Validate config text; throws InputError naming the file and every bad field. */
