@@ -45,6 +45,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['.dependency-cruiser.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     files: ['scripts/**/*.mjs', 'bench/**/*.mjs', 'bin/**/*.js', 'test/fixtures/**/*.js'],
     languageOptions: { sourceType: 'module' },
   },

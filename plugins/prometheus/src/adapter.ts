@@ -76,10 +76,10 @@ export class PrometheusSource implements MetricsSource {
     const data = await this.call('api/v1/query', params, query, options.signal);
     if (data.resultType === 'scalar') {
       const [, v] = data.result as [number, string];
-      return [{ labels: {}, value: Number(v) }];
+      return [{ labels: {}, value: promFloat(v) }];
     }
     if (data.resultType !== 'vector') throw this.unexpected(query, `an instant vector, got ${data.resultType}`);
-    return (data.result as VectorItem[]).map((item) => ({ labels: item.metric, value: Number(item.value[1]) }));
+    return (data.result as VectorItem[]).map((item) => ({ labels: item.metric, value: promFloat(item.value[1]) }));
   }
 
   async range(query: string, options: RangeQueryOptions): Promise<RangeSeries[]> {
@@ -93,7 +93,7 @@ export class PrometheusSource implements MetricsSource {
     if (data.resultType !== 'matrix') throw this.unexpected(query, `a range matrix, got ${data.resultType}`);
     return (data.result as MatrixItem[]).map((item) => ({
       labels: item.metric,
-      points: item.values.map(([t, v]) => [t, Number(v)] as [number, number]),
+      points: item.values.map(([t, v]) => [t, promFloat(v)] as [number, number]),
     }));
   }
 
@@ -174,4 +174,11 @@ export class PrometheusSource implements MetricsSource {
 
 export function createPrometheusSource(settings: MetricsProviderSettings, kit: PluginKit, deps?: PrometheusDeps): PrometheusSource {
   return new PrometheusSource(settings, kit, deps);
+}
+
+/** Prometheus encodes sample values as strings, with `+Inf`, `-Inf` and `NaN` spelled out. */
+export function promFloat(v: string): number {
+  if (v === '+Inf' || v === 'Inf') return Number.POSITIVE_INFINITY;
+  if (v === '-Inf') return Number.NEGATIVE_INFINITY;
+  return Number(v);
 }

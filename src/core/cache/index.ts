@@ -1,0 +1,94 @@
+/**
+ * The engine of `relia cache warm | invalidate | stats`. Pure: every I/O goes
+ * through ports (KeyValueCache, HttpClient, MetricsSource, Clock, Random) or
+ * the small interfaces declared here (CheckpointStore, Lock). docs/cache.md.
+ */
+export { fnv1a32, Fingerprint } from './hash.js';
+export { applyShard, formatShard, inShard, parseShard, shardOf, type ParseShardOptions, type Shard } from './shard.js';
+export {
+  AccessLogCounter,
+  collectSitemapUrls,
+  mergeSources,
+  parseKeyList,
+  parseKeyTemplate,
+  parseSitemap,
+  popularKeysFromMetrics,
+  renderKeyTemplate,
+  topPathsFromAccessLog,
+  type AccessLogOptions,
+  type AccessLogStats,
+  type CollectSitemapOptions,
+  type KeyTemplate,
+  type PopularityQuery,
+  type SitemapDocument,
+  type SourceEntry,
+} from './sources.js';
+export {
+  CACHE_STATUS_HEADERS,
+  classifyCacheStatus,
+  describeVariant,
+  isCached,
+  parseVary,
+  resolveUrl,
+  validateBaseUrl,
+  type CacheClassification,
+  type CacheVerdict,
+  type HeaderVariant,
+} from './http-cache.js';
+export {
+  AdaptiveConcurrency,
+  AIMD_DEFAULTS,
+  backoffDelayMs,
+  BREAKER_DEFAULTS,
+  CircuitBreaker,
+  classifyStatus,
+  FixedConcurrency,
+  parseRetryAfter,
+  TokenBucket,
+  type AimdOptions,
+  type AttemptClass,
+  type BreakerOptions,
+  type ConcurrencyController,
+  type ConcurrencySample,
+} from './protection.js';
+export { limitsFromFlags, resolveLimits, WARM_DEFAULTS, type ResolvedLimits, type WarmLimitFlags, type WarmLimits } from './limits.js';
+export {
+  CHECKPOINT_VERSION,
+  IndexSet,
+  restoreDone,
+  runFingerprint,
+  type CheckpointStore,
+  type Lock,
+  type RunIdentity,
+  type WarmCheckpoint,
+} from './checkpoint.js';
+export { type LatencySummary } from './run.js';
+export {
+  jitteredTtl,
+  warm,
+  WarmStoppedError,
+  type HttpTarget,
+  type RedisCopyTarget,
+  type RedisOriginTarget,
+  type VerifySummary,
+  type WarmEvent,
+  type WarmFailure,
+  type WarmMode,
+  type WarmOptions,
+  type WarmProgress,
+  type WarmResult,
+  type WarmTarget,
+} from './warm.js';
+export {
+  invalidate,
+  planInvalidation,
+  type InvalidateEvent,
+  type InvalidateOptions,
+  type InvalidatePacing,
+  type InvalidateProgress,
+  type InvalidateResult,
+  type InvalidateSelection,
+  type InvalidationPlan,
+} from './invalidate.js';
+export { cacheStats, keyPrefix, NO_PREFIX, type CacheStatsOptions, type CacheStatsResult, type PrefixCount } from './stats.js';
+export { manifestsToYaml, warmCronJobManifest, warmJobManifest, type K8sObject, type WarmCronJobSpec, type WarmJobSpec } from './k8s.js';

@@ -1,0 +1,934 @@
+/**
+ * The warm engine behind `relia cache warm`. Three modes:
+ *
+ *  - `redis` + `origin`: GET each key's value from the origin (URL template,
+ *    key percent-encoded) and SET it into Redis in pipelined batches, TTL
+ *    jittered; keys already present are skipped unless `refresh`.
+ *  - `redis` + `copy`: copy values (and TTLs) from another KeyValueCache in
+ *    large pipelined batches — one getMany/ttlMany/setMany per batch, no
+ *    per-key promises.
+ *  - `http`: GET or HEAD each URL through the cache/CDN for every header
+ *    variant, classifying each answer HIT/MISS from the cache's headers.
+ *
+ * Every mode is paced by a token bucket, a (fixed or AIMD) concurrency
+ * limit, retries with full-jitter backoff, an origin circuit breaker,
+ * `maxDuration` and `maxFailures`; is resumable from a checkpoint; honours an
+ * AbortSignal; and reports progress on the injected clock. Pure: all I/O is
+ * through ports. docs/cache.md is the user-facing description.
+ */
+import type { CacheEntry, KeyValueCache } from '../../ports/cache.js';
+import type { Clock, Random } from '../../ports/clock.js';
+import type { HttpClient, HttpRequest, HttpResponse } from '../../ports/http.js';
+import { DependencyError, InputError, SafetyStopError } from '../errors.js';
+import { type CheckpointStore, IndexSet, type Lock, restoreDone, runFingerprint, CHECKPOINT_VERSION } from './checkpoint.js';
+import { type CacheVerdict, classifyCacheStatus, describeVariant, type HeaderVariant, isCached, resolveUrl, validateBaseUrl } from './http-cache.js';
+import { resolveLimits, type ResolvedLimits, type WarmLimits } from './limits.js';
+import {
+  AdaptiveConcurrency,
+  type AttemptClass,
+  backoffDelayMs,
+  CircuitBreaker,
+  classifyStatus,
+  type ConcurrencyController,
+  FixedConcurrency,
+  TokenBucket,
+} from './protection.js';
+import { evenSample, Gate, Latencies, type LatencySummary, RunControl, Throttle } from './run.js';
+import { formatShard, type Shard, shardOf } from './shard.js';
+import { type KeyTemplate, parseKeyTemplate, renderKeyTemplate } from './sources.js';
+
+// ---------------------------------------------------------------- targets
+
+interface RedisTargetCommon {
+  kind: 'redis';
+  /** The cache being warmed. */
+  cache: KeyValueCache;
+  /** Identity for the checkpoint fingerprint and messages, e.g. `redis://cache:6379/0` (no password). Default `cache.kind`. */
+  id?: string;
+  /** TTL to set, seconds. Copy mode without it keeps each source key's TTL; origin mode without it sets no TTL. */
+  ttlSeconds?: number;
+  /** TTL jitter as a fraction: each TTL is ttl × (1 ± jitter), uniformly. Default 0.1 when `ttlSeconds` is set. */
+  ttlJitter?: number;
+  /** Overwrite keys that already exist (default: skip them, counted as already hot). */
+  refresh?: boolean;
+  /** Keys per existsMany/setMany (and getMany in copy mode). Default 100 (origin), 1000 (copy). */
+  batchSize?: number;
+  /** Keys sampled (evenly over the key list) for the before/after hit ratio; 0 to skip. Default 1000. */
+  hitRatioSample?: number;
+}
+
+export interface RedisOriginTarget extends RedisTargetCommon {
+  mode: 'origin';
+  /** Client for the origin. */
+  origin: HttpClient;
+  /** Origin URL template with `{key}`, e.g. `http://origin/items/{key}`; the key is percent-encoded. */
+  originUrl: string;
+  /** Extra request headers for the origin (auth, Accept). */
+  originHeaders?: Readonly<Record<string, string>>;
+}
+
+export interface RedisCopyTarget extends RedisTargetCommon {
+  mode: 'copy';
+  /** The cache to copy from. */
+  from: KeyValueCache;
+  /** Its identity for the fingerprint, e.g. `redis://primary:6379/0`. Default `from.kind`. */
+  fromId?: string;
+  /** Batches in flight at once. Default 4. */
+  pipelineDepth?: number;
+}
+
+export interface HttpTarget {
+  kind: 'http';
+  /** Client whose requests go through the cache/CDN. */
+  http: HttpClient;
+  /** Identity for the fingerprint and messages. Default `baseUrl` or `http.kind`. */
+  id?: string;
+  /** Joined with relative keys (paths); absolute http(s) keys are used as-is. */
+  baseUrl?: string;
+  /** Default GET. */
+  method?: 'GET' | 'HEAD';
+  /** Header matrix from `parseVary`; every URL is requested once per variant. Default: one plain variant. */
+  variants?: readonly HeaderVariant[];
+  /** Headers sent with every request. */
+  headers?: Readonly<Record<string, string>>;
+  /** After warming, re-request the URLs (all, or an even sample) and classify HIT/MISS for `hitRatioAfter`. */
+  verify?: boolean | { sample: number };
+  /** Passed to the client (default: the client's, which reads GET bodies). */
+  readBody?: boolean;
+}
+
+export type WarmTarget = RedisOriginTarget | RedisCopyTarget | HttpTarget;
+export type WarmMode = 'redis-origin' | 'redis-copy' | 'http';
+
+// ---------------------------------------------------------------- options, events, result
+
+export interface WarmOptions {
+  /** Keys or URLs in warm order (e.g. from `mergeSources`). Duplicates are dropped. */
+  keys: readonly string[];
+  target: WarmTarget;
+  /** Warm only this shard's keys (`fnv1a32(key) mod n = i`). */
+  shard?: Shard;
+  limits?: WarmLimits;
+  clock: Clock;
+  random: Random;
+  /** Aborting stops the run: no new work, in-flight work gets the grace period, checkpoint saved, the reason rethrown. */
+  signal?: AbortSignal;
+  /** Resume from and save progress to this store. Cleared when the run reaches the end of its list. */
+  checkpoint?: CheckpointStore;
+  /** Save the checkpoint at most this often, ms of clock time. Default 5000. */
+  checkpointIntervalMs?: number;
+  /** A checkpoint from different inputs: refuse (InputError, default) or discard it and start over. */
+  onCheckpointMismatch?: 'error' | 'discard';
+  /** Held for the whole run; not acquired → InputError, nothing done. */
+  lock?: Lock;
+  /** Progress events (at most every `progressIntervalMs`) and a final `done` event with the result. */
+  onProgress?: (event: WarmEvent) => void;
+  /** Default 1000 ms of clock time. */
+  progressIntervalMs?: number;
+  /** Failures listed in the result (the counts by reason are always complete). Default 100. */
+  failureListLimit?: number;
+}
+
+export interface WarmProgress {
+  event: 'progress';
+  phase: 'warm' | 'verify';
+  /** Items finished, including those done by earlier runs (checkpoint) and failures. */
+  done: number;
+  total: number;
+  warmed: number;
+  alreadyHot: number;
+  failed: number;
+  retries: number;
+  inFlight: number;
+  concurrency: number;
+  elapsedSeconds: number;
+  /** Items finished per second in this run. */
+  ratePerSecond: number;
+  etaSeconds: number | null;
+}
+
+export type WarmEvent = WarmProgress | { event: 'done'; result: WarmResult };
+
+export interface WarmFailure {
+  key: string;
+  /** The header variant (http mode), e.g. `Accept-Encoding=br`. */
+  variant?: string;
+  /** Category: `http 404`, `http 503`, `transport`, `missing-in-source`. */
+  reason: string;
+  /** The transport error's message, when there is one. */
+  detail?: string;
+}
+
+export interface VerifySummary {
+  requests: number;
+  hit: number;
+  stale: number;
+  miss: number;
+  bypass: number;
+  unknown: number;
+  /** Requests that failed or answered 4xx/5xx. */
+  errors: number;
+}
+
+export interface WarmResult {
+  mode: WarmMode;
+  target: string;
+  /** `i/n`, or null when not sharded. */
+  shard: string | null;
+  /** Keys in this run (after dedupe and sharding). */
+  keys: number;
+  /** Header variants per key (1 except for http with --vary). */
+  variants: number;
+  /** Items: keys × variants. Every count below is in items. */
+  total: number;
+  /** Items finished by earlier runs and skipped (from the checkpoint). */
+  resumed: number;
+  /** warmed + alreadyHot + failed. */
+  attempted: number;
+  warmed: number;
+  alreadyHot: number;
+  failed: number;
+  /** Items not reached (stopped early). */
+  remaining: number;
+  failures: WarmFailure[];
+  failuresTruncated: boolean;
+  failuresByReason: Record<string, number>;
+  retries: number;
+  durationSeconds: number;
+  ratePerSecond: number;
+  /** Successful origin/cache requests (http, origin modes) or batch round trips (copy mode). */
+  latencyMs: LatencySummary;
+  concurrency: { final: number; low: number; high: number; decreases: number };
+  breaker: { open: boolean; errorRatio: number; samples: number } | null;
+  /** Fraction of sampled keys present (redis) / of warm-pass responses that were HITs (http); null when not measured. */
+  hitRatioBefore: number | null;
+  /** Same after the run (redis) / from the verify pass (http); null when not measured. */
+  hitRatioAfter: number | null;
+  /** http: verdicts of the warm-pass responses. */
+  cacheStatus?: Record<CacheVerdict, number>;
+  /** http with verify: the verify pass. */
+  verify?: VerifySummary;
+  stoppedBy?: 'breaker' | 'max-duration' | 'max-failures' | 'signal';
+  /** What happened to the checkpoint: cleared (the list was finished), saved (stopped early), none (no store, or stopped before anything was done). */
+  checkpoint: 'cleared' | 'saved' | 'none';
+  /** 0 all warmed/hot (or stopped by max-duration within the failure budget); 1 failures > maxFailures; 4 breaker. */
+  exitCode: 0 | 1 | 4;
+}
+
+/** The breaker stopped the run (exit 4). The checkpoint was kept; `result` has the partial counts. */
+export class WarmStoppedError extends SafetyStopError {
+  constructor(
+    message: string,
+    readonly result: WarmResult,
+    suggestions: string[],
+  ) {
+    super(message, { suggestions });
+  }
+}
+
+/** TTL with jitter: ttl × (1 + jitter × u), u uniform in [-1, 1); whole seconds, at least 1. */
+export function jitteredTtl(ttlSeconds: number, jitter: number, random: Random): number {
+  const factor = jitter > 0 ? 1 + jitter * (2 * random() - 1) : 1;
+  return Math.max(1, Math.round(ttlSeconds * factor));
+}
+
+const FLUSH_INTERVAL_MS = 1000;
+const MAX_QUEUED_FLUSHES = 2;
+
+type AttemptResult = { kind: 'ok'; response: HttpResponse } | { kind: 'failed'; reason: string; detail?: string } | { kind: 'abandoned' };
+
+function ok2xx(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+function ok2xx3xx(status: number): boolean {
+  return status >= 200 && status < 400;
+}
+
+interface Prepared {
+  mode: WarmMode;
+  keys: string[];
+  variants: readonly HeaderVariant[];
+  targetId: string;
+  details: string[];
+  originTemplate?: KeyTemplate;
+  ttl?: { seconds: number; jitter: number };
+}
+
+function prepare(o: WarmOptions): Prepared {
+  const seen = new Set<string>();
+  const keys: string[] = [];
+  for (const k of o.keys) {
+    if (seen.has(k)) continue;
+    seen.add(k);
+    if (o.shard && o.shard.count > 1 && shardOf(k, o.shard.count) !== o.shard.index) continue;
+    keys.push(k);
+  }
+  const t = o.target;
+  if (t.kind === 'http') {
+    if (t.baseUrl !== undefined) validateBaseUrl(t.baseUrl);
+    else for (const k of keys) resolveUrl(k, undefined);
+    const variants = t.variants && t.variants.length > 0 ? t.variants : [{}];
+    return {
+      mode: 'http',
+      keys,
+      variants,
+      targetId: t.id ?? t.baseUrl ?? t.http.kind,
+      details: [t.method ?? 'GET', t.baseUrl ?? ''],
+    };
+  }
+  let ttl: Prepared['ttl'];
+  if (t.ttlSeconds !== undefined) {
+    if (!(Number.isFinite(t.ttlSeconds) && t.ttlSeconds > 0)) {
+      throw new InputError(`--ttl: expected a duration above zero, got ${t.ttlSeconds} s`, { field: '--ttl', suggestions: ['--ttl 1h'] });
+    }
+    const jitter = t.ttlJitter ?? 0.1;
+    if (!(jitter >= 0 && jitter < 1)) {
+      throw new InputError(`--ttl-jitter: expected a fraction from 0 to below 1, got ${jitter}`, { field: '--ttl-jitter', suggestions: ['--ttl-jitter 10%'] });
+    }
+    ttl = { seconds: t.ttlSeconds, jitter };
+  }
+  const batch = t.batchSize;
+  if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1)) {
+    throw new InputError(`--batch: expected a whole number ≥ 1, got ${batch}`, { field: '--batch', suggestions: ['--batch 1000'] });
+  }
+  const targetId = t.id ?? t.cache.kind;
+  if (t.mode === 'copy') {
+    return { mode: 'redis-copy', keys, variants: [{}], targetId, details: [t.fromId ?? t.from.kind], ...(ttl ? { ttl } : {}) };
+  }
+  const originTemplate = parseKeyTemplate(t.originUrl, '--origin', ['key']);
+  if (originTemplate.placeholders.length !== 1 || !/^https?:\/\//i.test(t.originUrl)) {
+    throw new InputError(`--origin: expected an http(s) URL template with only {key}, got ${JSON.stringify(t.originUrl)}`, {
+      field: '--origin',
+      suggestions: ['--origin http://origin.internal/items/{key}'],
+    });
+  }
+  return { mode: 'redis-origin', keys, variants: [{}], targetId, details: [t.originUrl], originTemplate, ...(ttl ? { ttl } : {}) };
+}
+
+/**
+ * Warm a cache. Returns the result (check `exitCode`: 1 when failures exceed
+ * `maxFailures`); throws WarmStoppedError (SafetyStopError, exit 4) when the
+ * breaker stopped the run, DependencyError (exit 3) when the target failed or
+ * the origin never answered, InputError (exit 2) for bad inputs, a refused
+ * checkpoint or a held lock, and the signal's reason when aborted. In every
+ * case but the input errors, `onProgress` receives a final `done` event with
+ * the result so far.
+ */
+export async function warm(options: WarmOptions): Promise<WarmResult> {
+  if (options.signal?.aborted) throw options.signal.reason;
+  const limits = resolveLimits(options.limits);
+  const prepared = prepare(options);
+  if (options.lock) {
+    if (!(await options.lock.acquire())) {
+      const holder = options.lock.holder ? await options.lock.holder() : undefined;
+      throw new InputError(`another warm run holds the lock${holder ? ` (${holder})` : ''}; nothing was done`, {
+        field: '--checkpoint',
+        suggestions: ['wait for it to finish, or use a different --checkpoint/--shard', 'if no run is active, remove the stale lock'],
+      });
+    }
+  }
+  try {
+    return await new WarmRun(options, limits, prepared).execute();
+  } finally {
+    await options.lock?.release();
+  }
+}
+
+class WarmRun {
+  private readonly control: RunControl;
+  private readonly gate: Gate;
+  private readonly conc: ConcurrencyController;
+  private readonly bucket: TokenBucket | undefined;
+  private readonly breaker: CircuitBreaker | undefined;
+  private readonly latencies = new Latencies();
+  private readonly throttle: Throttle;
+  private readonly keys: string[];
+  private readonly variants: readonly HeaderVariant[];
+  private readonly total: number;
+  private readonly fingerprint: string;
+  private readonly description: string;
+  private done: IndexSet;
+  private resumed = 0;
+  private warmed = 0;
+  private alreadyHot = 0;
+  private failed = 0;
+  private retries = 0;
+  private responses = 0;
+  private lastTransportError = '';
+  private readonly failures: WarmFailure[] = [];
+  private failuresTruncated = false;
+  private readonly byReason: Record<string, number> = {};
+  private readonly verdicts: Record<CacheVerdict, number> = { hit: 0, stale: 0, miss: 0, bypass: 0, unknown: 0 };
+  private verify: VerifySummary | undefined;
+  private fatal: unknown;
+  private phase: 'warm' | 'verify' = 'warm';
+  private lastSave: number;
+  private pending: { entries: CacheEntry[]; items: number[] } = { entries: [], items: [] };
+  private pendingSince = 0;
+  private flushChain: Promise<void> = Promise.resolve();
+  private queuedFlushes = 0;
+  private writeFailed = false;
+  /** A checkpoint existed when the run started. */
+  private loaded = false;
+
+  constructor(
+    private readonly o: WarmOptions,
+    private readonly limits: ResolvedLimits,
+    private readonly p: Prepared,
+  ) {
+    const clock = o.clock;
+    this.control = new RunControl(clock, o.signal, limits.maxDurationMs, limits.abortGraceMs);
+    this.conc = limits.adaptive === false ? new FixedConcurrency(limits.concurrency) : new AdaptiveConcurrency(limits.adaptive);
+    this.gate = new Gate(() => this.conc.current);
+    this.bucket = limits.rate === undefined ? undefined : new TokenBucket(clock, limits.rate, limits.burst);
+    this.breaker = limits.breaker === false || p.mode === 'redis-copy' ? undefined : new CircuitBreaker(limits.breaker);
+    this.throttle = new Throttle(clock, o.progressIntervalMs ?? 1000);
+    this.keys = p.keys;
+    this.variants = p.variants;
+    this.total = p.keys.length * p.variants.length;
+    this.done = new IndexSet(this.total);
+    this.lastSave = clock.now();
+    const shard = o.shard && o.shard.count > 1 ? formatShard(o.shard) : '';
+    this.description = `${p.mode} → ${p.targetId}${shard ? `, shard ${shard}` : ''}`;
+    this.fingerprint = runFingerprint({
+      mode: p.mode,
+      target: p.targetId,
+      details: p.details,
+      shard,
+      keys: p.keys,
+      variants: p.variants.map(describeVariant),
+    });
+  }
+
+  private get clock(): Clock {
+    return this.o.clock;
+  }
+
+  async execute(): Promise<WarmResult> {
+    const store = this.o.checkpoint;
+    let hitRatioBefore: number | null = null;
+    let hitRatioAfter: number | null = null;
+    if (store) {
+      // before the try: a refused checkpoint must not be overwritten
+      let restored: IndexSet | null;
+      try {
+        const loaded = await store.load();
+        this.loaded = loaded !== null;
+        restored = restoreDone(loaded, { fingerprint: this.fingerprint, total: this.total, description: this.description }, this.o.onCheckpointMismatch ?? 'error');
+      } catch (err) {
+        this.control.dispose();
+        throw err;
+      }
+      if (restored) {
+        this.done = restored;
+        this.resumed = restored.count;
+      }
+    }
+    try {
+      const t = this.o.target;
+      if (t.kind === 'redis') hitRatioBefore = await this.sampleHitRatio(t);
+      if (t.kind === 'http') await this.runHttp(t);
+      else if (t.mode === 'copy') await this.runCopy(t);
+      else await this.runOrigin(t);
+      if (t.kind === 'http') {
+        const cached = this.verdicts.hit + this.verdicts.stale;
+        const classified = cached + this.verdicts.miss;
+        hitRatioBefore = classified === 0 ? null : cached / classified;
+        if (t.verify && this.fatal === undefined && this.control.stoppedBy === undefined) hitRatioAfter = await this.runVerify(t);
+      } else if (this.fatal === undefined && this.control.stoppedBy !== 'signal') {
+        hitRatioAfter = await this.sampleHitRatio(t);
+      }
+    } catch (err) {
+      this.setFatal(err);
+    } finally {
+      this.control.dispose();
+    }
+    return this.finish(hitRatioBefore, hitRatioAfter);
+  }
+
+  private async finish(hitRatioBefore: number | null, hitRatioAfter: number | null): Promise<WarmResult> {
+    const store = this.o.checkpoint;
+    const stoppedBy = this.control.stoppedBy;
+    const completed = stoppedBy === undefined && this.fatal === undefined;
+    let checkpoint: WarmResult['checkpoint'] = 'none';
+    if (store) {
+      try {
+        if (completed) {
+          await store.clear();
+          checkpoint = 'cleared';
+        } else {
+          await this.flush();
+          // nothing done and nothing to resume: writing an empty checkpoint would only get in the way of a changed re-run
+          if (this.done.count > 0 || this.loaded) {
+            await this.saveCheckpoint();
+            checkpoint = 'saved';
+          }
+        }
+      } catch (err) {
+        if (this.fatal === undefined && stoppedBy !== 'signal') throw err;
+      }
+    }
+    const result = this.result(hitRatioBefore, hitRatioAfter, checkpoint);
+    this.emit({ event: 'done', result });
+    if (stoppedBy === 'signal') throw this.o.signal?.reason;
+    if (this.fatal !== undefined) throw this.fatal;
+    if (stoppedBy === 'breaker') throw this.breakerError(result);
+    return result;
+  }
+
+  private result(hitRatioBefore: number | null, hitRatioAfter: number | null, checkpoint: WarmResult['checkpoint']): WarmResult {
+    const stoppedBy = this.control.stoppedBy;
+    const durationMs = this.control.elapsedMs();
+    const attempted = this.warmed + this.alreadyHot + this.failed;
+    const history = this.conc instanceof AdaptiveConcurrency ? this.conc.history : { low: this.conc.current, high: this.conc.current, decreases: 0 };
+    const exitCode: WarmResult['exitCode'] = stoppedBy === 'breaker' ? 4 : this.failed > this.limits.maxFailures ? 1 : 0;
+    const result: WarmResult = {
+      mode: this.p.mode,
+      target: this.p.targetId,
+      shard: this.o.shard && this.o.shard.count > 1 ? formatShard(this.o.shard) : null,
+      keys: this.keys.length,
+      variants: this.variants.length,
+      total: this.total,
+      resumed: this.resumed,
+      attempted,
+      warmed: this.warmed,
+      alreadyHot: this.alreadyHot,
+      failed: this.failed,
+      remaining: Math.max(0, this.total - this.done.count - this.failed),
+      failures: this.failures,
+      failuresTruncated: this.failuresTruncated,
+      failuresByReason: this.byReason,
+      retries: this.retries,
+      durationSeconds: durationMs / 1000,
+      ratePerSecond: durationMs > 0 ? attempted / (durationMs / 1000) : 0,
+      latencyMs: this.latencies.summary(),
+      concurrency: { final: this.conc.current, low: history.low, high: history.high, decreases: history.decreases },
+      breaker: this.breaker ? { open: this.breaker.open, errorRatio: this.breaker.errorRatio, samples: this.breaker.samples } : null,
+      hitRatioBefore,
+      hitRatioAfter,
+      checkpoint,
+      exitCode,
+    };
+    if (this.p.mode === 'http') result.cacheStatus = { ...this.verdicts };
+    if (this.verify) result.verify = this.verify;
+    if (stoppedBy !== undefined && stoppedBy !== 'error') result.stoppedBy = stoppedBy;
+    return result;
+  }
+
+  private breakerError(result: WarmResult): Error {
+    const b = this.breaker as CircuitBreaker;
+    const dependency = this.p.mode === 'http' ? 'http' : 'origin';
+    if (this.responses === 0) {
+      return new DependencyError(dependency, `${dependency} unreachable: none of ${b.samples} requests got an answer (last error: ${this.lastTransportError}); checkpoint kept`, {
+        suggestions: [`check that ${this.p.mode === 'http' ? 'the cache/CDN' : 'the origin'} is up and reachable from here`, 're-run to resume from the checkpoint'],
+      });
+    }
+    const pct = (x: number): string => `${Math.round(x * 1000) / 10}%`;
+    return new WarmStoppedError(
+      `circuit breaker opened: ${pct(b.errorRatio)} of the last ${b.samples} ${dependency} requests failed (threshold ${pct(b.threshold)}); stopped after ${result.attempted} of ${this.total - this.resumed} items, checkpoint kept`,
+      result,
+      ['check the origin\'s health and error logs', 'lower --rate or --concurrency', 're-run to resume from the checkpoint once the origin is healthy'],
+    );
+  }
+
+  // ------------------------------------------------------------ bookkeeping
+
+  private setFatal(err: unknown): void {
+    if (this.fatal === undefined) this.fatal = err;
+    this.control.stop('error');
+  }
+
+  private emit(event: WarmEvent): void {
+    if (!this.o.onProgress) return;
+    try {
+      this.o.onProgress(event);
+    } catch (err) {
+      this.setFatal(err);
+    }
+  }
+
+  private progress(): void {
+    if (!this.o.onProgress || !this.throttle.due()) return;
+    const finished = this.done.count + this.failed;
+    const elapsed = this.control.elapsedMs() / 1000;
+    const rate = elapsed > 0 ? (finished - this.resumed) / elapsed : 0;
+    this.emit({
+      event: 'progress',
+      phase: this.phase,
+      done: finished,
+      total: this.total,
+      warmed: this.warmed,
+      alreadyHot: this.alreadyHot,
+      failed: this.failed,
+      retries: this.retries,
+      inFlight: this.gate.inFlight,
+      concurrency: this.conc.current,
+      elapsedSeconds: elapsed,
+      ratePerSecond: rate,
+      etaSeconds: rate > 0 ? Math.max(0, this.total - finished) / rate : null,
+    });
+  }
+
+  private markHot(item: number): void {
+    this.done.add(item);
+    this.alreadyHot++;
+  }
+
+  private recordFailure(item: number, reason: string, detail?: string): void {
+    this.failed++;
+    this.byReason[reason] = (this.byReason[reason] ?? 0) + 1;
+    if (this.failures.length < (this.o.failureListLimit ?? 100)) {
+      const v = this.variants.length;
+      const f: WarmFailure = { key: this.keys[Math.floor(item / v)] as string, reason };
+      if (v > 1) f.variant = describeVariant(this.variants[item % v] as HeaderVariant);
+      if (detail !== undefined) f.detail = detail;
+      this.failures.push(f);
+    } else this.failuresTruncated = true;
+    if (this.limits.onMaxFailures === 'stop' && this.failed > this.limits.maxFailures) this.control.stop('max-failures');
+  }
+
+  private async saveCheckpoint(): Promise<void> {
+    const store = this.o.checkpoint;
+    if (!store) return;
+    await this.flush();
+    this.lastSave = this.clock.now();
+    await store.save({
+      version: CHECKPOINT_VERSION,
+      fingerprint: this.fingerprint,
+      description: this.description,
+      total: this.total,
+      done: this.done.toRanges(),
+      doneCount: this.done.count,
+      savedAt: this.lastSave,
+    });
+  }
+
+  private async maybeCheckpoint(): Promise<void> {
+    if (this.o.checkpoint && this.clock.now() - this.lastSave >= (this.o.checkpointIntervalMs ?? 5000)) await this.saveCheckpoint();
+  }
+
+  /** Indices not yet done, in order, in chunks. */
+  private *remainingChunks(size: number): Generator<number[]> {
+    let chunk: number[] = [];
+    for (let i = 0; i < this.total; i++) {
+      if (this.done.has(i)) continue;
+      chunk.push(i);
+      if (chunk.length === size) {
+        yield chunk;
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) yield chunk;
+  }
+
+  private *remaining(): Generator<number> {
+    for (let i = 0; i < this.total; i++) if (!this.done.has(i)) yield i;
+  }
+
+  // ------------------------------------------------------------ the per-item pool
+
+  /** Issue items in order through the gate and the bucket; wait for in-flight work at the end. */
+  private async pool(items: AsyncIterable<number> | Iterable<number>, exec: (item: number) => Promise<void>): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
+    try {
+      for await (const item of items) {
+        if (!this.control.live()) break;
+        await this.maybeCheckpoint();
+        if (this.queuedFlushes > MAX_QUEUED_FLUSHES) await this.flushChain;
+        if (!(await this.gate.enter(this.control.stopSignal))) break;
+        if (this.bucket) {
+          const wait = this.bucket.reserve(1);
+          if (wait > 0 && !(await this.control.sleep(wait))) {
+            this.bucket.refund(1);
+            this.gate.leave();
+            break;
+          }
+        }
+        if (!this.control.live()) {
+          this.gate.leave();
+          break;
+        }
+        const task: Promise<void> = exec(item)
+          .catch((err: unknown) => this.setFatal(err))
+          .finally(() => {
+            this.gate.leave();
+            inFlight.delete(task);
+            this.progress();
+          });
+        inFlight.add(task);
+      }
+    } catch (err) {
+      this.setFatal(err);
+    }
+    await this.control.drain(inFlight);
+  }
+
+  /** One request with retries, feeding the breaker, the concurrency controller and the latency record. */
+  private async attempt(client: HttpClient, request: HttpRequest, ok: (status: number) => boolean): Promise<AttemptResult> {
+    for (let retry = 0; ; retry++) {
+      const ticket = this.conc.ticket();
+      const t0 = this.clock.now();
+      let response: HttpResponse | undefined;
+      let detail: string | undefined;
+      const scope = this.control.requestScope();
+      try {
+        response = await client.request({ ...request, timeoutMs: this.limits.timeoutMs, signal: scope.signal });
+      } catch (err) {
+        if (scope.signal.aborted) return { kind: 'abandoned' };
+        detail = err instanceof Error ? err.message : String(err);
+        this.lastTransportError = detail;
+      } finally {
+        scope.release();
+      }
+      const cls: AttemptClass = response
+        ? classifyStatus(response.status, response.headers, this.clock.now(), ok)
+        : { kind: 'retry', reason: 'transport', overloaded: false, originError: true };
+      if (response) this.responses++;
+      const latency = response && Number.isFinite(response.durationMs) ? response.durationMs : this.clock.now() - t0;
+      this.conc.record(ticket, cls.kind === 'ok' ? { overloaded: false, latencyMs: latency } : { overloaded: cls.kind === 'retry' && cls.overloaded });
+      if (this.breaker && this.breaker.record(cls.kind === 'retry' && cls.originError)) this.control.stop('breaker');
+      if (cls.kind === 'ok') {
+        this.latencies.add(latency);
+        return { kind: 'ok', response: response as HttpResponse };
+      }
+      if (cls.kind === 'fail') return { kind: 'failed', reason: cls.reason };
+      if (retry >= this.limits.retries) return { kind: 'failed', reason: cls.reason, ...(detail !== undefined ? { detail } : {}) };
+      if (this.breaker?.open) return { kind: 'abandoned' };
+      this.retries++;
+      const wait =
+        cls.retryAfterMs !== undefined
+          ? Math.min(cls.retryAfterMs, this.limits.maxRetryAfterMs)
+          : backoffDelayMs(retry, this.o.random, this.limits.backoffBaseMs, this.limits.backoffCapMs);
+      if (!(await this.control.sleep(wait))) return { kind: 'abandoned' };
+      if (this.bucket) {
+        const w = this.bucket.reserve(1);
+        if (w > 0 && !(await this.control.sleep(w))) {
+          this.bucket.refund(1);
+          return { kind: 'abandoned' };
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ redis: origin mode
+
+  private async runOrigin(t: RedisOriginTarget): Promise<void> {
+    const template = this.p.originTemplate as KeyTemplate;
+    const headers = t.originHeaders ? { ...t.originHeaders } : undefined;
+    const batch = t.batchSize ?? 100;
+    await this.pool(this.originItems(t, batch), async (item) => {
+      const key = this.keys[item] as string;
+      const url = renderKeyTemplate(template, { key }, '--origin');
+      const out = await this.attempt(t.origin, { method: 'GET', url, ...(headers ? { headers } : {}) }, ok2xx);
+      if (out.kind === 'ok') this.bufferWrite(t, item, key, out.response.body ?? Buffer.alloc(0), batch);
+      else if (out.kind === 'failed') this.recordFailure(item, out.reason, out.detail);
+    });
+    await this.flush();
+  }
+
+  /** Items to fetch: keys not done, minus those already in the cache (checked a batch ahead). */
+  private async *originItems(t: RedisOriginTarget, batch: number): AsyncGenerator<number> {
+    if (t.refresh) {
+      yield* this.remaining();
+      return;
+    }
+    const check = (chunk: number[]): Promise<boolean[]> => {
+      const p = t.cache.existsMany(chunk.map((i) => this.keys[i] as string));
+      p.catch(() => undefined); // observed below; may be abandoned when the run stops
+      return p;
+    };
+    const chunks = this.remainingChunks(batch);
+    let cur = chunks.next();
+    let exists = cur.done ? undefined : check(cur.value);
+    while (!cur.done) {
+      if (!this.control.live()) return;
+      await this.maybeCheckpoint();
+      const chunk = cur.value;
+      const present = await (exists as Promise<boolean[]>);
+      cur = chunks.next();
+      exists = cur.done ? undefined : check(cur.value);
+      for (let j = 0; j < chunk.length; j++) {
+        const item = chunk[j] as number;
+        if (present[j]) this.markHot(item);
+        else yield item;
+      }
+      this.progress();
+    }
+  }
+
+  private bufferWrite(t: RedisOriginTarget, item: number, key: string, value: Buffer, batch: number): void {
+    const now = this.clock.now();
+    if (this.pending.items.length === 0) this.pendingSince = now;
+    const entry: CacheEntry = { key, value };
+    if (this.p.ttl) entry.ttlSeconds = jitteredTtl(this.p.ttl.seconds, this.p.ttl.jitter, this.o.random);
+    this.pending.entries.push(entry);
+    this.pending.items.push(item);
+    if (this.pending.items.length >= batch || now - this.pendingSince >= FLUSH_INTERVAL_MS) void this.flushTo(t.cache);
+  }
+
+  /** Write buffered values (origin mode); serialised, so batches land in order. */
+  private flush(): Promise<void> {
+    const t = this.o.target;
+    return t.kind === 'redis' && t.mode === 'origin' ? this.flushTo(t.cache) : this.flushChain;
+  }
+
+  private flushTo(cache: KeyValueCache): Promise<void> {
+    if (this.pending.items.length === 0) return this.flushChain;
+    const batch = this.pending;
+    this.pending = { entries: [], items: [] };
+    this.queuedFlushes++;
+    this.flushChain = this.flushChain.then(async () => {
+      try {
+        // after a failed write, later writes are skipped (the values are refetched on resume);
+        // after any other error, values already fetched are still written
+        if (this.writeFailed) return;
+        await cache.setMany(batch.entries);
+        for (const i of batch.items) this.done.add(i);
+        this.warmed += batch.items.length;
+      } catch (err) {
+        this.writeFailed = true;
+        this.setFatal(err);
+      } finally {
+        this.queuedFlushes--;
+      }
+    });
+    return this.flushChain;
+  }
+
+  // ------------------------------------------------------------ redis: copy mode
+
+  private async runCopy(t: RedisCopyTarget): Promise<void> {
+    const batch = t.batchSize ?? 1000;
+    const depth = Math.max(1, t.pipelineDepth ?? 4);
+    const inFlight: Array<Promise<void>> = [];
+    try {
+      for (const chunk of this.remainingChunks(batch)) {
+        if (!this.control.live()) break;
+        await this.maybeCheckpoint();
+        if (this.bucket) {
+          const wait = this.bucket.reserve(chunk.length);
+          if (wait > 0 && !(await this.control.sleep(wait))) {
+            this.bucket.refund(chunk.length);
+            break;
+          }
+        }
+        inFlight.push(this.copyChunk(t, chunk).catch((err: unknown) => this.setFatal(err)));
+        if (inFlight.length >= depth) await inFlight.shift();
+      }
+    } catch (err) {
+      this.setFatal(err);
+    }
+    await this.control.drain(inFlight);
+  }
+
+  private async copyChunk(t: RedisCopyTarget, chunk: number[]): Promise<void> {
+    const t0 = this.clock.now();
+    let items = chunk;
+    let keys = chunk.map((i) => this.keys[i] as string);
+    if (!t.refresh) {
+      const present = await t.cache.existsMany(keys);
+      const k2: string[] = [];
+      const i2: number[] = [];
+      for (let j = 0; j < keys.length; j++) {
+        if (present[j]) this.markHot(items[j] as number);
+        else {
+          k2.push(keys[j] as string);
+          i2.push(items[j] as number);
+        }
+      }
+      keys = k2;
+      items = i2;
+    }
+    if (keys.length > 0) {
+      const keepTtl = this.p.ttl === undefined;
+      const [values, ttls] = await Promise.all([t.from.getMany(keys), keepTtl ? t.from.ttlMany(keys) : undefined]);
+      const entries: CacheEntry[] = [];
+      const copied: number[] = [];
+      for (let j = 0; j < keys.length; j++) {
+        const value = values[j];
+        const ttl = ttls?.[j];
+        // absent, or expired between GET and TTL: writing it would resurrect it without a TTL
+        if (value === null || value === undefined || ttl === -2) {
+          this.recordFailure(items[j] as number, 'missing-in-source');
+          continue;
+        }
+        const entry: CacheEntry = { key: keys[j] as string, value };
+        if (this.p.ttl) entry.ttlSeconds = jitteredTtl(this.p.ttl.seconds, this.p.ttl.jitter, this.o.random);
+        else if (ttl !== undefined && ttl >= 0) entry.ttlSeconds = Math.max(1, ttl);
+        entries.push(entry);
+        copied.push(items[j] as number);
+      }
+      if (entries.length > 0) await t.cache.setMany(entries);
+      for (const i of copied) this.done.add(i);
+      this.warmed += copied.length;
+    }
+    this.latencies.add(this.clock.now() - t0);
+    this.progress();
+  }
+
+  // ------------------------------------------------------------ hit ratio (redis)
+
+  /** Fraction of an even sample of the run's keys present in the cache (existsMany: no values read, LRU untouched). */
+  private async sampleHitRatio(t: RedisOriginTarget | RedisCopyTarget): Promise<number | null> {
+    const sample = evenSample(this.keys.length, t.hitRatioSample ?? 1000);
+    if (sample.length === 0) return null;
+    let present = 0;
+    for (let i = 0; i < sample.length; i += 1000) {
+      const keys = sample.slice(i, i + 1000).map((j) => this.keys[j] as string);
+      for (const e of await t.cache.existsMany(keys)) if (e) present++;
+    }
+    return present / sample.length;
+  }
+
+  // ------------------------------------------------------------ http
+
+  private url(t: HttpTarget, keyIndex: number): string {
+    return resolveUrl(this.keys[keyIndex] as string, t.baseUrl);
+  }
+
+  private request(t: HttpTarget, item: number): HttpRequest {
+    const v = this.variants.length;
+    const variant = this.variants[item % v] as HeaderVariant;
+    const headers = { ...(t.headers ?? {}), ...variant };
+    const req: HttpRequest = { method: t.method ?? 'GET', url: this.url(t, Math.floor(item / v)) };
+    if (Object.keys(headers).length > 0) req.headers = headers;
+    if (t.readBody !== undefined) req.readBody = t.readBody;
+    return req;
+  }
+
+  private async runHttp(t: HttpTarget): Promise<void> {
+    await this.pool(this.remaining(), async (item) => {
+      const out = await this.attempt(t.http, this.request(t, item), ok2xx3xx);
+      if (out.kind === 'ok') {
+        const verdict = classifyCacheStatus(out.response.headers).verdict;
+        this.verdicts[verdict]++;
+        this.done.add(item);
+        if (isCached(verdict)) this.alreadyHot++;
+        else this.warmed++;
+      } else if (out.kind === 'failed') this.recordFailure(item, out.reason, out.detail);
+    });
+  }
+
+  /** Re-request (all or an even sample of) the items once each; HIT share of the classified answers. */
+  private async runVerify(t: HttpTarget): Promise<number | null> {
+    this.phase = 'verify';
+    const v: VerifySummary = { requests: 0, hit: 0, stale: 0, miss: 0, bypass: 0, unknown: 0, errors: 0 };
+    this.verify = v;
+    const items = evenSample(this.total, t.verify === true ? this.total : (t.verify as { sample: number }).sample);
+    await this.pool(items, async (item) => {
+      v.requests++;
+      const scope = this.control.requestScope();
+      try {
+        const res = await t.http.request({ ...this.request(t, item), timeoutMs: this.limits.timeoutMs, signal: scope.signal });
+        if (ok2xx3xx(res.status)) v[classifyCacheStatus(res.headers).verdict]++;
+        else v.errors++;
+      } catch {
+        v.errors++;
+      } finally {
+        scope.release();
+      }
+    });
+    const cached = v.hit + v.stale;
+    return cached + v.miss === 0 ? null : cached / (cached + v.miss);
+  }
+}

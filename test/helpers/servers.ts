@@ -1,0 +1,44 @@
+/** Access to the real local servers the harness started (see test/setup/servers.ts). */
+import { createServer } from 'node:net';
+import { inject } from 'vitest';
+export { kit } from './kit.js';
+
+/** The shape of servers.json written by `scripts/servers.mjs up` (see docs/test-servers.md). */
+export interface ServersInfo {
+  prometheus: { url: string; pid: number; dataDir: string };
+  redis: Array<{ url: string; port: number; pid: number }>;
+  origin: { url: string; pid: number };
+  nginx: { url: string; pid: number };
+  /** Null when moto is not installed on this machine. */
+  moto: { url: string; pid: number } | null;
+  history: { expectedFile: string; end: string };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    servers: ServersInfo;
+  }
+}
+
+export function servers(): ServersInfo {
+  return inject('servers');
+}
+
+/** A loopback port with nothing listening (bound, then released). */
+export async function deadPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+let counter = 0;
+/** A key prefix unique to this process and call. */
+export function uniquePrefix(tag: string): string {
+  counter++;
+  return `relia-test:${tag}:${process.pid}:${counter}:`;
+}
