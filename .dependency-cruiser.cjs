@@ -1,7 +1,8 @@
 /**
  * Architecture rules, checked in CI (`npm run arch`):
  *  - no import cycles anywhere;
- *  - src/core is pure: no adapters, no oclif/UI, no node I/O modules;
+ *  - src/core is pure: no adapters, no oclif/UI, no node I/O modules; it may
+ *    use src/ports, but only as types (the interfaces it is handed);
  *  - src/ports holds interfaces only: it imports nothing but other ports;
  *  - commands never import an adapter plugin (they go through providers);
  *  - plugins import only src/ports from relia (types), never core or cli.
@@ -16,8 +17,15 @@ module.exports = {
       from: { path: '^src/core/' },
       to: {
         pathNot: '^src/core/',
-        path: ['^src/(cli|ui|ports)/', '^plugins/', '^commands/', 'node_modules/(@oclif|ink|react|@inquirer|execa|ioredis|undici|@aws-sdk|@kubernetes)/'],
+        path: ['^src/(cli|ui)/', '^plugins/', '^commands/', 'node_modules/(@oclif|ink|react|@inquirer|execa|ioredis|undici|@aws-sdk|@kubernetes)/'],
       },
+    },
+    {
+      name: 'core-sees-port-types-only',
+      severity: 'error',
+      comment: 'src/core is handed port implementations; it imports only their types.',
+      from: { path: '^src/core/' },
+      to: { path: '^src/ports/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'core-no-node-io',

@@ -36,7 +36,7 @@ export class MemoryHttp implements HttpClient {
   async close(): Promise<void> {}
 }
 
-/** A fake origin that behaves like scripts/servers/origin.mjs for /items/<key>. */
+/** A fake origin that behaves like scripts/origin.mjs for /items/<key>. */
 export function fakeOrigin(options: { latencyMs?: number } = {}): Handler {
   return (req) => {
     const m = /^\/items\/(.+)$/.exec(req.path);
