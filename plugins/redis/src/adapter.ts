@@ -10,6 +10,24 @@ import type { CacheProviderSettings, PluginKit } from '../../../src/ports/provid
 /** Keys per pipeline flush: large enough to amortise round trips, small enough to bound memory. */
 const CHUNK = 1000;
 
+/** GET and TTL of every key: a flat array value1, ttl1, value2, ttl2, … (value false → nil, ttl -2 when absent). */
+const READ_WITH_TTL = `local r = {}
+for i, k in ipairs(KEYS) do
+  r[2 * i - 1] = redis.call('GET', k)
+  r[2 * i] = redis.call('TTL', k)
+end
+return r`;
+
+/** SET key value NX [EX ttl] for every key (ARGV: value, ttl pairs; ttl 0 = none): 1 written, 0 already present. */
+const WRITE_IF_ABSENT = `local r = {}
+for i, k in ipairs(KEYS) do
+  local ttl = tonumber(ARGV[2 * i])
+  local ok
+  if ttl > 0 then ok = redis.call('SET', k, ARGV[2 * i - 1], 'NX', 'EX', ttl) else ok = redis.call('SET', k, ARGV[2 * i - 1], 'NX') end
+  if ok then r[i] = 1 else r[i] = 0 end
+end
+return r`;
+
 function describe(url: URL): string {
   return `${url.protocol}//${url.hostname}:${url.port || 6379}${url.pathname && url.pathname !== '/' ? url.pathname : ''}`;
 }
@@ -145,6 +163,76 @@ export class RedisCache implements KeyValueCache {
       removed += await this.run('UNLINK failed on', () => this.client.unlink(...chunk));
     }
     return removed;
+  }
+
+  /**
+   * Bulk capabilities for copy mode (src/core/cache/warm.ts `BulkCache`):
+   * one Lua script per batch does the per-key work inside Redis, so a batch
+   * of 1000 keys costs one command on the client instead of 1000-3000
+   * pipelined ones. Standalone Redis only (the keys of a batch may live in
+   * different cluster slots), which is all this adapter speaks.
+   */
+  async readWithTtl(keys: readonly string[]): Promise<Array<{ value: Buffer | null; ttl: number }>> {
+    const out: Array<{ value: Buffer | null; ttl: number }> = [];
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      const chunk = keys.slice(i, i + CHUNK);
+      const flat = (await this.run('EVAL (GET+TTL) failed on', () => this.client.callBuffer('EVAL', READ_WITH_TTL, chunk.length, ...chunk))) as Array<Buffer | number | null>;
+      for (let j = 0; j < chunk.length; j++) out.push({ value: (flat[2 * j] as Buffer | null) ?? null, ttl: Number(flat[2 * j + 1]) });
+    }
+    return out;
+  }
+
+  async writeIfAbsent(entries: readonly CacheEntry[]): Promise<boolean[]> {
+    const out: boolean[] = [];
+    for (let i = 0; i < entries.length; i += CHUNK) {
+      const chunk = entries.slice(i, i + CHUNK);
+      const args: Array<string | Buffer> = [];
+      for (const e of chunk) args.push(e.value, String(e.ttlSeconds !== undefined && e.ttlSeconds > 0 ? Math.max(1, Math.round(e.ttlSeconds)) : 0));
+      const flags = (await this.run('EVAL (SET NX) failed on', () => this.client.call('EVAL', WRITE_IF_ABSENT, chunk.length, ...chunk.map((e) => e.key), ...args))) as number[];
+      for (const f of flags) out.push(f === 1);
+    }
+    return out;
+  }
+
+  private supportsLt: boolean | undefined;
+
+  /** Whether EXPIRE takes the LT option (Redis ≥ 7.0). */
+  private async expireLt(): Promise<boolean> {
+    if (this.supportsLt === undefined) {
+      const info = await this.run('INFO failed on', () => this.client.info('server'));
+      const major = Number(/^redis_version:(\d+)/m.exec(info)?.[1] ?? 0);
+      this.supportsLt = major >= 7;
+    }
+    return this.supportsLt;
+  }
+
+  /**
+   * Give existing keys a TTL of `ttlSeconds` (capability used by gradual
+   * invalidation, see src/core/cache/invalidate.ts `ExpiringCache`). On
+   * Redis ≥ 7 `EXPIRE key s LT` only ever shortens a TTL (a key without one
+   * gets it); older servers set it unconditionally. Returns how many keys
+   * existed.
+   */
+  async expireMany(keys: readonly string[], ttlSeconds: number): Promise<number> {
+    const seconds = Math.max(1, Math.round(ttlSeconds));
+    const lt = await this.expireLt();
+    let existed = 0;
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      const chunk = keys.slice(i, i + CHUNK);
+      const pipeline = this.client.pipeline();
+      for (const key of chunk) {
+        if (lt) pipeline.expire(key, seconds, 'LT');
+        else pipeline.expire(key, seconds);
+      }
+      const results = await this.run('EXPIRE failed on', () => pipeline.exec());
+      for (const [err] of results ?? []) if (err) throw this.fail('EXPIRE failed on', err);
+      if (lt) {
+        // LT answers 0 both for a missing key and for one whose TTL is already shorter: count existence instead
+        const exists = await this.run('EXISTS failed on', () => this.client.exists(...chunk));
+        existed += exists;
+      } else existed += (results ?? []).filter(([, v]) => v === 1).length;
+    }
+    return existed;
   }
 
   async *scan(pattern: string, options: { batch?: number; signal?: AbortSignal } = {}): AsyncIterable<string[]> {

@@ -3,7 +3,7 @@
  * layer implements (with files), and the compact done-set. Pure.
  *
  * A run's work is a deterministic list of items (key i × header variant v →
- * item i·V + v, after dedupe and sharding). The checkpoint keeps the set of
+ * item v·K + i for K keys, after dedupe and sharding: variant-major). The checkpoint keeps the set of
  * finished item indices as sorted half-open ranges — a run that proceeds in
  * order leaves one range plus a few gaps — and a fingerprint of everything
  * that decides the list, so a resume against different inputs is refused.

@@ -4,6 +4,7 @@
  * the small interfaces declared here (CheckpointStore, Lock). docs/cache.md.
  */
 export { fnv1a32, Fingerprint } from './hash.js';
+export { seededRandom } from './random.js';
 export { applyShard, formatShard, inShard, parseShard, shardOf, type ParseShardOptions, type Shard } from './shard.js';
 export {
   AccessLogCounter,
@@ -37,6 +38,8 @@ export {
 } from './http-cache.js';
 export {
   AdaptiveConcurrency,
+  AdaptiveRate,
+  ADAPTIVE_RATE_DEFAULTS,
   AIMD_DEFAULTS,
   backoffDelayMs,
   BREAKER_DEFAULTS,
@@ -45,6 +48,7 @@ export {
   FixedConcurrency,
   parseRetryAfter,
   TokenBucket,
+  type AdaptiveRateOptions,
   type AimdOptions,
   type AttemptClass,
   type BreakerOptions,
@@ -66,13 +70,16 @@ export { type LatencySummary } from './run.js';
 export {
   jitteredTtl,
   warm,
+  type BulkCache,
   WarmStoppedError,
+  type HitRatioMeasurement,
   type HttpTarget,
   type RedisCopyTarget,
   type RedisOriginTarget,
   type VerifySummary,
   type WarmEvent,
   type WarmFailure,
+  type WarmHandle,
   type WarmMode,
   type WarmOptions,
   type WarmProgress,
@@ -80,8 +87,12 @@ export {
   type WarmTarget,
 } from './warm.js';
 export {
+  canExpire,
   invalidate,
+  originRewarmer,
   planInvalidation,
+  type OriginRewarmOptions,
+  type ExpiringCache,
   type InvalidateEvent,
   type InvalidateOptions,
   type InvalidatePacing,
@@ -90,5 +101,5 @@ export {
   type InvalidateSelection,
   type InvalidationPlan,
 } from './invalidate.js';
-export { cacheStats, keyPrefix, NO_PREFIX, type CacheStatsOptions, type CacheStatsResult, type PrefixCount } from './stats.js';
+export { cacheStats, keyPrefix, NO_PREFIX, type CacheStatsOptions, type CacheStatsReport, type PrefixCount, type StatsWindow } from './stats.js';
 export { manifestsToYaml, warmCronJobManifest, warmJobManifest, type K8sObject, type WarmCronJobSpec, type WarmJobSpec } from './k8s.js';

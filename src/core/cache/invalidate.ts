@@ -7,15 +7,32 @@
  * dry run. Pure.
  */
 import type { KeyValueCache } from '../../ports/cache.js';
-import type { Clock } from '../../ports/clock.js';
+import type { Clock, Random } from '../../ports/clock.js';
+import type { HttpClient } from '../../ports/http.js';
 import { InputError } from '../errors.js';
 import { Throttle } from './run.js';
+import { parseKeyTemplate, renderKeyTemplate } from './sources.js';
+import { jitteredTtl } from './warm.js';
 
 export interface InvalidateSelection {
   /** Glob pattern for SCAN MATCH, e.g. `title:*`. */
   pattern?: string;
   /** Or an explicit list of keys. */
   keys?: readonly string[];
+}
+
+/**
+ * Optional capability of a cache: set a TTL on existing keys (Redis
+ * `EXPIRE key s LT`: only ever shortens a TTL; keys without one get it).
+ * Returns how many keys existed.
+ */
+export interface ExpiringCache {
+  expireMany(keys: readonly string[], ttlSeconds: number): Promise<number>;
+}
+
+/** True when the cache can set TTLs (the Redis adapter can; a plugin's cache may not). */
+export function canExpire(cache: KeyValueCache): cache is KeyValueCache & ExpiringCache {
+  return typeof (cache as Partial<ExpiringCache>).expireMany === 'function';
 }
 
 export interface InvalidatePacing {
@@ -33,6 +50,13 @@ export interface InvalidatePacing {
 
 export interface InvalidateOptions extends InvalidateSelection, InvalidatePacing {
   cache: KeyValueCache;
+  /**
+   * Expire instead of delete: give each key this TTL (seconds) when its
+   * batch comes up, so it keeps serving a little longer and the misses
+   * arrive as paced as deletes would, shifted by the TTL. Needs a cache
+   * that can set TTLs (`canExpire`); not with `rewarm`.
+   */
+  expireSeconds?: number;
   clock: Clock;
   signal?: AbortSignal;
   /** Called for each key after the batch holding it was deleted (e.g. re-warm from the origin). Failures are counted, not fatal. */
@@ -51,6 +75,7 @@ export interface InvalidateProgress {
   /** Known in advance for a list or with `overSeconds`; null when streaming a pattern. */
   total: number | null;
   deleted: number;
+  expired: number;
   batches: number;
   elapsedSeconds: number;
 }
@@ -60,10 +85,15 @@ export type InvalidateEvent = InvalidateProgress | { event: 'done'; result: Inva
 export interface InvalidateResult {
   selection: 'pattern' | 'keys';
   pattern?: string;
+  /** `delete`, or `expire` with `expireSeconds`. */
+  action: 'delete' | 'expire';
+  expireSeconds?: number;
   /** Keys selected (pattern matches, or the deduplicated list). */
   matched: number;
   /** Keys that existed and were deleted. */
   deleted: number;
+  /** Keys that existed and were given the TTL (expire). */
+  expired: number;
   batches: number;
   /** Largest batch size and the gap between batch starts, ms (0: unpaced). */
   batchSize: number;
@@ -78,6 +108,7 @@ export interface InvalidateResult {
 export interface InvalidationPlan {
   selection: 'pattern' | 'keys';
   pattern?: string;
+  action: 'delete' | 'expire';
   /** Keys that would be deleted. */
   count: number;
   /** For a list: how many exist now. For a pattern every match exists. */
@@ -102,7 +133,21 @@ interface Schedule {
   batches: number | null;
 }
 
-function validate(o: InvalidateSelection & InvalidatePacing): void {
+function validate(o: InvalidateSelection & InvalidatePacing & { cache?: KeyValueCache; expireSeconds?: number; rewarm?: unknown }): void {
+  if (o.expireSeconds !== undefined) {
+    if (!(Number.isFinite(o.expireSeconds) && o.expireSeconds >= 1)) {
+      throw new InputError(`--expire: expected a TTL of at least 1 s, got ${o.expireSeconds} s`, { field: '--expire', suggestions: ['--expire 60s'] });
+    }
+    if (o.rewarm !== undefined) {
+      throw new InputError('--expire and --rewarm do not go together: an expiring key is still cached, so there is nothing to re-warm yet', {
+        field: '--rewarm',
+        suggestions: ['drop --rewarm, or drop --expire to delete and re-warm each key'],
+      });
+    }
+    if (o.cache && !canExpire(o.cache)) {
+      throw new InputError(`--expire: the ${o.cache.kind} cache provider cannot set TTLs`, { field: '--expire', suggestions: ['delete instead (leave out --expire)'] });
+    }
+  }
   const hasPattern = o.pattern !== undefined;
   if (hasPattern === (o.keys !== undefined)) {
     throw new InputError('choose the keys with either --pattern or --keys, not both or neither', {
@@ -182,7 +227,7 @@ async function collect(it: AsyncIterable<string>): Promise<string[]> {
 
 /** Dry run: what `invalidate` would delete and how it would be paced. Deletes nothing. */
 export async function planInvalidation(
-  o: InvalidateSelection & InvalidatePacing & { cache: KeyValueCache; sampleSize?: number; signal?: AbortSignal },
+  o: InvalidateSelection & InvalidatePacing & { cache: KeyValueCache; expireSeconds?: number; sampleSize?: number; signal?: AbortSignal },
 ): Promise<InvalidationPlan> {
   validate(o);
   const sampleSize = o.sampleSize ?? 20;
@@ -203,6 +248,7 @@ export async function planInvalidation(
   const estimatedMs = o.overSeconds !== undefined ? (keys.length > 0 ? o.overSeconds * 1000 : 0) : batches > 0 ? s.offsetMs(batches - 1) : 0;
   const plan: InvalidationPlan = {
     selection: o.pattern !== undefined ? 'pattern' : 'keys',
+    action: o.expireSeconds === undefined ? 'delete' : 'expire',
     count: keys.length,
     existing,
     sample: keys.slice(0, sampleSize),
@@ -247,8 +293,10 @@ export async function invalidate(o: InvalidateOptions): Promise<InvalidateResult
 
   const result: InvalidateResult = {
     selection: o.pattern !== undefined ? 'pattern' : 'keys',
+    action: o.expireSeconds === undefined ? 'delete' : 'expire',
     matched: 0,
     deleted: 0,
+    expired: 0,
     batches: 0,
     batchSize: s.batchSize,
     intervalMs: s.intervalMs,
@@ -258,6 +306,9 @@ export async function invalidate(o: InvalidateOptions): Promise<InvalidateResult
     failures: [],
   };
   if (o.pattern !== undefined) result.pattern = o.pattern;
+  if (o.expireSeconds !== undefined) result.expireSeconds = o.expireSeconds;
+  const expireSeconds = o.expireSeconds;
+  const expirer = expireSeconds !== undefined && canExpire(o.cache) ? o.cache : undefined;
   const emit = (event: InvalidateEvent): void => o.onProgress?.(event);
 
   const runBatch = async (batch: string[]): Promise<boolean> => {
@@ -270,7 +321,8 @@ export async function invalidate(o: InvalidateOptions): Promise<InvalidateResult
       }
     }
     if (o.signal?.aborted) return false;
-    result.deleted += await o.cache.deleteMany(batch);
+    if (expirer) result.expired += await expirer.expireMany(batch, expireSeconds as number);
+    else result.deleted += await o.cache.deleteMany(batch);
     result.batches++;
     if (o.rewarm) {
       const rewarm = o.rewarm;
@@ -289,7 +341,7 @@ export async function invalidate(o: InvalidateOptions): Promise<InvalidateResult
       );
     }
     if (o.onProgress && throttle.due()) {
-      emit({ event: 'progress', done: result.matched, total, deleted: result.deleted, batches: result.batches, elapsedSeconds: (clock.now() - started) / 1000 });
+      emit({ event: 'progress', done: result.matched, total, deleted: result.deleted, expired: result.expired, batches: result.batches, elapsedSeconds: (clock.now() - started) / 1000 });
     }
     return true;
   };
@@ -322,4 +374,46 @@ export async function invalidate(o: InvalidateOptions): Promise<InvalidateResult
   emit({ event: 'done', result });
   if (stopped) throw o.signal?.reason;
   return result;
+}
+
+export interface OriginRewarmOptions {
+  cache: KeyValueCache;
+  origin: HttpClient;
+  /** `http://origin/items/{key}`; the key is percent-encoded. */
+  originUrl: string;
+  ttlSeconds?: number;
+  /** Default 0.1 with a TTL. */
+  ttlJitter?: number;
+  random: Random;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The `rewarm` callback of `invalidate` for Redis: GET the key's value from
+ * the origin and SET it (with the jittered TTL). One attempt; a non-2xx
+ * answer or a transport error rejects, and `invalidate` counts it.
+ */
+export function originRewarmer(o: OriginRewarmOptions): (key: string) => Promise<void> {
+  const template = parseKeyTemplate(o.originUrl, '--origin', ['key']);
+  if (template.placeholders.length !== 1 || !/^https?:\/\//i.test(o.originUrl)) {
+    throw new InputError(`--origin: expected an http(s) URL template with only {key}, got ${JSON.stringify(o.originUrl)}`, {
+      field: '--origin',
+      suggestions: ['--origin http://origin.internal/items/{key}'],
+    });
+  }
+  const jitter = o.ttlJitter ?? 0.1;
+  return async (key) => {
+    const url = renderKeyTemplate(template, { key }, '--origin');
+    const res = await o.origin.request({
+      method: 'GET',
+      url,
+      ...(o.headers ? { headers: { ...o.headers } } : {}),
+      ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+    if (res.status < 200 || res.status >= 300) throw new Error(`http ${res.status}`);
+    await o.cache.setMany([{ key, value: res.body ?? Buffer.alloc(0), ...(o.ttlSeconds !== undefined ? { ttlSeconds: jitteredTtl(o.ttlSeconds, jitter, o.random) } : {}) }]);
+  };
 }

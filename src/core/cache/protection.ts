@@ -21,11 +21,19 @@ export class TokenBucket {
 
   constructor(
     private readonly clock: Clock,
-    readonly ratePerSecond: number,
-    readonly burst: number,
+    public ratePerSecond: number,
+    public burst: number,
   ) {
     this.tokens = burst;
     this.last = clock.now();
+  }
+
+  /** Change the rate (and burst) from now on; tokens earned so far at the old rate are kept, up to the new burst. */
+  setRate(ratePerSecond: number, burst = Math.max(1, Math.ceil(ratePerSecond / 10))): void {
+    this.refill();
+    this.ratePerSecond = ratePerSecond;
+    this.burst = burst;
+    this.tokens = Math.min(this.tokens, burst);
   }
 
   private refill(): void {
@@ -108,6 +116,8 @@ export interface AimdOptions {
   smoothing?: number;
   /** Per-sample upward creep of the baseline, so a permanently slower origin becomes the norm. Default 0.001. */
   baselineDrift?: number;
+  /** A latency rise smaller than this (ms above the baseline) is noise, never congestion. Default 5. */
+  latencyFloorMs?: number;
 }
 
 export const AIMD_DEFAULTS = {
@@ -118,6 +128,7 @@ export const AIMD_DEFAULTS = {
   warmupSamples: 10,
   smoothing: 0.2,
   baselineDrift: 0.001,
+  latencyFloorMs: 5,
 } as const;
 
 /**
@@ -156,6 +167,7 @@ export class AdaptiveConcurrency implements ConcurrencyController {
       warmupSamples: options.warmupSamples ?? AIMD_DEFAULTS.warmupSamples,
       smoothing: options.smoothing ?? AIMD_DEFAULTS.smoothing,
       baselineDrift: options.baselineDrift ?? AIMD_DEFAULTS.baselineDrift,
+      latencyFloorMs: options.latencyFloorMs ?? AIMD_DEFAULTS.latencyFloorMs,
     };
     this.limit = this.o.initial;
     this.history.low = this.limit;
@@ -183,7 +195,7 @@ export class AdaptiveConcurrency implements ConcurrencyController {
       this.smoothed = this.smoothed === undefined ? l : this.smoothed + this.o.smoothing * (l - this.smoothed);
       if (this.samples >= this.o.warmupSamples) {
         this.baselineMs = this.baselineMs === undefined ? this.smoothed : Math.min(this.smoothed, this.baselineMs * (1 + this.o.baselineDrift));
-        if (this.smoothed > this.o.latencyFactor * Math.max(this.baselineMs, 1e-9) && this.smoothed - this.baselineMs >= 1) congested = true;
+        if (this.smoothed > this.o.latencyFactor * Math.max(this.baselineMs, 1e-9) && this.smoothed - this.baselineMs >= this.o.latencyFloorMs) congested = true;
       }
     }
     if (congested) {
@@ -198,6 +210,109 @@ export class AdaptiveConcurrency implements ConcurrencyController {
     }
     this.limit = Math.min(this.o.max, this.limit + (this.slowStart ? 1 : 1 / this.limit));
     this.history.high = Math.max(this.history.high, this.current);
+  }
+}
+
+// ---------------------------------------------------------------- adaptive rate
+
+export interface AdaptiveRateOptions {
+  /** The user's `--rate`: never exceeded. Undefined: no ceiling. */
+  ceiling?: number;
+  /** Lowest rate, per second. Default 1. */
+  min?: number;
+  /** Multiplicative decrease. Default 0.5. */
+  decreaseFactor?: number;
+  /** Additive increase per second, as a fraction of the highest send rate measured. Default 0.05. */
+  increaseFraction?: number;
+  /** Window over which the send rate is measured, ms. Default 1000. */
+  windowMs?: number;
+}
+
+export const ADAPTIVE_RATE_DEFAULTS = { min: 1, decreaseFactor: 0.5, increaseFraction: 0.05, windowMs: 1000 } as const;
+
+/**
+ * AIMD on the request *rate*, alongside AIMD on concurrency. Concurrency
+ * alone cannot keep a fast origin under a rate limit (one connection with
+ * 1 ms responses is 1000 requests a second), so on a 429 or 503 the send
+ * rate measured over the last window is multiplied by `decreaseFactor` and
+ * becomes a token-bucket limit; each success then raises the limit by
+ * `step ÷ limit`, i.e. about `step` per second, with step =
+ * `increaseFraction` × the highest send rate measured (at least 1/s). Like
+ * the concurrency controller, only a request that *started after* the last
+ * decrease can cause the next one. The user's `--rate` stays the ceiling.
+ */
+export class AdaptiveRate {
+  private readonly starts: number[] = [];
+  private head = 0;
+  private lastDecrease = -Infinity;
+  private firstStart: number | undefined;
+  private peak = 0;
+  private current: number | undefined;
+  private readonly o: Required<Omit<AdaptiveRateOptions, 'ceiling'>> & { ceiling: number };
+  /** Lowest limit reached and how many decreases happened. */
+  readonly history: { low: number | null; decreases: number } = { low: null, decreases: 0 };
+
+  constructor(options: AdaptiveRateOptions = {}) {
+    this.o = {
+      ceiling: options.ceiling ?? Infinity,
+      min: options.min ?? ADAPTIVE_RATE_DEFAULTS.min,
+      decreaseFactor: options.decreaseFactor ?? ADAPTIVE_RATE_DEFAULTS.decreaseFactor,
+      increaseFraction: options.increaseFraction ?? ADAPTIVE_RATE_DEFAULTS.increaseFraction,
+      windowMs: options.windowMs ?? ADAPTIVE_RATE_DEFAULTS.windowMs,
+    };
+  }
+
+  /** The adaptive limit, per second; undefined until the first overload. */
+  get limit(): number | undefined {
+    return this.current;
+  }
+
+  private evict(now: number): void {
+    const from = now - this.o.windowMs;
+    while (this.head < this.starts.length && (this.starts[this.head] as number) <= from) this.head++;
+    if (this.head > 4096 && this.head * 2 > this.starts.length) {
+      this.starts.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  /**
+   * Requests per second started over the last window. During the first
+   * window the span is the time since the first request (at least a tenth
+   * of the window), so a run that opens fast is not mistaken for a slow one.
+   */
+  measured(now: number): number {
+    this.evict(now);
+    const since = this.firstStart === undefined ? this.o.windowMs : now - this.firstStart;
+    const span = Math.max(this.o.windowMs / 10, Math.min(this.o.windowMs, since));
+    return ((this.starts.length - this.head) * 1000) / span;
+  }
+
+  /** A request (or retry) starts now. */
+  started(now: number): void {
+    this.firstStart ??= now;
+    this.starts.push(now);
+    this.peak = Math.max(this.peak, this.measured(now));
+  }
+
+  /** A 429/503 for a request started at `startedAt`. Returns the new limit when it decreased. */
+  overloaded(startedAt: number, now: number): number | undefined {
+    if (startedAt <= this.lastDecrease) return undefined;
+    const measured = Math.max(this.o.min, this.measured(now));
+    const next = Math.min(this.o.ceiling, Math.max(this.o.min, Math.min(this.current ?? Infinity, measured) * this.o.decreaseFactor));
+    this.current = next;
+    this.lastDecrease = now;
+    this.history.decreases++;
+    this.history.low = this.history.low === null ? next : Math.min(this.history.low, next);
+    return next;
+  }
+
+  /** A success for a request started at `startedAt`. Returns the new limit when it changed. */
+  succeeded(startedAt: number): number | undefined {
+    if (this.current === undefined || startedAt <= this.lastDecrease || this.current >= this.o.ceiling) return undefined;
+    const step = Math.max(1, this.peak * this.o.increaseFraction);
+    this.current = Math.min(this.o.ceiling, this.current + step / this.current);
+    return this.current;
   }
 }
 

@@ -2,7 +2,9 @@
  * `relia cache stats`: server counters from KeyValueCache.stats() plus a
  * SCAN sample of key names broken down by prefix. Pure.
  */
-import type { KeyValueCache } from '../../ports/cache.js';
+import type { CacheStats, KeyValueCache } from '../../ports/cache.js';
+import type { Clock } from '../../ports/clock.js';
+import { InputError } from '../errors.js';
 
 export interface CacheStatsOptions {
   cache: KeyValueCache;
@@ -18,6 +20,26 @@ export interface CacheStatsOptions {
   /** SCAN COUNT hint. Default 1000. */
   scanBatch?: number;
   signal?: AbortSignal;
+  /**
+   * Also measure the counters' change over this many seconds (two reads,
+   * `clock.sleep` between): the hit ratio *now*, rather than since the
+   * server's counters were last reset. Needs `clock`.
+   */
+  windowSeconds?: number;
+  clock?: Clock;
+}
+
+/** Counter deltas over `--window`. */
+export interface StatsWindow {
+  seconds: number;
+  hits: number;
+  misses: number;
+  /** hits ÷ (hits + misses) in the window; null without lookups. */
+  hitRatio: number | null;
+  /** Lookups per second in the window. */
+  lookupsPerSecond: number;
+  evictedKeys: number;
+  expiredKeys: number;
 }
 
 export interface PrefixCount {
@@ -31,7 +53,7 @@ export interface PrefixCount {
   estimatedKeys: number | null;
 }
 
-export interface CacheStatsResult {
+export interface CacheStatsReport {
   kind: string;
   hits: number;
   misses: number;
@@ -48,6 +70,8 @@ export interface CacheStatsResult {
     complete: boolean;
   };
   prefixes: PrefixCount[];
+  /** Deltas over `windowSeconds`; null when not asked for. */
+  window: StatsWindow | null;
 }
 
 export const NO_PREFIX = '(no prefix)';
@@ -70,8 +94,28 @@ export function keyPrefix(key: string, separator = ':', depth = 1): string {
  * walks the hash table in bucket order, which is close to a random sample of
  * names but not exactly one (see docs/cache.md).
  */
-export async function cacheStats(o: CacheStatsOptions): Promise<CacheStatsResult> {
-  const s = await o.cache.stats();
+export async function cacheStats(o: CacheStatsOptions): Promise<CacheStatsReport> {
+  const first = await o.cache.stats();
+  let window: StatsWindow | null = null;
+  let s: CacheStats = first;
+  if (o.windowSeconds !== undefined) {
+    if (!(Number.isFinite(o.windowSeconds) && o.windowSeconds > 0) || !o.clock) {
+      throw new InputError(`--window: expected a duration above zero, got ${o.windowSeconds} s`, { field: '--window', suggestions: ['--window 30s'] });
+    }
+    await o.clock.sleep(o.windowSeconds * 1000, o.signal);
+    s = await o.cache.stats();
+    const hits = Math.max(0, s.hits - first.hits);
+    const misses = Math.max(0, s.misses - first.misses);
+    window = {
+      seconds: o.windowSeconds,
+      hits,
+      misses,
+      hitRatio: hits + misses > 0 ? hits / (hits + misses) : null,
+      lookupsPerSecond: (hits + misses) / o.windowSeconds,
+      evictedKeys: Math.max(0, s.evictedKeys - first.evictedKeys),
+      expiredKeys: Math.max(0, s.expiredKeys - first.expiredKeys),
+    };
+  }
   const pattern = o.pattern ?? '*';
   const sampleSize = o.sampleSize ?? 1000;
   const separator = o.separator ?? ':';
@@ -119,5 +163,6 @@ export async function cacheStats(o: CacheStatsOptions): Promise<CacheStatsResult
     keys: s.keys,
     sample: { pattern, size: n, complete },
     prefixes,
+    window,
   };
 }

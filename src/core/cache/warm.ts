@@ -25,6 +25,7 @@ import { type CacheVerdict, classifyCacheStatus, describeVariant, type HeaderVar
 import { resolveLimits, type ResolvedLimits, type WarmLimits } from './limits.js';
 import {
   AdaptiveConcurrency,
+  AdaptiveRate,
   type AttemptClass,
   backoffDelayMs,
   CircuitBreaker,
@@ -53,7 +54,7 @@ interface RedisTargetCommon {
   refresh?: boolean;
   /** Keys per existsMany/setMany (and getMany in copy mode). Default 100 (origin), 1000 (copy). */
   batchSize?: number;
-  /** Keys sampled (evenly over the key list) for the before/after hit ratio; 0 to skip. Default 1000. */
+  /** Keys sampled (evenly over the key list) and read for the before/after hit ratio; 0 to skip. Default 1000. */
   hitRatioSample?: number;
 }
 
@@ -98,6 +99,23 @@ export interface HttpTarget {
 }
 
 export type WarmTarget = RedisOriginTarget | RedisCopyTarget | HttpTarget;
+
+/**
+ * Optional bulk capabilities of a cache, used by copy mode when both sides
+ * have them (the Redis adapter does, with one server-side script per batch):
+ * `readWithTtl` = getMany + ttlMany in one round trip; `writeIfAbsent` =
+ * SET NX (with the entry's TTL) per key, true where written — the existence
+ * check and the write in one step.
+ */
+export interface BulkCache {
+  readWithTtl(keys: readonly string[]): Promise<Array<{ value: Buffer | null; ttl: number }>>;
+  writeIfAbsent(entries: readonly CacheEntry[]): Promise<boolean[]>;
+}
+
+function isBulk(c: KeyValueCache): c is KeyValueCache & BulkCache {
+  const b = c as Partial<BulkCache>;
+  return typeof b.readWithTtl === 'function' && typeof b.writeIfAbsent === 'function';
+}
 export type WarmMode = 'redis-origin' | 'redis-copy' | 'http';
 
 // ---------------------------------------------------------------- options, events, result
@@ -123,6 +141,12 @@ export interface WarmOptions {
   lock?: Lock;
   /** Progress events (at most every `progressIntervalMs`) and a final `done` event with the result. */
   onProgress?: (event: WarmEvent) => void;
+  /**
+   * Called once the run has started (after the lock and the checkpoint were
+   * taken), with a handle the caller may use from a cleanup hook: e.g. save
+   * the checkpoint when the process must exit before the run unwound.
+   */
+  onStart?: (handle: WarmHandle) => void;
   /** Default 1000 ms of clock time. */
   progressIntervalMs?: number;
   /** Failures listed in the result (the counts by reason are always complete). Default 100. */
@@ -135,6 +159,8 @@ export interface WarmProgress {
   /** Items finished, including those done by earlier runs (checkpoint) and failures. */
   done: number;
   total: number;
+  /** Items done by earlier runs (from the checkpoint). */
+  resumed: number;
   warmed: number;
   alreadyHot: number;
   failed: number;
@@ -148,6 +174,36 @@ export interface WarmProgress {
 }
 
 export type WarmEvent = WarmProgress | { event: 'done'; result: WarmResult };
+
+/** What `onStart` hands out. */
+export interface WarmHandle {
+  /**
+   * Save the checkpoint now with the items finished so far (pending writes
+   * get up to `flushWaitMs` of clock time to land first; items whose write
+   * has not landed are not marked done). False when there is no store or the
+   * run already cleared it (it finished).
+   */
+  checkpointNow(flushWaitMs?: number): Promise<boolean>;
+}
+
+/**
+ * One hit-ratio measurement on Redis: an even sample of the run's keys is
+ * read (GET, pipelined) and the server's `INFO stats` keyspace_hits and
+ * keyspace_misses are read before and after. The ratio is
+ * Δhits ÷ (Δhits + Δmisses). `exact` says the deltas are exactly the
+ * sample's own lookups (no other client read keys meanwhile); otherwise, or
+ * when INFO is unavailable (`method: sample`), `present ÷ sampled` is the
+ * ratio the sample itself observed.
+ */
+export interface HitRatioMeasurement {
+  method: 'info-delta' | 'sample';
+  sampled: number;
+  present: number;
+  keyspaceHits: number | null;
+  keyspaceMisses: number | null;
+  exact: boolean;
+  ratio: number;
+}
 
 export interface WarmFailure {
   key: string;
@@ -199,11 +255,15 @@ export interface WarmResult {
   /** Successful origin/cache requests (http, origin modes) or batch round trips (copy mode). */
   latencyMs: LatencySummary;
   concurrency: { final: number; low: number; high: number; decreases: number };
+  /** The adaptive request-rate limit (per second) after 429/503 answers: final and lowest value, decreases; null when it never engaged. */
+  adaptiveRate: { final: number; low: number; decreases: number } | null;
   breaker: { open: boolean; errorRatio: number; samples: number } | null;
   /** Fraction of sampled keys present (redis) / of warm-pass responses that were HITs (http); null when not measured. */
   hitRatioBefore: number | null;
   /** Same after the run (redis) / from the verify pass (http); null when not measured. */
   hitRatioAfter: number | null;
+  /** Redis: how each ratio was measured (sample read and INFO keyspace deltas). */
+  hitRatioMeasurements?: { before: HitRatioMeasurement | null; after: HitRatioMeasurement | null };
   /** http: verdicts of the warm-pass responses. */
   cacheStatus?: Record<CacheVerdict, number>;
   /** http with verify: the verify pass. */
@@ -236,6 +296,10 @@ const FLUSH_INTERVAL_MS = 1000;
 const MAX_QUEUED_FLUSHES = 2;
 
 type AttemptResult = { kind: 'ok'; response: HttpResponse } | { kind: 'failed'; reason: string; detail?: string } | { kind: 'abandoned' };
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
 
 function ok2xx(status: number): boolean {
   return status >= 200 && status < 300;
@@ -328,7 +392,9 @@ export async function warm(options: WarmOptions): Promise<WarmResult> {
     }
   }
   try {
-    return await new WarmRun(options, limits, prepared).execute();
+    const run = new WarmRun(options, limits, prepared);
+    options.onStart?.({ checkpointNow: (flushWaitMs) => run.checkpointNow(flushWaitMs) });
+    return await run.execute();
   } finally {
     await options.lock?.release();
   }
@@ -338,7 +404,8 @@ class WarmRun {
   private readonly control: RunControl;
   private readonly gate: Gate;
   private readonly conc: ConcurrencyController;
-  private readonly bucket: TokenBucket | undefined;
+  private bucket: TokenBucket | undefined;
+  private readonly rateCtl: AdaptiveRate | undefined;
   private readonly breaker: CircuitBreaker | undefined;
   private readonly latencies = new Latencies();
   private readonly throttle: Throttle;
@@ -370,6 +437,11 @@ class WarmRun {
   private writeFailed = false;
   /** A checkpoint existed when the run started. */
   private loaded = false;
+  /** The store was cleared (the list was finished): nothing may be saved after that. */
+  private cleared = false;
+  /** The checkpoint was loaded (or there was none): saving now cannot overwrite progress not yet read. */
+  private restored = false;
+  private readonly measured: { before: HitRatioMeasurement | null; after: HitRatioMeasurement | null } = { before: null, after: null };
 
   constructor(
     private readonly o: WarmOptions,
@@ -381,6 +453,7 @@ class WarmRun {
     this.conc = limits.adaptive === false ? new FixedConcurrency(limits.concurrency) : new AdaptiveConcurrency(limits.adaptive);
     this.gate = new Gate(() => this.conc.current);
     this.bucket = limits.rate === undefined ? undefined : new TokenBucket(clock, limits.rate, limits.burst);
+    this.rateCtl = limits.adaptive === false || p.mode === 'redis-copy' ? undefined : new AdaptiveRate(limits.rate === undefined ? {} : { ceiling: limits.rate });
     this.breaker = limits.breaker === false || p.mode === 'redis-copy' ? undefined : new CircuitBreaker(limits.breaker);
     this.throttle = new Throttle(clock, o.progressIntervalMs ?? 1000);
     this.keys = p.keys;
@@ -424,9 +497,13 @@ class WarmRun {
         this.resumed = restored.count;
       }
     }
+    this.restored = true;
     try {
       const t = this.o.target;
-      if (t.kind === 'redis') hitRatioBefore = await this.sampleHitRatio(t);
+      if (t.kind === 'redis') {
+        this.measured.before = await this.sampleHitRatio(t);
+        hitRatioBefore = this.measured.before?.ratio ?? null;
+      }
       if (t.kind === 'http') await this.runHttp(t);
       else if (t.mode === 'copy') await this.runCopy(t);
       else await this.runOrigin(t);
@@ -436,7 +513,8 @@ class WarmRun {
         hitRatioBefore = classified === 0 ? null : cached / classified;
         if (t.verify && this.fatal === undefined && this.control.stoppedBy === undefined) hitRatioAfter = await this.runVerify(t);
       } else if (this.fatal === undefined && this.control.stoppedBy !== 'signal') {
-        hitRatioAfter = await this.sampleHitRatio(t);
+        this.measured.after = await this.sampleHitRatio(t);
+        hitRatioAfter = this.measured.after?.ratio ?? null;
       }
     } catch (err) {
       this.setFatal(err);
@@ -454,6 +532,7 @@ class WarmRun {
     if (store) {
       try {
         if (completed) {
+          this.cleared = true;
           await store.clear();
           checkpoint = 'cleared';
         } else {
@@ -503,6 +582,10 @@ class WarmRun {
       ratePerSecond: durationMs > 0 ? attempted / (durationMs / 1000) : 0,
       latencyMs: this.latencies.summary(),
       concurrency: { final: this.conc.current, low: history.low, high: history.high, decreases: history.decreases },
+      adaptiveRate:
+        this.rateCtl?.limit === undefined
+          ? null
+          : { final: round3(this.rateCtl.limit), low: round3(this.rateCtl.history.low ?? this.rateCtl.limit), decreases: this.rateCtl.history.decreases },
       breaker: this.breaker ? { open: this.breaker.open, errorRatio: this.breaker.errorRatio, samples: this.breaker.samples } : null,
       hitRatioBefore,
       hitRatioAfter,
@@ -510,6 +593,7 @@ class WarmRun {
       exitCode,
     };
     if (this.p.mode === 'http') result.cacheStatus = { ...this.verdicts };
+    else result.hitRatioMeasurements = { ...this.measured };
     if (this.verify) result.verify = this.verify;
     if (stoppedBy !== undefined && stoppedBy !== 'error') result.stoppedBy = stoppedBy;
     return result;
@@ -557,6 +641,7 @@ class WarmRun {
       phase: this.phase,
       done: finished,
       total: this.total,
+      resumed: this.resumed,
       warmed: this.warmed,
       alreadyHot: this.alreadyHot,
       failed: this.failed,
@@ -578,9 +663,9 @@ class WarmRun {
     this.failed++;
     this.byReason[reason] = (this.byReason[reason] ?? 0) + 1;
     if (this.failures.length < (this.o.failureListLimit ?? 100)) {
-      const v = this.variants.length;
-      const f: WarmFailure = { key: this.keys[Math.floor(item / v)] as string, reason };
-      if (v > 1) f.variant = describeVariant(this.variants[item % v] as HeaderVariant);
+      const k = this.keys.length;
+      const f: WarmFailure = { key: this.keys[item % k] as string, reason };
+      if (this.variants.length > 1) f.variant = describeVariant(this.variants[Math.floor(item / k)] as HeaderVariant);
       if (detail !== undefined) f.detail = detail;
       this.failures.push(f);
     } else this.failuresTruncated = true;
@@ -668,6 +753,7 @@ class WarmRun {
     for (let retry = 0; ; retry++) {
       const ticket = this.conc.ticket();
       const t0 = this.clock.now();
+      this.rateCtl?.started(t0);
       let response: HttpResponse | undefined;
       let detail: string | undefined;
       const scope = this.control.requestScope();
@@ -686,6 +772,10 @@ class WarmRun {
       if (response) this.responses++;
       const latency = response && Number.isFinite(response.durationMs) ? response.durationMs : this.clock.now() - t0;
       this.conc.record(ticket, cls.kind === 'ok' ? { overloaded: false, latencyMs: latency } : { overloaded: cls.kind === 'retry' && cls.overloaded });
+      if (this.rateCtl) {
+        const next = cls.kind === 'ok' ? this.rateCtl.succeeded(t0) : cls.kind === 'retry' && cls.overloaded ? this.rateCtl.overloaded(t0, this.clock.now()) : undefined;
+        if (next !== undefined) this.applyRate(next);
+      }
       if (this.breaker && this.breaker.record(cls.kind === 'retry' && cls.originError)) this.control.stop('breaker');
       if (cls.kind === 'ok') {
         this.latencies.add(latency);
@@ -708,6 +798,12 @@ class WarmRun {
         }
       }
     }
+  }
+
+  /** Pace requests at `rate` per second from now on (the adaptive limit changed). */
+  private applyRate(rate: number): void {
+    if (this.bucket) this.bucket.setRate(rate, this.limits.rate !== undefined && rate >= this.limits.rate ? this.limits.burst : undefined);
+    else this.bucket = new TokenBucket(this.clock, rate, Math.max(1, Math.ceil(rate / 10)));
   }
 
   // ------------------------------------------------------------ redis: origin mode
@@ -821,7 +917,39 @@ class WarmRun {
     await this.control.drain(inFlight);
   }
 
+  /** Copy one batch with the bulk capabilities: one read (value + TTL) on the source, one SET NX on the target. */
+  private async copyChunkBulk(from: BulkCache, to: BulkCache, chunk: number[]): Promise<void> {
+    const t0 = this.clock.now();
+    const keys = chunk.map((i) => this.keys[i] as string);
+    const read = await from.readWithTtl(keys);
+    const entries: CacheEntry[] = [];
+    const items: number[] = [];
+    for (let j = 0; j < keys.length; j++) {
+      const { value, ttl } = read[j] as { value: Buffer | null; ttl: number };
+      if (value === null || ttl === -2) {
+        this.recordFailure(chunk[j] as number, 'missing-in-source');
+        continue;
+      }
+      const entry: CacheEntry = { key: keys[j] as string, value };
+      if (this.p.ttl) entry.ttlSeconds = jitteredTtl(this.p.ttl.seconds, this.p.ttl.jitter, this.o.random);
+      else if (ttl >= 0) entry.ttlSeconds = Math.max(1, ttl);
+      entries.push(entry);
+      items.push(chunk[j] as number);
+    }
+    const written = entries.length > 0 ? await to.writeIfAbsent(entries) : [];
+    for (let j = 0; j < items.length; j++) {
+      const item = items[j] as number;
+      if (written[j]) {
+        this.done.add(item);
+        this.warmed++;
+      } else this.markHot(item);
+    }
+    this.latencies.add(this.clock.now() - t0);
+    this.progress();
+  }
+
   private async copyChunk(t: RedisCopyTarget, chunk: number[]): Promise<void> {
+    if (!t.refresh && isBulk(t.from) && isBulk(t.cache)) return this.copyChunkBulk(t.from, t.cache, chunk);
     const t0 = this.clock.now();
     let items = chunk;
     let keys = chunk.map((i) => this.keys[i] as string);
@@ -868,16 +996,62 @@ class WarmRun {
 
   // ------------------------------------------------------------ hit ratio (redis)
 
-  /** Fraction of an even sample of the run's keys present in the cache (existsMany: no values read, LRU untouched). */
-  private async sampleHitRatio(t: RedisOriginTarget | RedisCopyTarget): Promise<number | null> {
+  /**
+   * Read an even sample of the run's keys (getMany) between two `stats()`
+   * calls; the keyspace hit/miss deltas give the hit ratio (see
+   * HitRatioMeasurement). A cache whose stats fail falls back to the
+   * sample's own count.
+   */
+  private async sampleHitRatio(t: RedisOriginTarget | RedisCopyTarget): Promise<HitRatioMeasurement | null> {
     const sample = evenSample(this.keys.length, t.hitRatioSample ?? 1000);
     if (sample.length === 0) return null;
+    const stats = (): Promise<{ hits: number; misses: number } | null> => t.cache.stats().then(
+      (s) => ({ hits: s.hits, misses: s.misses }),
+      () => null,
+    );
+    const before = await stats();
     let present = 0;
     for (let i = 0; i < sample.length; i += 1000) {
       const keys = sample.slice(i, i + 1000).map((j) => this.keys[j] as string);
-      for (const e of await t.cache.existsMany(keys)) if (e) present++;
+      for (const v of await t.cache.getMany(keys)) if (v !== null) present++;
     }
-    return present / sample.length;
+    const after = before ? await stats() : null;
+    const own = present / sample.length;
+    if (!before || !after) return { method: 'sample', sampled: sample.length, present, keyspaceHits: null, keyspaceMisses: null, exact: false, ratio: own };
+    const dh = after.hits - before.hits;
+    const dm = after.misses - before.misses;
+    const exact = dh === present && dm === sample.length - present;
+    // deltas that do not even cover the sample (counters reset, a proxy without INFO): use the sample's own count
+    const usable = dh >= 0 && dm >= 0 && dh + dm >= sample.length;
+    return {
+      method: usable ? 'info-delta' : 'sample',
+      sampled: sample.length,
+      present,
+      keyspaceHits: dh,
+      keyspaceMisses: dm,
+      exact,
+      ratio: usable ? dh / (dh + dm) : own,
+    };
+  }
+
+  /** See WarmHandle.checkpointNow. */
+  async checkpointNow(flushWaitMs = 2000): Promise<boolean> {
+    const store = this.o.checkpoint;
+    if (!store || this.cleared || !this.restored) return false;
+    const timer = new AbortController();
+    await Promise.race([this.flushChain, this.clock.sleep(flushWaitMs, timer.signal).catch(() => undefined)]);
+    timer.abort();
+    if (this.cleared) return false;
+    await store.save({
+      version: CHECKPOINT_VERSION,
+      fingerprint: this.fingerprint,
+      description: this.description,
+      total: this.total,
+      done: this.done.toRanges(),
+      doneCount: this.done.count,
+      savedAt: this.clock.now(),
+    });
+    return true;
   }
 
   // ------------------------------------------------------------ http
@@ -887,10 +1061,13 @@ class WarmRun {
   }
 
   private request(t: HttpTarget, item: number): HttpRequest {
-    const v = this.variants.length;
-    const variant = this.variants[item % v] as HeaderVariant;
+    // variant-major: every URL once with the first variant, then again with the next, so two
+    // variants of one URL are never in flight together (a cache that ignores the header would
+    // send both to the origin)
+    const k = this.keys.length;
+    const variant = this.variants[Math.floor(item / k)] as HeaderVariant;
     const headers = { ...(t.headers ?? {}), ...variant };
-    const req: HttpRequest = { method: t.method ?? 'GET', url: this.url(t, Math.floor(item / v)) };
+    const req: HttpRequest = { method: t.method ?? 'GET', url: this.url(t, item % k) };
     if (Object.keys(headers).length > 0) req.headers = headers;
     if (t.readBody !== undefined) req.readBody = t.readBody;
     return req;

@@ -155,6 +155,7 @@ describe('planInvalidation', () => {
     const plan = await planInvalidation({ cache, pattern: 'title:*', overSeconds: 600, sampleSize: 3 });
     expect(plan).toEqual({
       selection: 'pattern',
+      action: 'delete',
       pattern: 'title:*',
       count: 1000,
       existing: 1000,

@@ -36,7 +36,9 @@ describe('warm: redis copy mode', () => {
     // 5 batches of 1000: one getMany + ttlMany on the source, one existsMany + setMany on the target each
     expect(from.calls.map((c) => `${c.op}:${c.keys.length}`).sort()).toEqual([...Array(5).fill('getMany:1000'), ...Array(5).fill('ttlMany:1000')]);
     expect(cache.calls.filter((c) => c.op === 'setMany').map((c) => c.keys.length)).toEqual([1000, 1000, 1000, 1000, 1000]);
-    expect(cache.calls.filter((c) => c.op === 'existsMany')).toHaveLength(7); // 5 batches + before/after samples
+    expect(cache.calls.filter((c) => c.op === 'existsMany')).toHaveLength(5); // one per batch
+    expect(cache.calls.filter((c) => c.op === 'getMany').map((c) => c.keys.length)).toEqual([1000, 1000]); // the before/after sample reads
+    expect(result.hitRatioMeasurements?.after).toEqual({ method: 'info-delta', sampled: 1000, present: 1000, keyspaceHits: 1000, keyspaceMisses: 0, exact: true, ratio: 1 });
     expect(result.latencyMs.samples).toBe(5);
   });
 
@@ -70,7 +72,8 @@ describe('warm: redis copy mode', () => {
     expect(Math.max(...ttls)).toBeLessThanOrEqual(120);
     expect(new Set(ttls).size).toBeGreaterThan(10);
     expect(from.count('ttlMany')).toBe(0);
-    expect(cache.calls.filter((c) => c.op === 'existsMany').map((c) => c.keys.length)).toEqual([200, 200]); // only the samples
+    expect(cache.calls.filter((c) => c.op === 'existsMany')).toEqual([]); // refresh: no existence checks
+    expect(cache.calls.filter((c) => c.op === 'getMany').map((c) => c.keys.length)).toEqual([200, 200]); // only the samples
   });
 
   it('pipelines at most pipelineDepth batches', async () => {

@@ -74,7 +74,13 @@ describe('warm: redis target from the origin', () => {
     expect(writes.every((c) => c.keys.length <= 100)).toBe(true);
     expect(writes.reduce((n, c) => n + c.keys.length, 0)).toBe(200);
     const checks = cache.calls.filter((c) => c.op === 'existsMany');
-    expect(checks.map((c) => c.keys.length)).toEqual([250, 100, 100, 50, 250]); // sample, three batches, sample
+    expect(checks.map((c) => c.keys.length)).toEqual([100, 100, 50]); // three batches
+    // the hit ratio: the sample (all 250 keys) read before and after, INFO keyspace deltas
+    expect(cache.calls.filter((c) => c.op === 'getMany').map((c) => c.keys.length)).toEqual([250, 250]);
+    expect(result.hitRatioMeasurements).toEqual({
+      before: { method: 'info-delta', sampled: 250, present: 50, keyspaceHits: 50, keyspaceMisses: 200, exact: true, ratio: 0.2 },
+      after: { method: 'info-delta', sampled: 250, present: 250, keyspaceHits: 250, keyspaceMisses: 0, exact: true, ratio: 1 },
+    });
     // TTLs spread over 3600 ± 10%
     const ttls = cache.sets.map((e) => e.ttlSeconds as number);
     expect(Math.min(...ttls)).toBeGreaterThanOrEqual(3240);
@@ -190,13 +196,14 @@ describe('warm: redis target from the origin', () => {
       seen.set(k, (seen.get(k) ?? 0) + 1);
       return k === 'k:0' && seen.get(k) === 1 ? { status: 429, headers: { 'Retry-After': after } } : { status: 200 };
     };
+    // adaptive pacing off: this test isolates Retry-After (the adaptive rate has its own tests)
     const a = setup(handler('2'));
-    await warm(a.base({ keys: keys(3) }));
+    await warm(a.base({ keys: keys(3), limits: { adaptive: false } }));
     const t = a.origin.requests.filter((r) => r.url.endsWith('k%3A0')).map((r) => r.at);
     expect((t[1] as number) - (t[0] as number)).toBe(2000);
     seen.clear();
     const b = setup(handler('3600'));
-    await warm(b.base({ keys: keys(3), limits: { maxRetryAfterMs: 1000 } }));
+    await warm(b.base({ keys: keys(3), limits: { maxRetryAfterMs: 1000, adaptive: false } }));
     const u = b.origin.requests.filter((r) => r.url.endsWith('k%3A0')).map((r) => r.at);
     expect((u[1] as number) - (u[0] as number)).toBe(1000);
   });
