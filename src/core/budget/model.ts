@@ -51,7 +51,32 @@ export interface SloDefinition {
   labels: Record<string, string>;
   /** Per-SLO policy overrides, merged over the policy file (see ./policy.ts). */
   policy?: PolicyOverrides;
+  /**
+   * How `relia budget rules` names, labels and annotates this SLO's burn-rate
+   * alerts (native `alerting:`, Sloth `alerting:`). Absent: the defaults.
+   * Additive field, used only by ./rules.ts.
+   */
+  alerting?: SloAlerting;
   source: SourceRef;
+}
+
+/** One alert tier (page or ticket) of an SLO's generated burn-rate alerts. */
+export interface AlertTierSettings {
+  /** False switches this tier off for this SLO (Sloth `disable: true`). */
+  enabled: boolean;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/** Alert naming for the generated multiwindow multi-burn-rate alerts. */
+export interface SloAlerting {
+  /** Alert name used by both tiers; absent: relia's default name. */
+  name?: string;
+  /** Labels and annotations on both tiers' alerts (tier settings win on conflicts). */
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  page: AlertTierSettings;
+  ticket: AlertTierSettings;
 }
 
 /** Per-SLO overrides: any subset of the policy's fields (validated by ./policy.ts). */

@@ -1,0 +1,447 @@
+/**
+ * The error-budget evaluation engine behind `relia budget status|check`.
+ *
+ * For each SLO, as of `at`: two queries (./evaluate-plan.ts), then the SLI,
+ * budget, burn rates, exhaustion, burn-down, incidents and traffic tier from
+ * their answers, then the gate (./gate.ts). SLOs run concurrently with a
+ * small limit. Fail closed: an unreachable source, an error answer or a query
+ * with no series is a DependencyError (exit 3) naming the SLO and the query,
+ * unless `onUnavailable: 'pass'` turns it into a passing SLO marked
+ * `unavailable`. Pure: I/O only through the MetricsSource port.
+ * Math: docs/budget.md#math.
+ */
+import type { InstantSample, MetricsSource, RangeSeries } from '../../ports/metrics.js';
+import { DependencyError, ReliaError } from '../errors.js';
+import { sparkline } from '../sparkline.js';
+import { assessTraffic, budgetOf, burnRate, exhaustionSeconds, fastBurn } from './burn.js';
+import { EXHAUSTION_WINDOWS, PART_LABEL, planSlo, WINDOW_LABEL, type PartName, type SloPlan } from './evaluate-plan.js';
+import type { BudgetEvaluation, SloStatus } from './evaluate-types.js';
+import { decide } from './gate.js';
+import { burnDown, consumption, findIncidents, samplePoints, type Bucket } from './incidents.js';
+import { renderQuery, type SloDefinition } from './model.js';
+import { mergePolicy, type BudgetPolicy } from './policy.js';
+
+export interface EvaluateOptions {
+  /** Evaluation instant, epoch ms (every query is anchored here). */
+  at: number;
+  /** The policy file (or the defaults); per-SLO overrides are merged over it. */
+  policy: BudgetPolicy;
+  /** `--change-label key=value` pairs, for policy exceptions. */
+  changeLabels?: Record<string, string>;
+  /** SLOs evaluated at once. Default 8. */
+  concurrency?: number;
+  signal?: AbortSignal;
+  /** `fail` (default): the first unavailable SLO throws. `pass`: it passes, marked unavailable. */
+  onUnavailable?: 'fail' | 'pass';
+  /**
+   * Batch each SLO's windows into one instant and one range query (PromQL
+   * label_replace/or). Default: true for the `prometheus` provider, false for
+   * others, which get one query per window and part (still bounded per SLO).
+   */
+  batch?: boolean;
+  /** Called before every query (for --verbose). */
+  onQuery?: (event: { slo: string; kind: 'instant' | 'range'; query: string }) => void;
+}
+
+export const TREND_POINTS = 48;
+export const SPARK_WIDTH = 24;
+const MAX_INCIDENTS = 5;
+
+/** The effective policy of one SLO: the policy file with the SLO's overrides merged over it. */
+export function effectivePolicy(slo: SloDefinition, policy: BudgetPolicy): BudgetPolicy {
+  if (slo.policy === undefined) return policy;
+  return mergePolicy(policy, slo.policy, { file: slo.source.file, path: `${slo.source.path ? `${slo.source.path}.` : ''}policy` });
+}
+
+/** Plan every SLO's queries (what the engine sends; the bench replays them). */
+export function planAll(slos: readonly SloDefinition[], policy: BudgetPolicy, at: number): SloPlan[] {
+  return slos.map((slo) => planSlo(slo, effectivePolicy(slo, policy), at));
+}
+
+function iso(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function finiteOrNull(x: number | undefined): number | null {
+  return x === undefined || !Number.isFinite(x) ? null : x;
+}
+
+/** Event counts from rate × seconds: drop floating-point dust (518362033.99999994 → 518362034). */
+function events(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+function clamp01(x: number | null): number | null {
+  return x === null ? null : Math.min(1, Math.max(0, x));
+}
+
+function noSeries(plan: SloPlan, part: PartName, sourceKind: string): DependencyError {
+  const slo = plan.slo;
+  const template = (() => {
+    const sli = slo.sli;
+    if (part === 'total' && sli.type === 'ratio') return sli.total;
+    if (part === 'bad' && sli.type === 'ratio') return sli.bad ?? '';
+    if (part === 'good' && sli.type === 'ratio') return sli.good ?? '';
+    if (sli.type !== 'ratio') return sli.query;
+    return sli.total;
+  })();
+  const query = renderQuery(template, plan.window.label);
+  return new DependencyError(sourceKind, `SLO ${slo.id}: query returned no series over ${plan.window.label} at ${iso(plan.at / 1000)}: ${query}`, {
+    suggestions: [
+      `check the metric and label names in ${slo.source.file}${slo.source.path ? ` (${slo.source.path})` : ''}; try the query in the Prometheus UI`,
+      'if the counter legitimately has no samples yet, append `or vector(0)` to the query',
+      'pass --on-unavailable pass to let the gate pass with a warning instead (not recommended)',
+    ],
+  });
+}
+
+function wrapError(error: unknown, plan: SloPlan, kind: 'instant' | 'range', query: string, sourceKind: string): unknown {
+  if (ReliaError.is(error)) {
+    if (error instanceof DependencyError || error.exitCode === 3) {
+      const dep = (error as { dependency?: string }).dependency ?? sourceKind;
+      return new DependencyError(dep, `SLO ${plan.slo.id}: ${error.message}`, {
+        suggestions: [...error.suggestions, 'pass --on-unavailable pass to let the gate pass with a warning instead (not recommended)'],
+        cause: error,
+      });
+    }
+    return error;
+  }
+  if ((error as { name?: string })?.name === 'AbortError') return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new DependencyError(sourceKind, `SLO ${plan.slo.id}: the ${kind} query failed: ${message}; query: ${query}`, { cause: error });
+}
+
+/** How several series of one part combine: error ratios take the worst (max), everything else adds up. */
+function combine(part: string, a: number | undefined, b: number): number {
+  if (a === undefined) return b;
+  return part === 'ratio' ? Math.max(a, b) : a + b;
+}
+
+/** Values of the instant answer keyed by `window|part` (series combined). */
+function indexInstant(samples: readonly InstantSample[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const s of samples) {
+    const part = s.labels[PART_LABEL] ?? '';
+    const key = `${s.labels[WINDOW_LABEL] ?? ''}|${part}`;
+    out.set(key, combine(part, out.get(key), s.value));
+  }
+  return out;
+}
+
+/** Range answer: part → (unix seconds → value). */
+function indexRange(series: readonly RangeSeries[]): Map<string, Map<number, number>> {
+  const out = new Map<string, Map<number, number>>();
+  for (const s of series) {
+    const part = s.labels[PART_LABEL] ?? '';
+    const m = out.get(part) ?? new Map<number, number>();
+    for (const [t, v] of s.points) m.set(t, combine(part, m.get(t), v));
+    out.set(part, m);
+  }
+  return out;
+}
+
+interface WindowMeasure {
+  errorRatio: number | null;
+  /** Events over the window (event-based), else null. */
+  total: number | null;
+  bad: number | null;
+}
+
+/** Error ratio (and events) per window from the instant answer. Throws no-series for the SLO window. */
+function measureWindows(plan: SloPlan, values: Map<string, number>, sourceKind: string): Map<string, WindowMeasure> {
+  const slo = plan.slo;
+  const out = new Map<string, WindowMeasure>();
+  const get = (w: string, p: PartName) => values.get(`${w}|${p}`);
+  const L = plan.window.label;
+  const sli = slo.sli;
+  const timeslices = slo.budgeting.method === 'timeslices';
+  // Fail closed: every part must have series over the SLO window.
+  for (const part of new Set(plan.instant.parts.filter((p) => p.window === L).map((p) => p.part))) {
+    if (get(L, part) === undefined) throw noSeries(plan, part, sourceKind);
+  }
+  for (const w of plan.windows) {
+    const total = sli.type === 'ratio' ? finiteOrNull(get(w.label, 'total')) : null;
+    const count = total === null ? null : events(total * w.seconds);
+    if (timeslices) {
+      out.set(w.label, { errorRatio: clamp01(finiteOrNull(get(w.label, 'badslices'))), total: count, bad: null });
+    } else if (sli.type === 'ratio') {
+      if (total === null || !(total > 0)) {
+        out.set(w.label, { errorRatio: null, total: count, bad: null });
+        continue;
+      }
+      let badRate: number;
+      if (sli.bad !== undefined) badRate = finiteOrNull(get(w.label, 'bad')) ?? 0;
+      else {
+        const good = finiteOrNull(get(w.label, 'good'));
+        badRate = good === null ? total : total - good;
+      }
+      const errorRatio = clamp01(badRate / total) as number;
+      out.set(w.label, { errorRatio, total: count, bad: events(Math.max(0, badRate * w.seconds)) });
+    } else {
+      out.set(w.label, { errorRatio: clamp01(finiteOrNull(get(w.label, 'ratio'))), total: null, bad: null });
+    }
+  }
+  return out;
+}
+
+/** Per-step buckets from the range answer. */
+function buckets(plan: SloPlan, series: readonly RangeSeries[], windowEvents: number | null): Bucket[] {
+  const slo = plan.slo;
+  const byPart = indexRange(series);
+  const step = plan.range.step;
+  const times = [...new Set([...byPart.values()].flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
+  const timeslices = slo.budgeting.method === 'timeslices';
+  const sli = slo.sli;
+  return times.map((t) => {
+    const totalRate = finiteOrNull(byPart.get('total')?.get(t));
+    const rate = totalRate;
+    if (timeslices || sli.type !== 'ratio') {
+      const ratio = clamp01(finiteOrNull(byPart.get(timeslices ? 'badslices' : 'ratio')?.get(t)));
+      return { t, errorRatio: ratio, weight: step / plan.window.seconds, bad: null, rate };
+    }
+    if (totalRate === null || !(totalRate > 0)) return { t, errorRatio: null, weight: 0, bad: null, rate };
+    let badRate: number;
+    if (sli.bad !== undefined) badRate = finiteOrNull(byPart.get('bad')?.get(t)) ?? 0;
+    else badRate = totalRate - (finiteOrNull(byPart.get('good')?.get(t)) ?? totalRate);
+    const weight = windowEvents !== null && windowEvents > 0 ? (totalRate * step) / windowEvents : 0;
+    return { t, errorRatio: clamp01(badRate / totalRate), weight, bad: events(Math.max(0, badRate * step)), rate };
+  });
+}
+
+/** Compute one SLO's status from the two answers (pure; exported for tests). */
+export function computeStatus(
+  plan: SloPlan,
+  instant: readonly InstantSample[],
+  range: readonly RangeSeries[],
+  changeLabels: Readonly<Record<string, string>>,
+  sourceKind = 'metrics',
+): SloStatus {
+  const { slo, policy } = plan;
+  const measures = measureWindows(plan, indexInstant(instant), sourceKind);
+  const L = plan.window.label;
+  const main = measures.get(L) as WindowMeasure;
+  const budget = budgetOf(slo.objective);
+  const errorRatio = main.errorRatio;
+  const sli = errorRatio === null ? null : 1 - errorRatio;
+  const consumed = burnRate(errorRatio, slo.objective);
+  const budgetRemaining = consumed === null ? null : 1 - consumed;
+  const windowMinutes = plan.window.seconds / 60;
+
+  const burnRates: Record<string, number | null> = {};
+  for (const w of policy.burnWindows) burnRates[w] = burnRate(measures.get(w)?.errorRatio ?? null, slo.objective);
+  const allBurns: Record<string, number | null> = {};
+  for (const w of plan.windows) allBurns[w.label] = burnRate(measures.get(w.label)?.errorRatio ?? null, slo.objective);
+
+  const exhaustion: Record<string, number | null> = {};
+  for (const w of EXHAUSTION_WINDOWS) exhaustion[w] = exhaustionSeconds(budgetRemaining, allBurns[w] ?? null, plan.window.periodSeconds);
+
+  const eventCounts =
+    main.total !== null && main.bad !== null
+      ? { total: main.total, bad: main.bad, allowedBad: budget * main.total, remainingBad: budget * main.total - main.bad }
+      : null;
+  const badMinutes = errorRatio === null ? null : { allowed: budget * windowMinutes, consumed: errorRatio * windowMinutes, remaining: (budget - errorRatio) * windowMinutes };
+  const slices =
+    slo.budgeting.method === 'timeslices' && errorRatio !== null
+      ? (() => {
+          const total = Math.floor(plan.window.seconds / (slo.budgeting as { sliceSeconds: number }).sliceSeconds);
+          return { seconds: (slo.budgeting as { sliceSeconds: number }).sliceSeconds, total, bad: Math.round(errorRatio * total), allowed: budget * total };
+        })()
+      : null;
+
+  // Range: burn-down, incidents, traffic.
+  const bs = buckets(plan, range, main.total);
+  const remainingSeries = burnDown(consumption(bs, slo.objective));
+  const trend = samplePoints(remainingSeries, TREND_POINTS);
+  const lo = Math.min(0, ...trend);
+  const spark = sparkline(trend, { width: SPARK_WIDTH, min: lo, max: 1 });
+  const incidents = findIncidents(bs, slo.objective, plan.range.step, policy.postmortem.incidentBurn);
+  const postmortemRequired = incidents.some((i) => i.budgetShare > policy.postmortem.incidentBudgetShare);
+  const currentMeasure = policy.dynamic.enabled ? measures.get(policy.dynamic.currentWindow) : undefined;
+  const currentRate = currentMeasure?.total != null ? currentMeasure.total / (plan.windows.find((w) => w.label === policy.dynamic.currentWindow)?.seconds ?? 1) : null;
+  const rates = bs.map((b) => b.rate).filter((r): r is number => r !== null);
+  const traffic = assessTraffic(currentRate, rates, policy.dynamic);
+  const fb = fastBurn(policy.fastBurn, allBurns, traffic.multiplier);
+
+  let noData: string | null = null;
+  if (errorRatio === null) noData = `no events in the ${slo.window.label} window`;
+  else if (main.total !== null && policy.minEvents > 0 && main.total < policy.minEvents) {
+    noData = `${Math.round(main.total)} events in ${slo.window.label}, fewer than minEvents ${policy.minEvents}`;
+  }
+  const incidentStatus = incidents.slice(0, MAX_INCIDENTS).map((i) => ({ start: iso(i.start), end: iso(i.end), budgetShare: i.budgetShare, peakBurn: i.peakBurn, badEvents: i.badEvents }));
+  const decision = decide({ noData, budgetRemaining, fastBurn: fb, traffic, incidents: incidentStatus, postmortemRequired }, policy, changeLabels);
+
+  const status: SloStatus = {
+    id: slo.id,
+    name: slo.name,
+    service: slo.service,
+    source: { ...slo.source },
+    objective: slo.objective,
+    window: slo.window.label,
+    windowType: slo.window.type,
+    windowStart: iso(plan.window.start / 1000),
+    windowSeconds: plan.window.seconds,
+    periodSeconds: plan.window.periodSeconds,
+    budgeting: slo.budgeting.method,
+    sliType: slo.sli.type,
+    sli,
+    errorRatio,
+    budget,
+    consumed,
+    budgetRemaining,
+    events: eventCounts,
+    badMinutes,
+    slices,
+    burnRates,
+    exhaustion,
+    fastBurn: fb,
+    traffic,
+    incidents: incidentStatus,
+    postmortemRequired,
+    trend,
+    sparkline: spark,
+    step: plan.range.step,
+    ...decision,
+    unavailable: null,
+    queries: 2,
+  };
+  if (slo.description !== undefined) status.description = slo.description;
+  return status;
+}
+
+/** The status of an SLO whose metrics were unavailable, under --on-unavailable pass. */
+export function unavailableStatus(plan: SloPlan, message: string, queries: number): SloStatus {
+  const { slo } = plan;
+  const status: SloStatus = {
+    id: slo.id,
+    name: slo.name,
+    service: slo.service,
+    source: { ...slo.source },
+    objective: slo.objective,
+    window: slo.window.label,
+    windowType: slo.window.type,
+    windowStart: iso(plan.window.start / 1000),
+    windowSeconds: plan.window.seconds,
+    periodSeconds: plan.window.periodSeconds,
+    budgeting: slo.budgeting.method,
+    sliType: slo.sli.type,
+    sli: null,
+    errorRatio: null,
+    budget: budgetOf(slo.objective),
+    consumed: null,
+    budgetRemaining: null,
+    events: null,
+    badMinutes: null,
+    slices: null,
+    burnRates: Object.fromEntries(plan.policy.burnWindows.map((w) => [w, null])),
+    exhaustion: { '1h': null, '6h': null },
+    fastBurn: [],
+    traffic: { current: null, peak: null, low: null, tier: 'unknown', multiplier: 1 },
+    incidents: [],
+    postmortemRequired: false,
+    trend: [],
+    sparkline: '',
+    step: plan.range.step,
+    verdict: 'pass',
+    blocked: false,
+    reasons: [`metrics unavailable, passed because of --on-unavailable pass: ${message}`],
+    blocks: [],
+    bypassed: [],
+    exception: null,
+    unavailable: message,
+    queries,
+  };
+  if (slo.description !== undefined) status.description = slo.description;
+  return status;
+}
+
+async function pool<T>(count: number, limit: number, signal: AbortSignal, work: (i: number) => Promise<T>): Promise<T[]> {
+  const out = new Array<T>(count);
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, count)) }, async () => {
+    while (next < count) {
+      signal.throwIfAborted();
+      const i = next++;
+      out[i] = await work(i);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
+
+/** Evaluate every SLO. Throws DependencyError (exit 3) on unavailable metrics unless onUnavailable is `pass`. */
+export async function evaluateSlos(slos: readonly SloDefinition[], source: MetricsSource, options: EvaluateOptions): Promise<BudgetEvaluation> {
+  const plans = planAll(slos, options.policy, options.at);
+  const changeLabels = options.changeLabels ?? {};
+  const onUnavailable = options.onUnavailable ?? 'fail';
+  const batch = options.batch ?? source.kind === 'prometheus';
+  const inner = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, inner.signal]) : inner.signal;
+  let firstError: unknown;
+
+  const evaluateOne = async (plan: SloPlan): Promise<SloStatus> => {
+    let queries = 0;
+    const send = async <T>(kind: 'instant' | 'range', query: string, run: () => Promise<T>): Promise<T> => {
+      options.onQuery?.({ slo: plan.slo.id, kind, query });
+      queries++;
+      try {
+        return await run();
+      } catch (error) {
+        throw wrapError(error, plan, kind, query, source.kind);
+      }
+    };
+    const rangeOptions = { start: plan.range.start, end: plan.range.end, step: plan.range.step, signal };
+    try {
+      let instant: InstantSample[];
+      let range: RangeSeries[];
+      if (batch) {
+        [instant, range] = await Promise.all([
+          send('instant', plan.instant.query, () => source.instant(plan.instant.query, { time: plan.instant.time, signal })),
+          send('range', plan.range.query, () => source.range(plan.range.query, rangeOptions)),
+        ]);
+      } else {
+        // One query per window and part, tagged here instead of by label_replace.
+        const [instants, ranges] = await Promise.all([
+          Promise.all(
+            plan.instant.parts.map(async (p) =>
+              (await send('instant', p.raw, () => source.instant(p.raw, { time: plan.instant.time, signal }))).map((s) => ({ labels: { [WINDOW_LABEL]: p.window, [PART_LABEL]: p.part }, value: s.value })),
+            ),
+          ),
+          Promise.all(
+            plan.range.parts.map(async (p) => (await send('range', p.raw, () => source.range(p.raw, rangeOptions))).map((s) => ({ labels: { [PART_LABEL]: p.part }, points: s.points }))),
+          ),
+        ]);
+        instant = instants.flat();
+        range = ranges.flat();
+      }
+      const status = computeStatus(plan, instant, range, changeLabels, source.kind);
+      status.queries = queries;
+      return status;
+    } catch (error) {
+      if (error instanceof DependencyError && onUnavailable === 'pass' && !options.signal?.aborted) {
+        return unavailableStatus(plan, error.message, queries);
+      }
+      if (firstError === undefined) {
+        firstError = error;
+        inner.abort(error);
+      }
+      throw error;
+    }
+  };
+
+  let statuses: SloStatus[];
+  try {
+    statuses = await pool(plans.length, options.concurrency ?? 8, signal, (i) => evaluateOne(plans[i] as SloPlan));
+  } catch (error) {
+    if (options.signal?.aborted) throw options.signal.reason;
+    throw firstError ?? error;
+  }
+  const summary = {
+    total: statuses.length,
+    pass: statuses.filter((s) => s.verdict === 'pass').length,
+    fail: statuses.filter((s) => s.verdict === 'fail').length,
+    noData: statuses.filter((s) => s.verdict === 'no-data').length,
+    blocked: statuses.filter((s) => s.blocked).length,
+    unavailable: statuses.filter((s) => s.unavailable !== null).length,
+  };
+  return { at: iso(options.at / 1000), slos: statuses, summary, queries: statuses.reduce((n, s) => n + s.queries, 0) };
+}

@@ -1,0 +1,230 @@
+/**
+ * Reading SLO specs: every YAML document of every input is classified
+ * (relia native, OpenSLO v1, Sloth prometheus/v1) and parsed into the one
+ * `SloDefinition` model. Every problem is collected with its file, field path
+ * and line; nothing stops at the first. OpenSLO `indicatorRef`s resolve to
+ * `SLI` documents anywhere in the same input. Pure: takes texts, not paths.
+ */
+import { LineCounter, parseAllDocuments } from 'yaml';
+import type { SloDefinition } from '../model.js';
+import { InputError } from '../../errors.js';
+import { formatProblem, type Problem } from '../../validation.js';
+import { isPlainObject, ProblemList, SPEC_DOCS, type DocContext } from './common.js';
+import { parseNativeDocument } from './native.js';
+import { parseOpenSloSli, parseOpenSloSlo, type ParsedSli } from './openslo.js';
+import { parseSlothDocument } from './sloth.js';
+
+export { nativeSpecJsonSchema, NativeSpecSchema } from './native.js';
+export { normaliseWindowPlaceholder } from './common.js';
+
+export interface SpecInput {
+  /** The file name shown in messages. */
+  file: string;
+  text: string;
+}
+
+export interface SpecReport {
+  slos: SloDefinition[];
+  problems: Problem[];
+  /** Non-empty YAML documents read, over all inputs. */
+  documents: number;
+}
+
+/**
+ * Per-SLO policy override validation (the budget policy module's
+ * `validatePolicyOverrides`): returns the problems it finds, never throws.
+ */
+export type PolicyValidator = (data: Record<string, unknown>, where: { file: string; path: string }) => Problem[];
+
+export interface SpecOptions {
+  validatePolicy?: PolicyValidator;
+}
+
+type Format = 'relia' | 'openslo' | 'openslo-sli' | 'openslo-other' | 'sloth';
+
+interface Doc {
+  ctx: DocContext;
+  data: Record<string, unknown>;
+  format: Format;
+}
+
+const OPENSLO_OTHER: Record<string, string> = {
+  Service: '',
+  DataSource: 'DataSource documents are not supported: relia queries the Prometheus given by --prometheus or the config environment',
+  AlertPolicy: 'AlertPolicy documents are not supported: relia generates multiwindow multi-burn-rate alerts itself (relia budget rules)',
+  AlertCondition: 'AlertCondition documents are not supported: relia generates multiwindow multi-burn-rate alerts itself (relia budget rules)',
+  AlertNotificationTarget: 'AlertNotificationTarget documents are not supported: route the generated alerts with Alertmanager',
+};
+
+function classify(data: unknown, ctx: DocContext, problems: ProblemList): Format | undefined {
+  if (!isPlainObject(data)) {
+    problems.add(ctx, [], `expected a mapping (an SLO spec), got ${Array.isArray(data) ? 'a list' : JSON.stringify(data)}`, `see ${SPEC_DOCS} for the accepted formats`);
+    return undefined;
+  }
+  const api = data.apiVersion;
+  if (api !== undefined) {
+    if (api === 'relia/v1') return 'relia';
+    if (api === 'openslo/v1') {
+      if (data.kind === 'SLO') return 'openslo';
+      if (data.kind === 'SLI') return 'openslo-sli';
+      if (typeof data.kind === 'string' && data.kind in OPENSLO_OTHER) return 'openslo-other';
+      problems.add(ctx, ['kind'], `expected an OpenSLO kind (SLO, SLI, Service), got ${JSON.stringify(data.kind)}`);
+      return undefined;
+    }
+    if (typeof api === 'string' && api.startsWith('openslo/')) {
+      problems.add(ctx, ['apiVersion'], `OpenSLO ${api} is not supported: only openslo/v1`, 'convert the document to openslo/v1');
+    } else if (api === 'sloth.slok.dev/v1') {
+      problems.add(ctx, ['apiVersion'], 'the Sloth Kubernetes resource (PrometheusServiceLevel) is not supported', 'write its spec as a Sloth file with version: "prometheus/v1" (snake_case fields)');
+    } else {
+      problems.add(ctx, ['apiVersion'], `expected relia/v1 or openslo/v1, got ${JSON.stringify(api)}`, `see ${SPEC_DOCS}`);
+    }
+    return undefined;
+  }
+  if (data.version !== undefined) {
+    if (data.version === 'prometheus/v1') return 'sloth';
+    problems.add(ctx, ['version'], `Sloth spec version ${JSON.stringify(data.version)} is not supported: expected "prometheus/v1"`);
+    return undefined;
+  }
+  problems.add(
+    ctx,
+    [],
+    'not an SLO spec: expected apiVersion: relia/v1, apiVersion: openslo/v1, or version: "prometheus/v1" (Sloth)',
+    `see ${SPEC_DOCS} for the three formats`,
+  );
+  return undefined;
+}
+
+function readDocuments(input: SpecInput, problems: ProblemList, order: { next: number }): Doc[] {
+  const lineCounter = new LineCounter();
+  const out: Doc[] = [];
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(input.text, { lineCounter, prettyErrors: false });
+  } catch (error) {
+    problems.add({ file: input.file, prefix: '', order: order.next++ }, [], `not readable as YAML: ${(error as Error).message}`);
+    return out;
+  }
+  const list = Array.isArray(docs) ? docs : [];
+  const fileOrder = order.next;
+  order.next += list.length + 1;
+  const multi = list.length > 1;
+  let nonEmpty = 0;
+  list.forEach((doc, i) => {
+    const ctx: DocContext = { file: input.file, prefix: multi ? `documents[${i}]` : '', doc, lineCounter, order: fileOrder + i };
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) {
+        const line = lineCounter.linePos(e.pos[0]).line;
+        problems.add({ file: input.file, prefix: ctx.prefix, order: ctx.order as number }, [], `YAML syntax error: ${e.message.split('\n')[0]}${line ? ` (line ${line})` : ''}`, 'fix the YAML syntax');
+      }
+      return;
+    }
+    let data: unknown;
+    try {
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      nonEmpty++;
+      problems.add(ctx, [], `cannot read the document: ${(error as Error).message}`);
+      return;
+    }
+    if (data === null || data === undefined) return; // an empty document (e.g. after a trailing ---)
+    nonEmpty++;
+    const format = classify(data, ctx, problems);
+    if (format) out.push({ ctx, data: data as Record<string, unknown>, format });
+  });
+  if (nonEmpty === 0 && !list.some((d) => d.errors.length > 0)) {
+    problems.add({ file: input.file, prefix: '', order: fileOrder }, [], 'the file holds no YAML documents', 'add an SLO spec, or leave the file out of --slo');
+  }
+  return out;
+}
+
+/** Parse every input; never throws on bad input (problems are returned). */
+export function checkSpecs(inputs: readonly SpecInput[], options: SpecOptions = {}): SpecReport {
+  const problems = new ProblemList();
+  const order = { next: 0 };
+  const docs = inputs.flatMap((input) => readDocuments(input, problems, order));
+
+  // OpenSLO SLI documents first, so indicatorRef resolves regardless of order.
+  const slis = new Map<string, ParsedSli | undefined>();
+  const sliAt = new Map<string, string>();
+  for (const d of docs) {
+    if (d.format !== 'openslo-sli') continue;
+    const sli = parseOpenSloSli(d.data, d.ctx, problems);
+    const meta = d.data.metadata;
+    const name = isPlainObject(meta) && typeof meta.name === 'string' ? meta.name : undefined;
+    if (name === undefined) continue;
+    const where = `${d.ctx.file}${d.ctx.prefix ? ` ${d.ctx.prefix}` : ''}`;
+    if (slis.has(name)) {
+      problems.add(d.ctx, ['metadata', 'name'], `duplicate SLI name ${JSON.stringify(name)} (also in ${sliAt.get(name)})`, 'give every SLI document a unique metadata.name');
+      continue;
+    }
+    slis.set(name, sli);
+    sliAt.set(name, where);
+  }
+
+  const slos: SloDefinition[] = [];
+  const orderOf = new Map<SloDefinition, number>();
+  const add = (d: Doc, list: SloDefinition[]) => {
+    for (const slo of list) {
+      slos.push(slo);
+      orderOf.set(slo, d.ctx.order ?? 0);
+    }
+  };
+  for (const d of docs) {
+    if (d.format === 'relia') add(d, parseNativeDocument(d.data, d.ctx, problems));
+    else if (d.format === 'sloth') add(d, parseSlothDocument(d.data, d.ctx, problems));
+    else if (d.format === 'openslo') add(d, parseOpenSloSlo(d.data, d.ctx, problems, slis));
+    else if (d.format === 'openslo-other') {
+      const message = OPENSLO_OTHER[d.data.kind as string] as string;
+      if (message) problems.add(d.ctx, ['kind'], message, 'remove the document from the SLO input');
+    }
+  }
+
+  // Policy overrides, validated by the policy module.
+  if (options.validatePolicy) {
+    for (const slo of slos) {
+      if (slo.policy === undefined) continue;
+      const path = `${slo.source.path ? `${slo.source.path}.` : ''}policy`;
+      for (const p of options.validatePolicy(slo.policy, { file: slo.source.file, path })) problems.push(p, orderOf.get(slo) ?? 0);
+    }
+  }
+
+  // Unique ids over the whole input.
+  const seen = new Map<string, SloDefinition>();
+  const unique: SloDefinition[] = [];
+  for (const slo of slos) {
+    const first = seen.get(slo.id);
+    if (first) {
+      problems.push({
+        file: slo.source.file,
+        path: slo.source.path,
+        message: `duplicate SLO ${slo.id}: also defined in ${first.source.file}${first.source.path ? ` at ${first.source.path}` : ''}`,
+        suggestion: 'give each SLO of a service a unique name',
+      }, orderOf.get(slo) ?? 0);
+      continue;
+    }
+    seen.set(slo.id, slo);
+    unique.push(slo);
+  }
+  if (inputs.length > 0 && docs.length > 0 && unique.length === 0 && problems.count === 0) {
+    problems.push({ file: inputs[0]?.file as string, path: '', message: 'no SLO definitions found (only SLI or Service documents)', suggestion: 'add an SLO document' }, 0);
+  }
+  return { slos: unique, problems: problems.items, documents: docs.length };
+}
+
+/** The InputError for spec problems: one line per problem, each with its fix. Exit 2. */
+export function specProblemsError(problems: readonly Problem[]): InputError {
+  const lines = problems.map((p) => `${formatProblem(p)}${p.suggestion ? `\n      fix: ${p.suggestion}` : ''}`);
+  const head = problems.length === 1 ? 'SLO spec problem' : `${problems.length} SLO spec problems`;
+  const first = problems[0];
+  const options: ConstructorParameters<typeof InputError>[1] = { suggestions: [`see ${SPEC_DOCS} for the three accepted formats`] };
+  if (first?.path) options.field = first.path;
+  if (first?.file !== undefined) options.file = first.file;
+  return new InputError(`${head}:\n  ${lines.join('\n  ')}`, options);
+}
+
+/** Parse every input into SLO definitions, or throw one InputError listing every problem (exit 2). */
+export function loadSpecs(inputs: readonly SpecInput[], options: SpecOptions = {}): SloDefinition[] {
+  const report = checkSpecs(inputs, options);
+  if (report.problems.length > 0) throw specProblemsError(report.problems);
+  return report.slos;
+}

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { InputError } from '../../../../../src/core/errors.js';
+import { checkSpecs, type SpecReport } from '../../../../../src/core/budget/specs/index.js';
+
+/** Text of a file under docs/examples/slo. */
+export function example(name: string): string {
+  return readFileSync(new URL(`../../../../../docs/examples/slo/${name}`, import.meta.url), 'utf8');
+}
+
+/** checkSpecs over one file's text. */
+export function check(text: string, file = 'slo.yaml'): SpecReport {
+  return checkSpecs([{ file, text }]);
+}
+
+/** `path: message` of every problem, for compact assertions. */
+export function problemLines(text: string, file = 'slo.yaml'): string[] {
+  return check(text, file).problems.map((p) => `${p.path}: ${p.message}`);
+}
+
+/** The single SLO of a text that must be valid. */
+export function one(text: string) {
+  const r = check(text);
+  if (r.problems.length > 0) throw new Error(`unexpected problems:\n${r.problems.map((p) => `${p.path}: ${p.message}`).join('\n')}`);
+  if (r.slos.length !== 1) throw new Error(`expected one SLO, got ${r.slos.length}`);
+  return r.slos[0]!;
+}
+
+/** Run `fn`, expect an InputError, and return it. */
+export function inputError(fn: () => unknown): InputError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof InputError) return err;
+    throw new Error(`expected an InputError, got ${String(err)}`);
+  }
+  throw new Error('expected an InputError, nothing was thrown');
+}
+
+export const BAD = 'sum(rate(http_requests_total{service="checkout",code="500"}[{{.window}}]))';
+export const TOTAL = 'sum(rate(http_requests_total{service="checkout"}[{{.window}}]))';
+export const GOOD = 'sum(rate(http_requests_total{service="checkout",code!="500"}[{{.window}}]))';
+
+/** A native single-SLO document; `extra` lines are appended at the top level. */
+export function native(extra = '', fields: Record<string, string> = {}): string {
+  const f = { service: 'checkout', name: 'availability', objective: '99.9', window: '30d', sli: `\n  bad: '${BAD}'\n  total: '${TOTAL}'`, ...fields };
+  const lines = ['apiVersion: relia/v1', 'kind: SLO'];
+  for (const [k, v] of Object.entries(f)) if (v !== '') lines.push(`${k}: ${v}`);
+  return `${lines.join('\n')}\n${extra}`;
+}
