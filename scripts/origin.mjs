@@ -6,7 +6,7 @@
  *
  * Prints `origin listening on http://HOST:PORT` once it listens.
  *
- * Content (cacheable: Cache-Control: public, max-age=300; strong ETag; 304 on If-None-Match):
+ * Content (cacheable: Cache-Control: public, max-age=300; Vary: Accept-Encoding; strong ETag; 304 on If-None-Match):
  *   GET|HEAD /items/<key>         JSON {key, kind, title, body, …} of 1–2 KB, derived from the key only
  *   GET|HEAD /titles/<id>.json    JSON for a title id (t001 … t050 are the ones in the history)
  *   GET|HEAD /sitemap.xml         200 item URLs (/items/item-001 … item-200) on the Host the request named
@@ -37,6 +37,7 @@ const host = arg('host', '127.0.0.1');
 const port = Number(arg('port', '0'));
 
 const CACHEABLE = 'public, max-age=300';
+const VARY = 'Accept-Encoding';
 const LAST_MODIFIED = new Date(Date.UTC(2026, 9, 1)).toUTCString();
 const WORDS = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu'.split(' ');
 
@@ -191,8 +192,9 @@ const server = createServer(async (req, res) => {
       }
     }
     const etag = etagOf(content.body);
-    if (req.headers['if-none-match'] === etag) return reply(304, { 'cache-control': CACHEABLE, etag }, '');
-    return reply(200, { 'content-type': content.type, 'cache-control': CACHEABLE, etag, 'last-modified': LAST_MODIFIED }, content.body);
+    // Vary: caches keep one copy per Accept-Encoding value (the bytes are the same here, as if it compressed nothing)
+    if (req.headers['if-none-match'] === etag) return reply(304, { 'cache-control': CACHEABLE, vary: VARY, etag }, '');
+    return reply(200, { 'content-type': content.type, 'cache-control': CACHEABLE, vary: VARY, etag, 'last-modified': LAST_MODIFIED }, content.body);
   } catch (error) {
     if (!res.headersSent) send(req, res, 500, noStore(), `origin error: ${error.message}\n`);
     else res.destroy();

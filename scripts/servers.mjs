@@ -519,7 +519,7 @@ async function up(opts) {
       prometheus: got.prometheus ? { url: url(got.prometheus.port), pid: got.prometheus.pid, dataDir: join(state, 'prometheus', 'data') } : null,
       redis: (got.redis ?? []).map((r) => ({ url: `redis://${HOST}:${r.port}`, port: r.port, pid: r.pid })),
       origin: got.origin ? { url: url(got.origin.port), pid: got.origin.pid } : null,
-      nginx: got.nginx ? { url: url(got.nginx.port), pid: got.nginx.pid } : null,
+      nginx: got.nginx ? { url: url(got.nginx.port), pid: got.nginx.pid, accessLog: join(state, 'nginx', 'access.log') } : null,
       moto: got.moto ? { url: url(got.moto.port), pid: got.moto.pid } : null,
       history: history ? { expectedFile: join(state, 'history', 'expected.json'), end: toIso(END_S) } : null,
     };

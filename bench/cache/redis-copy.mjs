@@ -11,7 +11,8 @@
  * Needs a build (npm run build) and redis-server, redis-cli, redis-benchmark.
  * Each round: FLUSHDB the cold DB, time `redis-cli --pipe`; FLUSHDB, time the
  * relia copy (whole process, SCAN of the source included). relia's engine-only
- * rate (its own durationSeconds, after startup and SCAN) is reported too.
+ * rate (its own durationSeconds: the copy, with the SCAN streamed into it,
+ * after startup) is reported too.
  */
 import { spawnSync } from 'node:child_process';
 import { arg, median, portOf, RELIA, timed, withServers } from './common.mjs';

@@ -3,7 +3,7 @@ import { ReliaCommand } from '../../src/cli/base-command.js';
 import { Clients } from '../../src/cli/cache-warm.js';
 import { cacheFromUrl } from '../../src/cli/providers.js';
 import { renderPairs, renderTable } from '../../src/cli/style.js';
-import { cacheStats, type CacheStatsReport } from '../../src/core/cache/index.js';
+import { cacheStats, type CacheStatsReport } from '../../src/core/cache/stats.js';
 import { InputError } from '../../src/core/errors.js';
 import { parseDuration } from '../../src/core/units.js';
 

@@ -4,7 +4,11 @@ import { ReliaCommand } from '../../src/cli/base-command.js';
 import { defaultLockPath, FileCheckpointStore, FileLock } from '../../src/cli/cache-files.js';
 import type { SourceReport } from '../../src/cli/cache-sources.js';
 import { buildManifest, buildWarmRun, Clients, renderWarmReport, targetId } from '../../src/cli/cache-warm.js';
-import { limitsFromFlags, parseShard, seededRandom, warm, type K8sObject, type WarmHandle, type WarmResult } from '../../src/core/cache/index.js';
+import type { K8sObject } from '../../src/core/cache/k8s.js';
+import { limitsFromFlags } from '../../src/core/cache/limits.js';
+import { seededRandom } from '../../src/core/cache/random.js';
+import { parseShard } from '../../src/core/cache/shard.js';
+import { warm, type WarmHandle, type WarmResult } from '../../src/core/cache/warm.js';
 import { parseDuration, parseTime } from '../../src/core/units.js';
 import { startProgress } from '../../src/ui/progress.js';
 
@@ -116,6 +120,7 @@ export default class CacheWarm extends ReliaCommand<typeof CacheWarm> {
     try {
       result = await warm({
         keys: built.keys,
+        ...(built.keyStream ? { keyStream: built.keyStream } : {}),
         target: built.target,
         limits,
         clock: this.clock,

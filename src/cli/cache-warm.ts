@@ -6,16 +6,11 @@
 import { InputError } from '../core/errors.js';
 import { redactUrl } from '../core/config/resolve.js';
 import type { ResolvedConfig } from '../core/config/resolve.js';
-import {
-  manifestsToYaml,
-  mergeSources,
-  parseVary,
-  warmCronJobManifest,
-  warmJobManifest,
-  type K8sObject,
-  type WarmResult,
-  type WarmTarget,
-} from '../core/cache/index.js';
+// specific modules, not the index: it would load every source's parser (the XML one is slow to load)
+import { parseVary } from '../core/cache/http-cache.js';
+import { manifestsToYaml, warmCronJobManifest, warmJobManifest, type K8sObject } from '../core/cache/k8s.js';
+import { mergeSources } from '../core/cache/sources.js';
+import type { WarmResult, WarmTarget } from '../core/cache/warm.js';
 import { parseDuration, parseFraction } from '../core/units.js';
 import type { KeyValueCache } from '../ports/cache.js';
 import type { HttpClient } from '../ports/http.js';
@@ -79,8 +74,21 @@ export function targetId(url: string): string {
 export interface BuiltRun {
   target: WarmTarget;
   keys: string[];
+  /** Copy mode without --source: SCAN of the source, streamed into the run (the sources report counts as it goes). */
+  keyStream?: AsyncIterable<readonly string[]>;
   sources: SourceReport[];
   warnings: string[];
+}
+
+/** Keys per SCAN call when copy mode lists the source (COUNT; Redis may return somewhat more or fewer). */
+const SCAN_COUNT = 1000;
+
+/** SCAN of the source cache, counting the keys it yields into `report`. */
+async function* scanCounting(from: KeyValueCache, pattern: string, signal: AbortSignal, report: SourceReport): AsyncGenerator<readonly string[]> {
+  for await (const batch of from.scan(pattern, { batch: SCAN_COUNT, signal })) {
+    report.keys += batch.length;
+    yield batch;
+  }
 }
 
 /** Build the target and the key list from the flags. Opens the clients (tracked in `clients`). */
@@ -111,7 +119,8 @@ export async function buildWarmRun(
   if (specs.length === 0 && !from) {
     throw new InputError('--source: no keys to warm', { field: '--source', suggestions: ['--source keys.txt (one key or URL per line), or - for stdin', '--source sitemap:https://example.com/sitemap.xml', "--source 'prometheus:topk(1000, sum by (title) (rate(plays_total[1h])))' --template 'title:{title}'", '--source access-log:/var/log/nginx/access.log --top 1000'] });
   }
-  let keys: string[];
+  let keys: string[] = [];
+  let keyStream: AsyncIterable<readonly string[]> | undefined;
   let sources: SourceReport[] = [];
   const warnings: string[] = [];
   if (specs.length > 0) {
@@ -128,11 +137,11 @@ export async function buildWarmRun(
     sources = read.reports;
     warnings.push(...read.warnings);
   } else {
+    // streamed: the engine copies each SCAN batch as it arrives (or reads them all first when it needs the whole list)
     const pattern = f.pattern ?? '*';
-    const seen = new Set<string>();
-    for await (const batch of (from as KeyValueCache).scan(pattern, { batch: 1000, signal })) for (const k of batch) seen.add(k);
-    keys = [...seen];
-    sources = [{ source: `scan:${pattern}`, kind: 'list', keys: keys.length }];
+    const report: SourceReport = { source: `scan:${pattern}`, kind: 'list', keys: 0 };
+    keyStream = scanCounting(from as KeyValueCache, pattern, signal, report);
+    sources = [report];
   }
 
   const ttlSeconds = f.ttl === undefined ? undefined : parseDuration(f.ttl, '--ttl');
@@ -149,7 +158,7 @@ export async function buildWarmRun(
     const cache = clients.track(await cacheFromUrl(registry, targetUrl, resolved, '--target'));
     const id = targetId(targetUrl);
     if (from) {
-      return { target: { kind: 'redis', mode: 'copy', cache, id, from, fromId: targetId(f.from as string), ...common, ...(f.pipeline !== undefined ? { pipelineDepth: f.pipeline } : {}) }, keys, sources, warnings };
+      return { target: { kind: 'redis', mode: 'copy', cache, id, from, fromId: targetId(f.from as string), ...common, ...(f.pipeline !== undefined ? { pipelineDepth: f.pipeline } : {}) }, keys, ...(keyStream ? { keyStream } : {}), sources, warnings };
     }
     if (f.origin === undefined) {
       throw new InputError('--origin: a Redis target needs the origin to fetch values from, or --from a warm Redis to copy', {

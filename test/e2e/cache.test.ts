@@ -242,6 +242,69 @@ describe('relia cache warm → Redis copy (--from)', () => {
     expect(await redis1.ttl(`${p}10`)).toBeGreaterThan(890);
     expect(await redis1.ttl(`${p}11`)).toBe(-1);
   });
+
+  it('skips keys the target has (counted hot), reports absent and non-string keys, keeps TTLs to the millisecond', { timeout: 60_000 }, async () => {
+    const p = uniquePrefix('copy-nx');
+    const keys = Array.from({ length: 3000 }, (_, i) => `${p}${i}`);
+    const pipe = redis0.pipeline();
+    keys.forEach((k, i) => (i % 2 === 0 ? pipe.set(k, `value-${i}`, 'PX', 900_000) : pipe.set(k, `value-${i}`)));
+    pipe.hset(`${p}hash`, 'f', 'v');
+    await pipe.exec();
+    await redis1.set(`${p}7`, 'kept');
+    await redis1.set(`${p}8`, 'kept too', 'EX', 50);
+    const file = writeKeys('copy-nx.txt', [...keys, `${p}missing`, `${p}hash`]);
+    const { json, exitCode } = await reliaJson(['cache', 'warm', '--source', file, '--target', redisUrl(1), '--from', redisUrl(0), '--max-failures', '2', '--no-progress']);
+    expect(exitCode).toBe(0);
+    expect(json.result).toMatchObject({ keys: 3002, warmed: 2998, alreadyHot: 2, failed: 2, failuresByReason: { 'missing-in-source': 2 } });
+    expect(await redis1.get(`${p}7`)).toBe('kept');
+    expect(await redis1.ttl(`${p}8`)).toBeLessThanOrEqual(50);
+    expect(await redis1.get(`${p}2999`)).toBe('value-2999');
+    const pttl = await redis1.pttl(`${p}10`);
+    expect(pttl).toBeGreaterThan(880_000);
+    expect(pttl).toBeLessThanOrEqual(900_000);
+    expect(await redis1.ttl(`${p}11`)).toBe(-1);
+    expect(await redis1.exists(`${p}missing`, `${p}hash`)).toBe(0);
+  });
+
+  it('copies binary values and large values byte for byte; without TTLs in the source, a batch is one MSETNX', { timeout: 60_000 }, async () => {
+    // a database of this suite that never holds keys with a TTL, so the copy needs no TTL reads
+    const db = 12;
+    const src = new Redis(`${servers().redis[0]!.url}/${db}`);
+    const dst = new Redis(`${servers().redis[1]!.url}/${db}`);
+    try {
+      const p = uniquePrefix('copy-bin');
+      const values = new Map<string, Buffer>();
+      for (let i = 0; i < 2000; i++) values.set(`${p}${i}`, Buffer.from(`v\r\n$-1\r\n*2\r\n${i}\u00e9`));
+      for (let i = 0; i < 8; i++) values.set(`${p}big:${i}`, Buffer.alloc(300_000 + i * 7919, i + 1)); // several receive buffers per batch
+      values.set(`${p}ключ`, Buffer.from([0, 255, 13, 10, 36]));
+      const pipe = src.pipeline();
+      for (const [k, v] of values) pipe.set(k, v);
+      await pipe.exec();
+      await dst.set(`${p}1500`, 'kept');
+      const msetnx = async (): Promise<number> => Number(/cmdstat_msetnx:calls=(\d+)/.exec(await dst.info('commandstats'))?.[1] ?? 0);
+      const before = await msetnx();
+      const { json, exitCode } = await reliaJson(['cache', 'warm', '--target', `${servers().redis[1]!.url}/${db}`, '--from', `${servers().redis[0]!.url}/${db}`, '--pattern', `${p}*`, '--batch', '500', '--no-progress']);
+      expect(exitCode).toBe(0);
+      expect(json.result).toMatchObject({ keys: values.size, warmed: values.size - 1, alreadyHot: 1, failed: 0 });
+      expect(await msetnx()).toBeGreaterThan(before);
+      const keys = [...values.keys()];
+      const got = await dst.mgetBuffer(...keys);
+      keys.forEach((k, i) => {
+        if (k === `${p}1500`) expect(got[i]?.toString()).toBe('kept');
+        else expect(Buffer.compare(got[i] as Buffer, values.get(k) as Buffer)).toBe(0);
+      });
+      // --refresh overwrites (MSET), --ttl sets the TTL (SET … EX)
+      const again = await reliaJson(['cache', 'warm', '--target', `${servers().redis[1]!.url}/${db}`, '--from', `${servers().redis[0]!.url}/${db}`, '--pattern', `${p}*`, '--refresh', '--ttl', '1m', '--ttl-jitter', '0', '--no-progress']);
+      expect(again.json.result).toMatchObject({ warmed: values.size, alreadyHot: 0, failed: 0 });
+      expect(Buffer.compare((await dst.getBuffer(`${p}1500`)) as Buffer, values.get(`${p}1500`) as Buffer)).toBe(0);
+      expect(await dst.ttl(`${p}big:3`)).toBeGreaterThan(55);
+      await dst.del(...keys);
+      await src.del(...keys);
+    } finally {
+      src.disconnect();
+      dst.disconnect();
+    }
+  });
 });
 
 describe('relia cache warm → nginx proxy_cache', () => {
@@ -249,7 +312,8 @@ describe('relia cache warm → nginx proxy_cache', () => {
     const p = uniquePrefix('nginx').replaceAll(':', '-');
     const paths = Array.from({ length: 300 }, (_, i) => `/items/${p}${i}`);
     const file = writeKeys('nginx.txt', paths);
-    const { json, exitCode } = await reliaJson(['cache', 'warm', '--source', file, '--target', nginx(), '--verify', '--no-progress']);
+    // the origin answers Vary: Accept-Encoding, so warm the variant the clients ask for (fetch sends "gzip, deflate")
+    const { json, exitCode } = await reliaJson(['cache', 'warm', '--source', file, '--target', nginx(), '--header', 'Accept-Encoding: gzip, deflate', '--verify', '--no-progress']);
     expect(exitCode).toBe(0);
     expect(json.result).toMatchObject({ mode: 'http', warmed: 300, alreadyHot: 0, failed: 0, hitRatioBefore: 0, hitRatioAfter: 1, cacheStatus: { miss: 300 } });
     const before = await originStats();
@@ -262,7 +326,7 @@ describe('relia cache warm → nginx proxy_cache', () => {
     expect(counts(before, paths)).toEqual(paths.map(() => 1));
   });
 
-  it('with header variants, every variant is requested and then served from the cache', { timeout: 60_000 }, async () => {
+  it('with header variants, every variant is requested and then served from the cache, one copy per Accept-Encoding', { timeout: 60_000 }, async () => {
     const p = uniquePrefix('vary').replaceAll(':', '-');
     const paths = Array.from({ length: 100 }, (_, i) => `/items/${p}${i}`);
     const file = writeKeys('vary.txt', paths);
@@ -280,8 +344,15 @@ describe('relia cache warm → nginx proxy_cache', () => {
         }
       }
     }
-    // variant-major order: the variants of one URL were never in flight together, so no duplicate origin fetches
-    expect(counts(await originStats(), paths)).toEqual(paths.map(() => 1));
+    // the origin varies on Accept-Encoding, so nginx keeps a copy per encoding: one origin fetch for gzip, one for br;
+    // the User-Agent variants share them (variant-major order: the variants of one URL were never in flight together)
+    expect(r.warmed).toBe(200);
+    expect(r.alreadyHot).toBe(200);
+    expect(counts(await originStats(), paths)).toEqual(paths.map(() => 2));
+    // a third encoding is not cached yet
+    const other = await fetch(`${nginx()}${paths[0]}`, { headers: { 'accept-encoding': 'zstd' } });
+    await other.arrayBuffer();
+    expect(other.headers.get('x-cache-status')).toBe('MISS');
   });
 
   it('reads a gzipped sitemap index and its child sitemap', { timeout: 60_000 }, async () => {
@@ -299,9 +370,8 @@ describe('relia cache warm → nginx proxy_cache', () => {
     const prom = await reliaJson(['cache', 'warm', '--source', 'prometheus:topk(10, sum by (title) (rate(plays_total[1h])))', '--template', '/titles/{title}.json', '--prometheus', servers().prometheus.url, '--at', at, '--target', nginx(), '--verify', '--no-progress']);
     expect(prom.exitCode).toBe(0);
     expect(prom.json.result).toMatchObject({ keys: 10, failed: 0, hitRatioAfter: 1, sources: [{ kind: 'prometheus', keys: 10 }] });
-    // the access log nginx writes, in its prefix dir (on its command line; nginx rewrites its title, so match, don't split)
-    const prefixDir = /-p\s+(\S+)/.exec(readFileSync(`/proc/${servers().nginx.pid}/cmdline`, 'utf8').replaceAll('\0', ' '))?.[1] as string;
-    const log = await reliaJson(['cache', 'warm', '--source', `access-log:${join(prefixDir, 'access.log')}`, '--top', '20', '--target', nginx(), '--no-progress']);
+    // the access log nginx writes (servers.json names it)
+    const log = await reliaJson(['cache', 'warm', '--source', `access-log:${servers().nginx.accessLog}`, '--top', '20', '--target', nginx(), '--no-progress']);
     expect(log.json.error).toBeUndefined();
     expect(log.exitCode).toBe(0);
     expect(log.json.result).toMatchObject({ keys: 20, failed: 0, sources: [{ kind: 'access-log', keys: 20 }] });

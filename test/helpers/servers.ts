@@ -8,7 +8,8 @@ export interface ServersInfo {
   prometheus: { url: string; pid: number; dataDir: string };
   redis: Array<{ url: string; port: number; pid: number }>;
   origin: { url: string; pid: number };
-  nginx: { url: string; pid: number };
+  /** `accessLog`: nginx's access log (combined format), for access-log sources. */
+  nginx: { url: string; pid: number; accessLog: string };
   /** Null when moto is not installed on this machine. */
   moto: { url: string; pid: number } | null;
   history: { expectedFile: string; end: string };

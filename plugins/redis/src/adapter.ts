@@ -6,27 +6,11 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { CacheEntry, CacheStats, KeyValueCache } from '../../../src/ports/cache.js';
 import type { CacheProviderSettings, PluginKit } from '../../../src/ports/providers.js';
+import { RedisCopier } from './copy.js';
+import { ArrayReply, encodeCommand, RawConnection, type RawEndpoint, RespError } from './resp.js';
 
 /** Keys per pipeline flush: large enough to amortise round trips, small enough to bound memory. */
 const CHUNK = 1000;
-
-/** GET and TTL of every key: a flat array value1, ttl1, value2, ttl2, … (value false → nil, ttl -2 when absent). */
-const READ_WITH_TTL = `local r = {}
-for i, k in ipairs(KEYS) do
-  r[2 * i - 1] = redis.call('GET', k)
-  r[2 * i] = redis.call('TTL', k)
-end
-return r`;
-
-/** SET key value NX [EX ttl] for every key (ARGV: value, ttl pairs; ttl 0 = none): 1 written, 0 already present. */
-const WRITE_IF_ABSENT = `local r = {}
-for i, k in ipairs(KEYS) do
-  local ttl = tonumber(ARGV[2 * i])
-  local ok
-  if ttl > 0 then ok = redis.call('SET', k, ARGV[2 * i - 1], 'NX', 'EX', ttl) else ok = redis.call('SET', k, ARGV[2 * i - 1], 'NX') end
-  if ok then r[i] = 1 else r[i] = 0 end
-end
-return r`;
 
 function describe(url: URL): string {
   return `${url.protocol}//${url.hostname}:${url.port || 6379}${url.pathname && url.pathname !== '/' ? url.pathname : ''}`;
@@ -36,6 +20,9 @@ export class RedisCache implements KeyValueCache {
   readonly kind = 'redis';
   private readonly client: Redis;
   private readonly where: string;
+  private readonly endpoint: RawEndpoint;
+  private readonly raw: RawConnection[] = [];
+  private scanConn: RawConnection | undefined;
 
   constructor(
     settings: CacheProviderSettings,
@@ -67,6 +54,16 @@ export class RedisCache implements KeyValueCache {
     if (username) options.username = username;
     if (password) options.password = password;
     if (url.protocol === 'rediss:') options.tls = { servername: url.hostname };
+    this.endpoint = {
+      host: url.hostname,
+      port: options.port as number,
+      db,
+      tls: url.protocol === 'rediss:',
+      connectTimeoutMs: settings.timeoutMs,
+      idleTimeoutMs: options.commandTimeout as number,
+      ...(username ? { username } : {}),
+      ...(password ? { password } : {}),
+    };
     this.client = new Redis(options);
     // Errors surface through the failing command; don't let the emitter crash the process.
     this.client.on('error', () => undefined);
@@ -166,32 +163,23 @@ export class RedisCache implements KeyValueCache {
   }
 
   /**
-   * Bulk capabilities for copy mode (src/core/cache/warm.ts `BulkCache`):
-   * one Lua script per batch does the per-key work inside Redis, so a batch
-   * of 1000 keys costs one command on the client instead of 1000-3000
-   * pipelined ones. Standalone Redis only (the keys of a batch may live in
-   * different cluster slots), which is all this adapter speaks.
+   * Copy mode's capability (`CacheCopier` in src/core/cache/warm.ts): a
+   * copier from another Redis into this one over two connections of its own
+   * (raw RESP, see copy.ts), closed with this cache. Undefined for a source
+   * that is not a RedisCache.
    */
-  async readWithTtl(keys: readonly string[]): Promise<Array<{ value: Buffer | null; ttl: number }>> {
-    const out: Array<{ value: Buffer | null; ttl: number }> = [];
-    for (let i = 0; i < keys.length; i += CHUNK) {
-      const chunk = keys.slice(i, i + CHUNK);
-      const flat = (await this.run('EVAL (GET+TTL) failed on', () => this.client.callBuffer('EVAL', READ_WITH_TTL, chunk.length, ...chunk))) as Array<Buffer | number | null>;
-      for (let j = 0; j < chunk.length; j++) out.push({ value: (flat[2 * j] as Buffer | null) ?? null, ttl: Number(flat[2 * j + 1]) });
-    }
-    return out;
+  copierFrom(source: KeyValueCache): RedisCopier | undefined {
+    if (!(source instanceof RedisCache)) return undefined;
+    const from = new RawConnection(source.endpoint, (what, e) => source.failWith(what, e));
+    const to = new RawConnection(this.endpoint, (what, e) => this.failWith(what, e));
+    this.raw.push(from, to);
+    return new RedisCopier(from, to, source.endpoint.db, (what, e) => source.failWith(what, e), (what, e) => this.failWith(what, e));
   }
 
-  async writeIfAbsent(entries: readonly CacheEntry[]): Promise<boolean[]> {
-    const out: boolean[] = [];
-    for (let i = 0; i < entries.length; i += CHUNK) {
-      const chunk = entries.slice(i, i + CHUNK);
-      const args: Array<string | Buffer> = [];
-      for (const e of chunk) args.push(e.value, String(e.ttlSeconds !== undefined && e.ttlSeconds > 0 ? Math.max(1, Math.round(e.ttlSeconds)) : 0));
-      const flags = (await this.run('EVAL (SET NX) failed on', () => this.client.call('EVAL', WRITE_IF_ABSENT, chunk.length, ...chunk.map((e) => e.key), ...args))) as number[];
-      for (const f of flags) out.push(f === 1);
-    }
-    return out;
+  /** A DependencyError naming this server (errors already naming it pass through). */
+  private failWith(what: string, error: unknown): Error {
+    if (error instanceof this.kit.errors.DependencyError) return error;
+    return this.fail(what, error);
   }
 
   private supportsLt: boolean | undefined;
@@ -235,13 +223,29 @@ export class RedisCache implements KeyValueCache {
     return existed;
   }
 
+  /**
+   * SCAN over a raw connection of its own (opened on first use): the keys of
+   * a large keyspace are decoded straight from the reply, several times
+   * cheaper than through ioredis, which matters when copy mode streams them.
+   */
   async *scan(pattern: string, options: { batch?: number; signal?: AbortSignal } = {}): AsyncIterable<string[]> {
+    options.signal?.throwIfAborted();
+    if (!this.scanConn) {
+      this.scanConn = new RawConnection(this.endpoint, (what, e) => this.failWith(what, e));
+      this.raw.push(this.scanConn);
+    }
+    const conn = this.scanConn;
+    await conn.open();
+    const count = String(options.batch ?? 1000);
     let cursor = '0';
     do {
       options.signal?.throwIfAborted();
-      const [next, keys] = await this.run('SCAN failed on', () => this.client.scan(cursor, 'MATCH', pattern, 'COUNT', options.batch ?? 1000));
-      cursor = next;
-      if (keys.length > 0) yield keys;
+      const reply = new ArrayReply();
+      await conn.request(encodeCommand(['SCAN', cursor, 'MATCH', pattern, 'COUNT', count]), reply);
+      const keys = reply.sub[1];
+      if (reply.error || reply.n !== 2 || !keys) throw this.fail('SCAN failed on', new RespError(reply.error ?? 'unexpected SCAN reply'));
+      cursor = reply.text(0);
+      if (keys.n > 0) yield keys.texts();
     } while (cursor !== '0');
   }
 
@@ -266,6 +270,7 @@ export class RedisCache implements KeyValueCache {
   }
 
   async close(): Promise<void> {
+    await Promise.allSettled(this.raw.splice(0).map((c) => c.close()));
     try {
       await this.client.quit();
     } catch {

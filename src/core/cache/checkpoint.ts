@@ -47,11 +47,29 @@ export interface Lock {
 
 /** A set of item indices in [0, size), stored as a bitmap; serialised as ranges. */
 export class IndexSet {
-  private readonly bits: Uint8Array;
+  private bits: Uint8Array;
   private n = 0;
+  private length: number;
 
-  constructor(readonly size: number) {
+  constructor(size: number) {
+    this.length = size;
     this.bits = new Uint8Array(Math.ceil(size / 8));
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  /** Widen to `size` items (the new ones not in the set): a run whose list grows while it runs. */
+  grow(size: number): void {
+    if (size <= this.length) return;
+    const bytes = Math.ceil(size / 8);
+    if (bytes > this.bits.length) {
+      const bits = new Uint8Array(Math.max(bytes, 2 * this.bits.length));
+      bits.set(this.bits);
+      this.bits = bits;
+    }
+    this.length = size;
   }
 
   has(i: number): boolean {

@@ -25,6 +25,18 @@ export interface CacheClassification {
 /** Header names consulted, most specific first. */
 export const CACHE_STATUS_HEADERS = ['x-cache-status', 'cf-cache-status', 'x-cache'] as const;
 
+/** Whole header values that need no parsing (each is what `verdictOf` says for it). */
+const EXACT_VERDICTS: Readonly<Record<string, CacheVerdict>> = {
+  HIT: 'hit',
+  MISS: 'miss',
+  EXPIRED: 'miss',
+  REVALIDATED: 'hit',
+  STALE: 'stale',
+  UPDATING: 'stale',
+  BYPASS: 'bypass',
+  DYNAMIC: 'bypass',
+};
+
 function verdictOf(token: string): CacheVerdict {
   const t = token.trim().toUpperCase();
   // "Hit from cloudfront", "RefreshHit from cloudfront", "TCP_MEM_HIT", "HIT"
@@ -46,7 +58,10 @@ function verdictOf(token: string): CacheVerdict {
 export function classifyCacheStatus(headers: Readonly<Record<string, string | undefined>>): CacheClassification {
   for (const name of CACHE_STATUS_HEADERS) {
     const raw = headers[name];
-    if (raw === undefined || raw.trim() === '') continue;
+    if (raw === undefined) continue;
+    const exact = EXACT_VERDICTS[raw]; // the usual single-word values, without splitting and regexes
+    if (exact !== undefined && Object.hasOwn(EXACT_VERDICTS, raw)) return { verdict: exact, header: name, value: raw };
+    if (raw.trim() === '') continue;
     const tokens = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
     const verdict = verdictOf(tokens[tokens.length - 1] ?? '');
     if (verdict !== 'unknown') return { verdict, header: name, value: raw };

@@ -6,22 +6,19 @@
 export { fnv1a32, Fingerprint } from './hash.js';
 export { seededRandom } from './random.js';
 export { applyShard, formatShard, inShard, parseShard, shardOf, type ParseShardOptions, type Shard } from './shard.js';
+export { collectSitemapUrls, parseSitemap, type CollectSitemapOptions, type SitemapDocument } from './sitemap.js';
 export {
   AccessLogCounter,
-  collectSitemapUrls,
   mergeSources,
   parseKeyList,
   parseKeyTemplate,
-  parseSitemap,
   popularKeysFromMetrics,
   renderKeyTemplate,
   topPathsFromAccessLog,
   type AccessLogOptions,
   type AccessLogStats,
-  type CollectSitemapOptions,
   type KeyTemplate,
   type PopularityQuery,
-  type SitemapDocument,
   type SourceEntry,
 } from './sources.js';
 export {
@@ -68,9 +65,13 @@ export {
 } from './checkpoint.js';
 export { type LatencySummary } from './run.js';
 export {
+  COPY_MISSING,
+  COPY_PRESENT,
+  COPY_WRITTEN,
   jitteredTtl,
   warm,
-  type BulkCache,
+  type CacheCopier,
+  type CopyingCache,
   WarmStoppedError,
   type HitRatioMeasurement,
   type HttpTarget,

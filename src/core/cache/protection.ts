@@ -351,13 +351,15 @@ export type AttemptClass =
  * 5xx (503 included) are origin errors for the breaker; 429 is not (the
  * origin is answering, just asking us to slow down).
  */
+const OK_CLASS: AttemptClass = Object.freeze({ kind: 'ok' });
+
 export function classifyStatus(
   status: number,
   headers: Readonly<Record<string, string | undefined>>,
   nowMs: number,
   ok: (status: number) => boolean,
 ): AttemptClass {
-  if (ok(status)) return { kind: 'ok' };
+  if (ok(status)) return OK_CLASS;
   const reason = `http ${status}`;
   if (status === 429 || (status >= 500 && status <= 599)) {
     const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(headers['retry-after'], nowMs) : undefined;

@@ -29,6 +29,8 @@ export class RunControl {
   private readonly stopCtl = new AbortController();
   private readonly sleepers = new Set<AbortController>();
   private readonly scopes = new Set<AbortController>();
+  /** Request controllers free for reuse (see requestScope). */
+  private readonly spare: AbortController[] = [];
   private cancelled = false;
   private readonly onAbort = (): void => this.stop('signal');
   stoppedBy: StopReason | undefined;
@@ -60,12 +62,27 @@ export class RunControl {
     for (const c of this.sleepers) c.abort(why);
   }
 
-  /** A signal for one request, aborted if in-flight work is cancelled; call `release` when the request is over. */
+  /**
+   * A signal for one request, aborted if in-flight work is cancelled; call
+   * `release` when the request is over. Signals of requests that ended are
+   * handed to later requests (creating an AbortSignal costs microseconds, a
+   * noticeable share of a fast request), so a client must not act on a
+   * request's signal after that request settled; listeners it left on it
+   * would fire for a later request's cancellation.
+   */
   requestScope(): { signal: AbortSignal; release: () => void } {
-    const c = new AbortController();
-    if (this.cancelled) c.abort(new RunStopped(this.stoppedBy ?? 'signal'));
-    else this.scopes.add(c);
-    return { signal: c.signal, release: () => this.scopes.delete(c) };
+    const c = this.spare.pop() ?? new AbortController();
+    if (this.cancelled) {
+      c.abort(new RunStopped(this.stoppedBy ?? 'signal'));
+      return { signal: c.signal, release: () => undefined };
+    }
+    this.scopes.add(c);
+    return {
+      signal: c.signal,
+      release: () => {
+        if (this.scopes.delete(c) && !c.signal.aborted && this.spare.length < 256) this.spare.push(c);
+      },
+    };
   }
 
   private cancelInFlight(): void {
@@ -140,21 +157,31 @@ export class RunControl {
 export class Gate {
   inFlight = 0;
   private waiter: (() => void) | undefined;
+  /** The stop signal a listener was added to (once, not once per wait: a saturated pool waits once per task). */
+  private hooked: AbortSignal | undefined;
 
   constructor(private readonly limit: () => number) {}
 
+  /** Take a slot if one is free, without waiting. */
+  tryEnter(): boolean {
+    if (this.inFlight >= this.limit()) return false;
+    this.inFlight++;
+    return true;
+  }
+
   /** Wait for a free slot; false (no slot taken) when `stop` aborts first. */
   async enter(stop: AbortSignal): Promise<boolean> {
+    if (this.hooked !== stop && !stop.aborted) {
+      this.hooked = stop;
+      stop.addEventListener('abort', () => this.waiter?.(), { once: true });
+    }
     while (this.inFlight >= this.limit()) {
       if (stop.aborted) return false;
       await new Promise<void>((resolve) => {
-        const wake = (): void => {
-          stop.removeEventListener('abort', wake);
+        this.waiter = (): void => {
           this.waiter = undefined;
           resolve();
         };
-        this.waiter = wake;
-        stop.addEventListener('abort', wake, { once: true });
       });
     }
     if (stop.aborted) return false;

@@ -5,8 +5,10 @@
  *    key percent-encoded) and SET it into Redis in pipelined batches, TTL
  *    jittered; keys already present are skipped unless `refresh`.
  *  - `redis` + `copy`: copy values (and TTLs) from another KeyValueCache in
- *    large pipelined batches — one getMany/ttlMany/setMany per batch, no
- *    per-key promises.
+ *    large pipelined batches — through the target's `CacheCopier` when it
+ *    has one, else one getMany/ttlMany/existsMany/setMany per batch; no
+ *    per-key promises. Keys may stream in (`keyStream`, e.g. SCAN of the
+ *    source) and are copied as they arrive.
  *  - `http`: GET or HEAD each URL through the cache/CDN for every header
  *    variant, classifying each answer HIT/MISS from the cache's headers.
  *
@@ -14,7 +16,8 @@
  * limit, retries with full-jitter backoff, an origin circuit breaker,
  * `maxDuration` and `maxFailures`; is resumable from a checkpoint; honours an
  * AbortSignal; and reports progress on the injected clock. Pure: all I/O is
- * through ports. docs/cache.md is the user-facing description.
+ * through ports. docs/cache.md is the user-facing description (with the
+ * copy and HTTP fast paths).
  */
 import type { CacheEntry, KeyValueCache } from '../../ports/cache.js';
 import type { Clock, Random } from '../../ports/clock.js';
@@ -94,28 +97,42 @@ export interface HttpTarget {
   headers?: Readonly<Record<string, string>>;
   /** After warming, re-request the URLs (all, or an even sample) and classify HIT/MISS for `hitRatioAfter`. */
   verify?: boolean | { sample: number };
-  /** Passed to the client (default: the client's, which reads GET bodies). */
+  /** Passed to the client. Default false: the warm pass only reads headers (the client still receives the whole body, as a cache wants before it stores it, but need not keep it). */
   readBody?: boolean;
 }
 
 export type WarmTarget = RedisOriginTarget | RedisCopyTarget | HttpTarget;
 
+/** What `CacheCopier.copy` says about each key. */
+export const COPY_MISSING = 0;
+export const COPY_WRITTEN = 1;
+export const COPY_PRESENT = 2;
+
 /**
- * Optional bulk capabilities of a cache, used by copy mode when both sides
- * have them (the Redis adapter does, with one server-side script per batch):
- * `readWithTtl` = getMany + ttlMany in one round trip; `writeIfAbsent` =
- * SET NX (with the entry's TTL) per key, true where written — the existence
- * check and the write in one step.
+ * Optional capability of a cache for copy mode: a copier from another cache
+ * (usually of its own kind), used when `copierFrom(from)` returns one. It
+ * moves a batch of values and TTLs without handing them to the engine (the
+ * Redis adapter assembles the target's commands from the source's reply
+ * bytes: plugins/redis/src/copy.ts). Its semantics are the generic path's:
+ * keys absent from the source (or expired between value and TTL) are
+ * COPY_MISSING and never written; without `overwrite` a key present in the
+ * target is COPY_PRESENT and left as it is (SET NX); without `ttlSeconds`
+ * each key keeps its source TTL (or none).
  */
-export interface BulkCache {
-  readWithTtl(keys: readonly string[]): Promise<Array<{ value: Buffer | null; ttl: number }>>;
-  writeIfAbsent(entries: readonly CacheEntry[]): Promise<boolean[]>;
+export interface CacheCopier {
+  /** One outcome per key, in key order: COPY_MISSING, COPY_WRITTEN or COPY_PRESENT. */
+  copy(keys: readonly string[], options: { overwrite: boolean; ttlSeconds?: readonly number[] }): Promise<ArrayLike<number>>;
 }
 
-function isBulk(c: KeyValueCache): c is KeyValueCache & BulkCache {
-  const b = c as Partial<BulkCache>;
-  return typeof b.readWithTtl === 'function' && typeof b.writeIfAbsent === 'function';
+export interface CopyingCache {
+  copierFrom(source: KeyValueCache): CacheCopier | undefined;
 }
+
+function copierOf(target: KeyValueCache, from: KeyValueCache): CacheCopier | undefined {
+  const c = target as Partial<CopyingCache>;
+  return typeof c.copierFrom === 'function' ? c.copierFrom(from) : undefined;
+}
+
 export type WarmMode = 'redis-origin' | 'redis-copy' | 'http';
 
 // ---------------------------------------------------------------- options, events, result
@@ -123,6 +140,14 @@ export type WarmMode = 'redis-origin' | 'redis-copy' | 'http';
 export interface WarmOptions {
   /** Keys or URLs in warm order (e.g. from `mergeSources`). Duplicates are dropped. */
   keys: readonly string[];
+  /**
+   * More keys, arriving in batches after `keys` (copy mode: SCAN of the
+   * source). Deduplicated and sharded like `keys`. Copy mode without a
+   * checkpoint store copies them as they arrive (SCAN overlaps the copy);
+   * otherwise they are all read before the run starts (a checkpoint's
+   * fingerprint covers the whole list).
+   */
+  keyStream?: AsyncIterable<readonly string[]>;
   target: WarmTarget;
   /** Warm only this shard's keys (`fnv1a32(key) mod n = i`). */
   shard?: Shard;
@@ -310,7 +335,7 @@ function ok2xx3xx(status: number): boolean {
 
 interface Prepared {
   mode: WarmMode;
-  keys: string[];
+  keys: KeyList;
   variants: readonly HeaderVariant[];
   targetId: string;
   details: string[];
@@ -318,15 +343,125 @@ interface Prepared {
   ttl?: { seconds: number; jitter: number };
 }
 
-function prepare(o: WarmOptions): Prepared {
-  const seen = new Set<string>();
-  const keys: string[] = [];
-  for (const k of o.keys) {
-    if (seen.has(k)) continue;
-    seen.add(k);
-    if (o.shard && o.shard.count > 1 && shardOf(k, o.shard.count) !== o.shard.index) continue;
-    keys.push(k);
+/**
+ * The run's keys in order, without duplicates, in its shard; grows when keys
+ * stream in. Duplicates are found with an open-addressing table of (32-bit
+ * hash, index into the list) on typed arrays: for hundreds of thousands of
+ * keys it costs a fraction of a Set<string> (no per-entry objects, one probe
+ * sequence, strings compared only when their hashes are equal).
+ */
+class KeyList {
+  readonly list: string[] = [];
+  /** Whether a key was seen: its index + 1 in `all` (every distinct key, in or out of the shard), 0 for an empty slot. */
+  private slots = new Int32Array(1024);
+  private hashes = new Uint32Array(1024);
+  /** Every distinct key seen: `list` itself when unsharded. */
+  private readonly all: string[];
+  private readonly shard: Shard | undefined;
+
+  constructor(shard: Shard | undefined) {
+    this.shard = shard !== undefined && shard.count > 1 ? shard : undefined;
+    this.all = this.shard ? [] : this.list;
   }
+
+  private static hash(k: string): number {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < k.length; i++) h = Math.imul(h ^ k.charCodeAt(i), 0x01000193);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x2c1b3c6d);
+    return (h ^ (h >>> 12)) >>> 0;
+  }
+
+  /** Record `k`; false when it was already seen. */
+  private fresh(k: string): boolean {
+    if ((this.all.length + 1) * 2 > this.slots.length) this.resize();
+    const h = KeyList.hash(k);
+    const mask = this.slots.length - 1;
+    let i = h & mask;
+    for (;;) {
+      const s = this.slots[i] as number;
+      if (s === 0) break;
+      if (this.hashes[i] === h && this.all[s - 1] === k) return false;
+      i = (i + 1) & mask;
+    }
+    this.all.push(k);
+    this.slots[i] = this.all.length;
+    this.hashes[i] = h;
+    return true;
+  }
+
+  private resize(): void {
+    const size = this.slots.length * 2;
+    const mask = size - 1;
+    const slots = new Int32Array(size);
+    const hashes = new Uint32Array(size);
+    for (let i = 0; i < this.slots.length; i++) {
+      const s = this.slots[i] as number;
+      if (s === 0) continue;
+      const h = this.hashes[i] as number;
+      let j = h & mask;
+      while (slots[j] !== 0) j = (j + 1) & mask;
+      slots[j] = s;
+      hashes[j] = h;
+    }
+    this.slots = slots;
+    this.hashes = hashes;
+  }
+
+  add(keys: Iterable<string>): void {
+    const shard = this.shard;
+    for (const k of keys) {
+      if (!this.fresh(k)) continue;
+      if (shard && shardOf(k, shard.count) === shard.index) this.list.push(k);
+    }
+  }
+}
+
+/** Pulls batches from a key stream into a KeyList, one batch read ahead. */
+class KeyFeed {
+  private readonly it: AsyncIterator<readonly string[]>;
+  private ahead: Promise<IteratorResult<readonly string[]>> | undefined;
+  ended = false;
+
+  constructor(
+    stream: AsyncIterable<readonly string[]>,
+    private readonly into: KeyList,
+  ) {
+    this.it = stream[Symbol.asyncIterator]();
+  }
+
+  /** Add the next batch; false when the stream has ended. */
+  async pull(): Promise<boolean> {
+    if (this.ended) return false;
+    const r = await (this.ahead ?? this.it.next());
+    if (r.done) {
+      this.ended = true;
+      this.ahead = undefined;
+      return false;
+    }
+    this.ahead = this.it.next();
+    this.ahead.catch(() => undefined); // observed by the next pull, or dropped by close
+    this.into.add(r.value);
+    return true;
+  }
+
+  /** Stop the stream early (e.g. SCAN) when the run stops. */
+  async close(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    try {
+      await this.ahead;
+    } catch {
+      // the run already stopped; the stream's own error does not matter now
+    }
+    await this.it.return?.().catch(() => undefined);
+  }
+}
+
+function prepare(o: WarmOptions): Prepared {
+  const list = new KeyList(o.shard);
+  list.add(o.keys);
+  const keys = list.list;
   const t = o.target;
   if (t.kind === 'http') {
     if (t.baseUrl !== undefined) validateBaseUrl(t.baseUrl);
@@ -334,7 +469,7 @@ function prepare(o: WarmOptions): Prepared {
     const variants = t.variants && t.variants.length > 0 ? t.variants : [{}];
     return {
       mode: 'http',
-      keys,
+      keys: list,
       variants,
       targetId: t.id ?? t.baseUrl ?? t.http.kind,
       details: [t.method ?? 'GET', t.baseUrl ?? ''],
@@ -357,7 +492,7 @@ function prepare(o: WarmOptions): Prepared {
   }
   const targetId = t.id ?? t.cache.kind;
   if (t.mode === 'copy') {
-    return { mode: 'redis-copy', keys, variants: [{}], targetId, details: [t.fromId ?? t.from.kind], ...(ttl ? { ttl } : {}) };
+    return { mode: 'redis-copy', keys: list, variants: [{}], targetId, details: [t.fromId ?? t.from.kind], ...(ttl ? { ttl } : {}) };
   }
   const originTemplate = parseKeyTemplate(t.originUrl, '--origin', ['key']);
   if (originTemplate.placeholders.length !== 1 || !/^https?:\/\//i.test(t.originUrl)) {
@@ -366,7 +501,7 @@ function prepare(o: WarmOptions): Prepared {
       suggestions: ['--origin http://origin.internal/items/{key}'],
     });
   }
-  return { mode: 'redis-origin', keys, variants: [{}], targetId, details: [t.originUrl], originTemplate, ...(ttl ? { ttl } : {}) };
+  return { mode: 'redis-origin', keys: list, variants: [{}], targetId, details: [t.originUrl], originTemplate, ...(ttl ? { ttl } : {}) };
 }
 
 /**
@@ -381,7 +516,18 @@ function prepare(o: WarmOptions): Prepared {
 export async function warm(options: WarmOptions): Promise<WarmResult> {
   if (options.signal?.aborted) throw options.signal.reason;
   const limits = resolveLimits(options.limits);
-  const prepared = prepare(options);
+  let prepared = prepare(options);
+  let stream = options.keyStream;
+  if (stream && (prepared.mode !== 'redis-copy' || options.checkpoint)) {
+    // the whole list first: a checkpoint's fingerprint covers it, and only copy mode streams
+    const all = [...options.keys];
+    for await (const batch of stream) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      for (const k of batch) all.push(k);
+    }
+    stream = undefined;
+    prepared = prepare({ ...options, keys: all });
+  }
   if (options.lock) {
     if (!(await options.lock.acquire())) {
       const holder = options.lock.holder ? await options.lock.holder() : undefined;
@@ -392,7 +538,7 @@ export async function warm(options: WarmOptions): Promise<WarmResult> {
     }
   }
   try {
-    const run = new WarmRun(options, limits, prepared);
+    const run = new WarmRun(options, limits, prepared, stream);
     options.onStart?.({ checkpointNow: (flushWaitMs) => run.checkpointNow(flushWaitMs) });
     return await run.execute();
   } finally {
@@ -411,9 +557,13 @@ class WarmRun {
   private readonly throttle: Throttle;
   private readonly keys: string[];
   private readonly variants: readonly HeaderVariant[];
-  private readonly total: number;
-  private readonly fingerprint: string;
+  private total: number;
+  private fingerprintCache: string | undefined;
   private readonly description: string;
+  /** Keys still streaming in (copy mode without a checkpoint); undefined once they all arrived or without a stream. */
+  private feed: KeyFeed | undefined;
+  /** The keys read for the hit ratio before the run (indices), read again after it. */
+  private hitSample: number[] | undefined;
   private done: IndexSet;
   private resumed = 0;
   private warmed = 0;
@@ -447,6 +597,7 @@ class WarmRun {
     private readonly o: WarmOptions,
     private readonly limits: ResolvedLimits,
     private readonly p: Prepared,
+    stream?: AsyncIterable<readonly string[]>,
   ) {
     const clock = o.clock;
     this.control = new RunControl(clock, o.signal, limits.maxDurationMs, limits.abortGraceMs);
@@ -456,21 +607,38 @@ class WarmRun {
     this.rateCtl = limits.adaptive === false || p.mode === 'redis-copy' ? undefined : new AdaptiveRate(limits.rate === undefined ? {} : { ceiling: limits.rate });
     this.breaker = limits.breaker === false || p.mode === 'redis-copy' ? undefined : new CircuitBreaker(limits.breaker);
     this.throttle = new Throttle(clock, o.progressIntervalMs ?? 1000);
-    this.keys = p.keys;
+    this.keys = p.keys.list;
     this.variants = p.variants;
-    this.total = p.keys.length * p.variants.length;
+    this.total = this.keys.length * p.variants.length;
     this.done = new IndexSet(this.total);
+    if (stream) this.feed = new KeyFeed(stream, p.keys);
     this.lastSave = clock.now();
     const shard = o.shard && o.shard.count > 1 ? formatShard(o.shard) : '';
     this.description = `${p.mode} → ${p.targetId}${shard ? `, shard ${shard}` : ''}`;
-    this.fingerprint = runFingerprint({
-      mode: p.mode,
-      target: p.targetId,
-      details: p.details,
-      shard,
-      keys: p.keys,
-      variants: p.variants.map(describeVariant),
+  }
+
+  /** The run's fingerprint (checkpoints only; the key list is final by then: streams are read first when there is a store). */
+  private get fingerprint(): string {
+    this.fingerprintCache ??= runFingerprint({
+      mode: this.p.mode,
+      target: this.p.targetId,
+      details: this.p.details,
+      shard: this.o.shard && this.o.shard.count > 1 ? formatShard(this.o.shard) : '',
+      keys: this.keys,
+      variants: this.p.variants.map(describeVariant),
     });
+    return this.fingerprintCache;
+  }
+
+  /** Take the next streamed batch of keys; false when there are no more. */
+  private async pullKeys(): Promise<boolean> {
+    const feed = this.feed;
+    if (!feed) return false;
+    const more = await feed.pull();
+    if (!more) this.feed = undefined;
+    this.total = this.keys.length * this.variants.length;
+    this.done.grow(this.total);
+    return more;
   }
 
   private get clock(): Clock {
@@ -501,6 +669,9 @@ class WarmRun {
     try {
       const t = this.o.target;
       if (t.kind === 'redis') {
+        // streaming keys: the sample is the first keys to arrive (SCAN's bucket order spreads them over the keyspace)
+        const want = t.hitRatioSample ?? 1000;
+        while (want > 0 && this.keys.length < want && this.control.live() && (await this.pullKeys()));
         this.measured.before = await this.sampleHitRatio(t);
         hitRatioBefore = this.measured.before?.ratio ?? null;
       }
@@ -519,6 +690,7 @@ class WarmRun {
     } catch (err) {
       this.setFatal(err);
     } finally {
+      await this.feed?.close();
       this.control.dispose();
     }
     return this.finish(hitRatioBefore, hitRatioAfter);
@@ -650,7 +822,8 @@ class WarmRun {
       concurrency: this.conc.current,
       elapsedSeconds: elapsed,
       ratePerSecond: rate,
-      etaSeconds: rate > 0 ? Math.max(0, this.total - finished) / rate : null,
+      // while keys still stream in, the total is only what arrived so far: no ETA
+      etaSeconds: rate > 0 && !this.feed ? Math.max(0, this.total - finished) / rate : null,
     });
   }
 
@@ -715,12 +888,24 @@ class WarmRun {
   /** Issue items in order through the gate and the bucket; wait for in-flight work at the end. */
   private async pool(items: AsyncIterable<number> | Iterable<number>, exec: (item: number) => Promise<void>): Promise<void> {
     const inFlight = new Set<Promise<void>>();
+    const stop = this.control.stopSignal;
+    const saveEvery = this.o.checkpointIntervalMs ?? 5000;
+    // a plain list is walked without an await per item (one per item adds up at thousands of items a second)
+    const sync = Symbol.iterator in items ? (items as Iterable<number>)[Symbol.iterator]() : undefined;
+    const async = sync ? undefined : (items as AsyncIterable<number>)[Symbol.asyncIterator]();
+    let exhausted = false;
     try {
-      for await (const item of items) {
+      for (;;) {
+        const next = sync ? sync.next() : await (async as AsyncIterator<number>).next();
+        if (next.done) {
+          exhausted = true;
+          break;
+        }
+        const item = next.value;
         if (!this.control.live()) break;
-        await this.maybeCheckpoint();
+        if (this.o.checkpoint && this.clock.now() - this.lastSave >= saveEvery) await this.saveCheckpoint();
         if (this.queuedFlushes > MAX_QUEUED_FLUSHES) await this.flushChain;
-        if (!(await this.gate.enter(this.control.stopSignal))) break;
+        if (!this.gate.tryEnter() && !(await this.gate.enter(stop))) break;
         if (this.bucket) {
           const wait = this.bucket.reserve(1);
           if (wait > 0 && !(await this.control.sleep(wait))) {
@@ -733,17 +918,22 @@ class WarmRun {
           this.gate.leave();
           break;
         }
-        const task: Promise<void> = exec(item)
-          .catch((err: unknown) => this.setFatal(err))
-          .finally(() => {
-            this.gate.leave();
-            inFlight.delete(task);
-            this.progress();
-          });
+        const settle = (): void => {
+          this.gate.leave();
+          inFlight.delete(task);
+          this.progress();
+        };
+        const task: Promise<void> = exec(item).then(settle, (err: unknown) => {
+          this.setFatal(err);
+          settle();
+        });
         inFlight.add(task);
       }
     } catch (err) {
       this.setFatal(err);
+    } finally {
+      // stopped early: let an async source clean up, as for-await would
+      if (async && !exhausted) await async.return?.()?.catch((err: unknown) => this.setFatal(err));
     }
     await this.control.drain(inFlight);
   }
@@ -758,7 +948,9 @@ class WarmRun {
       let detail: string | undefined;
       const scope = this.control.requestScope();
       try {
-        response = await client.request({ ...request, timeoutMs: this.limits.timeoutMs, signal: scope.signal });
+        request.timeoutMs = this.limits.timeoutMs;
+        request.signal = scope.signal;
+        response = await client.request(request);
       } catch (err) {
         if (scope.signal.aborted) return { kind: 'abandoned' };
         detail = err instanceof Error ? err.message : String(err);
@@ -896,9 +1088,10 @@ class WarmRun {
   private async runCopy(t: RedisCopyTarget): Promise<void> {
     const batch = t.batchSize ?? 1000;
     const depth = Math.max(1, t.pipelineDepth ?? 4);
+    const copier = copierOf(t.cache, t.from);
     const inFlight: Array<Promise<void>> = [];
     try {
-      for (const chunk of this.remainingChunks(batch)) {
+      for await (const chunk of this.copyChunks(batch)) {
         if (!this.control.live()) break;
         await this.maybeCheckpoint();
         if (this.bucket) {
@@ -908,7 +1101,8 @@ class WarmRun {
             break;
           }
         }
-        inFlight.push(this.copyChunk(t, chunk).catch((err: unknown) => this.setFatal(err)));
+        const work = copier ? this.copyChunkWith(copier, t, chunk) : this.copyChunk(t, chunk);
+        inFlight.push(work.catch((err: unknown) => this.setFatal(err)));
         if (inFlight.length >= depth) await inFlight.shift();
       }
     } catch (err) {
@@ -917,39 +1111,50 @@ class WarmRun {
     await this.control.drain(inFlight);
   }
 
-  /** Copy one batch with the bulk capabilities: one read (value + TTL) on the source, one SET NX on the target. */
-  private async copyChunkBulk(from: BulkCache, to: BulkCache, chunk: number[]): Promise<void> {
-    const t0 = this.clock.now();
-    const keys = chunk.map((i) => this.keys[i] as string);
-    const read = await from.readWithTtl(keys);
-    const entries: CacheEntry[] = [];
-    const items: number[] = [];
-    for (let j = 0; j < keys.length; j++) {
-      const { value, ttl } = read[j] as { value: Buffer | null; ttl: number };
-      if (value === null || ttl === -2) {
-        this.recordFailure(chunk[j] as number, 'missing-in-source');
-        continue;
+  /** Items not yet done, in order, in chunks; streamed keys are pulled in as the list runs out. */
+  private async *copyChunks(size: number): AsyncGenerator<number[]> {
+    let chunk: number[] = [];
+    let i = 0;
+    for (;;) {
+      for (; i < this.total; i++) {
+        if (this.done.has(i)) continue;
+        chunk.push(i);
+        if (chunk.length === size) {
+          yield chunk;
+          chunk = [];
+        }
       }
-      const entry: CacheEntry = { key: keys[j] as string, value };
-      if (this.p.ttl) entry.ttlSeconds = jitteredTtl(this.p.ttl.seconds, this.p.ttl.jitter, this.o.random);
-      else if (ttl >= 0) entry.ttlSeconds = Math.max(1, ttl);
-      entries.push(entry);
-      items.push(chunk[j] as number);
+      if (!this.control.live() || !(await this.pullKeys())) break;
     }
-    const written = entries.length > 0 ? await to.writeIfAbsent(entries) : [];
-    for (let j = 0; j < items.length; j++) {
-      const item = items[j] as number;
-      if (written[j]) {
+    if (chunk.length > 0) yield chunk;
+  }
+
+  /** Copy one batch through the target's copier: values and TTLs never pass through the engine. */
+  private async copyChunkWith(copier: CacheCopier, t: RedisCopyTarget, chunk: number[]): Promise<void> {
+    const t0 = this.clock.now();
+    const n = chunk.length;
+    const keys = new Array<string>(n);
+    for (let j = 0; j < n; j++) keys[j] = this.keys[chunk[j] as number] as string;
+    let ttlSeconds: number[] | undefined;
+    if (this.p.ttl) {
+      ttlSeconds = new Array<number>(n);
+      for (let j = 0; j < n; j++) ttlSeconds[j] = jitteredTtl(this.p.ttl.seconds, this.p.ttl.jitter, this.o.random);
+    }
+    const out = await copier.copy(keys, { overwrite: t.refresh === true, ...(ttlSeconds ? { ttlSeconds } : {}) });
+    for (let j = 0; j < n; j++) {
+      const item = chunk[j] as number;
+      const outcome = out[j];
+      if (outcome === COPY_WRITTEN) {
         this.done.add(item);
         this.warmed++;
-      } else this.markHot(item);
+      } else if (outcome === COPY_PRESENT) this.markHot(item);
+      else this.recordFailure(item, 'missing-in-source');
     }
     this.latencies.add(this.clock.now() - t0);
     this.progress();
   }
 
   private async copyChunk(t: RedisCopyTarget, chunk: number[]): Promise<void> {
-    if (!t.refresh && isBulk(t.from) && isBulk(t.cache)) return this.copyChunkBulk(t.from, t.cache, chunk);
     const t0 = this.clock.now();
     let items = chunk;
     let keys = chunk.map((i) => this.keys[i] as string);
@@ -1003,7 +1208,7 @@ class WarmRun {
    * sample's own count.
    */
   private async sampleHitRatio(t: RedisOriginTarget | RedisCopyTarget): Promise<HitRatioMeasurement | null> {
-    const sample = evenSample(this.keys.length, t.hitRatioSample ?? 1000);
+    const sample = (this.hitSample ??= evenSample(this.keys.length, t.hitRatioSample ?? 1000));
     if (sample.length === 0) return null;
     const stats = (): Promise<{ hits: number; misses: number } | null> => t.cache.stats().then(
       (s) => ({ hits: s.hits, misses: s.misses }),
@@ -1060,16 +1265,22 @@ class WarmRun {
     return resolveUrl(this.keys[keyIndex] as string, t.baseUrl);
   }
 
+  /** Per variant: the request headers (the target's, then the variant's); undefined when there are none. */
+  private variantHeaders: Array<Record<string, string> | undefined> | undefined;
+
   private request(t: HttpTarget, item: number): HttpRequest {
     // variant-major: every URL once with the first variant, then again with the next, so two
     // variants of one URL are never in flight together (a cache that ignores the header would
     // send both to the origin)
     const k = this.keys.length;
-    const variant = this.variants[Math.floor(item / k)] as HeaderVariant;
-    const headers = { ...(t.headers ?? {}), ...variant };
-    const req: HttpRequest = { method: t.method ?? 'GET', url: this.url(t, item % k) };
-    if (Object.keys(headers).length > 0) req.headers = headers;
-    if (t.readBody !== undefined) req.readBody = t.readBody;
+    const v = Math.floor(item / k);
+    const all = (this.variantHeaders ??= this.variants.map((variant) => {
+      const headers = { ...(t.headers ?? {}), ...variant };
+      return Object.keys(headers).length > 0 ? headers : undefined;
+    }));
+    const req: HttpRequest = { method: t.method ?? 'GET', url: this.url(t, item % k), readBody: t.readBody ?? false };
+    const headers = all[v];
+    if (headers) req.headers = { ...headers }; // a copy per request: a client may add to it
     return req;
   }
 
@@ -1096,7 +1307,10 @@ class WarmRun {
       v.requests++;
       const scope = this.control.requestScope();
       try {
-        const res = await t.http.request({ ...this.request(t, item), timeoutMs: this.limits.timeoutMs, signal: scope.signal });
+        const req = this.request(t, item);
+        req.timeoutMs = this.limits.timeoutMs;
+        req.signal = scope.signal;
+        const res = await t.http.request(req);
         if (ok2xx3xx(res.status)) v[classifyCacheStatus(res.headers).verdict]++;
         else v.errors++;
       } catch {

@@ -239,33 +239,3 @@ describe('stats over a window', () => {
     expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
   });
 });
-
-describe('copy mode with bulk capabilities', () => {
-  class BulkKv extends FakeKv {
-    async readWithTtl(ks: readonly string[]): Promise<Array<{ value: Buffer | null; ttl: number }>> {
-      const values = await this.getMany(ks);
-      return ks.map((k, i) => ({ value: values[i] ?? null, ttl: this.ttl(k) }));
-    }
-    async writeIfAbsent(entries: readonly CacheEntry[]): Promise<boolean[]> {
-      const fresh = entries.filter((e) => !this.has(e.key));
-      await this.setMany(fresh);
-      return entries.map((e) => fresh.includes(e));
-    }
-  }
-
-  it('reads value+TTL in one call and writes with SET NX semantics: present keys count as hot', async () => {
-    const clock = new FakeClock(0);
-    const from = new BulkKv(clock);
-    const cache = new BulkKv(clock);
-    for (let i = 0; i < 30; i++) from.put(`s:${i}`, `v${i}`, i % 2 === 0 ? 500 : undefined);
-    cache.put('s:3', 'already');
-    const r = await warm({ keys: [...keys(30, 's:'), 's:missing'], target: { kind: 'redis', mode: 'copy', cache, from, batchSize: 10, hitRatioSample: 0 }, clock, random: seededRandom(1), limits: { maxFailures: 1 } });
-    expect(r).toMatchObject({ warmed: 29, alreadyHot: 1, failed: 1, failuresByReason: { 'missing-in-source': 1 } });
-    expect(cache.value('s:3')).toBe('already');
-    expect(cache.ttl('s:4')).toBe(500);
-    expect(cache.ttl('s:5')).toBe(-1);
-    expect(cache.count('existsMany')).toBe(0);
-    const withTtl = await warm({ keys: ['s:7'], target: { kind: 'redis', mode: 'copy', cache: new BulkKv(clock), from, ttlSeconds: 60, ttlJitter: 0 }, clock, random: seededRandom(1) });
-    expect(withTtl.warmed).toBe(1);
-  });
-});

@@ -2,17 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { InputError } from '../../../../src/core/errors.js';
 import type { InstantQueryOptions, InstantSample, MetricsSource } from '../../../../src/ports/metrics.js';
-import {
-  AccessLogCounter,
-  collectSitemapUrls,
-  mergeSources,
-  parseKeyList,
-  parseKeyTemplate,
-  parseSitemap,
-  popularKeysFromMetrics,
-  renderKeyTemplate,
-  topPathsFromAccessLog,
-} from '../../../../src/core/cache/sources.js';
+import { collectSitemapUrls, parseSitemap } from '../../../../src/core/cache/sitemap.js';
+import { AccessLogCounter, mergeSources, parseKeyList, parseKeyTemplate, popularKeysFromMetrics, renderKeyTemplate, topPathsFromAccessLog } from '../../../../src/core/cache/sources.js';
 import { rejectionOf } from './fakes.js';
 
 describe('parseKeyList', () => {
