@@ -42,6 +42,7 @@ export default class CacheInvalidate extends ReliaCommand<typeof CacheInvalidate
     sample: Flags.integer({ description: 'Keys shown in the plan.', default: 10, min: 0 }),
     yes: Flags.boolean({ char: 'y', description: 'Act without asking.' }),
     'dry-run': Flags.boolean({ description: 'Only show the plan, even with --yes.' }),
+    'no-progress': Flags.boolean({ description: 'No progress output (off a TTY: no JSON progress lines on stderr).' }),
   };
 
   async run(): Promise<CacheInvalidateResult> {
@@ -90,7 +91,7 @@ export default class CacheInvalidate extends ReliaCommand<typeof CacheInvalidate
         ...(headers ? { headers } : {}),
       });
     }
-    const progress = await startProgress({ label: plan.action === 'expire' ? 'expiring' : 'invalidating', total: plan.count, tty: process.stderr.isTTY === true && human });
+    const progress = await startProgress({ label: plan.action === 'expire' ? 'expiring' : 'invalidating', total: plan.count, tty: process.stderr.isTTY === true && human, silent: f['no-progress'] });
     let result: InvalidateResult;
     try {
       result = await invalidate({

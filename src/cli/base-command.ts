@@ -16,6 +16,17 @@ import { Lifecycle } from './lifecycle.js';
 import { loadProviders, type ProviderRegistry } from './providers.js';
 import { colorEnabled, makeStyle, type Style } from './style.js';
 
+/** See ReliaCommand.context(). */
+export interface CommandContext {
+  providers(): Promise<ProviderRegistry>;
+  /** The resolved config, loaded on first use. */
+  resolved(): ResolvedConfig;
+  lifecycle: Lifecycle;
+  clock: Clock;
+  verbose(line: string): void;
+  warn(line: string): void;
+}
+
 export type InferredFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof ReliaCommand)['baseFlags'] & T['flags']>;
 export type InferredArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
 
@@ -158,6 +169,22 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
       for (const w of this.registry.warnings) this.warn(w);
     }
     return this.registry;
+  }
+
+  /**
+   * What CLI glue in src/cli needs from the running command (providers,
+   * config, lifecycle, clock, diagnostics), so shared helpers need not be
+   * methods of a command class.
+   */
+  protected context(): CommandContext {
+    return {
+      providers: () => this.providers(),
+      resolved: () => this.resolved,
+      lifecycle: this.lifecycle,
+      clock: this.clock,
+      verbose: (line) => this.verbose(line),
+      warn: (line) => void this.warn(line),
+    };
   }
 
   /** True when prompts are allowed: stdin and stdout are TTYs and CI is not set. */

@@ -1,0 +1,109 @@
+/**
+ * CLI glue shared by `budget status` and `budget check`: their common flags,
+ * reading the policy and the SLO specs, and one evaluation against the
+ * metrics source the configuration names. The commands add their own output.
+ */
+import { appendFileSync, readFileSync } from 'node:fs';
+import { Flags } from '@oclif/core';
+import { evaluateSlos, defaultPolicy, parsePolicy, validatePolicyOverrides, type BudgetEvaluation, type BudgetPolicy } from '../core/budget/index.js';
+import { loadSpecs } from '../core/budget/specs/index.js';
+import type { SloDefinition } from '../core/budget/model.js';
+import { InputError } from '../core/errors.js';
+import { parseTime } from '../core/units.js';
+import { writeFileAtomic } from './files.js';
+import type { CommandContext } from './base-command.js';
+import { metricsFromConfig } from './providers.js';
+import { readSloInputs } from './slo-files.js';
+
+/** Flags every budget evaluation takes (status and check). */
+export const budgetEvaluationFlags = {
+  slo: Flags.string({ description: 'SLO spec file or directory (repeatable).', multiple: true, required: true }),
+  prometheus: Flags.string({ description: "Prometheus URL (default: the config environment's metrics.url)." }),
+  at: Flags.string({ description: 'Evaluate as of this instant: RFC 3339 or unix seconds (default: now).' }),
+  policy: Flags.string({ description: 'Budget policy file (YAML/JSON; default: the built-in policy). Burn windows come from it.' }),
+  service: Flags.string({ description: 'Only SLOs of this service (repeatable).', multiple: true }),
+  concurrency: Flags.integer({ description: 'SLOs evaluated at once.', default: 8, min: 1, max: 64 }),
+  'on-unavailable': Flags.string({ description: 'When metrics are unavailable: fail (exit 3, default) or pass with a warning.', options: ['fail', 'pass'], default: 'fail' }),
+  insecure: Flags.boolean({ description: 'Allow metrics.tls.insecureSkipVerify from the config.' }),
+};
+
+export interface BudgetEvaluationFlags {
+  slo: string[];
+  at?: string | undefined;
+  policy?: string | undefined;
+  service?: string[] | undefined;
+  concurrency: number;
+  'on-unavailable': string;
+  insecure: boolean;
+}
+
+
+export function readPolicyFile(file: string | undefined): BudgetPolicy {
+  if (file === undefined) return defaultPolicy();
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`--policy ${file}: cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      field: '--policy',
+      file,
+      suggestions: ['check the path; see docs/examples/budget-policy.yaml'],
+    });
+  }
+  return parsePolicy(text, file);
+}
+
+/** The SLOs of the spec files, keeping only `--service` ones when given (none left: exit 2). */
+export function readSlos(paths: string[], services: string[] | undefined): SloDefinition[] {
+  const slos = loadSpecs(readSloInputs(paths), { validatePolicy: validatePolicyOverrides });
+  if (!services) return slos;
+  const kept = slos.filter((s) => services.includes(s.service));
+  if (kept.length === 0) {
+    throw new InputError(`--service ${services.join(', ')}: no SLO of that service in the specs`, { field: '--service', suggestions: ['list the SLOs with relia budget validate'] });
+  }
+  return kept;
+}
+
+/** Read the policy and specs (all input errors before any query), then evaluate every SLO. */
+export async function evaluateBudgetFlags(ctx: CommandContext, f: BudgetEvaluationFlags, changeLabels: Record<string, string> = {}): Promise<BudgetEvaluation> {
+  const policy = readPolicyFile(f.policy);
+  const slos = readSlos(f.slo, f.service);
+  const at = f.at === undefined ? ctx.clock.now() : parseTime(f.at, '--at');
+  const source = await metricsFromConfig(await ctx.providers(), ctx.resolved(), { insecure: f.insecure });
+  ctx.lifecycle.defer('close metrics source', () => source.close());
+  const onUnavailable = f['on-unavailable'] === 'pass' ? 'pass' : 'fail';
+  const evaluation = await evaluateSlos(slos, source, {
+    at,
+    policy,
+    changeLabels,
+    concurrency: f.concurrency,
+    signal: ctx.lifecycle.signal,
+    onUnavailable,
+    onQuery: (q) => ctx.verbose(`${q.slo} ${q.kind}: ${q.query}`),
+  });
+  for (const s of evaluation.slos) if (s.unavailable) ctx.warn(`SLO ${s.id}: metrics unavailable, passed because of --on-unavailable pass: ${s.unavailable}`);
+  ctx.verbose(`${evaluation.queries} queries for ${evaluation.slos.length} SLOs`);
+  return evaluation;
+}
+
+/** Write a report file atomically; a failure is exit 2 naming the flag. */
+export function writeReport(flag: string, file: string, text: string): void {
+  try {
+    writeFileAtomic(file, text);
+  } catch (error) {
+    throw new InputError(`--${flag} ${file}: cannot write the report: ${(error as Error).message}`, { field: `--${flag}`, suggestions: ['choose a writable file path'] });
+  }
+}
+
+/** Append Markdown to $GITHUB_STEP_SUMMARY when it is set; returns the file, or null. */
+export function appendStepSummary(markdown: string, env: NodeJS.ProcessEnv, warn: (line: string) => void): string | null {
+  const file = env.GITHUB_STEP_SUMMARY;
+  if (!file) return null;
+  try {
+    appendFileSync(file, markdown);
+    return file;
+  } catch (error) {
+    warn(`cannot append to $GITHUB_STEP_SUMMARY (${file}): ${(error as Error).message}`);
+    return null;
+  }
+}
