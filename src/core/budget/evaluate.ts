@@ -271,18 +271,7 @@ export function computeStatus(
   const decision = decide({ noData, budgetRemaining, fastBurn: fb, traffic, incidents: incidentStatus, postmortemRequired }, policy, changeLabels);
 
   const status: SloStatus = {
-    id: slo.id,
-    name: slo.name,
-    service: slo.service,
-    source: { ...slo.source },
-    objective: slo.objective,
-    window: slo.window.label,
-    windowType: slo.window.type,
-    windowStart: iso(plan.window.start / 1000),
-    windowSeconds: plan.window.seconds,
-    periodSeconds: plan.window.periodSeconds,
-    budgeting: slo.budgeting.method,
-    sliType: slo.sli.type,
+    ...identity(plan),
     sli,
     errorRatio,
     budget,
@@ -308,10 +297,10 @@ export function computeStatus(
   return status;
 }
 
-/** The status of an SLO whose metrics were unavailable, under --on-unavailable pass. */
-export function unavailableStatus(plan: SloPlan, message: string, queries: number): SloStatus {
+/** The fields of a status that say which SLO and window it is about. */
+function identity(plan: SloPlan) {
   const { slo } = plan;
-  const status: SloStatus = {
+  return {
     id: slo.id,
     name: slo.name,
     service: slo.service,
@@ -324,6 +313,14 @@ export function unavailableStatus(plan: SloPlan, message: string, queries: numbe
     periodSeconds: plan.window.periodSeconds,
     budgeting: slo.budgeting.method,
     sliType: slo.sli.type,
+  } satisfies Partial<SloStatus>;
+}
+
+/** The status of an SLO whose metrics were unavailable, under --on-unavailable pass. */
+export function unavailableStatus(plan: SloPlan, message: string, queries: number): SloStatus {
+  const { slo } = plan;
+  const status: SloStatus = {
+    ...identity(plan),
     sli: null,
     errorRatio: null,
     budget: budgetOf(slo.objective),
