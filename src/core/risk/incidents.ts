@@ -48,6 +48,12 @@ export interface ParseIncidentsOptions {
   map?: ColumnMap | string;
   /** Return bad rows in `skipped` instead of throwing. */
   skipInvalid?: boolean;
+  /**
+   * When a mapped column is not in this file, read the field from its standard
+   * column instead (and leave an absent optional field empty). For one `--map`
+   * applied to several exports of which only some use the renamed columns.
+   */
+  mapFallback?: boolean;
 }
 
 export interface IncidentFile {
@@ -265,7 +271,7 @@ function readJson(textIn: string, fileName: string): { headers: string[]; rows: 
 }
 
 /** Resolve which column holds each field (case-insensitive), or throw naming the missing ones. */
-function resolveColumns(headers: string[], map: ColumnMap, fileName: string, requireAll: boolean): Record<IncidentField, string | null> {
+function resolveColumns(headers: string[], map: ColumnMap, fileName: string, requireAll: boolean, fallback = false): Record<IncidentField, string | null> {
   const seen = new Map<string, string>();
   for (const h of headers) {
     const key = h.toLowerCase();
@@ -280,9 +286,14 @@ function resolveColumns(headers: string[], map: ColumnMap, fileName: string, req
   for (const field of INCIDENT_FIELDS) {
     const wanted = map[field];
     if (wanted !== undefined) {
-      const actual = seen.get(wanted.toLowerCase());
+      const actual = seen.get(wanted.toLowerCase()) ?? (fallback ? seen.get(field) : undefined);
+      if (actual === undefined && fallback && !REQUIRED_FIELDS.includes(field)) {
+        columns[field] = null;
+        continue;
+      }
       if (actual === undefined && requireAll) {
-        throw new InputError(`${fileName}: --map ${field}=${wanted}: there is no column ${JSON.stringify(wanted)}; columns are ${available}`, {
+        const nor = fallback ? ` (nor ${JSON.stringify(field)})` : '';
+        throw new InputError(`${fileName}: --map ${field}=${wanted}: there is no column ${JSON.stringify(wanted)}${nor}; columns are ${available}`, {
           file: fileName,
           field: '--map',
           suggestions: ['map to one of the columns listed'],
@@ -314,7 +325,7 @@ export function parseIncidents(textIn: string, fileName: string, options: ParseI
   const map = typeof options.map === 'string' ? parseColumnMap(options.map) : (options.map ?? {});
   const { headers, rows } = format === 'csv' ? readCsv(textIn, fileName) : readJson(textIn, fileName);
   // An empty JSON list has no keys to check; an empty CSV still has its header.
-  const columns = resolveColumns(headers, map, fileName, format === 'csv' || rows.length > 0);
+  const columns = resolveColumns(headers, map, fileName, format === 'csv' || rows.length > 0, options.mapFallback === true);
   const incidents: Incident[] = [];
   const skipped: SkippedRow[] = [];
   const ids = new Map<string, number>();

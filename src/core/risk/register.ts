@@ -43,9 +43,19 @@ const minutes = (opts: { allowZero: boolean }) =>
   unitField(`a duration such as 5m, 90s or 1h30m${opts.allowZero ? '' : ' (above zero)'}`, (v) => parseDuration(v, 'duration', { allowZero: opts.allowZero }) / 60);
 /** ETTF → occurrences per year. */
 const ettfPerYear = unitField('a duration above zero such as 90d or 6w', (v) => YEAR_SECONDS / parseDuration(v, 'ettf'));
+const PER_MONTH_RE = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(?:months?|mo)\s*$/i;
+
+/** Occurrences per year from a rate: `4/y`, `1/90d`, `2/week`, or `2/month` (a month is 1/12 of a 365.25-day year). */
+export function parseFrequency(v: string | number, allowZero: boolean): number {
+  const perMonth = typeof v === 'string' ? PER_MONTH_RE.exec(v) : null;
+  const perYear = perMonth ? Number(perMonth[1]) * 12 : parseRate(v, 'frequency', { allowZero }) * YEAR_SECONDS;
+  if (!(Number.isFinite(perYear) && (perYear > 0 || (allowZero && perYear === 0)))) throw new Error('bad frequency');
+  return perYear;
+}
+
 /** A rate such as `4/y` → occurrences per year. */
 const frequencyPerYear = (allowZero: boolean) =>
-  unitField(`a rate such as 4/y, 1/90d or 2/month${allowZero ? '' : ' (above zero)'}`, (v) => parseRate(v, 'frequency', { allowZero }) * YEAR_SECONDS);
+  unitField(`a rate such as 4/y, 1/90d or 2/month${allowZero ? '' : ' (above zero)'}`, (v) => parseFrequency(v, allowZero));
 const fraction = unitField('a fraction between 0 and 1 (or a percentage such as 20%)', (v) => parseFraction(v));
 const factor = unitField('a factor between 0 and 1 (a mitigation may only lower a value)', (v) => {
   const n = typeof v === 'number' ? v : Number(v.trim());

@@ -39,7 +39,8 @@ export interface MitigatedScore {
   ettrMinutes: number;
   impact: number;
   frequencyPerYear: number;
-  ettfDays: number;
+  /** null when the mitigations remove the risk (frequency 0): JSON has no Infinity. */
+  ettfDays: number | null;
   perOccurrenceMinutes: number;
   badMinutesPerYear: number;
   budgetShare: number;
@@ -125,7 +126,7 @@ function mitigatedScore(risk: Risk, budget: number): MitigatedScore {
   const bad = badMinutesPerYear(p);
   return {
     ...p,
-    ettfDays: ettfDays(p.frequencyPerYear),
+    ettfDays: p.frequencyPerYear > 0 ? ettfDays(p.frequencyPerYear) : null,
     perOccurrenceMinutes: per,
     badMinutesPerYear: bad,
     budgetShare: bad / budget,
