@@ -64,7 +64,43 @@ step "Cache: Redis hit ratio, memory and key prefixes"
 run 0 cache stats --target "$REDIS/0"
 step "Cache: invalidation defaults to a plan off a TTY; --yes spreads the deletes over 2 s"
 run 0 cache invalidate --target "$REDIS/0" --pattern 'title:*' --over 2s --sample 3
-run 0 cache invalidate --target "$REDIS/0" --pattern 'title:*' --over 2s --yes
+run 0 cache invalidate --target "$REDIS/0" --pattern 'title:*' --over 2s --yes --no-progress
+
+SLOS=docs/examples/slo/services
+step "Budget: five SLO specs validated (relia native, the same rules for OpenSLO and Sloth)"
+run 0 budget validate "$SLOS"
+step "Budget: status of every SLO as of the end of the history: budget left, burn rates, incidents"
+run 0 budget status --slo "$SLOS" --at "$AT"
+step "Budget: the CI gate refuses a deploy of recommendations (budget exhausted, fast burn): exit 1"
+run 1 budget check --slo "$SLOS/recommendations.yaml" --at "$AT" --markdown "$work/budget-report.md"
+step "Budget: the CI gate lets search through: exit 0"
+run 0 budget check --slo "$SLOS/search.yaml" --at "$AT"
+step "Budget: multi-window burn-rate alert rules for Prometheus, checked by promtool"
+run 0 budget rules --slo "$SLOS/checkout.yaml" --out "$work/checkout-rules.yaml"
+promtool check rules "$work/checkout-rules.yaml"
+
+RISK=docs/examples/risk
+step "Risk: MTTD, MTTR and MTBF per service and category from a year of incidents (two exports, one mapped with --map)"
+run 0 risk history --incidents "$RISK/incidents.csv" --incidents "$RISK/incidents-pagerduty.csv" \
+  --map severity=urgency,started=created_at,detected=acknowledged_at,resolved=resolved_at --as-of "$AT"
+step "Risk: the register ranked against the playback SLO's error budget, ahead of a premiere at 3x traffic"
+run 0 risk score --register "$RISK/register.yaml" --slo-file "$RISK/playback-slo.yaml" \
+  --event "premiere:2026-12-18T20:00:00Z/3h x3" --users 400000
+step "Risk: the same register with its mitigations applied, and the minutes each one saves"
+run 0 risk score --register "$RISK/register.yaml" --slo-file "$RISK/playback-slo.yaml" --mitigated
+step "Risk: Monte Carlo of yearly bad minutes (seeded, reproducible)"
+run 0 risk simulate --register "$RISK/register.yaml" --slo-file "$RISK/playback-slo.yaml" --seed 42
+
+CAP=docs/examples/capacity
+step "Capacity: the streaming service's fleet plan (15M streams at 3.5 Mbps, 95% edge hits, headroom policies)"
+run 0 capacity plan --plan "$CAP/streaming-plan.yaml"
+step "Capacity: the same plan as a Kubernetes HorizontalPodAutoscaler"
+run 0 capacity plan --plan "$CAP/streaming-plan.yaml" --emit hpa
+step "Capacity: a Holt-Winters forecast of checkout traffic from 7 days of Prometheus history, with scheduled scaling"
+run 0 capacity forecast --query 'sum(rate(http_requests_total{service="checkout"}[5m]))' --range 7d --at "$AT" --step 5m --horizon 1d \
+  --capacity-per-instance 50/s --lead-time 15m
+step "Capacity: headroom of checkout against 400 req/s, and the time to saturation"
+run 0 capacity headroom --usage-query 'sum(rate(http_requests_total{service="checkout"}[5m]))' --capacity 400/s --at "$AT"
 
 # @@FAMILIES@@
 
