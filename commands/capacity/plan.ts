@@ -1,8 +1,7 @@
 import { Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { readCapacityInput } from '../../src/cli/capacity-input.js';
 import { renderPlan } from '../../src/cli/capacity-plan.js';
-import { writeFileAtomic } from '../../src/cli/files.js';
+import { readTextInput, writeFileAtomic } from '../../src/cli/files.js';
 import { emitScaling, type EmitResult } from '../../src/core/capacity/emit.js';
 import { computePlan, type PlanReport } from '../../src/core/capacity/plan.js';
 import { parsePlan, type TierName } from '../../src/core/capacity/plan-schema.js';
@@ -36,8 +35,7 @@ export default class CapacityPlan extends ReliaCommand<typeof CapacityPlan> {
   async run(): Promise<CapacityPlanResult> {
     const f = this.flags;
     if ((f.tier || f.out || f.namespace) && !f.emit) throw new InputError('--tier, --namespace and --out go with --emit', { field: '--emit', suggestions: ['add --emit hpa or --emit asg'] });
-    const input = await readCapacityInput(f.plan, '--plan', 'docs/examples/capacity/streaming-plan.yaml');
-    const plan = parsePlan(input.text, input.name);
+    const plan = parsePlan(readTextInput(f.plan, '--plan', 'docs/examples/capacity/streaming-plan.yaml'), f.plan === '-' ? 'stdin' : f.plan);
     const report = computePlan(plan);
     let emit: CapacityPlanResult['emit'] = null;
     if (f.emit) {
@@ -61,6 +59,6 @@ export default class CapacityPlan extends ReliaCommand<typeof CapacityPlan> {
         if (emit) this.log(this.style.dim(`\nwrote ${emit.format === 'hpa' ? 'HorizontalPodAutoscaler manifests' : 'Auto Scaling group sizes'} for the ${emit.tier} tier to ${emit.file}`));
       }
     }
-    return { ...report, file: input.name, emit };
+    return { ...report, file: f.plan === '-' ? 'stdin' : f.plan, emit };
   }
 }

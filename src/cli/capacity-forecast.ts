@@ -10,7 +10,7 @@ import { InputError } from '../core/errors.js';
 import { sparkline } from '../core/sparkline.js';
 import { formatDuration, parseDuration, parseFraction, parseRate, parseTime } from '../core/units.js';
 import type { CommandContext } from './base-command.js';
-import { readCapacityInput } from './capacity-input.js';
+import { readTextInput } from './files.js';
 import { metricsFromConfig } from './providers.js';
 import { renderPairs, renderTable, sig, type Style } from './style.js';
 
@@ -102,9 +102,9 @@ export async function runForecast(ctx: CommandContext, f: ForecastFlags): Promis
   let source: ForecastSource;
   if (f.input !== undefined) {
     if (f.range || f.from || f.to) throw new InputError('--range, --from and --to go with --query; a CSV carries its own timestamps', { field: '--range', suggestions: ['remove them, or use --query'] });
-    const text = await readCapacityInput(f.input, '--input', 'history.csv');
-    points = parseHistoryCsv(text.text, text.name);
-    source = { kind: 'csv', input: text.name, query: null };
+    const name = f.input === '-' ? 'stdin' : f.input;
+    points = parseHistoryCsv(readTextInput(f.input, '--input', 'history.csv'), name);
+    source = { kind: 'csv', input: name, query: null };
   } else {
     step = parseDuration(f.step, '--step');
     const at = f.at === undefined ? ctx.clock.now() : parseTime(f.at, '--at');

@@ -6,7 +6,6 @@
  * inputs is an InputError (exit 2) naming the file, row and field, raised
  * before anything is computed or written. docs/risk.md.
  */
-import { readFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { validatePolicyOverrides } from '../core/budget/index.js';
 import { loadSpecs } from '../core/budget/specs/index.js';
@@ -21,6 +20,7 @@ import {
   type Register,
 } from '../core/risk/index.js';
 import { parseObjective, parseTime } from '../core/units.js';
+import { readTextInput } from './files.js';
 import { readSloInputs } from './slo-files.js';
 
 /** Flags of the commands that read incident history (history, register). */
@@ -42,18 +42,8 @@ export const objectiveFlags = {
 };
 
 /** Read a whole input file (`-` is stdin); unreadable is exit 2 naming the flag. */
-export function readInput(flag: string, path: string): string {
-  try {
-    return readFileSync(path === '-' ? 0 : path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new InputError(`${flag} ${path}: cannot read it: ${why}`, { field: flag, file: path, suggestions: ['check the path; examples are in docs/examples/risk/'] });
-  }
-}
-
 export function loadRegister(path: string): Register {
-  return parseRegister(readInput('--register', path), path);
+  return parseRegister(readTextInput(path, '--register', 'docs/examples/risk/register.yaml'), path);
 }
 
 export interface ObjectiveChoice {
@@ -138,7 +128,7 @@ export function loadIncidents(
   const skipped: SkippedIncident[] = [];
   const ids = new Map<string, { file: string; row: number }>();
   for (const file of files) {
-    const parsed = parseIncidents(readInput('--incidents', file), file, { map, skipInvalid, mapFallback: several, ...(format ? { format } : {}) });
+    const parsed = parseIncidents(readTextInput(file, '--incidents', 'docs/examples/risk/incidents.csv'), file, { map, skipInvalid, mapFallback: several, ...(format ? { format } : {}) });
     skipped.push(...parsed.skipped.map((s) => ({ file, ...s })));
     let kept = 0;
     for (const incident of parsed.incidents) {
