@@ -96,6 +96,14 @@ step "Capacity: the streaming service's fleet plan (15M streams at 3.5 Mbps, 95%
 run 0 capacity plan --plan "$CAP/streaming-plan.yaml"
 step "Capacity: the same plan as a Kubernetes HorizontalPodAutoscaler"
 run 0 capacity plan --plan "$CAP/streaming-plan.yaml" --emit hpa
+step "Capacity: how many playback API workers for 2,000 req/s at 40 ms each, 95% within 10 ms and at most 85% busy (Erlang C)"
+run 0 capacity queue --arrival-rate 2000/s --service-time 40ms --target-service-level 95% --target-wait 10ms --max-occupancy 85%
+step "Capacity: the same queue with too few workers is unstable: exit 1"
+run 1 capacity queue --arrival-rate 2000/s --service-time 40ms --servers 80
+step "Capacity: Little's law: 15M concurrent streams of 45 minutes arrive at this rate"
+run 0 capacity little --concurrency 15000000 --duration 45m
+step "Capacity: the Universal Scalability Law fitted to load-test measurements, with predictions"
+run 0 capacity usl --input "$CAP/usl-codahale.csv" --predict 64 128 256
 step "Capacity: a Holt-Winters forecast of checkout traffic from 7 days of Prometheus history, with scheduled scaling"
 run 0 capacity forecast --query 'sum(rate(http_requests_total{service="checkout"}[5m]))' --range 7d --at "$AT" --step 5m --horizon 1d \
   --capacity-per-instance 50/s --lead-time 15m

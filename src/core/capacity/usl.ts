@@ -1,0 +1,317 @@
+/**
+ * The Universal Scalability Law (Gunther, "Guerrilla Capacity Planning",
+ * Springer 2007, ch. 4; Gunther 1993):
+ *
+ *   X(N) = λ·N / (1 + σ·(N − 1) + κ·N·(N − 1))
+ *
+ * N concurrency (or nodes), X throughput, λ the throughput of one unit with
+ * no interference, σ contention (the serial fraction, Amdahl's law when κ = 0)
+ * and κ coherency (crosstalk: the cost of keeping N units consistent, which
+ * makes throughput fall past a peak).
+ *
+ *   peak concurrency   N* = √((1 − σ) / κ)      (κ > 0; from dX/dN = 0)
+ *   peak throughput    X(N*)
+ *   κ = 0              no peak: X rises towards λ/σ (σ > 0), or linearly (σ = 0)
+ *
+ * Fit: nonlinear least squares on throughput, min Σ (Xᵢ − X(Nᵢ))², by
+ * Levenberg–Marquardt (Levenberg 1944; Marquardt 1963) with Marquardt's
+ * diagonal scaling and the analytic Jacobian. λ is a free parameter, so data
+ * without an N = 1 point fits as well as data with one. σ and κ are physical
+ * fractions and are kept ≥ 0: when the unconstrained optimum has a negative
+ * coefficient, that coefficient is fixed at 0, the rest are refitted, and the
+ * result says so (never a silent negative κ). This is the same least-squares
+ * objective codahale/usl fits (its README's 7 measurements are our golden test).
+ *
+ * Pure: no I/O.
+ */
+import { InputError } from '../errors.js';
+
+export interface UslPoint {
+  concurrency: number;
+  throughput: number;
+}
+
+export interface UslCoefficients {
+  sigma: number;
+  kappa: number;
+  lambda: number;
+}
+
+export interface UslFit extends UslCoefficients {
+  /** N* = √((1 − σ)/κ); null when κ = 0 (no peak). 1 when σ ≥ 1. */
+  peakConcurrency: number | null;
+  /** X(N*); null when there is no peak. */
+  peakThroughput: number | null;
+  /** With κ = 0 and σ > 0: the ceiling λ/σ that throughput approaches; null otherwise. */
+  asymptote: number | null;
+  /** Which term of the denominator is larger at the peak (or at the largest N measured when there is no peak). */
+  constraint: 'contention' | 'coherency' | 'none';
+  /** σ·(N − 1) and κ·N·(N − 1) at that N. */
+  terms: { at: number; contention: number; coherency: number };
+  predictions: Array<{ concurrency: number; throughput: number }>;
+  /** Coefficients held at 0 because the unconstrained fit wanted them negative. */
+  clamped: Array<'sigma' | 'kappa'>;
+  /** The unconstrained least-squares coefficients (equal to the fit when nothing was clamped). */
+  unconstrained: UslCoefficients;
+  /** Coefficient of determination of the fit on throughput. */
+  rSquared: number;
+  /** Root mean square error, in throughput units. */
+  rmse: number;
+  points: number;
+  iterations: number;
+  warnings: string[];
+}
+
+export function uslThroughput(c: UslCoefficients, n: number): number {
+  return (c.lambda * n) / (1 + c.sigma * (n - 1) + c.kappa * n * (n - 1));
+}
+
+function validate(points: readonly UslPoint[]): void {
+  points.forEach((p, i) => {
+    if (!(Number.isFinite(p.concurrency) && p.concurrency > 0)) {
+      throw new InputError(`measurement ${i + 1}: concurrency must be a positive number, got ${p.concurrency}`, { field: `row ${i + 1}.concurrency`, suggestions: ['each row is concurrency,throughput, e.g. 18,996'] });
+    }
+    if (!(Number.isFinite(p.throughput) && p.throughput >= 0)) {
+      throw new InputError(`measurement ${i + 1}: throughput must be zero or positive, got ${p.throughput}`, { field: `row ${i + 1}.throughput`, suggestions: ['each row is concurrency,throughput, e.g. 18,996'] });
+    }
+  });
+  const distinct = new Set(points.map((p) => p.concurrency)).size;
+  if (distinct < 3) {
+    throw new InputError(`the USL has three coefficients: it needs measurements at 3 or more different concurrencies, got ${distinct}`, {
+      field: '--input',
+      suggestions: ['measure throughput at several concurrency levels, e.g. 1, 8, 32, 64, 128'],
+    });
+  }
+  if (!points.some((p) => p.throughput > 0)) throw new InputError('every throughput is 0: nothing to fit', { field: '--input', suggestions: ['check the throughput column'] });
+}
+
+type Free = [boolean, boolean, boolean]; // lambda, sigma, kappa
+
+/** Solve the small dense system A x = b (Gaussian elimination with partial pivoting); null when singular. */
+function solve(a: number[][], b: number[]): number[] | null {
+  const n = b.length;
+  const m = a.map((row, i) => [...row, b[i] as number]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs((m[r] as number[])[col] as number) > Math.abs((m[pivot] as number[])[col] as number)) pivot = r;
+    const pr = m[pivot] as number[];
+    if (Math.abs(pr[col] as number) < 1e-300) return null;
+    [m[col], m[pivot]] = [pr, m[col] as number[]];
+    const rowC = m[col] as number[];
+    for (let r = col + 1; r < n; r++) {
+      const row = m[r] as number[];
+      const f = (row[col] as number) / (rowC[col] as number);
+      for (let k = col; k <= n; k++) row[k] = (row[k] as number) - f * (rowC[k] as number);
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    const row = m[r] as number[];
+    let s = row[n] as number;
+    for (let k = r + 1; k < n; k++) s -= (row[k] as number) * (x[k] as number);
+    x[r] = s / (row[r] as number);
+  }
+  return x;
+}
+
+function sse(points: readonly UslPoint[], p: number[]): number {
+  let s = 0;
+  for (const { concurrency: n, throughput: x } of points) {
+    const d = 1 + (p[1] as number) * (n - 1) + (p[2] as number) * n * (n - 1);
+    if (!(d > 0)) return Number.POSITIVE_INFINITY;
+    const r = x - ((p[0] as number) * n) / d;
+    s += r * r;
+  }
+  return s;
+}
+
+/** Levenberg–Marquardt over the free parameters of p = [λ, σ, κ]. */
+function levenbergMarquardt(points: readonly UslPoint[], start: number[], free: Free, boundsAtZero: boolean): { p: number[]; iterations: number } {
+  const idx = [0, 1, 2].filter((i) => free[i]);
+  let p = [...start];
+  let cost = sse(points, p);
+  let mu = 1e-3;
+  let iterations = 0;
+  for (; iterations < 1000; iterations++) {
+    const k = idx.length;
+    const jtj = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+    const jtr = new Array<number>(k).fill(0);
+    for (const { concurrency: n, throughput: x } of points) {
+      const d = 1 + (p[1] as number) * (n - 1) + (p[2] as number) * n * (n - 1);
+      const fit = ((p[0] as number) * n) / d;
+      const r = x - fit;
+      const full = [n / d, (-fit * (n - 1)) / d, (-fit * n * (n - 1)) / d];
+      const j = idx.map((i) => full[i] as number);
+      for (let a = 0; a < k; a++) {
+        jtr[a] = (jtr[a] as number) + (j[a] as number) * r;
+        const row = jtj[a] as number[];
+        for (let b = 0; b < k; b++) row[b] = (row[b] as number) + (j[a] as number) * (j[b] as number);
+      }
+    }
+    let improved = false;
+    for (let tries = 0; tries < 60; tries++) {
+      const damped = jtj.map((row, a) => row.map((v, b) => (a === b ? v + mu * Math.max(v, 1e-300) : v)));
+      const step = solve(damped, jtr);
+      if (!step) {
+        mu *= 10;
+        continue;
+      }
+      const next = [...p];
+      idx.forEach((i, a) => {
+        next[i] = (next[i] as number) + (step[a] as number);
+      });
+      if (boundsAtZero) for (const i of [1, 2]) if ((next[i] as number) < 0) next[i] = 0;
+      const nextCost = sse(points, next);
+      if (nextCost < cost) {
+        const rel = (cost - nextCost) / Math.max(cost, 1e-300);
+        const moved = idx.some((i) => Math.abs((next[i] as number) - (p[i] as number)) > 1e-15 * Math.max(1, Math.abs(p[i] as number)));
+        p = next;
+        cost = nextCost;
+        mu = Math.max(mu / 10, 1e-12);
+        improved = rel > 1e-16 && moved;
+        break;
+      }
+      mu *= 10;
+    }
+    if (!improved) break;
+  }
+  return { p, iterations };
+}
+
+/**
+ * A start from the linearised model. With λ̂ the best single-unit rate seen
+ * (max X/N), N·λ̂/X − 1 = σ(N − 1) + κN(N − 1) is linear in σ and κ.
+ */
+function initialGuess(points: readonly UslPoint[]): number[] {
+  const lambda = Math.max(...points.map((p) => p.throughput / p.concurrency));
+  let s11 = 0;
+  let s12 = 0;
+  let s22 = 0;
+  let b1 = 0;
+  let b2 = 0;
+  for (const { concurrency: n, throughput: x } of points) {
+    if (!(x > 0)) continue;
+    const y = (n * lambda) / x - 1;
+    const a1 = n - 1;
+    const a2 = n * (n - 1);
+    s11 += a1 * a1;
+    s12 += a1 * a2;
+    s22 += a2 * a2;
+    b1 += a1 * y;
+    b2 += a2 * y;
+  }
+  const lin = solve(
+    [
+      [s11, s12],
+      [s12, s22],
+    ],
+    [b1, b2],
+  );
+  const sigma = lin ? Math.max(0, Math.min(0.99, lin[0] as number)) : 0.01;
+  const kappa = lin ? Math.max(0, lin[1] as number) : 0;
+  return [lambda, sigma, kappa];
+}
+
+function fitFrom(points: readonly UslPoint[], free: Free, start: number[], bounds: boolean): { p: number[]; cost: number; iterations: number } {
+  const { p, iterations } = levenbergMarquardt(points, start, free, bounds);
+  return { p, cost: sse(points, p), iterations };
+}
+
+/** Fit σ, κ, λ to measurements; predictions at `predict`. */
+export function fitUsl(points: readonly UslPoint[], predict: readonly number[] = []): UslFit {
+  validate(points);
+  for (const n of predict) {
+    if (!(Number.isFinite(n) && n > 0)) throw new InputError(`--predict: expected positive concurrencies, got ${n}`, { field: '--predict', suggestions: ['e.g. --predict 64 128 256'] });
+  }
+  const start = initialGuess(points);
+  // Unconstrained: what plain least squares says (may be negative).
+  const free: Free = [true, true, true];
+  const unconstrained = fitFrom(points, free, start, false);
+  const warnings: string[] = [];
+  const clamped: UslFit['clamped'] = [];
+  let best = unconstrained;
+  if ((unconstrained.p[1] as number) < 0 || (unconstrained.p[2] as number) < 0 || !Number.isFinite(unconstrained.cost)) {
+    // Active set over the sign constraints: try holding σ, κ or both at 0; keep the best feasible fit.
+    const candidates: Array<{ hold: Array<'sigma' | 'kappa'>; fit: { p: number[]; cost: number; iterations: number } }> = [];
+    for (const hold of [[], ['kappa'], ['sigma'], ['sigma', 'kappa']] as Array<Array<'sigma' | 'kappa'>>) {
+      const s = [...start];
+      const f: Free = [true, !hold.includes('sigma'), !hold.includes('kappa')];
+      if (hold.includes('sigma')) s[1] = 0;
+      if (hold.includes('kappa')) s[2] = 0;
+      const fit = fitFrom(points, f, s, true);
+      if ((fit.p[1] as number) >= 0 && (fit.p[2] as number) >= 0 && Number.isFinite(fit.cost)) candidates.push({ hold, fit });
+    }
+    candidates.sort((a, b) => a.fit.cost - b.fit.cost || a.hold.length - b.hold.length);
+    const chosen = candidates[0] as (typeof candidates)[number];
+    best = chosen.fit;
+    for (const name of ['sigma', 'kappa'] as const) {
+      const v = best.p[name === 'sigma' ? 1 : 2] as number;
+      const u = unconstrained.p[name === 'sigma' ? 1 : 2] as number;
+      if (v === 0 && u < 0) {
+        clamped.push(name);
+        warnings.push(`the unconstrained fit gives ${name === 'sigma' ? 'σ' : 'κ'} = ${u.toPrecision(4)} (negative: ${name === 'sigma' ? 'superlinear scaling, e.g. caches warming up as load grows' : 'throughput that keeps accelerating'}), which has no physical meaning; it is held at 0 and the others refitted`);
+      }
+    }
+  }
+  const [lambda, sigma, kappa] = best.p as [number, number, number];
+  const coef = { sigma, kappa, lambda };
+  let peakConcurrency: number | null = null;
+  let peakThroughput: number | null = null;
+  let asymptote: number | null = null;
+  if (kappa > 0) {
+    peakConcurrency = sigma >= 1 ? 1 : Math.sqrt((1 - sigma) / kappa);
+    peakThroughput = uslThroughput(coef, peakConcurrency);
+  } else if (sigma > 0) asymptote = lambda / sigma;
+  if (kappa === 0) warnings.push(sigma > 0 ? `κ = 0: no coherency penalty, so no peak; throughput approaches λ/σ = ${(lambda / sigma).toPrecision(6)}` : 'σ = κ = 0: the measurements scale linearly; there is no peak');
+  const maxN = Math.max(...points.map((p) => p.concurrency));
+  const at = peakConcurrency ?? maxN;
+  const terms = { at, contention: sigma * (at - 1), coherency: kappa * at * (at - 1) };
+  const constraint = terms.contention === 0 && terms.coherency === 0 ? 'none' : terms.contention >= terms.coherency ? 'contention' : 'coherency';
+  const mean = points.reduce((s, p) => s + p.throughput, 0) / points.length;
+  const sst = points.reduce((s, p) => s + (p.throughput - mean) ** 2, 0);
+  return {
+    ...coef,
+    peakConcurrency,
+    peakThroughput,
+    asymptote,
+    constraint,
+    terms,
+    predictions: predict.map((n) => ({ concurrency: n, throughput: uslThroughput(coef, n) })),
+    clamped,
+    unconstrained: { lambda: unconstrained.p[0] as number, sigma: unconstrained.p[1] as number, kappa: unconstrained.p[2] as number },
+    rSquared: sst > 0 ? 1 - best.cost / sst : 1,
+    rmse: Math.sqrt(best.cost / points.length),
+    points: points.length,
+    iterations: best.iterations,
+    warnings,
+  };
+}
+
+/**
+ * Parse `concurrency,throughput` rows (a header row is optional; blank lines
+ * and # comments are skipped). Bad rows are an InputError naming the row.
+ */
+export function parseUslCsv(text: string, name = 'input'): UslPoint[] {
+  const out: UslPoint[] = [];
+  const lines = text.split(/\r?\n/);
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const cells = line.split(/[,;\t]/).map((c) => c.trim());
+    if (out.length === 0 && cells.some((c) => c !== '' && !/^[-+0-9.eE]+$/.test(c))) return; // a header
+    const row = i + 1;
+    if (cells.length !== 2) {
+      throw new InputError(`${name} row ${row}: expected 2 columns (concurrency,throughput), got ${cells.length}: ${JSON.stringify(line)}`, { field: `row ${row}`, file: name, suggestions: ['write each row as concurrency,throughput, e.g. 18,996'] });
+    }
+    const [n, x] = cells.map(Number) as [number, number];
+    if (!(cells[0] !== '' && Number.isFinite(n) && n > 0)) {
+      throw new InputError(`${name} row ${row}: concurrency must be a positive number, got ${JSON.stringify(cells[0])}`, { field: `row ${row}.concurrency`, file: name, suggestions: ['e.g. 18,996'] });
+    }
+    if (!(cells[1] !== '' && Number.isFinite(x) && x >= 0)) {
+      throw new InputError(`${name} row ${row}: throughput must be zero or a positive number, got ${JSON.stringify(cells[1])}`, { field: `row ${row}.throughput`, file: name, suggestions: ['e.g. 18,996'] });
+    }
+    out.push({ concurrency: n, throughput: x });
+  });
+  if (out.length === 0) throw new InputError(`${name}: no measurements`, { field: '--input', file: name, suggestions: ['one concurrency,throughput row per measurement'] });
+  return out;
+}

@@ -1,0 +1,179 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { asciiPlot } from '../../../../src/core/capacity/ascii-plot.js';
+import { fitUsl, parseUslCsv, uslThroughput, type UslPoint } from '../../../../src/core/capacity/usl.js';
+import { InputError } from '../../../../src/core/errors.js';
+
+// Source: the codahale/usl README (Java implementation of Gunther's USL): 7
+// measurements giving σ ≈ 0.0277299, κ ≈ 0.000104343, λ ≈ 89.9878 and a peak
+// of 1883.76 at N ≈ 96 ("within 0.02% of the book").
+const CODAHALE: UslPoint[] = [
+  [1, 65],
+  [18, 996],
+  [36, 1652],
+  [72, 1853],
+  [108, 1829],
+  [144, 1775],
+  [216, 1702],
+].map(([concurrency, throughput]) => ({ concurrency: concurrency as number, throughput: throughput as number }));
+
+const sig4 = (x: number) => Number(x.toPrecision(4));
+const sse = (pts: UslPoint[], c: { sigma: number; kappa: number; lambda: number }) => pts.reduce((s, p) => s + (p.throughput - uslThroughput(c, p.concurrency)) ** 2, 0);
+
+describe('USL fit: golden values', () => {
+  const fit = fitUsl(CODAHALE, [64]);
+  it('matches codahale/usl to 4 significant figures', () => {
+    expect(sig4(fit.sigma)).toBe(sig4(0.0277299));
+    expect(sig4(fit.kappa)).toBe(sig4(0.000104343));
+    expect(sig4(fit.lambda)).toBe(sig4(89.9878));
+    expect(sig4(fit.peakThroughput as number)).toBe(sig4(1883.76));
+    expect(Math.round(fit.peakConcurrency as number)).toBeGreaterThanOrEqual(96);
+    expect(Math.floor(fit.peakConcurrency as number)).toBe(96);
+    expect(fit.clamped).toEqual([]);
+    expect(fit.warnings).toEqual([]);
+  });
+
+  it('is at least as good a least-squares fit as the published coefficients', () => {
+    // The published values are rounded; the true minimum can only be lower or equal.
+    expect(sse(CODAHALE, fit)).toBeLessThanOrEqual(sse(CODAHALE, { sigma: 0.0277299, kappa: 0.000104343, lambda: 89.9878 }) + 1e-9);
+  });
+
+  it('peak: N* = √((1 − σ)/κ) and X(N*) is the maximum of the curve', () => {
+    expect(fit.peakConcurrency).toBeCloseTo(Math.sqrt((1 - fit.sigma) / fit.kappa), 9);
+    const n = fit.peakConcurrency as number;
+    expect(uslThroughput(fit, n)).toBeGreaterThan(uslThroughput(fit, n - 1));
+    expect(uslThroughput(fit, n)).toBeGreaterThan(uslThroughput(fit, n + 1));
+    expect(fit.predictions).toEqual([{ concurrency: 64, throughput: uslThroughput(fit, 64) }]);
+    expect(fit.rSquared).toBeGreaterThan(0.98);
+  });
+
+  it('reports which term dominates at the peak', () => {
+    // at N* ≈ 96.5: σ(N−1) ≈ 2.65 > κN(N−1) ≈ 0.96
+    expect(fit.constraint).toBe('contention');
+    expect(fit.terms.contention).toBeGreaterThan(fit.terms.coherency);
+  });
+});
+
+describe('USL fit: data without an N = 1 point', () => {
+  it('fits λ as a free parameter (close to the full-data fit)', () => {
+    const full = fitUsl(CODAHALE);
+    const fit = fitUsl(CODAHALE.slice(1));
+    expect(Math.abs(fit.lambda - full.lambda) / full.lambda).toBeLessThan(0.02);
+    expect(Math.abs((fit.peakThroughput as number) - (full.peakThroughput as number)) / (full.peakThroughput as number)).toBeLessThan(0.002);
+  });
+
+  it('recovers known coefficients from noiseless synthetic data that starts at N = 8', () => {
+    const truth = { sigma: 0.05, kappa: 0.0002, lambda: 120 };
+    const pts = [8, 16, 32, 48, 64, 96, 128].map((n) => ({ concurrency: n, throughput: uslThroughput(truth, n) }));
+    const fit = fitUsl(pts);
+    expect(fit.sigma).toBeCloseTo(truth.sigma, 6);
+    expect(fit.kappa).toBeCloseTo(truth.kappa, 8);
+    expect(fit.lambda).toBeCloseTo(truth.lambda, 4);
+  });
+});
+
+describe('USL fit: never a silent negative coefficient', () => {
+  it('superlinear data: the negative σ is held at 0, with a warning', () => {
+    const pts = [1, 2, 4, 8, 16].map((n) => ({ concurrency: n, throughput: 100 * n * (1 + 0.02 * n) }));
+    const fit = fitUsl(pts);
+    expect(fit.unconstrained.sigma).toBeLessThan(0);
+    expect(fit.sigma).toBe(0);
+    expect(fit.kappa).toBeGreaterThanOrEqual(0);
+    expect(fit.clamped).toContain('sigma');
+    expect(fit.warnings.join('\n')).toMatch(/unconstrained fit gives σ = -/);
+  });
+
+  it('Amdahl-only data (κ = 0): no peak, the asymptote λ/σ instead', () => {
+    const truth = { sigma: 0.1, kappa: 0, lambda: 50 };
+    const pts = [1, 4, 16, 64, 256].map((n) => ({ concurrency: n, throughput: uslThroughput(truth, n) * (n % 2 === 0 ? 1.001 : 0.999) }));
+    const fit = fitUsl(pts);
+    expect(fit.kappa).toBeGreaterThanOrEqual(0);
+    if (fit.kappa === 0) {
+      expect(fit.peakConcurrency).toBeNull();
+      expect(fit.peakThroughput).toBeNull();
+      expect(fit.asymptote as number).toBeCloseTo(fit.lambda / fit.sigma, 9);
+      expect(fit.warnings.join('\n')).toMatch(/no peak/);
+    } else {
+      expect(fit.kappa).toBeLessThan(1e-5);
+    }
+  });
+
+  it('linear data: σ = κ = 0 and "no peak"', () => {
+    const pts = [1, 2, 3, 4].map((n) => ({ concurrency: n, throughput: 10 * n }));
+    const fit = fitUsl(pts);
+    expect(fit.sigma).toBeCloseTo(0, 9);
+    expect(fit.kappa).toBeCloseTo(0, 9);
+    expect(fit.lambda).toBeCloseTo(10, 6);
+    expect(fit.constraint).toBe('none');
+  });
+
+  it('never returns a negative σ or κ (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 500 }), fc.double({ min: 0.1, max: 1e5, noNaN: true })), { minLength: 3, maxLength: 12 }), (rows) => {
+        const pts = rows.map(([concurrency, throughput]) => ({ concurrency, throughput }));
+        if (new Set(pts.map((p) => p.concurrency)).size < 3) return true;
+        const fit = fitUsl(pts);
+        return fit.sigma >= 0 && fit.kappa >= 0 && Number.isFinite(fit.lambda);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('input checks', () => {
+  it('needs three distinct concurrencies, positive N and non-negative X', () => {
+    expect(() => fitUsl(CODAHALE.slice(0, 2))).toThrow(/3 or more different concurrencies/);
+    expect(() => fitUsl([{ concurrency: 0, throughput: 1 }, ...CODAHALE])).toThrow(InputError);
+    expect(() => fitUsl([{ concurrency: 1, throughput: -1 }, ...CODAHALE])).toThrow(/row 1.throughput|measurement 1/);
+    expect(() => fitUsl(CODAHALE.map((p) => ({ ...p, throughput: 0 })))).toThrow(/every throughput is 0/);
+    expect(() => fitUsl(CODAHALE, [0])).toThrow(/--predict/);
+  });
+});
+
+describe('parseUslCsv', () => {
+  it('reads rows with or without a header, skipping blanks and comments', () => {
+    expect(parseUslCsv('concurrency,throughput\n1,65\n\n# note\n18,996\n')).toEqual([
+      { concurrency: 1, throughput: 65 },
+      { concurrency: 18, throughput: 996 },
+    ]);
+    expect(parseUslCsv('1;65\r\n2\t120')).toHaveLength(2);
+  });
+
+  it('names the row and field of a bad row', () => {
+    expect(() => parseUslCsv('n,x\n1,65\n2\n', 'm.csv')).toThrow(/m.csv row 3: expected 2 columns/);
+    expect(() => parseUslCsv('1,65\nx,5', 'm.csv')).toThrow(/row 2: concurrency must be a positive number/);
+    expect(() => parseUslCsv('1,65\n2,-5', 'm.csv')).toThrow(/row 2: throughput must be zero or a positive number/);
+    expect(() => parseUslCsv('n,x\n', 'm.csv')).toThrow(/no measurements/);
+    try {
+      parseUslCsv('1,65\n2,abc', 'm.csv');
+    } catch (e) {
+      expect((e as InputError).field).toBe('row 2.throughput');
+    }
+  });
+
+  it('any text gives rows or an InputError, never another error (property)', () => {
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        try {
+          parseUslCsv(text);
+          return true;
+        } catch (e) {
+          return e instanceof InputError;
+        }
+      }),
+    );
+  });
+});
+
+describe('asciiPlot', () => {
+  it('draws points inside labelled axes', () => {
+    const lines = asciiPlot([{ points: [[0, 0], [10, 100]], mark: '●' }], { width: 20, height: 5, xLabel: 'n', yLabel: 'x' });
+    expect(lines[0]).toContain('x');
+    expect(lines[1]).toMatch(/^100 │ {19}●$/);
+    expect(lines[5]).toMatch(/^ {2}0 │●$/);
+    expect(lines[6]).toBe(`    └${'─'.repeat(20)}`);
+    expect(lines[7]).toContain('n');
+    expect(asciiPlot([{ points: [], mark: '●' }])).toEqual([]);
+    expect(asciiPlot([{ points: [[1, 1e7]], mark: '*' }]).join('\n')).toContain('1.00e+7');
+  });
+});
