@@ -15,7 +15,7 @@ async function loadedModules(args: string[]): Promise<string[]> {
 }
 
 describe('lazy loading', () => {
-  it.each([[['--help']], [['--version']], [['budget', '--help']], [['cache', '--help']], [['config', 'show']]])('relia %j loads no adapter SDK, UI or prompt library', async (args) => {
+  it.each([[['--help']], [['--version']], [['budget', '--help']], [['cache', '--help']], [['capacity', '--help']], [['risk', '--help']], [['capacity', 'queue', '--help']], [['config', 'show']]])('relia %j loads no adapter SDK, UI or prompt library', async (args) => {
     const modules = await loadedModules(args);
     expect(modules.length).toBeGreaterThan(10); // the trace works: oclif itself was seen
     expect(modules.some((m) => m.includes('@oclif/core'))).toBe(true);
