@@ -5,24 +5,7 @@ import { mmc, solveServers, type MmcResult, type StaffingResult } from '../../sr
 import { InputError } from '../../src/core/errors.js';
 import { humanDuration, parseDuration, parseFraction, parseRate } from '../../src/core/units.js';
 
-export interface CapacityQueueResult {
-  /** A = λ·Ts, Erlangs. */
-  offeredLoad: number;
-  servers: number;
-  stable: boolean;
-  /** Erlang C, P(wait > 0). */
-  probabilityOfWait: number;
-  /** ASA, seconds; null when unstable. */
-  averageWait: number | null;
-  /** P(wait ≤ targetWait). */
-  serviceLevel: number;
-  /** Seconds. */
-  targetWait: number;
-  occupancy: number;
-  /** Seconds; null when unstable. */
-  averageResponseTime: number | null;
-  /** Lq; null when unstable. */
-  averageQueueLength: number | null;
+export interface CapacityQueueResult extends MmcResult {
   /** Arrivals per second. */
   arrivalRate: number;
   /** Seconds. */

@@ -3,6 +3,7 @@
  * field path (`environments.prod.metrics.url`, `risks[3].impact`), what was
  * expected, and what to do. Pure.
  */
+import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from './errors.js';
 
@@ -95,4 +96,21 @@ export function parseWithSchema<S extends z.ZodType>(
   if (result.success) return result.data;
   const hint = context.docs ? `see ${context.docs} for the accepted fields` : 'fix the fields named above';
   throwProblems(schemaProblems(result.error, context.file, context.pathPrefix), hint);
+}
+
+/**
+ * Parse a YAML (or JSON) input file's text into plain data. A syntax error is
+ * an InputError naming the file, the flag it came from and where to read
+ * about the format.
+ */
+export function parseYamlInput(text: string, where: { file: string; field: string; docs: string }): unknown {
+  try {
+    return parseYaml(text, { prettyErrors: false, maxAliasCount: 100, logLevel: 'error' });
+  } catch (error) {
+    throw new InputError(`${where.file}: not readable as YAML or JSON: ${(error as Error).message.split('\n')[0] ?? ''}`, {
+      file: where.file,
+      field: where.field,
+      suggestions: ['fix the YAML syntax', `see ${where.docs}`],
+    });
+  }
 }

@@ -8,10 +8,9 @@
  * generate docs/schemas/budget-policy.schema.json (`policyJsonSchema`).
  * Reference: docs/budget.md#policy. Pure.
  */
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { formatDuration, parseDuration } from '../units.js';
-import { schemaProblems, throwProblems, type Problem } from '../validation.js';
+import { parseYamlInput, schemaProblems, throwProblems, type Problem } from '../validation.js';
 import { InputError } from '../errors.js';
 
 export const POLICY_DOCS = 'docs/budget.md#policy';
@@ -369,16 +368,7 @@ export function mergePolicy(base: BudgetPolicy, overrides: unknown, where: { fil
  * field with its path.
  */
 export function parsePolicy(text: string, file: string): BudgetPolicy {
-  let data: unknown;
-  try {
-    data = parseYaml(text, { prettyErrors: false, maxAliasCount: 100, logLevel: 'error' });
-  } catch (error) {
-    throw new InputError(`${file}: not readable as YAML or JSON: ${(error as Error).message.split('\n')[0] ?? ''}`, {
-      file,
-      field: '--policy',
-      suggestions: ['fix the YAML syntax', `see ${POLICY_DOCS}`],
-    });
-  }
+  const data = parseYamlInput(text, { file, field: '--policy', docs: POLICY_DOCS });
   if (data === null || data === undefined) return normalise(DEFAULT_POLICY);
   if (!isObject(data)) {
     throw new InputError(`${file}: expected a mapping of policy fields, got ${Array.isArray(data) ? 'a list' : JSON.stringify(data)}`, {

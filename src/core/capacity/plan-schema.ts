@@ -7,11 +7,10 @@
  * stay strings in the schema and are converted by `normalisePlan` with the
  * parsers of src/core/units.ts. Reference: docs/capacity-planning.md. Pure.
  */
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { parseBandwidth, parseDuration, parseFraction, parseRate } from '../units.js';
-import { schemaProblems, throwProblems, type Problem } from '../validation.js';
+import { parseYamlInput, schemaProblems, throwProblems, type Problem } from '../validation.js';
 
 export const PLAN_DOCS = 'docs/capacity-planning.md#plan-file';
 export const PLAN_SCHEMA_ID = 'https://relia.dev/schemas/capacity-plan.schema.json';
@@ -366,16 +365,7 @@ export function validatePlan(data: unknown, file?: string): Plan {
 
 /** Parse a plan file (YAML or JSON text). */
 export function parsePlan(text: string, file: string): Plan {
-  let data: unknown;
-  try {
-    data = parseYaml(text, { prettyErrors: false, maxAliasCount: 100, logLevel: 'error' });
-  } catch (error) {
-    throw new InputError(`${file}: not readable as YAML or JSON: ${(error as Error).message.split('\n')[0] ?? ''}`, {
-      file,
-      field: '--plan',
-      suggestions: ['fix the YAML syntax', `see ${PLAN_DOCS}`],
-    });
-  }
+  const data = parseYamlInput(text, { file, field: '--plan', docs: PLAN_DOCS });
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new InputError(`${file}: expected a mapping with name, workload, tiers, ... got ${Array.isArray(data) ? 'a list' : JSON.stringify(data ?? null)}`, {
       file,

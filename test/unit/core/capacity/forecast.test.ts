@@ -1,18 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { prng } from '../../../helpers/prng.js';
 import { forecastSeries, historyFromMetrics, MAX_POINTS, parseHistoryCsv, regularize, scheduleActions, type ForecastPoint, type RegularSeries } from '../../../../src/core/capacity/forecast.js';
 import { InputError } from '../../../../src/core/errors.js';
 import { MemoryMetrics } from '../../../fakes/memory-metrics.js';
 
-function prng(seed: number): () => number {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const gaussian = (rand: () => number) => () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 
 const END = Date.parse('2026-11-01T00:00:00Z') / 1000;

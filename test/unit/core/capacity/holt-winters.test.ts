@@ -1,18 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { prng } from '../../../helpers/prng.js';
 import { fitHoltWinters, forecastHw, initialState, normalCdf, runHw, varianceFactor, zForLevel, type HwFit, type HwParams } from '../../../../src/core/capacity/holt-winters.js';
 import { nelderMead } from '../../../../src/core/capacity/nelder-mead.js';
 
 /** mulberry32: a small seeded PRNG, so the tests are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Standard normal by Box–Muller. */
 function gaussian(rand: () => number): () => number {

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { prng } from '../../../helpers/prng.js';
 import { autocorrelation, DAY, detectSeason, detrend, WEEK } from '../../../../src/core/capacity/seasonality.js';
 
-function prng(seed: number): () => number {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('detrend and autocorrelation', () => {
   it('detrend removes a straight line exactly', () => {
