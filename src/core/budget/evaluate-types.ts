@@ -4,21 +4,13 @@
  * in a burn window, or the SLI type has no event counts). Additive: fields
  * may be added, never renamed.
  */
+import type { FastBurnResult } from './burn.js';
 import type { BlockReason } from './policy.js';
 
 export type Verdict = 'pass' | 'fail' | 'no-data';
 
-export interface FastBurnStatus {
-  long: string;
-  short: string;
-  /** The policy's factor. */
-  baseFactor: number;
-  /** After dynamic scaling (baseFactor × traffic multiplier). */
-  factor: number;
-  longBurn: number | null;
-  shortBurn: number | null;
-  firing: boolean;
-}
+/** A fast-burn condition evaluated for one SLO (the gate's input). */
+export type FastBurnStatus = FastBurnResult;
 
 export interface IncidentStatus {
   /** RFC 3339, start of the first range bucket of the incident. */

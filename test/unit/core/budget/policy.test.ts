@@ -3,21 +3,13 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { inputError as errorOf } from '../../../helpers/errors.js';
 import { DEFAULT_POLICY, defaultPolicy, mergePolicy, parsePolicy, policyJsonSchema, validatePolicyOverrides, type BudgetPolicy } from '../../../../src/core/budget/policy.js';
-import { InputError, ReliaError } from '../../../../src/core/errors.js';
+import { ReliaError } from '../../../../src/core/errors.js';
 
 const SCHEMA_FILE = new URL('../../../../docs/schemas/budget-policy.schema.json', import.meta.url);
 const EXAMPLE_FILE = new URL('../../../../docs/examples/budget-policy.yaml', import.meta.url);
 
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return error as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('parsePolicy', () => {
   it('gives the built-in defaults for an empty file', () => {

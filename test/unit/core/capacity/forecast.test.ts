@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { inputError as errorOf } from '../../../helpers/errors.js';
 import { prng } from '../../../helpers/prng.js';
 import { forecastSeries, historyFromMetrics, MAX_POINTS, parseHistoryCsv, regularize, scheduleActions, type ForecastPoint, type RegularSeries } from '../../../../src/core/capacity/forecast.js';
 import { InputError } from '../../../../src/core/errors.js';
@@ -27,15 +28,6 @@ function synthetic(seed: number, o: { L?: number; T?: number; A?: number; sigma?
   return { start, step: STEP, values, filled: 0 };
 }
 
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return error as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('forecastSeries on generated seasonal data with known parameters', () => {
   /*

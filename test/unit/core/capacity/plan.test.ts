@@ -3,6 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { inputError as errorOf } from '../../../helpers/errors.js';
 import { ceilSafe, computePlan, flashCrowdFactor, grouped, instancesFor, type PlanReport } from '../../../../src/core/capacity/plan.js';
 import { parsePlan, parseSize, planJsonSchema, PlanSchema, validatePlan } from '../../../../src/core/capacity/plan-schema.js';
 import { InputError, ReliaError } from '../../../../src/core/errors.js';
@@ -11,15 +12,6 @@ const SCHEMA_FILE = new URL('../../../../docs/schemas/capacity-plan.schema.json'
 const STREAMING = new URL('../../../../docs/examples/capacity/streaming-plan.yaml', import.meta.url);
 const SEED = new URL('../../../../docs/examples/capacity/seed-plan.yaml', import.meta.url);
 
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return error as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 const seed = () => ({
   name: 'seed',

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { InputError } from '../../../../src/core/errors.js';
 import type { Risk } from '../../../../src/core/risk/index.js';
 
 /** Text of a file under docs/examples. */
@@ -7,16 +6,7 @@ export function example(name: string): string {
   return readFileSync(new URL(`../../../../docs/examples/${name}`, import.meta.url), 'utf8');
 }
 
-/** Run `fn`, expect an InputError, and return it. */
-export function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw new Error(`expected an InputError, got ${String(err)}`);
-  }
-  throw new Error('expected an InputError, nothing was thrown');
-}
+export { inputError } from '../../../helpers/errors.js';
 
 /** A risk with defaults for the fields a test does not care about. */
 export function risk(fields: Partial<Risk> & { name: string }): Risk {

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { InputError } from '../../../../../src/core/errors.js';
 import { checkSpecs, type SpecReport } from '../../../../../src/core/budget/specs/index.js';
 
 /** Text of a file under docs/examples/slo. */
@@ -25,16 +24,7 @@ export function one(text: string) {
   return r.slos[0]!;
 }
 
-/** Run `fn`, expect an InputError, and return it. */
-export function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InputError) return err;
-    throw new Error(`expected an InputError, got ${String(err)}`);
-  }
-  throw new Error('expected an InputError, nothing was thrown');
-}
+export { inputError } from '../../../../helpers/errors.js';
 
 export const BAD = 'sum(rate(http_requests_total{service="checkout",code="500"}[{{.window}}]))';
 export const TOTAL = 'sum(rate(http_requests_total{service="checkout"}[{{.window}}]))';
