@@ -16,7 +16,7 @@ export default class CapacityUsl extends ReliaCommand<typeof CapacityUsl> {
   static override examples = [
     '<%= config.bin %> capacity usl --input docs/examples/capacity/usl-codahale.csv --predict 64 128 256',
     'cat measurements.csv | <%= config.bin %> capacity usl --input - --json',
-    "<%= config.bin %> capacity usl --concurrency-query 'sum(app_inflight_requests)' --throughput-query 'sum(rate(app_requests_total[1m]))' --range 7d --step 5m",
+    "<%= config.bin %> capacity usl --concurrency-query 'sum(app_inflight_requests)' --throughput-query 'sum(rate(app_requests_total[1m]))' --from 2026-10-25T00:00:00Z --to 2026-11-01T00:00:00Z --step 5m",
   ];
   static override flags = {
     ...uslFlags,
@@ -34,11 +34,11 @@ export default class CapacityUsl extends ReliaCommand<typeof CapacityUsl> {
     const fit = fitUsl(points, predict);
     for (const w of fit.warnings) this.warn(w);
     if (!this.jsonEnabled()) {
-      const peak = fit.peakConcurrency === null ? `none (κ = 0)${fit.asymptote !== null ? `; throughput approaches λ/σ = ${sig(fit.asymptote, 6)}` : ''}` : `${sig(fit.peakThroughput as number, 6)} at concurrency ${sig(fit.peakConcurrency, 4)}`;
+      const peak = fit.peakConcurrency === null ? `none (κ = 0)${fit.asymptote !== null ? `; throughput approaches λ/σ = ${sig(fit.asymptote, 6)}` : ': linear'}` : `${sig(fit.peakThroughput as number, 6)} at concurrency ${sig(fit.peakConcurrency, 4)}`;
       this.log(
         renderPairs(
           [
-            ['measurements', `${fit.points} (${source.kind === 'csv' ? source.input : 'Prometheus'})`],
+            ['measurements', `${fit.points} (${source.kind === 'csv' ? source.input : `Prometheus, ${source.window?.from} to ${source.window?.to} every ${source.window?.step}s`})`],
             ['σ contention', `${sig(fit.sigma, 6)}${fit.clamped.includes('sigma') ? ' (held at 0)' : ''}`],
             ['κ coherency', `${sig(fit.kappa, 6)}${fit.clamped.includes('kappa') ? ' (held at 0)' : ''}`],
             ['λ per unit', sig(fit.lambda, 6)],

@@ -4,7 +4,7 @@
  */
 import { Flags } from '@oclif/core';
 import { asciiPlot } from '../core/capacity/ascii-plot.js';
-import { parseUslCsv, uslThroughput, type UslFit, type UslPoint } from '../core/capacity/usl.js';
+import { pairByTime, parseUslCsv, uslThroughput, type UslFit, type UslPoint } from '../core/capacity/usl.js';
 import { InputError } from '../core/errors.js';
 import { parseDuration, parseTime } from '../core/units.js';
 import type { MetricsSource, RangeSeries } from '../ports/metrics.js';
@@ -12,13 +12,21 @@ import type { CommandContext } from './base-command.js';
 import { readTextInput } from './files.js';
 import { metricsFromConfig } from './providers.js';
 
+/** Prometheus answers at most 11,000 points per series and range query. */
+const MAX_POINTS = 11_000;
+
 export const uslFlags = {
   input: Flags.string({ char: 'i', description: 'CSV of concurrency,throughput rows (header optional), or - for stdin.' }),
-  'concurrency-query': Flags.string({ description: 'PromQL giving concurrency over time (one series), paired with --throughput-query.' }),
-  'throughput-query': Flags.string({ description: 'PromQL giving throughput over time (one series).' }),
+  'concurrency-query': Flags.string({
+    aliases: ['prometheus-concurrency'],
+    description: 'PromQL giving concurrency over time (one series), paired with --throughput-query. Alias --prometheus-concurrency.',
+  }),
+  'throughput-query': Flags.string({ aliases: ['prometheus-throughput'], description: 'PromQL giving throughput over time (one series). Alias --prometheus-throughput.' }),
   prometheus: Flags.string({ description: "Prometheus URL (default: the config environment's metrics.url)." }),
-  range: Flags.string({ description: 'With the queries: this much history ending at --at.', default: '1d' }),
-  at: Flags.string({ description: 'With the queries: end of the range (default: now).' }),
+  range: Flags.string({ description: 'With the queries: this much history ending at --at (default 1d).' }),
+  at: Flags.string({ description: 'With --range: end of the range (RFC 3339 or unix seconds; default: now).' }),
+  from: Flags.string({ description: 'With the queries: start (RFC 3339 or unix seconds), instead of --range.' }),
+  to: Flags.string({ description: 'With --from: end (default: --at, or now).' }),
   step: Flags.string({ description: 'With the queries: resolution.', default: '5m' }),
   insecure: Flags.boolean({ description: 'Allow metrics.tls.insecureSkipVerify from the config.' }),
 };
@@ -27,8 +35,10 @@ export interface UslFlags {
   input?: string | undefined;
   'concurrency-query'?: string | undefined;
   'throughput-query'?: string | undefined;
-  range: string;
+  range?: string | undefined;
   at?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
   step: string;
   insecure: boolean;
 }
@@ -38,6 +48,8 @@ export interface UslSource {
   /** The CSV path (or `stdin`); null for Prometheus. */
   input: string | null;
   queries: { concurrency: string; throughput: string } | null;
+  /** Prometheus only: the range queried (RFC 3339) and its step in seconds; null for a CSV. */
+  window: { from: string; to: string; step: number } | null;
 }
 
 function oneSeries(series: RangeSeries[], query: string, flag: string): RangeSeries {
@@ -47,29 +59,47 @@ function oneSeries(series: RangeSeries[], query: string, flag: string): RangeSer
   return series[0] as RangeSeries;
 }
 
-/** Pair two series by timestamp; points where either is missing or non-finite are skipped. */
-export function pairByTime(concurrency: RangeSeries, throughput: RangeSeries): UslPoint[] {
-  const x = new Map(throughput.points.map(([t, v]) => [t, v]));
-  const out: UslPoint[] = [];
-  for (const [t, n] of concurrency.points) {
-    const v = x.get(t);
-    if (v !== undefined && Number.isFinite(n) && n > 0 && Number.isFinite(v) && v >= 0) out.push({ concurrency: n, throughput: v });
+/** The [start, end] in epoch ms and the step in seconds the flags name. */
+export function uslWindow(f: UslFlags, now: number): { start: number; end: number; step: number } {
+  const step = parseDuration(f.step, '--step');
+  const at = f.at === undefined ? now : parseTime(f.at, '--at');
+  let start: number;
+  let end: number;
+  if (f.from !== undefined) {
+    if (f.range !== undefined) throw new InputError('give --range or --from, not both', { field: '--range', suggestions: ['--range 1d (ending at --at), or --from T1 --to T2'] });
+    start = parseTime(f.from, '--from');
+    end = f.to === undefined ? at : parseTime(f.to, '--to');
+  } else {
+    if (f.to !== undefined) throw new InputError('--to goes with --from; --range ends at --at', { field: '--to', suggestions: ['--from 2026-10-31T00:00:00Z --to 2026-11-01T00:00:00Z'] });
+    end = at;
+    start = end - parseDuration(f.range ?? '1d', '--range') * 1000;
   }
-  return out;
+  if (!(start < end)) throw new InputError('the range is empty: --from must be before --to', { field: '--from', suggestions: ['--from 2026-10-31T00:00:00Z --to 2026-11-01T00:00:00Z'] });
+  const points = Math.floor((end - start) / 1000 / step) + 1;
+  if (points > MAX_POINTS) {
+    throw new InputError(`--step ${f.step} over this range asks for ${points} points; Prometheus answers at most ${MAX_POINTS} per query`, {
+      field: '--step',
+      suggestions: [`use --step ${Math.ceil((end - start) / 1000 / (MAX_POINTS - 1))}s or more, or a shorter range`],
+    });
+  }
+  return { start, end, step };
 }
 
-async function fromMetrics(metrics: MetricsSource, f: UslFlags, ctx: CommandContext): Promise<UslPoint[]> {
+async function fromMetrics(metrics: MetricsSource, f: UslFlags, ctx: CommandContext): Promise<{ points: UslPoint[]; window: NonNullable<UslSource['window']> }> {
   const cq = f['concurrency-query'] as string;
   const tq = f['throughput-query'] as string;
-  const step = parseDuration(f.step, '--step');
-  const end = f.at === undefined ? ctx.clock.now() : parseTime(f.at, '--at');
-  const start = end - parseDuration(f.range, '--range') * 1000;
+  const { start, end, step } = uslWindow(f, ctx.clock.now());
   const options = { start, end, step, signal: ctx.lifecycle.signal };
-  ctx.verbose(`range queries from ${new Date(start).toISOString()} to ${new Date(end).toISOString()} step ${step}s: ${cq} | ${tq}`);
+  const window = { from: new Date(start).toISOString(), to: new Date(end).toISOString(), step };
+  ctx.verbose(`range queries from ${window.from} to ${window.to} step ${step}s: ${cq} | ${tq}`);
   const [c, x] = await Promise.all([metrics.range(cq, options), metrics.range(tq, options)]);
-  const points = pairByTime(oneSeries(c, cq, '--concurrency-query'), oneSeries(x, tq, '--throughput-query'));
-  if (points.length === 0) throw new InputError('the two queries have no timestamps in common with data', { field: '--concurrency-query', suggestions: ['check both queries return data over --range ending at --at'] });
-  return points;
+  const paired = pairByTime(oneSeries(c, cq, '--concurrency-query').points, oneSeries(x, tq, '--throughput-query').points);
+  if (paired.points.length === 0) {
+    throw new InputError('the two queries have no instants in common with concurrency above 0', { field: '--concurrency-query', suggestions: ['check both queries return data over the range (--range/--at or --from/--to)'] });
+  }
+  const skipped = paired.unmatched + paired.dropped;
+  if (skipped > 0) ctx.warn(`${skipped} of ${paired.points.length + skipped} instants left out (${paired.unmatched} without a throughput sample, ${paired.dropped} with concurrency ≤ 0 or negative throughput)`);
+  return { points: paired.points, window };
 }
 
 /** The measurements the flags name. */
@@ -82,8 +112,11 @@ export async function readUslPoints(ctx: CommandContext, f: UslFlags): Promise<{
     });
   }
   if (f.input !== undefined) {
+    const timeFlag = (['range', 'at', 'from', 'to'] as const).find((k) => f[k] !== undefined);
+    if (timeFlag) throw new InputError(`--${timeFlag} goes with the Prometheus queries; a CSV has no time range`, { field: `--${timeFlag}`, suggestions: [`remove --${timeFlag}`] });
     const name = f.input === '-' ? 'stdin' : f.input;
-    return { points: parseUslCsv(readTextInput(f.input, '--input', 'docs/examples/capacity/usl-codahale.csv'), name), source: { kind: 'csv', input: name, queries: null } };
+    const points = parseUslCsv(readTextInput(f.input, '--input', 'docs/examples/capacity/usl-codahale.csv'), name);
+    return { points, source: { kind: 'csv', input: name, queries: null, window: null } };
   }
   if (f['concurrency-query'] === undefined || f['throughput-query'] === undefined) {
     const missing = f['concurrency-query'] === undefined ? '--concurrency-query' : '--throughput-query';
@@ -91,15 +124,15 @@ export async function readUslPoints(ctx: CommandContext, f: UslFlags): Promise<{
   }
   const metrics = await metricsFromConfig(await ctx.providers(), ctx.resolved(), { insecure: f.insecure });
   ctx.lifecycle.defer('close metrics source', () => metrics.close());
-  const points = await fromMetrics(metrics, f, ctx);
-  return { points, source: { kind: 'prometheus', input: null, queries: { concurrency: f['concurrency-query'], throughput: f['throughput-query'] } } };
+  const { points, window } = await fromMetrics(metrics, f, ctx);
+  return { points, source: { kind: 'prometheus', input: null, queries: { concurrency: f['concurrency-query'], throughput: f['throughput-query'] }, window } };
 }
 
 /** Measured points and the fitted curve, for a TTY. */
 export function uslPlot(points: readonly UslPoint[], fit: UslFit, width = 60): string[] {
-  const maxN = Math.max(...points.map((p) => p.concurrency), fit.peakConcurrency ?? 0, ...fit.predictions.map((p) => p.concurrency));
+  const maxN = Math.max(...points.map((p) => p.concurrency), Math.min(fit.peakConcurrency ?? 0, 4 * Math.max(...points.map((p) => p.concurrency))), ...fit.predictions.map((p) => p.concurrency));
   const curve: Array<[number, number]> = [];
-  for (let i = 0; i <= width * 2; i++) {
+  for (let i = 1; i <= width * 2; i++) {
     const n = (maxN * i) / (width * 2);
     curve.push([n, uslThroughput(fit, n)]);
   }

@@ -120,7 +120,7 @@ describe('relia capacity usl', () => {
     expect(sig4(u.peakThroughput as number)).toBe(1884);
     expect(Math.floor(u.peakConcurrency as number)).toBe(96);
     expect(u.predictions.map((p) => p.concurrency)).toEqual([64, 128]);
-    expect(u.source).toEqual({ kind: 'csv', input: CODAHALE, queries: null });
+    expect(u.source).toEqual({ kind: 'csv', input: CODAHALE, queries: null, window: null });
     const human = await relia(['capacity', 'usl', '--input', CODAHALE]);
     expect(human.stdout).toMatch(/peak +1883\.78 at concurrency 96\.53/);
     expect(human.stdout).not.toContain('●'); // no plot off a TTY
@@ -139,7 +139,7 @@ describe('relia capacity usl', () => {
     const r = await reliaJson<CapacityUslResult>(['capacity', 'usl', '--input', csv]);
     expect(r.exitCode).toBe(0);
     expect(r.json.result?.sigma).toBe(0);
-    expect(r.json.result?.clamped).toEqual(['sigma']);
+    expect(r.json.result?.clamped).toEqual(['sigma', 'kappa']); // with σ held at 0 the best κ ≥ 0 is 0 too: linear
     expect(r.json.warnings.join('\n')).toMatch(/unconstrained fit gives σ = -/);
   });
 
@@ -174,8 +174,47 @@ describe('relia capacity usl', () => {
     expect(u.sigma).toBeLessThan(1e-3);
     expect(u.kappa).toBeLessThan(1e-5);
     expect(u.source.kind).toBe('prometheus');
+    expect(u.source.window).toEqual({ from: '2026-10-31T00:00:00.000Z', to: END.replace('Z', '.000Z'), step: 300 });
+    // Noise pushes the unconstrained σ a hair below 0 (−2e-6): it is held at 0, with a warning that
+    // shows the fit hardly changes.
+    expect(u.clamped).toEqual(['sigma']);
+    expect(r.json.warnings).toHaveLength(1);
+    expect(r.json.warnings[0]).toMatch(/unconstrained fit gives σ = -.*held at 0.*the RMSE goes from 0\.018\d+ to 0\.018\d+, 0\.0000\d+% of the mean throughput/);
     const many = await relia(['capacity', 'usl', '--prometheus', prom, '--at', END, '--concurrency-query', 'rate(http_requests_total[5m])', '--throughput-query', 'sum(rate(http_requests_total[5m]))']);
     expect(many.exitCode).toBe(2);
     expect(many.stderr).toMatch(/--concurrency-query returned \d+ series; it must return exactly one/);
+  });
+
+  it('--from/--to with the --prometheus-* aliases: the playback peak, a wide range of concurrencies', async () => {
+    // playback-peak (docs/test-servers.md): 3× traffic 2026-10-28T17:00 → 23:00 with 0.3 % errors,
+    // so all requests span roughly 0.65× … 4× the mean rate; good requests stay linear in them.
+    const r = await reliaJson<CapacityUslResult>([
+      'capacity', 'usl', '--prometheus', prom, '--from', '2026-10-28T00:00:00Z', '--to', '2026-10-29T00:00:00Z', '--step', '10m',
+      '--prometheus-concurrency', 'sum(rate(http_requests_total{service="playback"}[10m]))',
+      '--prometheus-throughput', 'sum(rate(http_requests_total{service="playback",code!="500"}[10m]))',
+      '--predict', '1000',
+    ]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const u = r.json.result!;
+    expect(u.points).toBe(145); // 24 h at 10 m, both ends
+    expect(u.source.window).toEqual({ from: '2026-10-28T00:00:00.000Z', to: '2026-10-29T00:00:00.000Z', step: 600 });
+    expect(u.lambda).toBeGreaterThan(0.99);
+    expect(u.lambda).toBeLessThan(1.0001);
+    expect(u.predictions[0]?.throughput).toBeGreaterThan(990);
+  });
+
+  it('exit 2 for a bad time range: too many points, --to without --from, time flags with a CSV', async () => {
+    const q = ['--concurrency-query', 'sum(rate(http_requests_total[5m]))', '--throughput-query', 'sum(rate(http_requests_total[5m]))'];
+    const dense = await reliaJson(['capacity', 'usl', '--prometheus', prom, '--at', END, '--range', '30d', '--step', '1m', ...q]);
+    expect(dense.exitCode).toBe(2);
+    expect(dense.json.error).toMatchObject({ field: '--step' });
+    expect(dense.json.error?.message).toMatch(/43201 points; Prometheus answers at most 11000/);
+    const to = await reliaJson(['capacity', 'usl', '--prometheus', prom, '--to', END, ...q]);
+    expect(to.json.error).toMatchObject({ field: '--to' });
+    const backwards = await reliaJson(['capacity', 'usl', '--prometheus', prom, '--from', END, '--to', '2026-10-01T00:00:00Z', ...q]);
+    expect(backwards.json.error).toMatchObject({ field: '--from' });
+    const csv = await reliaJson(['capacity', 'usl', '--input', CODAHALE, '--range', '1d']);
+    expect(csv.exitCode).toBe(2);
+    expect(csv.json.error).toMatchObject({ field: '--range' });
   });
 });

@@ -34,9 +34,15 @@ const FLAGS = { concurrency: '--concurrency', arrivalRate: '--arrival-rate', dur
 export function solveLittle(input: LittleInput): LittleResult {
   const given = (Object.keys(FLAGS) as Array<keyof typeof FLAGS>).filter((k) => input[k] !== undefined);
   if (given.length !== 2) {
+    const missing = (Object.keys(FLAGS) as Array<keyof typeof FLAGS>).filter((k) => input[k] === undefined).map((k) => FLAGS[k]);
     throw new InputError(`Little's law needs exactly two of --concurrency, --arrival-rate and --duration; got ${given.length === 0 ? 'none' : given.map((k) => FLAGS[k]).join(', ')}`, {
-      field: given.length > 2 ? FLAGS.concurrency : '--arrival-rate',
-      suggestions: ['--arrival-rate 7500/s --duration 180s  (gives the concurrency)', '--concurrency 1350000 --duration 180s  (gives the arrival rate)'],
+      // Too many: drop one (name the first); too few: name the first one to add.
+      field: given.length > 2 ? FLAGS.concurrency : (missing[0] as string),
+      suggestions: [
+        given.length > 2 ? 'drop the one to solve for, e.g. remove --concurrency to compute it' : `add ${missing.join(' or ')}`,
+        '--arrival-rate 7500/s --duration 180s  (gives the concurrency)',
+        '--concurrency 1350000 --duration 180s  (gives the arrival rate)',
+      ],
     });
   }
   for (const k of given) {

@@ -18,8 +18,10 @@
  * diagonal scaling and the analytic Jacobian. λ is a free parameter, so data
  * without an N = 1 point fits as well as data with one. σ and κ are physical
  * fractions and are kept ≥ 0: when the unconstrained optimum has a negative
- * coefficient, that coefficient is fixed at 0, the rest are refitted, and the
- * result says so (never a silent negative κ). This is the same least-squares
+ * coefficient, an active set over the bounds (σ held at 0, κ held at 0, both,
+ * or both free with steps projected onto σ, κ ≥ 0) keeps the best feasible
+ * fit, and every coefficient left at 0 is listed and warned about (never a
+ * silent negative κ). σ > 1 puts the "peak" at N = 1. This is the same least-squares
  * objective codahale/usl fits (its README's 7 measurements are our golden test).
  *
  * Pure: no I/O.
@@ -38,18 +40,18 @@ export interface UslCoefficients {
 }
 
 export interface UslFit extends UslCoefficients {
-  /** N* = √((1 − σ)/κ); null when κ = 0 (no peak). 1 when σ ≥ 1. */
+  /** N* = √((1 − σ)/κ); null when κ = 0 and σ ≤ 1 (no peak: throughput keeps rising); 1 when σ > 1 (it only falls). */
   peakConcurrency: number | null;
   /** X(N*); null when there is no peak. */
   peakThroughput: number | null;
   /** With κ = 0 and σ > 0: the ceiling λ/σ that throughput approaches; null otherwise. */
   asymptote: number | null;
-  /** Which term of the denominator is larger at the peak (or at the largest N measured when there is no peak). */
+  /** Which term of the denominator is larger at the peak (or, with no peak or σ > 1, at the largest N measured). */
   constraint: 'contention' | 'coherency' | 'none';
   /** σ·(N − 1) and κ·N·(N − 1) at that N. */
   terms: { at: number; contention: number; coherency: number };
   predictions: Array<{ concurrency: number; throughput: number }>;
-  /** Coefficients held at 0 because the unconstrained fit wanted them negative. */
+  /** Coefficients at the bound 0 (the constraint σ ≥ 0 or κ ≥ 0 active) because the unconstrained fit went negative; each has a warning. */
   clamped: Array<'sigma' | 'kappa'>;
   /** The unconstrained least-squares coefficients (equal to the fit when nothing was clamped). */
   unconstrained: UslCoefficients;
@@ -244,13 +246,24 @@ export function fitUsl(points: readonly UslPoint[], predict: readonly number[] =
     candidates.sort((a, b) => a.fit.cost - b.fit.cost || a.hold.length - b.hold.length);
     const chosen = candidates[0] as (typeof candidates)[number];
     best = chosen.fit;
+    // How much worse the feasible fit is than the unconstrained one, against the size of the
+    // throughputs: a tiny rise means the negative value was noise (or rounding) around 0; a
+    // large one, that the data scale better than the USL allows (e.g. caches warming up).
+    const rmse = (cost: number) => Math.sqrt(cost / points.length);
+    const meanX = points.reduce((acc, p) => acc + p.throughput, 0) / points.length;
+    const rise = (rmse(best.cost) - rmse(unconstrained.cost)) / meanX;
+    const judged = `the RMSE goes from ${rmse(unconstrained.cost).toPrecision(4)} to ${rmse(best.cost).toPrecision(4)}, ${(rise * 100).toPrecision(2)}% of the mean throughput (a large rise means the data scale better than the USL allows, e.g. caches warming up as load grows)`;
     for (const name of ['sigma', 'kappa'] as const) {
       const v = best.p[name === 'sigma' ? 1 : 2] as number;
       const u = unconstrained.p[name === 'sigma' ? 1 : 2] as number;
-      if (v === 0 && u < 0) {
-        clamped.push(name);
-        warnings.push(`the unconstrained fit gives ${name === 'sigma' ? 'σ' : 'κ'} = ${u.toPrecision(4)} (negative: ${name === 'sigma' ? 'superlinear scaling, e.g. caches warming up as load grows' : 'throughput that keeps accelerating'}), which has no physical meaning; it is held at 0 and the others refitted`);
-      }
+      if (v !== 0) continue;
+      const sym = name === 'sigma' ? 'σ' : 'κ';
+      clamped.push(name);
+      warnings.push(
+        u < 0
+          ? `the unconstrained fit gives ${sym} = ${u.toPrecision(4)}, negative, which has no physical meaning; ${sym} is held at 0 (the constraint ${sym} ≥ 0 is active) and the other coefficients refitted: ${judged}`
+          : `${sym} is 0 in the best fit with σ, κ ≥ 0 (unconstrained: ${u.toPrecision(4)}): the constraint ${sym} ≥ 0 is active`,
+      );
     }
   }
   const [lambda, sigma, kappa] = best.p as [number, number, number];
@@ -258,13 +271,21 @@ export function fitUsl(points: readonly UslPoint[], predict: readonly number[] =
   let peakConcurrency: number | null = null;
   let peakThroughput: number | null = null;
   let asymptote: number | null = null;
-  if (kappa > 0) {
-    peakConcurrency = sigma >= 1 ? 1 : Math.sqrt((1 - sigma) / kappa);
+  if (sigma > 1 || (sigma === 1 && kappa > 0)) {
+    // dX/dN ∝ 1 − σ − κN² < 0 for every N ≥ 1: throughput only falls after one unit.
+    peakConcurrency = 1;
+    peakThroughput = lambda;
+    warnings.push(`σ = ${sigma.toPrecision(4)} ≥ 1: throughput never rises above one unit's (λ = ${lambda.toPrecision(6)}); adding concurrency only hurts`);
+  } else if (kappa > 0) {
+    peakConcurrency = Math.sqrt((1 - sigma) / kappa);
     peakThroughput = uslThroughput(coef, peakConcurrency);
-  } else if (sigma > 0) asymptote = lambda / sigma;
-  if (kappa === 0) warnings.push(sigma > 0 ? `κ = 0: no coherency penalty, so no peak; throughput approaches λ/σ = ${(lambda / sigma).toPrecision(6)}` : 'σ = κ = 0: the measurements scale linearly; there is no peak');
+  } else {
+    if (sigma > 0) asymptote = lambda / sigma;
+    warnings.push(sigma > 0 ? `κ = 0: no coherency penalty, so no peak (peakConcurrency and peakThroughput are null); throughput approaches λ/σ = ${(lambda / sigma).toPrecision(6)}` : 'σ = κ = 0: the measurements scale linearly; there is no peak (peakConcurrency and peakThroughput are null)');
+  }
   const maxN = Math.max(...points.map((p) => p.concurrency));
-  const at = peakConcurrency ?? maxN;
+  // Where to compare the two penalties: at the peak, or (no peak, or σ > 1 with the 'peak' at one unit) at the largest N measured.
+  const at = peakConcurrency !== null && sigma <= 1 ? peakConcurrency : maxN;
   const terms = { at, contention: sigma * (at - 1), coherency: kappa * at * (at - 1) };
   const constraint = terms.contention === 0 && terms.coherency === 0 ? 'none' : terms.contention >= terms.coherency ? 'contention' : 'coherency';
   const mean = points.reduce((s, p) => s + p.throughput, 0) / points.length;
@@ -294,11 +315,16 @@ export function fitUsl(points: readonly UslPoint[], predict: readonly number[] =
 export function parseUslCsv(text: string, name = 'input'): UslPoint[] {
   const out: UslPoint[] = [];
   const lines = text.split(/\r?\n/);
+  let first = true;
   lines.forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const cells = line.split(/[,;\t]/).map((c) => c.trim());
-    if (out.length === 0 && cells.some((c) => c !== '' && !/^[-+0-9.eE]+$/.test(c))) return; // a header
+    // Only the first row can be a header, and only when none of its cells is a number
+    // (so a typo such as `1O,65` in the first row is an error, not a skipped header).
+    const header = first && cells.every((c) => c !== '' && !Number.isFinite(Number(c)));
+    first = false;
+    if (header) return;
     const row = i + 1;
     if (cells.length !== 2) {
       throw new InputError(`${name} row ${row}: expected 2 columns (concurrency,throughput), got ${cells.length}: ${JSON.stringify(line)}`, { field: `row ${row}`, file: name, suggestions: ['write each row as concurrency,throughput, e.g. 18,996'] });
@@ -314,4 +340,33 @@ export function parseUslCsv(text: string, name = 'input'): UslPoint[] {
   });
   if (out.length === 0) throw new InputError(`${name}: no measurements`, { field: '--input', file: name, suggestions: ['one concurrency,throughput row per measurement'] });
   return out;
+}
+
+export interface PairedPoints {
+  points: UslPoint[];
+  /** Timestamps of the concurrency series with no finite throughput at the same instant. */
+  unmatched: number;
+  /** Paired timestamps dropped because the concurrency was not above 0 or the throughput was negative. */
+  dropped: number;
+}
+
+/**
+ * Pair a concurrency series with a throughput series by timestamp (both as
+ * [time, value] in any unit of time). Instants missing from either side, non-finite
+ * values, concurrency ≤ 0 (idle: no information about scaling) and negative
+ * throughput are left out, and counted.
+ */
+export function pairByTime(concurrency: ReadonlyArray<readonly [number, number]>, throughput: ReadonlyArray<readonly [number, number]>): PairedPoints {
+  const x = new Map<number, number>();
+  for (const [t, v] of throughput) if (Number.isFinite(v)) x.set(t, v);
+  const points: UslPoint[] = [];
+  let unmatched = 0;
+  let dropped = 0;
+  for (const [t, n] of concurrency) {
+    const v = x.get(t);
+    if (v === undefined || !Number.isFinite(n)) unmatched++;
+    else if (n > 0 && v >= 0) points.push({ concurrency: n, throughput: v });
+    else dropped++;
+  }
+  return { points, unmatched, dropped };
 }

@@ -76,6 +76,27 @@ describe('numerical stability at internet scale', () => {
     );
   });
 
+  it('stays finite and in [0, 1] at loads within 1e-12 … 1e-3 of c, for c up to 100,000 (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 3, max: 12 }), (c, digits) => {
+        const A = c * (1 - 10 ** -digits);
+        const m = mmc({ arrivalRate: A, serviceTime: 1, servers: c, targetWait: 1 });
+        return (
+          m.stable &&
+          Number.isFinite(m.probabilityOfWait) && m.probabilityOfWait >= 0 && m.probabilityOfWait <= 1 &&
+          Number.isFinite(m.averageWait) && (m.averageWait as number) > 0 &&
+          m.serviceLevel >= 0 && m.serviceLevel <= 1
+        );
+      }),
+      { numRuns: 100 },
+    );
+    // The boundary the issue names: A = c·(1 − 1e-9) at c = 100,000.
+    const m = mmc({ arrivalRate: 100_000 * (1 - 1e-9), serviceTime: 1, servers: 100_000 });
+    expect(m.probabilityOfWait).toBeGreaterThan(0.9999);
+    expect(m.probabilityOfWait).toBeLessThanOrEqual(1);
+    expect(Number.isFinite(m.averageWait)).toBe(true);
+  });
+
   it('c = 100,000 at ρ = 1 − 1e-9: P(wait) → 1; at ρ = 0.99 it is small, matching the square-root staffing regime', () => {
     expect(erlangC(100_000, 100_000 * (1 - 1e-9))).toBeGreaterThan(0.9999);
     // Halfin–Whitt: with c = A + β√A, P(wait) → [1 + β Φ(β)/φ(β)]⁻¹. A = 99,000, β = 1000/√99000 ≈ 3.178 gives ≈ 8.2e-4.
@@ -153,6 +174,28 @@ describe('sizing: the fewest servers', () => {
     const r = solveServers({ arrivalRate: 0.5, serviceTime: 1, maxOccupancy: 1 });
     expect(r.servers).toBe(1);
     expect(r.binding).toEqual(['stability', 'max-occupancy']);
+  });
+
+  it('the answer is the fewest servers: c meets every goal and c − 1 misses one (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.05, max: 2000, noNaN: true }),
+        fc.double({ min: 0.5, max: 0.99, noNaN: true }),
+        fc.double({ min: 0, max: 30, noNaN: true }),
+        fc.double({ min: 0.05, max: 20, noNaN: true }),
+        (A, sl, t, maxWait) => {
+          const goal = { arrivalRate: A / 10, serviceTime: 10, targetServiceLevel: sl, targetWait: t, maxWait };
+          const r = solveServers(goal);
+          const meets = (c: number) => {
+            if (c <= A) return false;
+            const m = mmc({ arrivalRate: A / 10, serviceTime: 10, servers: c, targetWait: t });
+            return m.serviceLevel >= sl && (m.averageWait as number) <= maxWait;
+          };
+          return meets(r.servers) && !meets(r.servers - 1);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it('sizes 90,000 Erlangs quickly (the scan carries Erlang B along)', () => {

@@ -33,6 +33,12 @@ describe("Little's law", () => {
     } catch (e) {
       expect((e as InputError).field).toBe('--concurrency');
     }
+    try {
+      solveLittle({ arrivalRate: 1 });
+    } catch (e) {
+      expect((e as InputError).field).toBe('--concurrency');
+      expect((e as InputError).suggestions[0]).toBe('add --concurrency or --duration');
+    }
     expect(() => solveLittle({ arrivalRate: -1, duration: 2 })).toThrow(/--arrival-rate: expected a positive number/);
     expect(() => solveLittle({ concurrency: Number.POSITIVE_INFINITY, duration: 2 })).toThrow(/--concurrency/);
   });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { asciiPlot } from '../../../../src/core/capacity/ascii-plot.js';
-import { fitUsl, parseUslCsv, uslThroughput, type UslPoint } from '../../../../src/core/capacity/usl.js';
+import { fitUsl, pairByTime, parseUslCsv, uslThroughput, type UslPoint } from '../../../../src/core/capacity/usl.js';
 import { InputError } from '../../../../src/core/errors.js';
 
 // Source: the codahale/usl README (Java implementation of Gunther's USL): 7
@@ -80,7 +80,20 @@ describe('USL fit: never a silent negative coefficient', () => {
     expect(fit.sigma).toBe(0);
     expect(fit.kappa).toBeGreaterThanOrEqual(0);
     expect(fit.clamped).toContain('sigma');
-    expect(fit.warnings.join('\n')).toMatch(/unconstrained fit gives σ = -/);
+    expect(fit.warnings.join('\n')).toMatch(/unconstrained fit gives σ = -.*held at 0.*the RMSE goes from/);
+    // With σ at 0 the best κ ≥ 0 is 0 as well (the data accelerate): that bound is active too, and said so.
+    expect(fit.clamped).toEqual(['sigma', 'kappa']);
+    expect(fit.unconstrained.kappa).toBeGreaterThan(0);
+    expect(fit.warnings.join('\n')).toMatch(/κ is 0 in the best fit with σ, κ ≥ 0 \(unconstrained: [0-9.e-]+\): the constraint κ ≥ 0 is active/);
+  });
+
+  it('noiseless Amdahl data: a rounding-level negative κ is held at 0 and shown to change nothing', () => {
+    const truth = { sigma: 0.05, kappa: 0, lambda: 10 };
+    const fit = fitUsl([2, 4, 8, 16, 32, 64].map((n) => ({ concurrency: n, throughput: uslThroughput(truth, n) })));
+    expect(fit.kappa).toBeGreaterThanOrEqual(0);
+    expect(fit.sigma).toBeCloseTo(0.05, 8);
+    expect(fit.lambda).toBeCloseTo(10, 6);
+    if (fit.clamped.length > 0) expect(fit.warnings.join('\n')).toMatch(/, \d(\.\d+)?e-\d+% of the mean throughput/);
   });
 
   it('Amdahl-only data (κ = 0): no peak, the asymptote λ/σ instead', () => {
@@ -120,6 +133,63 @@ describe('USL fit: never a silent negative coefficient', () => {
   });
 });
 
+describe('USL fit: synthetic data with known parameters', () => {
+  // Ground truth → noiseless measurements → the fit must give the truth back.
+  const cases = [
+    { sigma: 0.02, kappa: 1e-6, lambda: 1000, ns: [10, 50, 100, 200, 400, 800, 1600, 3200] },
+    { sigma: 0.3, kappa: 0.01, lambda: 5, ns: [1, 2, 3, 4, 6, 8, 12] },
+    { sigma: 0.001, kappa: 1e-8, lambda: 1e6, ns: [100, 1000, 5000, 10000, 20000, 50000] },
+  ];
+  it.each(cases)('σ=$sigma κ=$kappa λ=$lambda', ({ ns, ...truth }) => {
+    const fit = fitUsl(ns.map((n) => ({ concurrency: n, throughput: uslThroughput(truth, n) })));
+    expect(Math.abs(fit.sigma - truth.sigma) / truth.sigma).toBeLessThan(1e-6);
+    expect(Math.abs(fit.kappa - truth.kappa) / truth.kappa).toBeLessThan(1e-6);
+    expect(Math.abs(fit.lambda - truth.lambda) / truth.lambda).toBeLessThan(1e-6);
+    expect(fit.clamped).toEqual([]);
+  });
+
+  it('with ±2 % noise, still close: the peak within 5 %', () => {
+    const truth = { sigma: 0.03, kappa: 1e-4, lambda: 90 };
+    let seed = 7;
+    const noise = () => {
+      seed = (seed * 16807) % 2147483647;
+      return (seed / 2147483647) * 2 - 1;
+    };
+    const pts = [4, 8, 16, 32, 64, 96, 128, 192, 256].map((n) => ({ concurrency: n, throughput: uslThroughput(truth, n) * (1 + 0.02 * noise()) }));
+    const fit = fitUsl(pts);
+    const peak = Math.sqrt((1 - truth.sigma) / truth.kappa);
+    expect(Math.abs((fit.peakConcurrency as number) - peak) / peak).toBeLessThan(0.05);
+    expect(Math.abs((fit.peakThroughput as number) - uslThroughput(truth, peak)) / uslThroughput(truth, peak)).toBeLessThan(0.05);
+  });
+
+  it('σ > 1: throughput only falls after one unit, so the "peak" is N = 1, with a warning', () => {
+    const truth = { sigma: 1.5, kappa: 0.001, lambda: 100 };
+    const fit = fitUsl([1, 2, 4, 8, 16].map((n) => ({ concurrency: n, throughput: uslThroughput(truth, n) })));
+    expect(fit.sigma).toBeCloseTo(1.5, 6);
+    expect(fit.peakConcurrency).toBe(1);
+    expect(fit.peakThroughput).toBeCloseTo(100, 6);
+    expect(fit.constraint).toBe('contention');
+    expect(fit.terms.at).toBe(16);
+    expect(fit.warnings.join('\n')).toMatch(/never rises above one unit/);
+  });
+});
+
+describe('pairByTime', () => {
+  it('pairs instants present in both series and counts what it leaves out', () => {
+    const c: Array<[number, number]> = [[0, 10], [60, 20], [120, 0], [180, 30], [240, Number.NaN]];
+    const x: Array<[number, number]> = [[0, 100], [60, 190], [120, 5], [240, 1], [300, 7]];
+    expect(pairByTime(c, x)).toEqual({
+      points: [
+        { concurrency: 10, throughput: 100 },
+        { concurrency: 20, throughput: 190 },
+      ],
+      unmatched: 2, // 180 has no throughput; 240's concurrency is NaN
+      dropped: 1, // 120: concurrency 0 says nothing about scaling
+    });
+    expect(pairByTime([[0, 1]], [[0, -1]])).toEqual({ points: [], unmatched: 0, dropped: 1 });
+  });
+});
+
 describe('input checks', () => {
   it('needs three distinct concurrencies, positive N and non-negative X', () => {
     expect(() => fitUsl(CODAHALE.slice(0, 2))).toThrow(/3 or more different concurrencies/);
@@ -137,6 +207,13 @@ describe('parseUslCsv', () => {
       { concurrency: 18, throughput: 996 },
     ]);
     expect(parseUslCsv('1;65\r\n2\t120')).toHaveLength(2);
+  });
+
+  it('only the first row can be a header, and only when no cell is a number', () => {
+    // A typo in the first data row is an error, not a silently skipped "header".
+    expect(() => parseUslCsv('1O,65\n18,996\n', 'm.csv')).toThrow(/m.csv row 1: concurrency must be a positive number, got "1O"/);
+    expect(() => parseUslCsv('N,X\n1,65\nN,X\n', 'm.csv')).toThrow(/row 3: concurrency/);
+    expect(parseUslCsv('# measured 2026-11-01\nN;X\n1;65\n')).toEqual([{ concurrency: 1, throughput: 65 }]);
   });
 
   it('names the row and field of a bad row', () => {
