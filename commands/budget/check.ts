@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { appendStepSummary, budgetEvaluationFlags, evaluateBudgetFlags, writeReport } from '../../src/cli/budget-run.js';
+import { appendStepSummary, budgetEvaluationFlags, evaluateBudgetFlags, writeReport } from '../../src/cli/budget/run.js';
 import { parseChangeLabels, type BudgetEvaluation } from '../../src/core/budget/index.js';
 import { githubAnnotations } from '../../src/core/budget/report-github.js';
 import { junitReport } from '../../src/core/budget/report-junit.js';

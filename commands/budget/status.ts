@@ -1,5 +1,5 @@
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { budgetEvaluationFlags, evaluateBudgetFlags } from '../../src/cli/budget-run.js';
+import { budgetEvaluationFlags, evaluateBudgetFlags } from '../../src/cli/budget/run.js';
 import { renderTable } from '../../src/cli/style.js';
 import type { BudgetEvaluation } from '../../src/core/budget/index.js';
 import { burnWindowsOf, statusColumns } from '../../src/core/budget/report-table.js';

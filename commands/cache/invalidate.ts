@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { parseHeaders, Clients } from '../../src/cli/cache-warm.js';
+import { parseHeaders, Clients } from '../../src/cli/cache/warm.js';
 import { cacheFromUrl, httpFromConfig } from '../../src/cli/providers.js';
 import { renderPairs } from '../../src/cli/style.js';
 import { invalidate, originRewarmer, planInvalidation, type InvalidateResult, type InvalidationPlan } from '../../src/core/cache/invalidate.js';

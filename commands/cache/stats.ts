@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { Clients } from '../../src/cli/cache-warm.js';
+import { Clients } from '../../src/cli/cache/warm.js';
 import { cacheFromUrl } from '../../src/cli/providers.js';
 import { renderPairs, renderTable } from '../../src/cli/style.js';
 import { cacheStats, type CacheStatsReport } from '../../src/core/cache/stats.js';

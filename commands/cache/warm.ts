@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { defaultLockPath, FileCheckpointStore, FileLock } from '../../src/cli/cache-files.js';
-import type { SourceReport } from '../../src/cli/cache-sources.js';
-import { buildManifest, buildWarmRun, Clients, renderWarmReport, targetId } from '../../src/cli/cache-warm.js';
+import { defaultLockPath, FileCheckpointStore, FileLock } from '../../src/cli/cache/files.js';
+import type { SourceReport } from '../../src/cli/cache/sources.js';
+import { buildManifest, buildWarmRun, Clients, renderWarmReport, targetId } from '../../src/cli/cache/warm.js';
 import type { K8sObject } from '../../src/core/cache/k8s.js';
 import { limitsFromFlags } from '../../src/core/cache/limits.js';
 import { seededRandom } from '../../src/core/cache/random.js';

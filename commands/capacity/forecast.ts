@@ -1,5 +1,5 @@
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { forecastFlags, renderForecast, runForecast, type ForecastSource } from '../../src/cli/capacity-forecast.js';
+import { forecastFlags, renderForecast, runForecast, type ForecastSource } from '../../src/cli/capacity/forecast.js';
 import type { ForecastReport } from '../../src/core/capacity/forecast.js';
 
 export interface CapacityForecastResult extends ForecastReport {

@@ -1,5 +1,5 @@
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { headroomFlags, renderHeadroom, runHeadroom } from '../../src/cli/capacity-headroom.js';
+import { headroomFlags, renderHeadroom, runHeadroom } from '../../src/cli/capacity/headroom.js';
 import type { HeadroomReport } from '../../src/core/capacity/headroom.js';
 
 export interface CapacityHeadroomResult extends HeadroomReport {

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { renderPlan } from '../../src/cli/capacity-plan.js';
+import { renderPlan } from '../../src/cli/capacity/plan.js';
 import { readTextInput, writeFileAtomic } from '../../src/cli/files.js';
 import { emitScaling, type EmitResult } from '../../src/core/capacity/emit.js';
 import { computePlan, type PlanReport } from '../../src/core/capacity/plan.js';

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { readUslPoints, uslFlags, uslPlot, type UslSource } from '../../src/cli/capacity-usl.js';
+import { readUslPoints, uslFlags, uslPlot, type UslSource } from '../../src/cli/capacity/usl.js';
 import { renderPairs, renderTable, sig } from '../../src/cli/style.js';
 import { fitUsl, type UslFit } from '../../src/core/capacity/usl.js';
 import { InputError } from '../../src/core/errors.js';

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { describeSkipped, incidentFlags, loadIncidents, parseAsOf, type IncidentSource, type SkippedIncident } from '../../src/cli/risk-inputs.js';
-import { renderHistory } from '../../src/cli/risk-render.js';
+import { describeSkipped, incidentFlags, loadIncidents, parseAsOf, type IncidentSource, type SkippedIncident } from '../../src/cli/risk/inputs.js';
+import { renderHistory } from '../../src/cli/risk/render.js';
 import { InputError } from '../../src/core/errors.js';
 import { analyzeHistory, latestTimestamp, type HistoryResult } from '../../src/core/risk/index.js';
 

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { loadRegister, objectiveFlags, resolveObjective } from '../../src/cli/risk-inputs.js';
-import { renderEvent, renderFmea, renderScore } from '../../src/cli/risk-render.js';
+import { loadRegister, objectiveFlags, resolveObjective } from '../../src/cli/risk/inputs.js';
+import { renderEvent, renderFmea, renderScore } from '../../src/cli/risk/render.js';
 import { fmeaRisks, parseTrafficEvent, scoreEvent, scoreRisks, type EventResult, type FmeaResult, type ScoreResult } from '../../src/core/risk/index.js';
 
 export interface RiskScoreResult extends Omit<ScoreResult, 'method'> {

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { loadRegister, objectiveFlags, resolveObjective } from '../../src/cli/risk-inputs.js';
-import { renderSimulation } from '../../src/cli/risk-render.js';
+import { loadRegister, objectiveFlags, resolveObjective } from '../../src/cli/risk/inputs.js';
+import { renderSimulation } from '../../src/cli/risk/render.js';
 import { InputError } from '../../src/core/errors.js';
 import { DEFAULT_ITERATIONS, DEFAULT_SIGMA, MAX_ITERATIONS, simulateRisks, type DurationAnchor, type DurationModel, type SimulateResult } from '../../src/core/risk/index.js';
 

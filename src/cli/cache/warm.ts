@@ -3,20 +3,20 @@
  * flags, the key list from the sources, the Kubernetes manifests, and the
  * human report. The command stays flags → context → core → result.
  */
-import { InputError } from '../core/errors.js';
-import { redactUrl } from '../core/config/resolve.js';
-import type { ResolvedConfig } from '../core/config/resolve.js';
+import { InputError } from '../../core/errors.js';
+import { redactUrl } from '../../core/config/resolve.js';
+import type { ResolvedConfig } from '../../core/config/resolve.js';
 // specific modules, not the index: it would load every source's parser (the XML one is slow to load)
-import { parseVary } from '../core/cache/http-cache.js';
-import { manifestsToYaml, warmCronJobManifest, warmJobManifest, type K8sObject } from '../core/cache/k8s.js';
-import { mergeSources } from '../core/cache/sources.js';
-import type { WarmResult, WarmTarget } from '../core/cache/warm.js';
-import { parseDuration, parseFraction } from '../core/units.js';
-import type { KeyValueCache } from '../ports/cache.js';
-import type { HttpClient } from '../ports/http.js';
-import { cacheFromUrl, httpFromConfig, metricsFromConfig, type ProviderRegistry } from './providers.js';
-import { parseSourceSpec, readSources, type SourceReport } from './cache-sources.js';
-import { renderPairs, renderTable, type Style } from './style.js';
+import { parseVary } from '../../core/cache/http-cache.js';
+import { manifestsToYaml, warmCronJobManifest, warmJobManifest, type K8sObject } from '../../core/cache/k8s.js';
+import { mergeSources } from '../../core/cache/sources.js';
+import type { WarmResult, WarmTarget } from '../../core/cache/warm.js';
+import { parseDuration, parseFraction } from '../../core/units.js';
+import type { KeyValueCache } from '../../ports/cache.js';
+import type { HttpClient } from '../../ports/http.js';
+import { cacheFromUrl, httpFromConfig, metricsFromConfig, type ProviderRegistry } from '../providers.js';
+import { parseSourceSpec, readSources, type SourceReport } from './sources.js';
+import { renderPairs, renderTable, type Style } from '../style.js';
 
 /** Opened clients, closed by the command's cleanup. */
 export class Clients {

@@ -15,10 +15,10 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
-import { DependencyError, InputError } from '../core/errors.js';
-import { AccessLogCounter, parseKeyList, popularKeysFromMetrics, type SourceEntry } from '../core/cache/sources.js';
-import type { HttpClient } from '../ports/http.js';
-import type { MetricsSource } from '../ports/metrics.js';
+import { DependencyError, InputError } from '../../core/errors.js';
+import { AccessLogCounter, parseKeyList, popularKeysFromMetrics, type SourceEntry } from '../../core/cache/sources.js';
+import type { HttpClient } from '../../ports/http.js';
+import type { MetricsSource } from '../../ports/metrics.js';
 
 export type SourceKind = 'list' | 'sitemap' | 'prometheus' | 'access-log';
 
@@ -172,7 +172,7 @@ export async function readSources(specs: readonly SourceSpec[], ctx: SourceConte
         const root = spec.location;
         const base = root === '-' || isUrl(root) ? undefined : dirname(resolvePath(root));
         // the XML parser loads only when a sitemap is read
-        const { collectSitemapUrls } = await import('../core/cache/sitemap.js');
+        const { collectSitemapUrls } = await import('../../core/cache/sitemap.js');
         list = await collectSitemapUrls(root, {
           fetch: (url) => {
             // a child given as a relative path in a local index is read next to it

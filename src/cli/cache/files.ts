@@ -11,10 +11,10 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync, mkdirSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { InputError } from '../core/errors.js';
-import { fnv1a32 } from '../core/cache/hash.js';
-import type { CheckpointStore, Lock, WarmCheckpoint } from '../core/cache/checkpoint.js';
-import { writeFileAtomic } from './files.js';
+import { InputError } from '../../core/errors.js';
+import { fnv1a32 } from '../../core/cache/hash.js';
+import type { CheckpointStore, Lock, WarmCheckpoint } from '../../core/cache/checkpoint.js';
+import { writeFileAtomic } from '../files.js';
 
 export class FileCheckpointStore implements CheckpointStore {
   /** The last checkpoint written or read, for the human report. */

@@ -3,9 +3,9 @@
  * one row per region and tier (instances, binding policy) with the total, and
  * the instances every policy would need on its own.
  */
-import { grouped, type PlanReport, type RegionTierPlan } from '../core/capacity/plan.js';
-import { formatBandwidth } from '../core/units.js';
-import { renderPairs, renderTable, type Style } from './style.js';
+import { grouped, type PlanReport, type RegionTierPlan } from '../../core/capacity/plan.js';
+import { formatBandwidth } from '../../core/units.js';
+import { renderPairs, renderTable, type Style } from '../style.js';
 
 const gbps = (bps: number | null): string => (bps === null ? '–' : `${grouped(bps / 1e9)} Gbps`);
 const rate = (r: number | null): string => (r === null ? '–' : `${grouped(r)}/s`);

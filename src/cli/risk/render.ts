@@ -3,7 +3,7 @@
  * where the style allows it, sparklines only when the caller says stdout is a
  * TTY. Pure string building; the commands print the result. docs/risk.md.
  */
-import { humanDuration } from '../core/units.js';
+import { humanDuration } from '../../core/units.js';
 import {
   monthlySparklines,
   TREND_METRICS,
@@ -16,9 +16,9 @@ import {
   type ScoreResult,
   type SimulateResult,
   type TrendMetric,
-} from '../core/risk/index.js';
-import { sparkline } from '../core/sparkline.js';
-import { pct, renderPairs, renderTable, sig, type Column, type Style } from './style.js';
+} from '../../core/risk/index.js';
+import { sparkline } from '../../core/sparkline.js';
+import { pct, renderPairs, renderTable, sig, type Column, type Style } from '../style.js';
 
 /** Minutes to one decimal (bad minutes), `–` for null. */
 export function minutes(x: number | null | undefined, digits = 1): string {

@@ -5,15 +5,15 @@
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
-import { evaluateSlos, defaultPolicy, parsePolicy, validatePolicyOverrides, type BudgetEvaluation, type BudgetPolicy } from '../core/budget/index.js';
-import { loadSpecs } from '../core/budget/specs/index.js';
-import type { SloDefinition } from '../core/budget/model.js';
-import { InputError } from '../core/errors.js';
-import { parseTime } from '../core/units.js';
-import { writeFileAtomic } from './files.js';
-import type { CommandContext } from './base-command.js';
-import { metricsFromConfig } from './providers.js';
-import { readSloInputs } from './slo-files.js';
+import { evaluateSlos, defaultPolicy, parsePolicy, validatePolicyOverrides, type BudgetEvaluation, type BudgetPolicy } from '../../core/budget/index.js';
+import { loadSpecs } from '../../core/budget/specs/index.js';
+import type { SloDefinition } from '../../core/budget/model.js';
+import { InputError } from '../../core/errors.js';
+import { parseTime } from '../../core/units.js';
+import { writeFileAtomic } from '../files.js';
+import type { CommandContext } from '../base-command.js';
+import { metricsFromConfig } from '../providers.js';
+import { readSloInputs } from '../slo-files.js';
 
 /** Flags every budget evaluation takes (status and check). */
 export const budgetEvaluationFlags = {

@@ -3,14 +3,14 @@
  * Prometheus range queries (concurrency and throughput) paired by timestamp.
  */
 import { Flags } from '@oclif/core';
-import { asciiPlot } from '../core/capacity/ascii-plot.js';
-import { pairByTime, parseUslCsv, uslThroughput, type UslFit, type UslPoint } from '../core/capacity/usl.js';
-import { InputError } from '../core/errors.js';
-import { parseDuration, parseTime } from '../core/units.js';
-import type { MetricsSource, RangeSeries } from '../ports/metrics.js';
-import type { CommandContext } from './base-command.js';
-import { readTextInput } from './files.js';
-import { metricsFromConfig } from './providers.js';
+import { asciiPlot } from '../../core/capacity/ascii-plot.js';
+import { pairByTime, parseUslCsv, uslThroughput, type UslFit, type UslPoint } from '../../core/capacity/usl.js';
+import { InputError } from '../../core/errors.js';
+import { parseDuration, parseTime } from '../../core/units.js';
+import type { MetricsSource, RangeSeries } from '../../ports/metrics.js';
+import type { CommandContext } from '../base-command.js';
+import { readTextInput } from '../files.js';
+import { metricsFromConfig } from '../providers.js';
 
 /** Prometheus answers at most 11,000 points per series and range query. */
 const MAX_POINTS = 11_000;

@@ -4,12 +4,12 @@
  * query, and the human output.
  */
 import { Flags } from '@oclif/core';
-import { commonUnit, computeHeadroom, describeSaturation, parseQuantity, trendRange, usageFromMetrics, usageHistory, type HeadroomReport } from '../core/capacity/headroom.js';
-import { InputError } from '../core/errors.js';
-import { formatBandwidth, formatDuration, parseDuration, parseFraction, parseTime } from '../core/units.js';
-import type { CommandContext } from './base-command.js';
-import { metricsFromConfig } from './providers.js';
-import { renderPairs, sig, type Style } from './style.js';
+import { commonUnit, computeHeadroom, describeSaturation, parseQuantity, trendRange, usageFromMetrics, usageHistory, type HeadroomReport } from '../../core/capacity/headroom.js';
+import { InputError } from '../../core/errors.js';
+import { formatBandwidth, formatDuration, parseDuration, parseFraction, parseTime } from '../../core/units.js';
+import type { CommandContext } from '../base-command.js';
+import { metricsFromConfig } from '../providers.js';
+import { renderPairs, sig, type Style } from '../style.js';
 
 export const headroomFlags = {
   usage: Flags.string({ char: 'u', description: 'Current usage: a number, a rate (7500/s) or a bandwidth (30Gbps).' }),

@@ -7,9 +7,9 @@
  * before anything is computed or written. docs/risk.md.
  */
 import { Flags } from '@oclif/core';
-import { validatePolicyOverrides } from '../core/budget/index.js';
-import { loadSpecs } from '../core/budget/specs/index.js';
-import { InputError } from '../core/errors.js';
+import { validatePolicyOverrides } from '../../core/budget/index.js';
+import { loadSpecs } from '../../core/budget/specs/index.js';
+import { InputError } from '../../core/errors.js';
 import {
   parseColumnMap,
   parseIncidents,
@@ -18,10 +18,10 @@ import {
   type Incident,
   type IncidentField,
   type Register,
-} from '../core/risk/index.js';
-import { parseObjective, parseTime } from '../core/units.js';
-import { readTextInput } from './files.js';
-import { readSloInputs } from './slo-files.js';
+} from '../../core/risk/index.js';
+import { parseObjective, parseTime } from '../../core/units.js';
+import { readTextInput } from '../files.js';
+import { readSloInputs } from '../slo-files.js';
 
 /** Flags of the commands that read incident history (history, register). */
 export const incidentFlags = {

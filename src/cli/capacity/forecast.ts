@@ -4,15 +4,15 @@
  * human output.
  */
 import { Flags } from '@oclif/core';
-import { forecastSeries, historyFromMetrics, parseHistoryCsv, regularize, type ForecastReport, type ScalingOptions } from '../core/capacity/forecast.js';
-import { grouped } from '../core/capacity/plan.js';
-import { InputError } from '../core/errors.js';
-import { sparkline } from '../core/sparkline.js';
-import { formatDuration, parseDuration, parseFraction, parseRate, parseTime } from '../core/units.js';
-import type { CommandContext } from './base-command.js';
-import { readTextInput } from './files.js';
-import { metricsFromConfig } from './providers.js';
-import { renderPairs, renderTable, sig, type Style } from './style.js';
+import { forecastSeries, historyFromMetrics, parseHistoryCsv, regularize, type ForecastReport, type ScalingOptions } from '../../core/capacity/forecast.js';
+import { grouped } from '../../core/capacity/plan.js';
+import { InputError } from '../../core/errors.js';
+import { sparkline } from '../../core/sparkline.js';
+import { formatDuration, parseDuration, parseFraction, parseRate, parseTime } from '../../core/units.js';
+import type { CommandContext } from '../base-command.js';
+import { readTextInput } from '../files.js';
+import { metricsFromConfig } from '../providers.js';
+import { renderPairs, renderTable, sig, type Style } from '../style.js';
 
 export const forecastFlags = {
   input: Flags.string({ char: 'i', description: 'History as CSV (timestamp,value; RFC 3339 or unix seconds), or - for stdin.' }),
