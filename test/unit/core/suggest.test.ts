@@ -20,6 +20,9 @@ describe('closestCommand', () => {
     );
   });
   it('a known name is its own closest', () => {
-    fc.assert(fc.property(fc.constantFrom(...IDS), (id) => expect(closestCommand(id, IDS)).toBe(id)));
+    fc.assert(fc.property(fc.constantFrom(...IDS), (id) => {
+        expect(closestCommand(id, IDS)).toBe(id);
+      }),
+    );
   });
 });
