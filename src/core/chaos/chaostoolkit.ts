@@ -222,7 +222,7 @@ export function parseChaostoolkit(data: unknown, opts: ParseOptions): Experiment
   // relia's own extension: guards and blast radius, parsed by the native schema.
   const ext = Array.isArray(data.extensions) ? data.extensions.findIndex((e) => isRec(e) && e.name === 'relia') : -1;
   let guards: Experiment['guards'] = [];
-  let blastRadius: Experiment['blastRadius'] = { allowEmpty: false };
+  let blastRadius: Experiment['blastRadius'] = {};
   if (ext >= 0) {
     const e = (data.extensions as Rec[])[ext] as Rec;
     const probe = parseNative(

@@ -9,6 +9,9 @@
  * | `type: http` (url, method, headers, arguments, timeout, expected_status) | `http.request` |
  * | `type: process` (path, arguments, timeout)         | `process.run`              |
  * | python `chaosk8s.pod.actions.terminate_pods`       | `kubernetes.pod-kill`      |
+ *
+ * Target selection follows `faults`' selection fields: `mode` is `one`, `all`,
+ * `{count: N}` or `{percent: P}`.
  * | python `chaosaws.ec2.actions.stop_instances`       | `aws.ec2-stop`             |
  * | python `chaosaws.asg.actions.terminate_random_instances` | `aws.asg-terminate`  |
  * | python `chaosprometheus.probes.query`              | `prometheus.query`         |
@@ -76,8 +79,7 @@ export const CTK_PYTHON: Record<string, { kind: 'action' | 'probe'; map: (a: Arg
       args: defined({
         namespace: a.ns ?? 'default',
         selector: a.label_selector,
-        count: a.qty,
-        mode: a.all === true ? 'all' : a.rand === true ? 'count' : undefined,
+        mode: a.all === true ? 'all' : typeof a.qty === 'number' ? { count: a.qty } : 'one',
         gracePeriod: a.grace_period !== undefined && a.grace_period !== -1 ? `${String(a.grace_period)}s` : undefined,
       }),
     }),
@@ -90,7 +92,12 @@ export const CTK_PYTHON: Record<string, { kind: 'action' | 'probe'; map: (a: Arg
     kind: 'action',
     map: (a) => ({
       type: 'aws.asg-terminate',
-      args: defined({ asgNames: a.asg_names, tags: a.tags, count: a.instance_count, percent: a.instance_percent, az: a.az }),
+      args: defined({
+        asgNames: a.asg_names,
+        tags: a.tags,
+        mode: typeof a.instance_count === 'number' ? { count: a.instance_count } : typeof a.instance_percent === 'number' ? { percent: a.instance_percent } : 'one',
+        az: a.az,
+      }),
     }),
   },
   'chaosprometheus.probes.query': {

@@ -60,13 +60,13 @@ export type GuardSpec =
   | { type: 'maxDuration'; name: string; path: string; onError: OnError; ms: number }
   | { type: 'alarm'; name: string; path: string; onError: OnError; region: string; alarms: string[] };
 
+/**
+ * Experiment-wide limits, on top of each action's own selection (mode, seed,
+ * maxTargets, allowEmpty: src/core/chaos/targets.ts).
+ */
 export interface BlastRadius {
-  /** Hard cap on the targets one action may resolve. */
+  /** Hard cap on the targets all method actions together may touch. */
   maxTargets?: number;
-  /** Cap as a percentage (0–100] of the candidates an action sees. */
-  maxPercent?: number;
-  /** A selector that matches nothing is then not an error. */
-  allowEmpty: boolean;
 }
 
 export interface Experiment {

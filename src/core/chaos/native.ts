@@ -81,7 +81,7 @@ export const NativeExperimentSchema = z.strictObject({
   method: z.array(z.union([ActionStep, ProbeStep, PauseStep])).min(1),
   rollbacks: z.array(ActionStep).default([]),
   guards: z.array(GuardSchema).default([]),
-  blastRadius: z.strictObject({ maxTargets: z.number().int().positive().optional(), maxPercent: fraction.optional(), allowEmpty: z.boolean().default(false) }).default({ allowEmpty: false }),
+  blastRadius: z.strictObject({ maxTargets: z.number().int().positive().optional() }).default({}),
 });
 export type NativeExperiment = z.input<typeof NativeExperimentSchema>;
 
@@ -190,13 +190,8 @@ export function parseNative(data: unknown, opts: ParseOptions): Experiment {
   });
   const rollbacks = doc.rollbacks.map((r, i) => activity(sub(r, `rollbacks[${i}]`), `rollbacks[${i}]`, file));
   const guards = doc.guards.map((g, i) => guard(sub(g, `guards[${i}]`), i, file));
-  const blastRadius: BlastRadius = { allowEmpty: doc.blastRadius.allowEmpty };
+  const blastRadius: BlastRadius = {};
   if (doc.blastRadius.maxTargets !== undefined) blastRadius.maxTargets = doc.blastRadius.maxTargets;
-  if (doc.blastRadius.maxPercent !== undefined) {
-    const raw = doc.blastRadius.maxPercent;
-    const frac = at(file, 'blastRadius.maxPercent', () => parseFraction(typeof raw === 'number' ? `${raw}%` : raw, 'blastRadius.maxPercent'));
-    blastRadius.maxPercent = frac * 100;
-  }
   const exp: Experiment = {
     format: 'relia',
     title: doc.title,

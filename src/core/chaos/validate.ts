@@ -3,7 +3,8 @@
  * against the registry (unknown type, action used as a probe, arguments that
  * fail the activity's schema: exit 2 with the field path). `planExperiment`
  * asks each activity to resolve its targets read-only through the ports and
- * enforces the blast radius (maxTargets, a selector matching nothing). Pure.
+ * enforces the experiment-wide blast radius (the method's targets together
+ * within blastRadius.maxTargets; each action enforces its own selection). Pure.
  */
 import { InputError } from '../errors.js';
 import { schemaProblems, throwProblems, type Problem } from '../validation.js';
@@ -63,25 +64,19 @@ export interface PlannedActivity {
 /** Resolve every activity's targets read-only, in run order; enforce the blast radius. */
 export async function planExperiment(exp: Experiment, registry: ActivityRegistry, args: CheckedArgs, ctx: ActivityContext, file: string): Promise<PlannedActivity[]> {
   const out: PlannedActivity[] = [];
+  let total = 0;
   const one = async (a: ActivitySpec, phase: PlannedActivity['phase']): Promise<void> => {
     const def = a.kind === 'action' ? registry.action(a.type) : registry.probe(a.type);
     if (!def) throw new InputError(`${file}: ${a.path}: unknown ${a.kind} ${a.type}`, { file, field: a.path });
     const plan = await def.plan(args.get(a), { ...ctx, dryRun: true });
-    if (a.kind === 'action' && phase !== 'rollbacks') {
-      const br = exp.blastRadius;
-      const targeted = plan.targets.length;
-      if (targeted === 0 && !br.allowEmpty && planNeedsTargets(plan)) {
-        throw new InputError(`${file}: ${a.path}: the selector matches nothing`, {
-          file,
-          field: `${a.path}.args`,
-          suggestions: ['check the selector, namespace, tags or region', 'or set blastRadius.allowEmpty: true to let an empty match pass'],
-        });
-      }
-      if (br.maxTargets !== undefined && targeted > br.maxTargets) {
-        throw new InputError(`${file}: ${a.path}: ${targeted} targets exceed blastRadius.maxTargets ${br.maxTargets}`, {
+    if (a.kind === 'action' && phase === 'method') {
+      total += plan.targets.length;
+      const cap = exp.blastRadius.maxTargets;
+      if (cap !== undefined && total > cap) {
+        throw new InputError(`${file}: ${a.path}: the method would touch ${total} targets, over blastRadius.maxTargets ${cap}`, {
           file,
           field: 'blastRadius.maxTargets',
-          suggestions: ['narrow the selector, or use count/percent with maxTargets in the action', `raise blastRadius.maxTargets to ${targeted} if that is intended`],
+          suggestions: ["narrow the actions' selectors or modes (one, {count: N}, {percent: P})", `raise blastRadius.maxTargets to ${total} if that is intended`],
         });
       }
     }
@@ -95,9 +90,4 @@ export async function planExperiment(exp: Experiment, registry: ActivityRegistry
   for (const r of exp.rollbacks) await one(r, 'rollbacks');
   for (const g of exp.guards) if (g.type === 'userImpact' && g.source.kind === 'probe') await one(g.source.probe, 'guards');
   return out;
-}
-
-/** Actions that act on selected targets report them; ones that do not (a proxy, a command) say so with `kind: none`. */
-function planNeedsTargets(plan: ActivityPlan): boolean {
-  return !/^(?:nothing|no targets)/i.test(plan.does) && plan.targets.every((t) => t.kind !== 'none');
 }
