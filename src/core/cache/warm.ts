@@ -32,27 +32,8 @@ import { WarmRun } from './warm/run.js';
 import type { WarmOptions, WarmResult } from './warm/types.js';
 
 export { jitteredTtl } from './warm/prepare.js';
-export {
-  COPY_MISSING,
-  COPY_PRESENT,
-  COPY_WRITTEN,
-  WarmStoppedError,
-  type CacheCopier,
-  type CopyingCache,
-  type HitRatioMeasurement,
-  type HttpTarget,
-  type RedisCopyTarget,
-  type RedisOriginTarget,
-  type VerifySummary,
-  type WarmEvent,
-  type WarmFailure,
-  type WarmHandle,
-  type WarmMode,
-  type WarmOptions,
-  type WarmProgress,
-  type WarmResult,
-  type WarmTarget,
-} from './warm/types.js';
+/** The public contract (targets, options, events, result): everything in ./warm/types.ts. */
+export * from './warm/types.js';
 
 /**
  * Warm a cache. Returns the result (check `exitCode`: 1 when failures exceed
