@@ -5,10 +5,10 @@
  * else one existsMany/getMany/ttlMany/setMany per batch; no per-key
  * promises. Streamed keys (SCAN of the source) are copied as they arrive.
  */
-import type { CacheEntry, KeyValueCache } from '../../../ports/cache.js';
+import type { CacheCopier, CacheEntry, CopyingCache, KeyValueCache } from '../../../ports/cache.js';
 import type { WarmContext } from './context.js';
 import { jitteredTtl } from './prepare.js';
-import { type CacheCopier, COPY_PRESENT, COPY_WRITTEN, type CopyingCache, type RedisCopyTarget } from './types.js';
+import { COPY_PRESENT, COPY_WRITTEN, type RedisCopyTarget } from './types.js';
 
 function copierOf(target: KeyValueCache, from: KeyValueCache): CacheCopier | undefined {
   const c = target as Partial<CopyingCache>;

@@ -3,7 +3,7 @@
  * options), what it reports while it runs (events) and what it returns
  * (the result). docs/cache.md describes it for users.
  */
-import type { KeyValueCache } from '../../../ports/cache.js';
+import type { CopyOutcomeCodes, KeyValueCache } from '../../../ports/cache.js';
 import type { Clock, Random } from '../../../ports/clock.js';
 import type { HttpClient } from '../../../ports/http.js';
 import { SafetyStopError } from '../../errors.js';
@@ -75,30 +75,14 @@ export interface HttpTarget {
 
 export type WarmTarget = RedisOriginTarget | RedisCopyTarget | HttpTarget;
 
-/** What `CacheCopier.copy` says about each key. */
-export const COPY_MISSING = 0;
-export const COPY_WRITTEN = 1;
-export const COPY_PRESENT = 2;
+/** Copy mode's per-key outcome codes, held to the port's CopyOutcomeCodes (the Redis copier spells the same). */
+const COPY: CopyOutcomeCodes = { missing: 0, written: 1, present: 2 };
+export const COPY_MISSING = COPY.missing;
+export const COPY_WRITTEN = COPY.written;
+export const COPY_PRESENT = COPY.present;
 
-/**
- * Optional capability of a cache for copy mode: a copier from another cache
- * (usually of its own kind), used when `copierFrom(from)` returns one. It
- * moves a batch of values and TTLs without handing them to the engine (the
- * Redis adapter assembles the target's commands from the source's reply
- * bytes: plugins/redis/src/copy.ts). Its semantics are the generic path's:
- * keys absent from the source (or expired between value and TTL) are
- * COPY_MISSING and never written; without `overwrite` a key present in the
- * target is COPY_PRESENT and left as it is (SET NX); without `ttlSeconds`
- * each key keeps its source TTL (or none).
- */
-export interface CacheCopier {
-  /** One outcome per key, in key order: COPY_MISSING, COPY_WRITTEN or COPY_PRESENT. */
-  copy(keys: readonly string[], options: { overwrite: boolean; ttlSeconds?: readonly number[] }): Promise<ArrayLike<number>>;
-}
-
-export interface CopyingCache {
-  copierFrom(source: KeyValueCache): CacheCopier | undefined;
-}
+/** The copier capability (src/ports/cache.ts): the Redis adapter's moves values without handing them to the engine. */
+export type { CacheCopier, CopyingCache } from '../../../ports/cache.js';
 
 export type WarmMode = 'redis-origin' | 'redis-copy' | 'http';
 
