@@ -72,5 +72,5 @@ export function burnWindowsOf(evaluation: BudgetEvaluation): string[] {
 
 /** One line per SLO for the check's human output: `verdict  id  reasons`. */
 export function checkLines(evaluation: BudgetEvaluation): Array<{ verdict: string; blocked: boolean; id: string; reasons: string[] }> {
-  return evaluation.slos.map((s) => ({ verdict: s.unavailable ? 'pass' : s.blocked ? 'blocked' : s.verdict, blocked: s.blocked, id: s.id, reasons: s.reasons }));
+  return evaluation.slos.map((s) => ({ verdict: s.unavailable ? 'pass' : s.verdict === 'invalid' ? 'invalid' : s.blocked ? 'blocked' : s.verdict, blocked: s.blocked, id: s.id, reasons: s.reasons }));
 }
