@@ -87,6 +87,8 @@ export interface AbsentAlerting {
   name?: string;
   /** Series selectors whose absence means the SLI cannot be measured. */
   selectors: string[];
+  /** The alert's `severity` label; absent: `page` (`critical` for Pyrra specs). */
+  severity?: string;
 }
 
 /** Per-SLO overrides: any subset of the policy's fields (validated by ./policy.ts). */

@@ -186,16 +186,19 @@ function absentRules(slo: SloDefinition, scheme: BurnScheme): AlertingRule[] {
   if (!absent) return [];
   const quick = burnWindows(periodSeconds(slo.window), scheme)[0] as BurnWindow;
   const seconds = Math.max(60, Math.round((quick.factor * errorBudget(slo) * quick.longSeconds + quick.forSeconds) / 60) * 60);
-  return absent.selectors.map((selector) => ({
-    alert: absent.name ?? DEFAULT_ABSENT_ALERT_NAME,
-    expr: `absent(${selector}) == 1`,
-    for: formatDuration(seconds),
-    labels: { severity: 'page', relia_service: slo.service, relia_slo: slo.name, ...slo.labels, ...peerLabels(slo, 'page'), ...slo.alerting?.labels },
-    annotations: {
-      summary: `${slo.id}: a metric of its SLI is absent`,
-      description: `${selector} has returned no series for ${formatDuration(seconds)}: ${slo.id} cannot be measured.`,
+  // One rule for all selectors: separate rules with equal labels would be duplicates to Prometheus.
+  return [
+    {
+      alert: absent.name ?? DEFAULT_ABSENT_ALERT_NAME,
+      expr: absent.selectors.map((selector) => `absent(${selector}) == 1`).join(' or '),
+      for: formatDuration(seconds),
+      labels: { severity: 'page', relia_service: slo.service, relia_slo: slo.name, ...slo.labels, ...peerLabels(slo, 'page'), ...slo.alerting?.labels, ...(absent.severity === undefined ? {} : { severity: absent.severity }) },
+      annotations: {
+        summary: `${slo.id}: a metric of its SLI is absent`,
+        description: `${absent.selectors.join(' or ')} has returned no series for ${formatDuration(seconds)}: ${slo.id} cannot be measured.`,
+      },
     },
-  }));
+  ];
 }
 
 /** Recording and alerting rules for every SLO: one group per SLO, recordings first. */
