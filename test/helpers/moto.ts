@@ -25,9 +25,7 @@ export function motoEnv(): void {
 }
 
 export function motoUrl(): string {
-  const moto = servers().moto;
-  if (!moto) throw new Error('moto is not running: scripts/servers.mjs must start it (see docs/test-servers.md)');
-  return moto.url;
+  return servers().moto.url;
 }
 
 export function motoSettings(overrides: Partial<AwsProviderSettings> = {}): AwsProviderSettings {
