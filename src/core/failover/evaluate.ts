@@ -79,11 +79,19 @@ export async function evaluatePlan(plan: FailoverPlan, ports: FailoverPorts, opt
   }
   const capacity = new Map<string, CapacityState>();
   for (const region of Object.values(plan.regions)) {
-    await check(`${region.name} health`, async () => {
-      const h = await regionHealth(plan, region, ports, ports.clock.now(), { slos: false });
-      const parts = [h.healthCheck ? `health check ${h.healthCheck.id} ${h.healthCheck.healthy ? 'healthy' : 'UNHEALTHY'}` : 'no health check', `${h.alarms.length} alarm${h.alarms.length === 1 ? '' : 's'}${h.alarms.length ? ` (${h.alarms.map((a) => `${a.name} ${a.state}`).join(', ')})` : ''}`];
-      return parts.join(', ');
-    });
+    const { healthCheck, ...withoutCheck } = region;
+    if (healthCheck !== undefined) {
+      await check(`${region.name} health check`, async () => {
+        const h = await regionHealth(plan, { ...withoutCheck, healthCheck, alarms: [] }, ports, ports.clock.now(), { slos: false });
+        return `${healthCheck} ${h.healthCheck?.healthy ? 'healthy' : 'UNHEALTHY'} (${h.healthCheck?.healthyCheckers}/${h.healthCheck?.checkers} checkers)`;
+      });
+    }
+    if (region.alarms.length > 0) {
+      await check(`${region.name} alarms`, async () => {
+        const h = await regionHealth(plan, withoutCheck, ports, ports.clock.now(), { slos: false });
+        return h.alarms.map((a) => `${a.name} ${a.state}`).join(', ');
+      });
+    }
     for (const ref of region.capacity) {
       await check(`${region.name} ${ref.kind} ${ref.name}`, async () => {
         const state = await readCapacity(plan, ref, ports);
