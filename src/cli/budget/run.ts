@@ -46,10 +46,16 @@ export interface BudgetEvaluationFlags {
  */
 export function policyFromFlagsOrConfig(flag: string | undefined, resolved: ResolvedConfig): BudgetPolicy {
   const budget = resolved.config.budget;
-  const file = flag ?? (budget?.policy === undefined ? undefined : configRelative(budget.policy, resolved));
+  const file = policyFileOf(flag, resolved) ?? undefined;
   if (file !== undefined) return readPolicyFile(file);
   const policy = defaultPolicy();
   return budget?.burnWindows && budget.burnWindows.length > 0 ? { ...policy, burnWindows: [...budget.burnWindows] } : policy;
+}
+
+/** The policy file in force: --policy, else budget.policy (relative to the config file), else null (built-in). */
+export function policyFileOf(flag: string | undefined, resolved: ResolvedConfig): string | null {
+  const fromConfig = resolved.config.budget?.policy;
+  return flag ?? (fromConfig === undefined ? null : configRelative(fromConfig, resolved));
 }
 
 export function readPolicyFile(file: string | undefined): BudgetPolicy {

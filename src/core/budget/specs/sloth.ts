@@ -7,16 +7,17 @@
  * Mapping: docs/budget-specs.md#sloth-prometheusv1. Pure.
  */
 import { z } from 'zod';
-import type { AlertTierSettings, SliDefinition, SloAlerting, SloDefinition } from '../model.js';
+import type { SliDefinition, SloAlerting, SloDefinition } from '../model.js';
 import { windowFromSeconds } from './native.js';
 import {
+  alertNameSchema,
   checkLabels,
   checkQuery,
+  convertAlerting,
   describeValue,
   expecting,
   isPlainObject,
   LabelValue,
-  METRIC_NAME_RE,
   NAME_RE,
   parseFields,
   strict,
@@ -54,10 +55,7 @@ const SlothSlo = strict({
     plugin: z.unknown().optional(),
   }),
   alerting: strict({
-    name: z
-      .string(expecting('an alert name such as CheckoutAvailability'))
-      .regex(METRIC_NAME_RE, { error: 'expected an alert name: letters, digits, _ and :, not starting with a digit' })
-      .optional(),
+    name: alertNameSchema('CheckoutAvailability').optional(),
     labels: Labels.optional(),
     annotations: Annotations.optional(),
     page_alert: Alert.optional(),
@@ -97,24 +95,12 @@ function convertSli(problems: ProblemList, ctx: DocContext, path: Path, sli: Slo
   return undefined; // plugin: reported above
 }
 
-function tier(problems: ProblemList, ctx: DocContext, path: Path, a: z.output<typeof Alert> | undefined): AlertTierSettings {
-  return {
-    enabled: a?.disable !== true,
-    labels: checkLabels(problems, ctx, [...path, 'labels'], a?.labels),
-    annotations: { ...(a?.annotations ?? {}) },
-  };
-}
-
-function convertAlerting(problems: ProblemList, ctx: DocContext, path: Path, a: SlothSloT['alerting']): SloAlerting | undefined {
+function convertSlothAlerting(problems: ProblemList, ctx: DocContext, path: Path, a: SlothSloT['alerting']): SloAlerting | undefined {
   if (a === undefined) return undefined;
-  const out: SloAlerting = {
-    labels: checkLabels(problems, ctx, [...path, 'labels'], a.labels),
-    annotations: { ...(a.annotations ?? {}) },
-    page: tier(problems, ctx, [...path, 'page_alert'], a.page_alert),
-    ticket: tier(problems, ctx, [...path, 'ticket_alert'], a.ticket_alert),
-  };
-  if (a.name !== undefined) out.name = a.name;
-  return out;
+  return convertAlerting(problems, ctx, path, a, {
+    page: ['page_alert', { ...a.page_alert, enabled: a.page_alert?.disable !== true }],
+    ticket: ['ticket_alert', { ...a.ticket_alert, enabled: a.ticket_alert?.disable !== true }],
+  });
 }
 
 /** Parse one `version: "prometheus/v1"` document. */
@@ -142,7 +128,7 @@ export function parseSlothDocument(data: Record<string, unknown>, ctx: DocContex
     }
     const sli = slo.sli === undefined ? undefined : convertSli(problems, ctx, [...path, 'sli'], slo.sli);
     const labels = { ...shared, ...checkLabels(problems, ctx, [...path, 'labels'], slo.labels) };
-    const alerting = convertAlerting(problems, ctx, [...path, 'alerting'], slo.alerting);
+    const alerting = convertSlothAlerting(problems, ctx, [...path, 'alerting'], slo.alerting);
     if (failed.size > 0 || problems.count > before || doc.failed.size > 0) return;
     if (!sli || service === undefined || slo.name === undefined || slo.objective === undefined) return;
     const def: SloDefinition = {
