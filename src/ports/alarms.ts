@@ -2,7 +2,8 @@
  * The alarms port: alarm states (AWS CloudWatch, or anything with named
  * alarms). Chaos uses an alarm in ALARM as a stop condition (as FIS does);
  * failover requires the target's alarms to be OK.
- * Unknown names are omitted from the answer (the core reports them).
+ * Unknown names are omitted from the answer (the core reports them); no names,
+ * no alarms (never "every alarm").
  */
 
 export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';

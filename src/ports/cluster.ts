@@ -9,6 +9,8 @@
  * - `evictPod` returns `blocked` (never throws) when a PDB disallows the
  *   disruption (the API's 429), and `gone` when the pod no longer exists.
  * - Writes take `dryRun` (the API's `dryRun=All`): validated, nothing changed.
+ * - `setScale` of an absent workload and `setUnschedulable` of an absent node
+ *   raise InputError (exit 2) naming it.
  * - Transport and server errors raise DependencyError (exit 3) naming the
  *   call; a 409 conflict is retried by the adapter with a fresh read, and
  *   raises DependencyError only when it persists.

@@ -6,6 +6,9 @@
  * Every call names its region; an adapter keeps one client per region.
  * Semantics the contract suite pins:
  * - describe* of unknown ids or names omits them (never throws for absence);
+ *   `describeGroups` with no names lists every group of the region;
+ * - a write naming an unknown instance or group raises InputError (exit 2)
+ *   naming it, dry run or not;
  * - stop/start/terminate of an instance already in the wanted state succeeds;
  * - `dryRun` checks permissions and existence and changes nothing (EC2's
  *   DryRunOperation counts as success);

@@ -1,6 +1,8 @@
 /**
  * The managed fault-injection port (AWS FIS experiments from templates).
  * relia starts an experiment, polls it, and stops it on abort.
+ * An unknown template (start) or experiment (stop) raises InputError (exit 2);
+ * stopping a finished experiment returns it unchanged.
  */
 
 export type ManagedExperimentState = 'pending' | 'initiating' | 'running' | 'completed' | 'stopping' | 'stopped' | 'failed' | 'cancelled';
