@@ -16,9 +16,10 @@ const url = z.string().refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canPar
 /** chaostoolkit's snake_case names are accepted as they are written in its experiments. */
 function aliases(input: unknown): unknown {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
-  const { expected_status, ...rest } = input as Record<string, unknown>;
+  const { expected_status, expectedStatus, ...rest } = input as Record<string, unknown>;
   const out: Record<string, unknown> = { ...rest };
-  if (expected_status !== undefined && out.expectedStatus === undefined) out.expectedStatus = expected_status;
+  const expected = out.expectStatus ?? expectedStatus ?? expected_status;
+  if (expected !== undefined) out.expectStatus = expected;
   if (typeof out.method === 'string') out.method = out.method.toUpperCase();
   return out;
 }
@@ -33,9 +34,9 @@ const HttpArgs = z.preprocess(
     arguments: z.record(z.string(), z.unknown()).optional(),
     body: z.string().optional(),
     /** Seconds (chaostoolkit), a duration, or chaostoolkit's [connect, read] pair (their sum is the limit). */
-    timeout: z.union([durationMs('10s'), z.tuple([z.number().positive(), z.number().positive()]).transform(([a, b]) => Math.round((a + b) * 1000))]).default(10),
+    timeout: z.union([durationMs('10s'), z.tuple([z.number().positive(), z.number().positive()]).transform(([a, b]) => Math.round((a + b) * 1000))]).default(10_000),
     /** The probe fails unless the status is one of these (chaostoolkit's expected_status). */
-    expectedStatus: z.union([z.number().int(), z.array(z.number().int()).min(1)]).optional(),
+    expectStatus: z.union([z.number().int(), z.array(z.number().int()).min(1)]).optional(),
     /** The probe fails when the response takes longer. */
     maxLatency: durationMs('300ms').optional(),
   }),
@@ -69,7 +70,7 @@ function buildRequest(a: HttpArgs): HttpRequest {
 }
 
 export const httpProbe: ProbeDefinition<HttpArgs> = {
-  type: 'http',
+  type: 'http.request',
   summary: 'HTTP request: status, latency and body (the chaostoolkit http provider)',
   args: HttpArgs,
   async plan(a) {
@@ -89,7 +90,7 @@ export const httpProbe: ProbeDefinition<HttpArgs> = {
       }
     }
     const out: HttpProbeOutput = { status: res.status, headers: res.headers, body, latencyMs: Math.round(res.durationMs * 10) / 10 };
-    const expected = a.expectedStatus === undefined ? undefined : Array.isArray(a.expectedStatus) ? a.expectedStatus : [a.expectedStatus];
+    const expected = a.expectStatus === undefined ? undefined : Array.isArray(a.expectStatus) ? a.expectStatus : [a.expectStatus];
     if (expected && !expected.includes(res.status)) {
       throw new CheckFailedError(`${a.method} ${a.url} answered ${res.status}, expected ${expected.join(' or ')}`, { suggestions: ['check the service, or the expected status'] });
     }
@@ -107,6 +108,8 @@ const PromArgs = z
     min: z.number().optional(),
     /** The value must be at most this. */
     max: z.number().optional(),
+    /** chaostoolkit's `when`: only `now` (the default) is supported. */
+    when: z.literal('now').optional(),
   })
   .refine((a) => a.min === undefined || a.max === undefined || a.min <= a.max, { path: ['min'], message: 'min is above max' });
 export type PromArgs = z.infer<typeof PromArgs>;
@@ -118,7 +121,7 @@ export interface PromProbeOutput {
 }
 
 export const prometheusProbe: ProbeDefinition<PromArgs> = {
-  type: 'prometheus',
+  type: 'prometheus.query',
   summary: 'A PromQL query that returns one value, checked against min/max bounds',
   args: PromArgs,
   async plan(a) {

@@ -70,7 +70,7 @@ const Common = {
   maxRate: ratePerSecond('200/s'),
   /** Requests in flight at most. */
   concurrency: z.number().int().min(1).max(1024).default(64),
-  timeout: durationMs('10s').default(10),
+  timeout: durationMs('10s').default(10_000),
   /** Wait for the load to finish and return its figures (default: run in the background). */
   wait: z.boolean().default(false),
 };

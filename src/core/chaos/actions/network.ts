@@ -37,6 +37,13 @@ const ProxyArgs = z.strictObject({
   seed: z.number().int().optional(),
   /** Remove the toxics after this long (default: at rollback). */
   duration: durationMs('30s').optional(),
+}).superRefine((a, ctx) => {
+  try {
+    parseToxics(a);
+  } catch (err) {
+    const field = (err as { field?: string }).field;
+    ctx.addIssue({ code: 'custom', ...(field ? { path: [field] } : {}), message: (err as Error).message.replace(/^[\w.]+: /, '') });
+  }
 });
 export type ProxyArgs = z.infer<typeof ProxyArgs>;
 

@@ -75,7 +75,7 @@ const CommandArgs = z.strictObject({
   path: z.string().min(1),
   arguments: z.union([z.string(), z.array(z.union([z.string(), z.number()]))]).default([]),
   /** Seconds (chaostoolkit) or a duration. */
-  timeout: durationMs('30s').default(30),
+  timeout: durationMs('30s').default(30_000),
   cwd: z.string().optional(),
   env: z.record(z.string(), z.string()).optional(),
   input: z.string().optional(),
@@ -130,7 +130,7 @@ export const processRun: ActionDefinition<CommandArgs> = {
 };
 
 export const processProbe: ProbeDefinition<CommandArgs> = {
-  type: 'process',
+  type: 'process.run',
   summary: 'Run a command and report its exit code and output (the chaostoolkit process provider)',
   args: CommandArgs,
   plan: async (args) => planCommand(args, 'probe with'),
