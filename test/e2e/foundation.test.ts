@@ -62,10 +62,13 @@ describe('output and exit-code contract', () => {
   it('a bad flag gives exit 2 and the help pointer, as JSON too', async () => {
     const r = await relia(['config', 'show', '--nope']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/Nonexistent flag: --nope/);
+    expect(r.stderr).toMatch(/unknown flag --nope/);
     expect(r.stderr).toMatch(/relia config show --help/);
     const j = await reliaJson(['config', 'show', '--nope']);
     expect(j.json.status).toBe(2);
+    expect(j.json.error?.name).toBe('InputError');
+    const typo = await relia(['config', 'show', '--confgi', 'x.yaml']);
+    expect(typo.stderr).toContain('did you mean --config?');
   });
 
   it('never prints secrets, even in config show', async () => {
