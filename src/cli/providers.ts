@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { Config } from '@oclif/core';
 import { DependencyError, InputError } from '../core/errors.js';
+import { guardMetrics } from '../core/metrics-guard.js';
 import type { ResolvedConfig } from '../core/config/resolve.js';
 import { parseDuration } from '../core/units.js';
 import type { PluginKit, PortMap, PortName, ProviderRegistration, ProviderSettingsMap } from '../ports/providers.js';
@@ -77,7 +78,11 @@ function ms(duration: string, field: string): number {
   return Math.round(parseDuration(duration, field) * 1000);
 }
 
-/** Build the metrics port from resolved config. */
+/**
+ * Build the metrics port from resolved config. Every answer goes through
+ * `guardMetrics` (src/core/metrics-guard.ts): NaN, ±Inf and negative values
+ * are a MetricsDataError (exit 3) for every consumer, whichever provider.
+ */
 export async function metricsFromConfig(registry: ProviderRegistry, resolved: ResolvedConfig, opts: { insecure?: boolean } = {}): Promise<PortMap['metrics']> {
   const m = resolved.settings.metrics;
   if (!m) {
@@ -98,7 +103,7 @@ export async function metricsFromConfig(registry: ProviderRegistry, resolved: Re
   if (resolved.secrets.metricsBasic) settings.basicAuth = resolved.secrets.metricsBasic;
   if (m.tls) settings.tls = { ...(m.tls.caFile ? { caFile: m.tls.caFile } : {}), insecureSkipVerify: m.tls.insecureSkipVerify && opts.insecure === true };
   if (m.options) settings.options = m.options;
-  return registry.create('metrics', m.provider, settings, 'metrics.provider');
+  return guardMetrics(await registry.create('metrics', m.provider, settings, 'metrics.provider'));
 }
 
 /** Build a cache port for a `redis://` (or plugin scheme) URL. */
@@ -171,4 +176,14 @@ export async function alarmsFromConfig(registry: ProviderRegistry, resolved: Res
 /** The managed-experiments port: FIS (plugins/aws by default); `aws.endpoints.fis` over `aws.endpoint`. */
 export async function experimentsFromConfig(registry: ProviderRegistry, resolved: ResolvedConfig, scheme = 'aws'): Promise<PortMap['experiments']> {
   return registry.create('experiments', scheme, awsSettings(resolved, 'fis'), 'aws');
+}
+
+/** Build the process port (local processes through execa; plugins may add other schemes). */
+export async function processFromConfig(registry: ProviderRegistry, scheme = 'local'): Promise<PortMap['process']> {
+  return registry.create('process', scheme, {}, 'process');
+}
+
+/** Build the fault-proxy port (the TCP proxy in this process; plugins may add other schemes). */
+export async function proxyFromConfig(registry: ProviderRegistry, scheme = 'local'): Promise<PortMap['proxy']> {
+  return registry.create('proxy', scheme, {}, 'proxy');
 }
