@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { appendStepSummary, budgetEvaluationFlags, evaluateBudgetFlags, writeReport } from '../../src/cli/budget/run.js';
+import { appendStepSummary, budgetEvaluationFlags, evaluateBudgetFlags, policyFileOf, writeReport } from '../../src/cli/budget/run.js';
 import { parseChangeLabels, type BudgetEvaluation } from '../../src/core/budget/index.js';
 import { githubAnnotations } from '../../src/core/budget/report-github.js';
 import { junitReport } from '../../src/core/budget/report-junit.js';
@@ -74,6 +74,6 @@ export default class BudgetCheck extends ReliaCommand<typeof BudgetCheck> {
         'a change that must ship anyway can carry a label a policy exception allows: --change-label type=security-fix',
       ]);
     }
-    return { ...evaluation, passed: blocked.length === 0, policyFile: f.policy ?? null, changeLabels, reports };
+    return { ...evaluation, passed: blocked.length === 0, policyFile: policyFileOf(f.policy, this.resolved), changeLabels, reports };
   }
 }

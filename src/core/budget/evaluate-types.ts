@@ -26,13 +26,27 @@ export interface IncidentStatus {
   badEvents: number | null;
 }
 
-export interface SloStatus {
+/** The deploy gate's decision for one SLO (gate.ts `decide`); part of each SloStatus. */
+export interface GateDecision {
+  verdict: Verdict;
+  /** True when this SLO makes the gate fail. */
+  blocked: boolean;
+  reasons: string[];
+  /** Block conditions that held (before exceptions). */
+  blocks: BlockReason[];
+  /** Blocks an exception let through. */
+  bypassed: BlockReason[];
+  /** Name of the exception that applied, or null. */
+  exception: string | null;
+}
+
+export interface SloStatus extends GateDecision {
   /** `<service>/<name>`. */
   id: string;
   name: string;
   service: string;
   description?: string;
-  source: { file: string; path: string; format: 'relia' | 'openslo' | 'sloth' };
+  source: { file: string; path: string; format: 'relia' | 'openslo' | 'sloth' | 'pyrra' };
   /** A fraction, e.g. 0.999. */
   objective: number;
   /** The window as written: `30d`, `month`. */
@@ -87,16 +101,6 @@ export interface SloStatus {
   sparkline: string;
   /** Range step in seconds. */
   step: number;
-  verdict: Verdict;
-  /** True when this SLO makes the gate fail. */
-  blocked: boolean;
-  reasons: string[];
-  /** Block conditions that held (before exceptions). */
-  blocks: BlockReason[];
-  /** Blocks an exception let through. */
-  bypassed: BlockReason[];
-  /** Name of the exception that applied, or null. */
-  exception: string | null;
   /** Set when metrics were unavailable and --on-unavailable pass turned that into a pass. */
   unavailable: string | null;
   /**

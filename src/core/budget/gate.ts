@@ -3,7 +3,9 @@
  * no-data), whether it blocks, and the reasons, under the policy and the
  * change's labels (exceptions). Pure. Reference: docs/budget.md#policy.
  */
-import type { FastBurnStatus, IncidentStatus, Verdict } from './evaluate-types.js';
+import type { FastBurnStatus, GateDecision, IncidentStatus, Verdict } from './evaluate-types.js';
+
+export type { GateDecision };
 import type { BlockReason, BudgetPolicy } from './policy.js';
 
 export interface GateInput {
@@ -14,15 +16,6 @@ export interface GateInput {
   traffic: { tier: 'peak' | 'normal' | 'low' | 'unknown'; multiplier: number };
   incidents: IncidentStatus[];
   postmortemRequired: boolean;
-}
-
-export interface GateDecision {
-  verdict: Verdict;
-  blocked: boolean;
-  reasons: string[];
-  blocks: BlockReason[];
-  bypassed: BlockReason[];
-  exception: string | null;
 }
 
 /** Short number for messages: 4 significant figures, no exponent noise. */
