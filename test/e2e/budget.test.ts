@@ -157,9 +157,12 @@ describe('relia budget status', () => {
     const r = await relia(['budget', 'status', '--slo', join(tmp, 'all.yaml'), '--prometheus', prom, '--at', END], clean);
     expect(r.exitCode, r.stderr).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toMatch(/^SLO\s+WINDOW\s+SLI\s+OBJECTIVE\s+BUDGET\s+CONSUMED\s+REMAINING\s+BURN 5m\s+BURN 1h\s+BURN 6h\s+BURN 1d\s+BURN 3d/);
+    // Most important first: the SLO, the verdict (check's words), the budget remaining, the fastest burn.
+    expect(lines[0]).toMatch(/^SLO\s+VERDICT\s+REMAINING\s+FASTEST BURN\s+SLI\s+OBJECTIVE\s+WINDOW\s+EXHAUSTED IN \(1h\/6h\)\s+CONSUMED\s+BUDGET\s+BUDGET TREND\s+BURN 5m\s+BURN 1h\s+BURN 6h\s+BURN 1d\s+BURN 3d/);
     for (const s of SERVICES) expect(r.stdout).toMatch(new RegExp(`^${s}/availability .*[▁▂▃▄▅▆▇█]{24}`, 'm'));
-    expect(r.stdout).toMatch(/^recommendations\/availability .* -421\.1% .* now \/ now/m);
+    expect(r.stdout).toMatch(/^recommendations\/availability\s+blocked\s+-421\.1% .* now \/ now/m);
+    // The blocked SLO gets a footnote with check's reasons.
+    expect(r.stdout).toMatch(/^recommendations\/availability: blocked: budget exhausted/m);
     expect(r.stdout).toContain('as of 2026-11-01T00:00:00Z · 10 queries');
   });
 
