@@ -80,6 +80,11 @@ const PARSE_ERRORS = new Set([
 export function toReliaError(err: unknown, commandId: string | undefined, interruptedBy: 'SIGINT' | 'SIGTERM' | null): ReliaError {
   if (ReliaError.is(err)) return err;
   if (interruptedBy) return new InterruptedError(interruptedBy);
+  // Ctrl-C at an @inquirer prompt: the prompt rejects with ExitPromptError
+  // (the terminal is in raw mode, so no SIGINT arrives). Nothing was written.
+  if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) {
+    return new InterruptedError('SIGINT', 'cancelled at the prompt; nothing was changed');
+  }
   if (err instanceof Error) {
     // A flag's parse() that threw our InputError arrives wrapped by oclif.
     const cause = (err as { cause?: unknown }).cause;
@@ -267,6 +272,11 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
       return;
     }
     const s = this.style ?? makeStyle(false);
+    // An interrupt is the user's choice, not a failure: one quiet line.
+    if (e instanceof InterruptedError) {
+      process.stderr.write(`${e.message}\n`);
+      return;
+    }
     const lines = [`${s.red('Error')}: ${e.message}`];
     for (const suggestion of e.suggestions) lines.push(`${s.cyan('Try this')}: ${suggestion}`);
     if (this.flags?.verbose && e.cause instanceof Error && e.cause.stack) lines.push(s.dim(e.cause.stack));

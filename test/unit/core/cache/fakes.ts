@@ -3,7 +3,8 @@
  * nothing waits for real), an in-memory KeyValueCache, a scripted HttpClient,
  * an in-memory checkpoint store and lock, and a seeded Random.
  */
-import type { CacheEntry, CacheStats, KeyValueCache } from '../../../../src/ports/cache.js';
+import { InstrumentedCache } from '../../../fakes/instrumented-cache.js';
+import { MemoryCache } from '../../../fakes/memory-cache.js';
 import type { Clock, Random } from '../../../../src/ports/clock.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../../../src/ports/http.js';
 import { DependencyError } from '../../../../src/core/errors.js';
@@ -98,155 +99,67 @@ export function seededRandom(seed = 42): Random {
   };
 }
 
-function globRe(glob: string): RegExp {
-  let re = '';
-  for (const c of glob) {
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else re += c.replace(/[.+^${}()|[\]\\/]/g, '\\$&');
+/**
+ * The cache fake of the core tests: the contract-checked MemoryCache
+ * (test/fakes/memory-cache.ts) on the virtual clock, inside the
+ * InstrumentedCache wrapper (call log, latency, faults). The seeding helpers
+ * and the server-state counters are MemoryCache's, forwarded.
+ */
+export class FakeKv extends InstrumentedCache<MemoryCache> {
+  constructor(clock: Clock) {
+    super(new MemoryCache(() => clock.now()), clock);
   }
-  return new RegExp(`^${re}$`, 's');
-}
-
-export interface KvCall {
-  op: string;
-  keys: string[];
-  at: number;
-}
-
-/** In-memory KeyValueCache with TTLs on a clock, a call log, hit/miss counters and injectable faults. */
-export class FakeKv implements KeyValueCache {
-  readonly kind = 'fake-kv';
-  readonly data = new Map<string, { value: Buffer; expiresAt: number | null }>();
-  readonly calls: KvCall[] = [];
-  hits = 0;
-  misses = 0;
-  evictedKeys = 0;
-  expiredKeys = 0;
-  usedMemoryBytes = 1000;
-  maxMemoryBytes = 4000;
-  /** Simulated round-trip time per call, ms of virtual time. */
-  latencyMs = 0;
-  /** Return an error to fail a call. */
-  fault: ((op: string, keys: readonly string[]) => Error | undefined) | undefined;
-  /** SCAN returns every key twice (Redis may repeat keys during rehashing). */
-  scanDuplicates = false;
-  /** Sets seen, in order. */
-  readonly sets: CacheEntry[] = [];
-  private inFlight = 0;
-  maxInFlight = 0;
-
-  constructor(private readonly clock: Clock) {}
-
   put(key: string, value: string, ttlSeconds?: number): void {
-    this.data.set(key, { value: Buffer.from(value), expiresAt: ttlSeconds === undefined ? null : this.clock.now() + ttlSeconds * 1000 });
+    this.inner.put(key, value, ttlSeconds);
   }
-
   has(key: string): boolean {
-    return this.live(key) !== undefined;
+    return this.inner.has(key);
   }
-
   value(key: string): string | undefined {
-    return this.live(key)?.value.toString();
+    return this.inner.value(key);
   }
-
   ttl(key: string): number {
-    const e = this.live(key);
-    if (!e) return -2;
-    return e.expiresAt === null ? -1 : Math.ceil((e.expiresAt - this.clock.now()) / 1000);
+    return this.inner.ttl(key);
   }
-
-  count(op: string): number {
-    return this.calls.filter((c) => c.op === op).length;
+  drop(key: string): boolean {
+    return this.inner.drop(key);
   }
-
-  private live(key: string): { value: Buffer; expiresAt: number | null } | undefined {
-    const e = this.data.get(key);
-    if (e && e.expiresAt !== null && e.expiresAt <= this.clock.now()) {
-      this.data.delete(key);
-      this.expiredKeys++;
-      return undefined;
-    }
-    return e;
+  get hits(): number {
+    return this.inner.hits;
   }
-
-  private async call(op: string, keys: readonly string[]): Promise<void> {
-    this.calls.push({ op, keys: [...keys], at: this.clock.now() });
-    this.inFlight++;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    try {
-      if (this.latencyMs > 0) await this.clock.sleep(this.latencyMs);
-      const err = this.fault?.(op, keys);
-      if (err) throw err;
-    } finally {
-      this.inFlight--;
-    }
+  set hits(n: number) {
+    this.inner.hits = n;
   }
-
-  async getMany(keys: readonly string[]): Promise<Array<Buffer | null>> {
-    await this.call('getMany', keys);
-    return keys.map((k) => {
-      const e = this.live(k);
-      if (e) this.hits++;
-      else this.misses++;
-      return e ? Buffer.from(e.value) : null;
-    });
+  get misses(): number {
+    return this.inner.misses;
   }
-
-  async existsMany(keys: readonly string[]): Promise<boolean[]> {
-    await this.call('existsMany', keys);
-    return keys.map((k) => this.live(k) !== undefined);
+  set misses(n: number) {
+    this.inner.misses = n;
   }
-
-  async setMany(entries: readonly CacheEntry[]): Promise<void> {
-    await this.call(
-      'setMany',
-      entries.map((e) => e.key),
-    );
-    for (const e of entries) {
-      this.sets.push(e);
-      this.data.set(e.key, { value: Buffer.from(e.value), expiresAt: e.ttlSeconds === undefined ? null : this.clock.now() + e.ttlSeconds * 1000 });
-    }
+  get evictedKeys(): number {
+    return this.inner.evictedKeys;
   }
-
-  async ttlMany(keys: readonly string[]): Promise<number[]> {
-    await this.call('ttlMany', keys);
-    return keys.map((k) => this.ttl(k));
+  set evictedKeys(n: number) {
+    this.inner.evictedKeys = n;
   }
-
-  async deleteMany(keys: readonly string[]): Promise<number> {
-    await this.call('deleteMany', keys);
-    let n = 0;
-    for (const k of keys) if (this.live(k) && this.data.delete(k)) n++;
-    return n;
+  get expiredKeys(): number {
+    return this.inner.expiredKeys;
   }
-
-  async *scan(pattern: string, options: { batch?: number; signal?: AbortSignal } = {}): AsyncIterable<string[]> {
-    const re = globRe(pattern);
-    const batch = options.batch ?? 10;
-    const keys = [...this.data.keys()].filter((k) => re.test(k));
-    for (let i = 0; i < keys.length; i += batch) {
-      options.signal?.throwIfAborted();
-      await this.call('scan', [pattern]);
-      const chunk = keys.slice(i, i + batch);
-      yield this.scanDuplicates ? [...chunk, ...chunk] : chunk;
-    }
+  set expiredKeys(n: number) {
+    this.inner.expiredKeys = n;
   }
-
-  async stats(): Promise<CacheStats> {
-    await this.call('stats', []);
-    return {
-      hits: this.hits,
-      misses: this.misses,
-      evictedKeys: this.evictedKeys,
-      expiredKeys: this.expiredKeys,
-      usedMemoryBytes: this.usedMemoryBytes,
-      maxMemoryBytes: this.maxMemoryBytes,
-      keys: this.data.size,
-    };
+  get usedMemoryBytes(): number | undefined {
+    return this.inner.usedMemoryBytes;
   }
-
-  async close(): Promise<void> {}
+  set usedMemoryBytes(n: number | undefined) {
+    this.inner.usedMemoryBytes = n;
+  }
+  get maxMemoryBytes(): number {
+    return this.inner.maxMemoryBytes;
+  }
+  set maxMemoryBytes(n: number) {
+    this.inner.maxMemoryBytes = n;
+  }
 }
 
 export type Reply = { status: number; headers?: Record<string, string>; body?: string; latencyMs?: number } | { error: string; latencyMs?: number };
