@@ -67,8 +67,9 @@ export class ProblemList {
     this.push(problem, ctx.order ?? 0, line);
   }
 
-  /** Add a ready-made problem belonging to the document at `order`. */
+  /** Add a ready-made problem belonging to the document at `order`; one without a fix gets a generic one. */
   push(problem: Problem, order: number, line = 0): void {
+    if (problem.suggestion === undefined || problem.suggestion === '') problem.suggestion = defaultFix(problem);
     this.entries.push({ problem, order, line, seq: this.entries.length });
   }
 
@@ -80,6 +81,15 @@ export class ProblemList {
   get items(): Problem[] {
     return [...this.entries].sort((a, b) => a.order - b.order || a.line - b.line || a.seq - b.seq).map((e) => e.problem);
   }
+}
+
+/** A fix for a problem that names none: from what the message expects, else the reference. */
+function defaultFix(problem: Problem): string {
+  const field = problem.path === '' ? 'the document' : problem.path;
+  const expected = /(?:^|: )(?:required: )?expected (.+?)(?:, got .*)?(?: \(line \d+\))?$/.exec(problem.message)?.[1];
+  if (problem.message.startsWith('required')) return `add ${field}${expected ? `: ${expected}` : ''} (see ${SPEC_DOCS})`;
+  if (expected) return `write ${field} as ${expected} (see ${SPEC_DOCS})`;
+  return `correct ${field} (see ${SPEC_DOCS})`;
 }
 
 /** The 1-based line of the node at `path` (or of its deepest existing ancestor). */
