@@ -26,6 +26,7 @@ export const budgetEvaluationFlags = {
   concurrency: Flags.integer({ description: 'SLOs evaluated at once.', default: 8, min: 1, max: 64 }),
   'on-unavailable': Flags.string({ description: 'When metrics are unavailable: fail (exit 3, default) or pass with a warning.', options: ['fail', 'pass'], default: 'fail' }),
   insecure: Flags.boolean({ description: 'Allow metrics.tls.insecureSkipVerify from the config.' }),
+  'allow-no-data': Flags.boolean({ description: 'Let an SLO with no (or fewer than minEvents) events pass. Default: no-data blocks (a gate never passes what it could not see).' }),
 };
 
 export interface BudgetEvaluationFlags {
@@ -36,6 +37,7 @@ export interface BudgetEvaluationFlags {
   concurrency: number;
   'on-unavailable': string;
   insecure: boolean;
+  'allow-no-data'?: boolean;
 }
 
 
@@ -46,10 +48,16 @@ export interface BudgetEvaluationFlags {
  */
 export function policyFromFlagsOrConfig(flag: string | undefined, resolved: ResolvedConfig): BudgetPolicy {
   const budget = resolved.config.budget;
-  const file = flag ?? (budget?.policy === undefined ? undefined : configRelative(budget.policy, resolved));
+  const file = policyFileOf(flag, resolved) ?? undefined;
   if (file !== undefined) return readPolicyFile(file);
   const policy = defaultPolicy();
   return budget?.burnWindows && budget.burnWindows.length > 0 ? { ...policy, burnWindows: [...budget.burnWindows] } : policy;
+}
+
+/** The policy file in force: --policy, else budget.policy (relative to the config file), else null (built-in). */
+export function policyFileOf(flag: string | undefined, resolved: ResolvedConfig): string | null {
+  const fromConfig = resolved.config.budget?.policy;
+  return flag ?? (fromConfig === undefined ? null : configRelative(fromConfig, resolved));
 }
 
 export function readPolicyFile(file: string | undefined): BudgetPolicy {
@@ -93,9 +101,11 @@ export async function evaluateBudgetFlags(ctx: CommandContext, f: BudgetEvaluati
     concurrency: f.concurrency,
     signal: ctx.lifecycle.signal,
     onUnavailable,
+    allowNoData: f['allow-no-data'] === true,
     onQuery: (q) => ctx.verbose(`${q.slo} ${q.kind}: ${q.query}`),
   });
   for (const s of evaluation.slos) if (s.unavailable) ctx.warn(`SLO ${s.id}: metrics unavailable, passed because of --on-unavailable pass: ${s.unavailable}`);
+  for (const s of evaluation.slos) if (s.invalid) ctx.warn(`SLO ${s.id}: invalid metric data: ${s.invalid.message}`);
   ctx.verbose(`${evaluation.queries} queries for ${evaluation.slos.length} SLOs`);
   return evaluation;
 }

@@ -6,6 +6,7 @@
 import { isMap, isScalar, isSeq, type Document, type LineCounter } from 'yaml';
 import { z } from 'zod';
 import { formatPath, schemaProblems, type Problem } from '../../validation.js';
+import type { AlertTierSettings, SloAlerting } from '../model.js';
 import { promqlSyntaxError, windowQuery, type RangeFunction } from './promql-window.js';
 
 export const SPEC_DOCS = 'docs/budget-specs.md';
@@ -389,6 +390,54 @@ export function checkLabels(problems: ProblemList, ctx: DocContext, path: Path, 
     }
     out[key] = Array.isArray(value) ? value.join(',') : String(value);
   }
+  return out;
+}
+
+/** `alerting.name`: a Prometheus alert name (the example in the message is the format's own). */
+export function alertNameSchema(example: string) {
+  return z
+    .string(expecting(`an alert name such as ${example}`))
+    .regex(METRIC_NAME_RE, { error: 'expected an alert name: letters, digits, _ and :, not starting with a digit' });
+}
+
+/** One alert tier as a spec format writes it, with its on/off switch already read (native `enabled`, Sloth `disable`). */
+export interface AlertTierInput {
+  enabled: boolean;
+  labels?: LabelInput | undefined;
+  annotations?: Record<string, string> | undefined;
+}
+
+/** A spec's `alerting:` block as the formats share it: alert name, labels and annotations for both tiers. */
+export interface AlertingInput {
+  name?: string | undefined;
+  labels?: LabelInput | undefined;
+  annotations?: Record<string, string> | undefined;
+}
+
+/**
+ * The model's alerting settings from a spec's `alerting:` block (native or
+ * Sloth): labels checked, annotations copied. `tiers` gives each tier's
+ * field name in that format (for the problem paths) and its fields.
+ */
+export function convertAlerting(
+  problems: ProblemList,
+  ctx: DocContext,
+  path: Path,
+  a: AlertingInput,
+  tiers: { page: [field: string, tier: AlertTierInput]; ticket: [field: string, tier: AlertTierInput] },
+): SloAlerting {
+  const tier = ([field, t]: [string, AlertTierInput]): AlertTierSettings => ({
+    enabled: t.enabled,
+    labels: checkLabels(problems, ctx, [...path, field, 'labels'], t.labels),
+    annotations: { ...(t.annotations ?? {}) },
+  });
+  const out: SloAlerting = {
+    labels: checkLabels(problems, ctx, [...path, 'labels'], a.labels),
+    annotations: { ...(a.annotations ?? {}) },
+    page: tier(tiers.page),
+    ticket: tier(tiers.ticket),
+  };
+  if (a.name !== undefined) out.name = a.name;
   return out;
 }
 
