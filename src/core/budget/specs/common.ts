@@ -26,7 +26,7 @@ export function isAlertName(name: string): boolean {
   return name.length > 0 && name.trim() === name && [...name].every((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f);
 }
 
-/** An alert name field (native `alerting.name`, Sloth `alerting.name`, Pyrra `alerting.name`). */
+/** `alerting.name` of every format (native, Sloth, Pyrra): a Prometheus alert name. */
 export const AlertName = z
   .string(expecting('an alert name such as CheckoutAvailabilityBudgetBurn'))
   .refine(isAlertName, { error: 'expected an alert name: non-empty text without line breaks, control characters or surrounding spaces' });
@@ -391,13 +391,6 @@ export function checkLabels(problems: ProblemList, ctx: DocContext, path: Path, 
     out[key] = Array.isArray(value) ? value.join(',') : String(value);
   }
   return out;
-}
-
-/** `alerting.name`: a Prometheus alert name (the example in the message is the format's own). */
-export function alertNameSchema(example: string) {
-  return z
-    .string(expecting(`an alert name such as ${example}`))
-    .regex(METRIC_NAME_RE, { error: 'expected an alert name: letters, digits, _ and :, not starting with a digit' });
 }
 
 /** One alert tier as a spec format writes it, with its on/off switch already read (native `enabled`, Sloth `disable`). */
