@@ -26,7 +26,7 @@ export function isAlertName(name: string): boolean {
   return name.length > 0 && name.trim() === name && [...name].every((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f);
 }
 
-/** An alert name field (native `alerting.name`, Sloth `alerting.name`, Pyrra `alerting.name`). */
+/** `alerting.name` of every format (native, Sloth, Pyrra): a Prometheus alert name. */
 export const AlertName = z
   .string(expecting('an alert name such as CheckoutAvailabilityBudgetBurn'))
   .refine(isAlertName, { error: 'expected an alert name: non-empty text without line breaks, control characters or surrounding spaces' });
@@ -68,8 +68,9 @@ export class ProblemList {
     this.push(problem, ctx.order ?? 0, line);
   }
 
-  /** Add a ready-made problem belonging to the document at `order`. */
+  /** Add a ready-made problem belonging to the document at `order`; one without a fix gets a generic one. */
   push(problem: Problem, order: number, line = 0): void {
+    if (problem.suggestion === undefined || problem.suggestion === '') problem.suggestion = defaultFix(problem);
     this.entries.push({ problem, order, line, seq: this.entries.length });
   }
 
@@ -81,6 +82,15 @@ export class ProblemList {
   get items(): Problem[] {
     return [...this.entries].sort((a, b) => a.order - b.order || a.line - b.line || a.seq - b.seq).map((e) => e.problem);
   }
+}
+
+/** A fix for a problem that names none: from what the message expects, else the reference. */
+function defaultFix(problem: Problem): string {
+  const field = problem.path === '' ? 'the document' : problem.path;
+  const expected = /(?:^|: )(?:required: )?expected (.+?)(?:, got .*)?(?: \(line \d+\))?$/.exec(problem.message)?.[1];
+  if (problem.message.startsWith('required')) return `add ${field}${expected ? `: ${expected}` : ''} (see ${SPEC_DOCS})`;
+  if (expected) return `write ${field} as ${expected} (see ${SPEC_DOCS})`;
+  return `correct ${field} (see ${SPEC_DOCS})`;
 }
 
 /** The 1-based line of the node at `path` (or of its deepest existing ancestor). */
@@ -381,13 +391,6 @@ export function checkLabels(problems: ProblemList, ctx: DocContext, path: Path, 
     out[key] = Array.isArray(value) ? value.join(',') : String(value);
   }
   return out;
-}
-
-/** `alerting.name`: a Prometheus alert name (the example in the message is the format's own). */
-export function alertNameSchema(example: string) {
-  return z
-    .string(expecting(`an alert name such as ${example}`))
-    .regex(METRIC_NAME_RE, { error: 'expected an alert name: letters, digits, _ and :, not starting with a digit' });
 }
 
 /** One alert tier as a spec format writes it, with its on/off switch already read (native `enabled`, Sloth `disable`). */

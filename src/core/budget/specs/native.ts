@@ -7,10 +7,11 @@
  */
 import { z } from 'zod';
 import { formatDuration, parseDuration } from '../../units.js';
-import type { AlertTierSettings, Budgeting, SliDefinition, SloAlerting, SloDefinition, SloWindow } from '../model.js';
+import type { Budgeting, SliDefinition, SloAlerting, SloDefinition, SloWindow } from '../model.js';
 import {
   AlertName,
   checkLabels,
+  convertAlerting,
   checkQuery,
   describeValue,
   DURATION_RE,
@@ -280,24 +281,12 @@ function convertBudgeting(problems: ProblemList, ctx: DocContext, path: Path, b:
   return { method: 'timeslices', sliceSeconds, sliceTarget: target };
 }
 
-function convertTier(problems: ProblemList, ctx: DocContext, path: Path, tier: z.output<typeof TierSchema> | undefined): AlertTierSettings {
-  return {
-    enabled: tier?.enabled ?? true,
-    labels: checkLabels(problems, ctx, [...path, 'labels'], tier?.labels),
-    annotations: { ...(tier?.annotations ?? {}) },
-  };
-}
-
-export function convertAlerting(problems: ProblemList, ctx: DocContext, path: Path, a: z.output<typeof AlertingSchema> | undefined): SloAlerting | undefined {
+function convertNativeAlerting(problems: ProblemList, ctx: DocContext, path: Path, a: z.output<typeof AlertingSchema> | undefined): SloAlerting | undefined {
   if (a === undefined) return undefined;
-  const out: SloAlerting = {
-    labels: checkLabels(problems, ctx, [...path, 'labels'], a.labels),
-    annotations: { ...(a.annotations ?? {}) },
-    page: convertTier(problems, ctx, [...path, 'page'], a.page),
-    ticket: convertTier(problems, ctx, [...path, 'ticket'], a.ticket),
-  };
-  if (a.name !== undefined) out.name = a.name;
-  return out;
+  return convertAlerting(problems, ctx, path, a, {
+    page: ['page', { ...a.page, enabled: a.page?.enabled ?? true }],
+    ticket: ['ticket', { ...a.ticket, enabled: a.ticket?.enabled ?? true }],
+  });
 }
 
 /** Convert one entry from its validated fields; fields that failed validation were reported already. */
@@ -325,7 +314,7 @@ function convertEntry(
   const sli = e.sli === undefined ? undefined : convertSli(problems, ctx, [...path, 'sli'], e.sli);
   const budgeting = e.sli === undefined || fields.failed.has('budgeting') ? undefined : convertBudgeting(problems, ctx, [...path, 'budgeting'], e.budgeting, e.sli);
   const labels = { ...defaults.labels, ...checkLabels(problems, ctx, [...path, 'labels'], e.labels) };
-  const alerting = convertAlerting(problems, ctx, [...path, 'alerting'], e.alerting);
+  const alerting = convertNativeAlerting(problems, ctx, [...path, 'alerting'], e.alerting);
   if (fields.failed.size > 0 || problems.count > before) return undefined;
   if (service === undefined || e.name === undefined || objective === undefined || !window || !sli || !budgeting) return undefined;
   const slo: SloDefinition = {

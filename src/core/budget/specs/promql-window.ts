@@ -170,6 +170,15 @@ class Windower {
   }
 }
 
+function findNode(node: SyntaxNode, test: (n: SyntaxNode) => boolean): SyntaxNode | undefined {
+  if (test(node)) return node;
+  for (const c of children(node)) {
+    const found = findNode(c, test);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** The first syntax error of a query, as a message, or undefined when it parses. */
 export function promqlSyntaxError(query: string): string | undefined {
   const tree = parser.parse(query);
@@ -197,6 +206,9 @@ export function windowQuery(query: string, fn: RangeFunction): WindowResult {
   if (!top) return { ok: false, message: 'expected a PromQL query, got an empty string', fix: 'write the query' };
   const w = new Windower(query, fn, fn === 'rate' ? 'counters' : 'gauges');
   try {
+    // A range anywhere means the query was written for a fixed window: say that, not what wraps it.
+    const ranged = findNode(top, (n) => n.name === 'MatrixSelector' || n.name === 'SubqueryExpr');
+    if (ranged) w.visit(ranged);
     w.visit(top);
   } catch (error) {
     if (error instanceof Refusal) return { ok: false, message: error.message, fix: error.fix };

@@ -150,7 +150,7 @@ function tierSettings(enabled: boolean, severity: string | undefined): AlertTier
   return { enabled, labels: severity === undefined ? {} : { severity }, annotations: {} };
 }
 
-function convertAlerting(problems: ProblemList, ctx: DocContext, path: Path, a: z.output<typeof Alerting> | undefined, selectors: string[]): SloAlerting {
+function convertPyrraAlerting(problems: ProblemList, ctx: DocContext, path: Path, a: z.output<typeof Alerting> | undefined, selectors: string[]): SloAlerting {
   const burn = a?.disabled !== true && a?.burnrates !== false;
   const sev = a?.severities;
   // relia's page tier is Pyrra's fast and medium burn, the ticket tier its slow and long-term burn.
@@ -198,7 +198,7 @@ export function parsePyrraDocument(data: Record<string, unknown>, ctx: DocContex
   const ruleLabels: Record<string, string> = {};
   for (const [k, v] of Object.entries(meta?.labels ?? {})) if (k.startsWith(RULE_LABEL_PREFIX)) ruleLabels[k.slice(RULE_LABEL_PREFIX.length)] = v;
   const labels = checkLabels(problems, ctx, ['metadata', 'labels'], ruleLabels);
-  const alerting = indicator ? convertAlerting(problems, sctx, ['alerting'], spec.alerting, indicator.selectors) : undefined;
+  const alerting = indicator ? convertPyrraAlerting(problems, sctx, ['alerting'], spec.alerting, indicator.selectors) : undefined;
 
   if (problems.count > before || failed.size > 0 || !meta || !window || !indicator || objective === undefined || !alerting) return [];
   const service = meta.namespace ?? 'default';

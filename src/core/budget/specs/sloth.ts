@@ -7,11 +7,12 @@
  * Mapping: docs/budget-specs.md#sloth-prometheusv1. Pure.
  */
 import { z } from 'zod';
-import type { AlertTierSettings, SliDefinition, SloAlerting, SloDefinition } from '../model.js';
+import type { SliDefinition, SloAlerting, SloDefinition } from '../model.js';
 import { windowFromSeconds } from './native.js';
 import {
   checkLabels,
   checkQuery,
+  convertAlerting,
   describeValue,
   expecting,
   isPlainObject,
@@ -137,24 +138,14 @@ function convertSli(problems: ProblemList, ctx: DocContext, path: Path, sli: Sli
   return undefined; // plugin: reported above
 }
 
-function tier(problems: ProblemList, ctx: DocContext, path: Path, a: AlertT | undefined): AlertTierSettings {
-  return {
-    enabled: a?.disable !== true,
-    labels: checkLabels(problems, ctx, [...path, 'labels'], a?.labels),
-    annotations: { ...(a?.annotations ?? {}) },
-  };
-}
-
-function convertAlerting(problems: ProblemList, ctx: DocContext, path: Path, a: AlertingT | undefined, style: Style): SloAlerting | undefined {
+function convertSlothAlerting(problems: ProblemList, ctx: DocContext, path: Path, a: AlertingT | undefined, style: Style): SloAlerting | undefined {
   if (a === undefined) return undefined;
-  const out: SloAlerting = {
-    labels: checkLabels(problems, ctx, [...path, 'labels'], a.labels),
-    annotations: { ...(a.annotations ?? {}) },
-    page: tier(problems, ctx, [...path, style.pageAlert], a[style.pageAlert] as AlertT | undefined),
-    ticket: tier(problems, ctx, [...path, style.ticketAlert], a[style.ticketAlert] as AlertT | undefined),
-  };
-  if (a.name !== undefined) out.name = a.name;
-  return out;
+  const page = a[style.pageAlert] as AlertT | undefined;
+  const ticket = a[style.ticketAlert] as AlertT | undefined;
+  return convertAlerting(problems, ctx, path, a, {
+    page: [style.pageAlert, { ...page, enabled: page?.disable !== true }],
+    ticket: [style.ticketAlert, { ...ticket, enabled: ticket?.disable !== true }],
+  });
 }
 
 const PLUGINS_MESSAGE = 'Sloth SLO plugins are not supported: relia cannot run them';
@@ -193,7 +184,7 @@ function parseSlos(
     if (slo.plugins !== undefined) problems.add(ctx, [...path, 'plugins'], PLUGINS_MESSAGE, "remove plugins; relia's rules are generated from the SLI and objective alone");
     const sli = slo.sli === undefined ? undefined : convertSli(problems, ctx, [...path, 'sli'], slo.sli, style);
     const labels = { ...shared, ...checkLabels(problems, ctx, [...path, 'labels'], slo.labels) };
-    const alerting = convertAlerting(problems, ctx, [...path, 'alerting'], slo.alerting, style);
+    const alerting = convertSlothAlerting(problems, ctx, [...path, 'alerting'], slo.alerting, style);
     if (parsed.failed.size > 0 || problems.count > before || doc.failed.size > 0) return;
     if (!sli || service === undefined || slo.name === undefined || slo.objective === undefined) return;
     const def: SloDefinition = {

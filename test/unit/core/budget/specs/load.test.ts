@@ -75,7 +75,34 @@ describe('loadSpecs: detection, documents and problem reporting', () => {
       },
     });
     expect(seen).toEqual([[{ burnThreshold: -1 }, { file: 'p.yaml', path: 'documents[0].policy' }]]);
-    expect(r.problems).toEqual([{ file: 'p.yaml', path: 'documents[0].policy.burnThreshold', message: 'expected a number above 0' }]);
+    expect(r.problems).toEqual([
+      { file: 'p.yaml', path: 'documents[0].policy.burnThreshold', message: 'expected a number above 0', suggestion: 'write documents[0].policy.burnThreshold as a number above 0 (see docs/budget-specs.md)' },
+    ]);
+  });
+
+  it('gives every problem its file and a fix, window: 0d included', () => {
+    const bad = [
+      native('', { window: '0d' }),
+      native('', { window: '1M' }),
+      native('budgeting: {method: timeslices, slice: 0s, sliceTarget: 95}\n'),
+      'apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: a}\nspec: {service: s, timeWindow: [{duration: 0d, isRolling: true}], budgetingMethod: Occurrences, objectives: [{target: 2}], indicatorRef: nope}\n',
+      'version: prometheus/v1\nservice: s\nslos: [{name: a, objective: 99, sli: {}}]\n',
+      'apiVersion: pyrra.dev/v1alpha1\nkind: ServiceLevelObjective\nmetadata: {name: a}\nspec: {target: "0.5", window: 0d, indicator: {ratio: {errors: {metric: "rate(a[5m])"}, total: {metric: b}}}}\n',
+      'apiVersion: sloth.slok.dev/v1\nkind: PrometheusServiceLevel\nmetadata: {name: a}\nspec: {service: s, slos: [{name: a, objective: 99, sli: {events: {error_query: x}}}]}\n',
+      'apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\n',
+      '- 1\n- {apiVersion: openslo/v1, kind: Nope}\n',
+    ];
+    bad.forEach((text, i) => {
+      const r = checkSpecs([{ file: `bad-${i}.yaml`, text }]);
+      expect(r.problems.length, text).toBeGreaterThan(0);
+      for (const p of r.problems) {
+        expect(p.file).toBe(`bad-${i}.yaml`);
+        expect(p.suggestion, `${p.path}: ${p.message}`).toMatch(/\S/);
+      }
+    });
+    const zero = checkSpecs([{ file: 'zero.yaml', text: native('', { window: '0d' }) }]).problems;
+    expect(zero.map((p) => [p.file, p.path, p.message])).toEqual([['zero.yaml', 'window', 'expected a duration above zero such as 28d, got "0d" (line 6)']]);
+    expect(checkSpecs([{ file: 'prom.yaml', text: bad[7]! }]).problems[0]!.message).toMatch(/^a Prometheus Operator resource \(apiVersion "monitoring\.coreos\.com\/v1", kind PrometheusRule\) is not a format relia reads/);
   });
 
   it('survives YAML edge cases: aliases, empty documents, huge alias expansion', () => {
