@@ -245,8 +245,20 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
 
   /** Record that the check's answer is no (exit 1); the result is still printed. */
   protected checkFailed(message: string, suggestions: string[] = []): void {
-    this.status = ExitCode.CheckFailed;
-    this.failure = { name: 'CheckFailed', message, suggestions };
+    this.failWithResult(ExitCode.CheckFailed, 'CheckFailed', message, suggestions);
+  }
+
+  /**
+   * Exit with `exitCode` while still printing the result (e.g. a gate that
+   * fails closed with exit 3 on invalid metric data, after its report).
+   */
+  protected failWithResult(exitCode: number, name: string, message: string, suggestions: string[] = []): void {
+    this.status = exitCode;
+    this.failure = { name, message, suggestions };
+    if (!this.jsonEnabled()) {
+      const s = this.style ?? makeStyle(false);
+      if (exitCode !== ExitCode.CheckFailed) process.stderr.write(`${[`${s.red('Error')}: ${message}`, ...suggestions.map((x) => `${s.cyan('Try this')}: ${x}`)].join('\n')}\n`);
+    }
   }
 
   public override warn(input: string | Error): string | Error {

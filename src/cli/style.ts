@@ -48,7 +48,7 @@ export function makeStyle(enabled: boolean, layout: TableLayout = { width: Numbe
     /** Colour a verdict word consistently everywhere. */
     verdict(v: string): string {
       if (/^(pass|ok|hit|warmed|improving)$/i.test(v)) return paint('green')(v);
-      if (/^(fail|blocked|error|miss|untenable|worsening)$/i.test(v)) return paint('red')(v);
+      if (/^(fail|blocked|error|miss|untenable|worsening|invalid)$/i.test(v)) return paint('red')(v);
       return paint('yellow')(v);
     },
   };

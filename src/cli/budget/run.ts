@@ -26,6 +26,7 @@ export const budgetEvaluationFlags = {
   concurrency: Flags.integer({ description: 'SLOs evaluated at once.', default: 8, min: 1, max: 64 }),
   'on-unavailable': Flags.string({ description: 'When metrics are unavailable: fail (exit 3, default) or pass with a warning.', options: ['fail', 'pass'], default: 'fail' }),
   insecure: Flags.boolean({ description: 'Allow metrics.tls.insecureSkipVerify from the config.' }),
+  'allow-no-data': Flags.boolean({ description: 'Let an SLO with no (or fewer than minEvents) events pass. Default: no-data blocks (a gate never passes what it could not see).' }),
 };
 
 export interface BudgetEvaluationFlags {
@@ -36,6 +37,7 @@ export interface BudgetEvaluationFlags {
   concurrency: number;
   'on-unavailable': string;
   insecure: boolean;
+  'allow-no-data'?: boolean;
 }
 
 
@@ -99,9 +101,11 @@ export async function evaluateBudgetFlags(ctx: CommandContext, f: BudgetEvaluati
     concurrency: f.concurrency,
     signal: ctx.lifecycle.signal,
     onUnavailable,
+    allowNoData: f['allow-no-data'] === true,
     onQuery: (q) => ctx.verbose(`${q.slo} ${q.kind}: ${q.query}`),
   });
   for (const s of evaluation.slos) if (s.unavailable) ctx.warn(`SLO ${s.id}: metrics unavailable, passed because of --on-unavailable pass: ${s.unavailable}`);
+  for (const s of evaluation.slos) if (s.invalid) ctx.warn(`SLO ${s.id}: invalid metric data: ${s.invalid.message}`);
   ctx.verbose(`${evaluation.queries} queries for ${evaluation.slos.length} SLOs`);
   return evaluation;
 }

@@ -48,11 +48,13 @@ export function consumedCell(s: SloStatus): string {
 
 /**
  * The verdict word of an SLO, the same in `status` and `check`: `blocked` when
- * the policy blocks a change, `pass (unavailable)` when metrics were
- * unavailable and --on-unavailable pass let it through, else the verdict.
+ * the policy blocks a change, `invalid` when the metrics answered nonsense,
+ * `pass (unavailable)` when metrics were unavailable and --on-unavailable
+ * pass let it through, else the verdict.
  */
 export function verdictWord(s: SloStatus): string {
   if (s.unavailable) return 'pass (unavailable)';
+  if (s.verdict === 'invalid') return 'invalid';
   return s.blocked ? 'blocked' : s.verdict;
 }
 

@@ -37,7 +37,8 @@ const slo = (service: string, name = 'availability'): SloDefinition => ({
 let ev: BudgetEvaluation;
 beforeAll(async () => {
   const src = new FakeMetrics(data, START);
-  ev = await evaluateSlos([slo('ok'), slo('bad<&>', 'avail "x"'), slo('tiny')], src, { at: AT, policy: defaultPolicy() });
+  // This fixture's no-data SLO passes (block.noData: false), to show how each report renders an unblocked no-data SLO.
+  ev = await evaluateSlos([slo('ok'), slo('bad<&>', 'avail "x"'), slo('tiny')], src, { at: AT, policy: mergePolicy(defaultPolicy(), { block: { noData: false } }) });
   const ghost = await evaluateSlos([slo('ghost')], src, { at: AT, policy: defaultPolicy(), onUnavailable: 'pass' });
   const exc = await evaluateSlos([{ ...slo('bad<&>'), id: 'bad<&>/exc', name: 'exc' }], src, {
     at: AT,
@@ -72,7 +73,7 @@ describe('JUnit XML', () => {
   });
 
   it('handles an empty run', () => {
-    const xml = junitReport({ at: 'x', slos: [], summary: { total: 0, pass: 0, fail: 0, noData: 0, blocked: 0, unavailable: 0 }, queries: 0 });
+    const xml = junitReport({ at: 'x', slos: [], summary: { total: 0, pass: 0, fail: 0, noData: 0, blocked: 0, unavailable: 0, invalid: 0 }, queries: 0 });
     expect(XMLValidator.validate(xml)).toBe(true);
     expect(xml).toContain('tests="0"');
   });

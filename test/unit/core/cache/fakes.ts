@@ -1,90 +1,18 @@
 /**
  * Test doubles for the cache engine: a virtual clock (sleep advances `now`;
- * nothing waits for real), an in-memory KeyValueCache, a scripted HttpClient,
- * an in-memory checkpoint store and lock, and a seeded Random.
+ * nothing waits for real), the contract-checked cache and HTTP fakes
+ * (test/fakes/) wrapped for recording and faults, an in-memory checkpoint
+ * store and lock, and a seeded Random.
  */
 import { InstrumentedCache } from '../../../fakes/instrumented-cache.js';
 import { MemoryCache } from '../../../fakes/memory-cache.js';
 import type { Clock, Random } from '../../../../src/ports/clock.js';
-import type { HttpClient, HttpRequest, HttpResponse } from '../../../../src/ports/http.js';
-import { DependencyError } from '../../../../src/core/errors.js';
+import type { HttpRequest } from '../../../../src/ports/http.js';
+import { InstrumentedHttp, type SeenRequest } from '../../../fakes/instrumented-http.js';
+import { MemoryHttp } from '../../../fakes/memory-http.js';
 import type { CheckpointStore, Lock, WarmCheckpoint } from '../../../../src/core/cache/checkpoint.js';
 
-interface Timer {
-  at: number;
-  seq: number;
-  resolve: () => void;
-  cleanup: () => void;
-}
-
-/**
- * Virtual time. `sleep(ms)` registers a timer; when every task is blocked
- * (checked from a setImmediate, after all microtasks ran) the clock jumps to
- * the earliest timer and wakes it. Ties wake in registration order.
- */
-export class FakeClock implements Clock {
-  private t: number;
-  private timers: Timer[] = [];
-  private seq = 0;
-  private scheduled = false;
-  /** Every sleep requested, ms. */
-  readonly sleeps: number[] = [];
-
-  constructor(start = 1_700_000_000_000) {
-    this.t = start;
-  }
-
-  now(): number {
-    return this.t;
-  }
-
-  /** Move time forward without waking anyone (a test's "meanwhile"). */
-  advance(ms: number): void {
-    this.t += ms;
-  }
-
-  get pendingTimers(): number {
-    return this.timers.length;
-  }
-
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    this.sleeps.push(ms);
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        this.timers = this.timers.filter((x) => x !== timer);
-        reject(signal?.reason);
-      };
-      const timer: Timer = {
-        at: this.t + Math.max(0, ms),
-        seq: this.seq++,
-        resolve,
-        cleanup: () => signal?.removeEventListener('abort', onAbort),
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.timers.push(timer);
-      this.schedule();
-    });
-  }
-
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => this.tick());
-  }
-
-  private tick(): void {
-    this.scheduled = false;
-    if (this.timers.length === 0) return;
-    let next = this.timers[0] as Timer;
-    for (const x of this.timers) if (x.at < next.at || (x.at === next.at && x.seq < next.seq)) next = x;
-    this.timers = this.timers.filter((x) => x !== next);
-    this.t = Math.max(this.t, next.at);
-    next.cleanup();
-    next.resolve();
-    if (this.timers.length > 0) this.schedule();
-  }
-}
+export { FakeClock } from '../../../fakes/virtual-clock.js';
 
 /** Seeded PRNG (xorshift32) returning [0, 1). */
 export function seededRandom(seed = 42): Random {
@@ -162,64 +90,30 @@ export class FakeKv extends InstrumentedCache<MemoryCache> {
   }
 }
 
+/** What a scripted origin answers: a response, or a transport error; `latencyMs` of virtual time. */
 export type Reply = { status: number; headers?: Record<string, string>; body?: string; latencyMs?: number } | { error: string; latencyMs?: number };
 
-export interface SeenRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  at: number;
-}
+export type { SeenRequest };
 
-/** Scripted HttpClient: a handler answers each request; latency passes on the virtual clock. */
-export class FakeHttp implements HttpClient {
-  readonly kind = 'fake-http';
-  readonly requests: SeenRequest[] = [];
-  /** Requests that got an answer (not cancelled). */
-  completed = 0;
-  private inFlight = 0;
-  maxInFlight = 0;
-
-  constructor(
-    private readonly clock: Clock,
-    private readonly handler: (req: HttpRequest, seen: SeenRequest) => Reply,
-  ) {}
-
-  async request(req: HttpRequest): Promise<HttpResponse> {
-    req.signal?.throwIfAborted();
-    const seen: SeenRequest = { method: req.method, url: req.url, headers: { ...(req.headers ?? {}) }, at: this.clock.now() };
-    this.requests.push(seen);
-    this.inFlight++;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    try {
-      const reply = this.handler(req, seen);
-      const latency = reply.latencyMs ?? 0;
-      const timeout = req.timeoutMs ?? Infinity;
-      if (latency > 0) await this.clock.sleep(Math.min(latency, timeout), req.signal);
-      if (latency > timeout) throw new DependencyError('http', `${req.method} ${req.url} failed: timed out after ${timeout} ms`);
-      if ('error' in reply) throw new DependencyError('http', `${req.method} ${req.url} failed: ${reply.error}`);
-      this.completed++;
-      const headers = Object.fromEntries(Object.entries(reply.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-      const res: HttpResponse = { status: reply.status, headers, durationMs: latency };
-      if (req.readBody ?? req.method === 'GET') res.body = Buffer.from(reply.body ?? '');
-      return res;
-    } finally {
-      this.inFlight--;
-    }
-  }
-
-  async close(): Promise<void> {}
-
-  /** Requests in flight now, the current one included (for handlers modelling capacity). */
-  get active(): number {
-    return this.inFlight;
-  }
-
-  /** How many times each URL was requested. */
-  countsByUrl(): Map<string, number> {
-    const m = new Map<string, number>();
-    for (const r of this.requests) m.set(r.url, (m.get(r.url) ?? 0) + 1);
-    return m;
+/**
+ * The HTTP fake of the core tests: the contract-checked MemoryHttp
+ * (test/fakes/memory-http.ts) with its latency on the virtual clock, inside
+ * the InstrumentedHttp wrapper (requests with their time, completed,
+ * concurrency). A handler answers each request.
+ */
+export class FakeHttp extends InstrumentedHttp<MemoryHttp> {
+  constructor(clock: Clock, handler: (req: HttpRequest, seen: SeenRequest) => Reply) {
+    const ref: { requests?: SeenRequest[] } = {};
+    const memory = new MemoryHttp(
+      (req) => {
+        const reply = handler(req, ref.requests!.at(-1)!);
+        const { latencyMs, ...rest } = reply;
+        return latencyMs !== undefined ? { ...rest, delayMs: latencyMs } : rest;
+      },
+      { clock },
+    );
+    super(memory, clock);
+    ref.requests = this.requests;
   }
 }
 
