@@ -7,7 +7,7 @@ import type { ActivityPorts } from '../../core/chaos/activity.js';
 import { InputError } from '../../core/errors.js';
 import type { PortMap, PortName } from '../../ports/providers.js';
 import type { CommandContext } from '../base-command.js';
-import { cacheFromUrl, httpFromConfig, metricsFromConfig, type ProviderRegistry } from '../providers.js';
+import { cacheFromUrl, httpFromConfig, metricsFromConfig, processFromConfig, proxyFromConfig, type ProviderRegistry } from '../providers.js';
 
 async function create<P extends PortName>(port: P, registry: ProviderRegistry, ctx: CommandContext): Promise<PortMap[P]> {
   const resolved = ctx.resolved();
@@ -22,8 +22,9 @@ async function create<P extends PortName>(port: P, registry: ProviderRegistry, c
       return (await cacheFromUrl(registry, s.redis.url, resolved, 'redis.url')) as PortMap[P];
     }
     case 'process':
+      return (await processFromConfig(registry)) as PortMap[P];
     case 'proxy':
-      return (await registry.create(port, 'local', {} as never, port)) as PortMap[P];
+      return (await proxyFromConfig(registry)) as PortMap[P];
     case 'cluster': {
       const settings: { context?: string; timeoutMs: number } = { timeoutMs: 30_000 };
       if (s.kubernetes?.context) settings.context = s.kubernetes.context;
