@@ -50,7 +50,10 @@ export function activityPorts(ctx: CommandContext): ActivityPorts {
         p = ctx.providers().then((registry) => create(port, registry, ctx));
         made.set(port, p);
         p.then(
-          (instance) => ctx.lifecycle.defer(`close ${port}`, () => (instance as { close(): Promise<void> }).close()),
+          (instance) => {
+            const closable = instance as { close?: () => Promise<void> };
+            if (typeof closable.close === 'function') ctx.lifecycle.defer(`close ${port}`, () => (closable.close as () => Promise<void>).call(instance));
+          },
           () => made.delete(port),
         );
       }
