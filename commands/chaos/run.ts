@@ -83,8 +83,9 @@ export default class ChaosRun extends ReliaCommand<typeof ChaosRun> {
       this.log(`journal: ${journalPath}`);
     }
     if (outcome.exitCode !== 0) {
-      this.checkFailed(j.relia.reason, outcome.exitCode === 5 ? ['undo the items listed above by hand, then relia chaos journal ' + journalPath] : [`relia chaos journal ${journalPath}`]);
-      this.status = outcome.exitCode;
+      const names: Record<number, string> = { 1: 'CheckFailed', 2: 'InputError', 3: 'DependencyError', 4: 'SafetyStop', 5: 'CleanupFailed', 130: 'Interrupted', 143: 'Interrupted' };
+      const next = outcome.exitCode === 5 ? `undo the items listed above by hand, then relia chaos journal ${journalPath}` : `relia chaos journal ${journalPath}`;
+      this.failWithResult(outcome.exitCode, names[outcome.exitCode] ?? 'ChaosRun', j.relia.reason, [next]);
     }
     return result;
   }

@@ -4,13 +4,13 @@ import { Args, Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
 import { experimentFlags, loadExperiment } from '../../src/cli/chaos/load.js';
 import { readTextInput } from '../../src/cli/files.js';
-import { manifestsToYaml, type K8sObject } from '../../src/core/cache/k8s.js';
-import { chaosCronJob, envRefs } from '../../src/core/chaos/schedule.js';
+import { stringify } from 'yaml';
+import { chaosCronJob, envRefs, type ChaosK8sObject } from '../../src/core/chaos/schedule.js';
 
 export interface ChaosScheduleResult {
   emit: 'cronjob';
   manifest: string;
-  objects: K8sObject[];
+  objects: ChaosK8sObject[];
 }
 
 export default class ChaosSchedule extends ReliaCommand<typeof ChaosSchedule> {
@@ -50,7 +50,7 @@ export default class ChaosSchedule extends ReliaCommand<typeof ChaosSchedule> {
       ...(f['time-zone'] ? { timeZone: f['time-zone'] } : {}),
       ...(f['service-account'] ? { serviceAccountName: f['service-account'] } : {}),
     });
-    const manifest = manifestsToYaml(objects);
+    const manifest = objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
     if (!this.jsonEnabled()) process.stdout.write(manifest);
     return { emit: 'cronjob', manifest, objects };
   }

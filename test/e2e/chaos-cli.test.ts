@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ChaosHaltResult } from '../../commands/chaos/halt.js';
 import type { ChaosJournalResult } from '../../commands/chaos/journal.js';
 import type { ChaosUnhaltResult } from '../../commands/chaos/unhalt.js';
-import { relia, reliaJson } from '../helpers/relia.js';
+import { ROOT, relia, reliaJson } from '../helpers/relia.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'relia-chaos-e2e-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -22,6 +22,18 @@ function file(name: string, text: string): string {
   return path;
 }
 const env = { XDG_CONFIG_HOME: join(tmp, 'config') };
+
+const HEAVY = /node_modules\/(ioredis|undici|@aws-sdk|@smithy|@kubernetes|execa|ink|react|@inquirer)\/|plugins\/[a-z]+\/dist\/adapter/;
+
+describe('lazy loading', () => {
+  it.each([[['chaos', '--help']], [['chaos', 'run', '--help']], [['chaos', 'validate', join(ROOT, 'docs/examples/chaos/latency.yaml')]]])('relia %j loads no AWS or Kubernetes SDK, adapter or prompt library', async (args) => {
+    const trace = join(tmp, `modules-${args.length}-${args[1] ?? ''}.txt`);
+    await relia(args, { env: { RELIA_TRACE_FILE: trace, ORIGIN: '127.0.0.1:8080' }, nodeOptions: ['--import', join(ROOT, 'test/fixtures/trace-modules.mjs')] });
+    const modules = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+    expect(modules.some((m) => m.includes('@oclif/core'))).toBe(true);
+    expect(modules.filter((m) => HEAVY.test(m))).toEqual([]);
+  });
+});
 
 describe('chaos validate: bad experiments are exit 2 naming the file, the field and a fix', () => {
   it('a malformed native experiment lists every problem with its path', async () => {

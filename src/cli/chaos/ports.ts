@@ -7,7 +7,7 @@ import type { ActivityPorts } from '../../core/chaos/activity.js';
 import { InputError } from '../../core/errors.js';
 import type { PortMap, PortName } from '../../ports/providers.js';
 import type { CommandContext } from '../base-command.js';
-import { alarmsFromConfig, cacheFromUrl, clusterFromConfig, computeFromConfig, dnsFromConfig, experimentsFromConfig, httpFromConfig, metricsFromConfig, type ProviderRegistry } from '../providers.js';
+import { alarmsFromConfig, cacheFromUrl, clusterFromConfig, computeFromConfig, dnsFromConfig, experimentsFromConfig, httpFromConfig, metricsFromConfig, processFromConfig, proxyFromConfig, type ProviderRegistry } from '../providers.js';
 
 async function create<P extends PortName>(port: P, registry: ProviderRegistry, ctx: CommandContext): Promise<PortMap[P]> {
   const resolved = ctx.resolved();
@@ -22,8 +22,9 @@ async function create<P extends PortName>(port: P, registry: ProviderRegistry, c
       return (await cacheFromUrl(registry, s.redis.url, resolved, 'redis.url')) as PortMap[P];
     }
     case 'process':
+      return (await processFromConfig(registry)) as PortMap[P];
     case 'proxy':
-      return (await registry.create(port, 'local', {} as never, port)) as PortMap[P];
+      return (await proxyFromConfig(registry)) as PortMap[P];
     case 'cluster':
       return (await clusterFromConfig(registry, resolved)) as PortMap[P];
     case 'compute':
@@ -47,7 +48,10 @@ export function activityPorts(ctx: CommandContext): ActivityPorts {
         p = ctx.providers().then((registry) => create(port, registry, ctx));
         made.set(port, p);
         p.then(
-          (instance) => ctx.lifecycle.defer(`close ${port}`, () => (instance as { close(): Promise<void> }).close()),
+          (instance) => {
+            const closable = instance as { close?: () => Promise<void> };
+            if (typeof closable.close === 'function') ctx.lifecycle.defer(`close ${port}`, () => (closable.close as () => Promise<void>).call(instance));
+          },
           () => made.delete(port),
         );
       }

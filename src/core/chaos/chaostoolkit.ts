@@ -176,7 +176,7 @@ export function parseChaostoolkit(data: unknown, opts: ParseOptions): Experiment
         );
       } else {
         if (known.kind !== kind) c.add(`${path}.type`, `${fn} is ${known.kind === 'action' ? 'an action' : 'a probe'}`);
-        mapped = known.map(isRec(sub.arguments) ? sub.arguments : {});
+        mapped = known.map(isRec(sub.arguments) ? sub.arguments : {}, resolved.values);
       }
     } else {
       c.add(`${path}.provider.type`, `unknown provider type ${JSON.stringify(sub.type)}`, 'use http, process or python');

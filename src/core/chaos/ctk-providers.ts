@@ -72,7 +72,10 @@ export function mapProcess(p: Args): MappedProvider {
 }
 
 /** Known python extension functions, `module.func` → the native activity. */
-export const CTK_PYTHON: Record<string, { kind: 'action' | 'probe'; map: (a: Args) => MappedProvider }> = {
+/** chaostoolkit's AWS extensions read the region from configuration `aws_region`. */
+const awsRegion = (a: Args, config: Args): unknown => a.region ?? config.aws_region;
+
+export const CTK_PYTHON: Record<string, { kind: 'action' | 'probe'; map: (a: Args, config: Args) => MappedProvider }> = {
   'chaosk8s.pod.actions.terminate_pods': {
     kind: 'action',
     map: (a) => ({
@@ -87,13 +90,15 @@ export const CTK_PYTHON: Record<string, { kind: 'action' | 'probe'; map: (a: Arg
   },
   'chaosaws.ec2.actions.stop_instances': {
     kind: 'action',
-    map: (a) => ({ type: 'aws.ec2-stop', args: defined({ instanceIds: a.instance_ids, filters: a.filters, az: a.az, force: a.force }) }),
+    // chaostoolkit stops every instance that matches
+    map: (a, config) => ({ type: 'aws.ec2-stop', args: defined({ region: awsRegion(a, config), instanceIds: a.instance_ids, filters: a.filters, az: a.az, force: a.force, mode: 'all' }) }),
   },
   'chaosaws.asg.actions.terminate_random_instances': {
     kind: 'action',
-    map: (a) => ({
+    map: (a, config) => ({
       type: 'aws.asg-terminate',
       args: defined({
+        region: awsRegion(a, config),
         asgNames: a.asg_names,
         tags: a.tags,
         mode: typeof a.instance_count === 'number' ? { count: a.instance_count } : typeof a.instance_percent === 'number' ? { percent: a.instance_percent } : 'one',

@@ -285,6 +285,7 @@ export class ChaosRun {
     const def = this.o.registry.probe(src.probe.type);
     if (!def) return;
     const args = this.o.args.get(src.probe);
+    const from = this.o.clock.now() + src.warmupMs;
     while (!signal.aborted) {
       const t0 = this.o.clock.now();
       let bad = false;
@@ -300,7 +301,7 @@ export class ChaosRun {
         if (signal.aborted) return;
         bad = true;
       }
-      w.add({ at: this.o.clock.now(), bad });
+      if (this.o.clock.now() >= from) w.add({ at: this.o.clock.now(), bad });
       const wait = src.everyMs - (this.o.clock.now() - t0);
       try {
         await this.o.clock.sleep(Math.max(0, wait), signal);

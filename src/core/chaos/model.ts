@@ -54,7 +54,7 @@ export type GuardSpec =
       windowMs: number;
       source:
         | { kind: 'prometheus'; query: string }
-        | { kind: 'probe'; probe: ActivitySpec; everyMs: number; slowerThanMs?: number; minSamples: number };
+        | { kind: 'probe'; probe: ActivitySpec; everyMs: number; slowerThanMs?: number; minSamples: number; /** Samples in the method's first `warmupMs` are not counted. */ warmupMs: number };
     }
   | { type: 'sloBurn'; name: string; path: string; onError: OnError; sloFile: string; slo?: string; maxBurn: number; window: string }
   | { type: 'maxDuration'; name: string; path: string; onError: OnError; ms: number }

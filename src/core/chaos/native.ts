@@ -52,6 +52,7 @@ const GuardSchema = z.discriminatedUnion('type', [
     every: duration.default('1s'),
     slowerThan: duration.optional(),
     minSamples: z.number().int().positive().default(1),
+    warmup: duration.default('0s'),
     max: fraction.default('1%'),
     window: duration.default('30s'),
     onError,
@@ -150,6 +151,7 @@ function guard(g: z.output<typeof GuardSchema>, i: number, file: string): GuardS
         probe: { kind: 'probe', name: `${name} sample`, type: probe.probe, args: probe.args, path: `${path}.probe`, source: { ...probe } },
         everyMs: ms(file, `${path}.every`, g.every),
         minSamples: g.minSamples,
+        warmupMs: ms(file, `${path}.warmup`, g.warmup, true),
       };
       if (g.slowerThan !== undefined) source.slowerThanMs = ms(file, `${path}.slowerThan`, g.slowerThan);
       return { ...common, source };

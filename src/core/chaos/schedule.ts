@@ -7,7 +7,14 @@
  * because every run reads it before anything is injected. Pure.
  */
 import { InputError } from '../errors.js';
-import type { K8sObject } from '../cache/k8s.js';
+/** A Kubernetes object as emitted here (a ConfigMap has data, a CronJob a spec). */
+export interface ChaosK8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels: Record<string, string> };
+  spec?: Record<string, unknown>;
+  data?: Record<string, string>;
+}
 
 export interface ChaosScheduleSpec {
   name: string;
@@ -49,7 +56,7 @@ export function envRefs(raw: Record<string, unknown>): Array<{ name: string; opt
   return [...out.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, optional]) => ({ name, optional }));
 }
 
-export function chaosCronJob(spec: ChaosScheduleSpec): K8sObject[] {
+export function chaosCronJob(spec: ChaosScheduleSpec): ChaosK8sObject[] {
   if (!DNS_LABEL.test(spec.name) || spec.name.length > 52) {
     throw new InputError(`--name: ${JSON.stringify(spec.name)} is not a valid CronJob name (lowercase letters, digits and '-', at most 52 characters)`, { field: '--name', suggestions: ['--name chaos-checkout-latency'] });
   }
@@ -60,7 +67,7 @@ export function chaosCronJob(spec: ChaosScheduleSpec): K8sObject[] {
   const meta = (name: string) => ({ name, ...(spec.namespace ? { namespace: spec.namespace } : {}), labels });
   const data: Record<string, string> = { [spec.experimentName]: spec.experimentText };
   if (spec.configText !== undefined) data['relia.config.yaml'] = spec.configText;
-  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(`${spec.name}-experiment`), data } as unknown as K8sObject;
+  const configMap: ChaosK8sObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(`${spec.name}-experiment`), data };
   const args = ['chaos', 'run', `/etc/relia/chaos/${spec.experimentName}`, '--yes', '--journal-path', '/tmp/journal.json'];
   if (spec.guardInterval) args.push('--guard-interval', spec.guardInterval);
   const env: Array<Record<string, unknown>> = spec.envVars.map((v) => ({ name: v.name, valueFrom: { secretKeyRef: { name: spec.secretName, key: v.name, ...(v.optional ? { optional: true } : {}) } } }));

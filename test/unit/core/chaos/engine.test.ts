@@ -101,6 +101,25 @@ describe('engine: rollbacks always run', () => {
     expect(journal.relia.guards.some((g) => g.guard === 'users' && g.state === 'tripped')).toBe(true);
   });
 
+  it('samples taken during the warm-up are not counted (e.g. while the proxy starts)', async () => {
+    for (const warmup of ['0s', '500ms']) {
+      const world = new World();
+      world.errors = true; // the first 300 ms fail, as if the service were not up yet
+      const clock = new FakeClock();
+      const start = clock.now();
+      const exp = parse({
+        method: [{ name: 'v', action: 'test.break', args: { value: 'ok' } }, { pause: '2s' }],
+        guards: [{ type: 'userImpact', name: 'users', probe: { probe: 'test.request' }, every: '50ms', max: '1%', window: '10s', warmup }],
+      });
+      const run = runExperiment(exp, options(exp, world, clock, { guardIntervalMs: 100 }));
+      await clock.sleep(300);
+      world.errors = false;
+      const { exitCode } = await run;
+      expect(exitCode).toBe(warmup === '0s' ? 4 : 0);
+      expect(clock.now() - start).toBeGreaterThan(0);
+    }
+  });
+
   it('guard that cannot be evaluated mid-run aborts (fail closed); onError: continue keeps going', async () => {
     for (const onError of ['abort', 'continue'] as const) {
       const world = new World();

@@ -45,6 +45,20 @@ describe('chaostoolkit experiments', () => {
     expect(exp.secretValues).toEqual(['tok-123']);
   });
 
+  it('chaosaws activities take the region from configuration aws_region; stop_instances stops every match', () => {
+    const doc = {
+      title: 'ec2',
+      configuration: { aws_region: 'eu-west-1' },
+      method: [
+        { type: 'action', name: 'stop', provider: { type: 'python', module: 'chaosaws.ec2.actions', func: 'stop_instances', arguments: { filters: [{ Name: 'tag:app', Values: ['api'] }] } } },
+        { type: 'action', name: 'asg', provider: { type: 'python', module: 'chaosaws.asg.actions', func: 'terminate_random_instances', arguments: { asg_names: ['web'], instance_percent: 50 } } },
+      ],
+    };
+    const exp = parseChaostoolkit(doc, opts);
+    expect(exp.method[0]).toMatchObject({ type: 'aws.ec2-stop', args: { region: 'eu-west-1', filters: [{ Name: 'tag:app', Values: ['api'] }], mode: 'all' } });
+    expect(exp.method[1]).toMatchObject({ type: 'aws.asg-terminate', args: { region: 'eu-west-1', asgNames: ['web'], mode: { percent: 50 } } });
+  });
+
   it('a missing secret env var is exit 2 naming the field and the variable', () => {
     const e = inputError(() => parseChaostoolkit(ctk, opts));
     expect(e.field).toBe('secrets.api.token');
