@@ -8,7 +8,7 @@
  * and sets `this.status = 1` (via `this.checkFailed`) when its check says no.
  */
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
-import { ExitCode, InterruptedError, ReliaError } from '../core/errors.js';
+import { CheckFailedError, CleanupFailedError, ExitCode, InterruptedError, ReliaError } from '../core/errors.js';
 import { redactText, type ConfigOverrides, type ResolvedConfig } from '../core/config/resolve.js';
 import type { Clock } from '../ports/clock.js';
 import { loadConfig } from './config-loader.js';
@@ -121,7 +121,8 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
   /** Exit status of a completed run: 0, or 1 when the check's answer is no. */
   protected status: number = ExitCode.Ok;
   protected readonly warnings: string[] = [];
-  private failure: ErrorBody | undefined;
+  /** Set by checkFailed: the check's answer is no (exit 1), the result is still printed. */
+  private failure: CheckFailedError | undefined;
   private resolvedConfig: ResolvedConfig | undefined;
   private registry: ProviderRegistry | undefined;
   private errorReported = false;
@@ -201,8 +202,8 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
 
   /** Record that the check's answer is no (exit 1); the result is still printed. */
   protected checkFailed(message: string, suggestions: string[] = []): void {
-    this.status = ExitCode.CheckFailed;
-    this.failure = { name: 'CheckFailed', message, suggestions };
+    this.failure = new CheckFailedError(message, { suggestions });
+    this.status = this.failure.exitCode;
   }
 
   public override warn(input: string | Error): string | Error {
@@ -214,7 +215,8 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
 
   protected override toSuccessJson(result: unknown): Envelope<unknown> {
     const envelope: Envelope<unknown> = { status: this.status, result, warnings: this.warnings };
-    if (this.failure) envelope.error = this.failure;
+    // `CheckFailed`: the envelope's documented name for a no (docs/output.md)
+    if (this.failure) envelope.error = { name: 'CheckFailed', message: this.failure.message, suggestions: this.failure.suggestions };
     return envelope;
   }
 
@@ -251,10 +253,10 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
     }
   }
 
-  private cleanupError(failures: Array<{ name: string; error: unknown }>, original?: ReliaError): ReliaError {
+  private cleanupError(failures: Array<{ name: string; error: unknown }>, original?: ReliaError): CleanupFailedError {
     const leftovers = failures.map((f) => `${f.name}: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
     const before = original ? `${original.message}; then ` : '';
-    return new ReliaError(`${before}cleanup failed, manual action is needed:\n  ${leftovers.join('\n  ')}`, ExitCode.CleanupFailed, {
+    return new CleanupFailedError(`${before}cleanup failed, manual action is needed:\n  ${leftovers.join('\n  ')}`, leftovers, {
       suggestions: ['undo the items listed above by hand, then re-run'],
     });
   }
