@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
 import { writeFileAtomic } from '../../src/cli/files.js';
-import { readSloInputs } from '../../src/cli/slo-files.js';
+import { readSloInputs, sloPathsOrConfig } from '../../src/cli/slo-files.js';
 import { generateRules, renderRuleFile, type RuleGroup } from '../../src/core/budget/rules.js';
 import { loadSpecs } from '../../src/core/budget/specs/index.js';
 import { InputError } from '../../src/core/errors.js';
@@ -26,14 +26,14 @@ export default class BudgetRules extends ReliaCommand<typeof BudgetRules> {
     '<%= config.bin %> budget rules --slo checkout.yaml --json',
   ];
   static override flags = {
-    slo: Flags.string({ description: 'SLO spec file or directory (repeatable).', multiple: true, required: true }),
+    slo: Flags.string({ description: 'SLO spec file or directory (repeatable; default: budget.slos in the config).', multiple: true }),
     out: Flags.string({ description: 'Write the rule file here (atomically) instead of stdout.' }),
     page: Flags.boolean({ description: 'Generate the page-tier alerts (--no-page to leave them out).', default: true, allowNo: true }),
     ticket: Flags.boolean({ description: 'Generate the ticket-tier alerts (--no-ticket to leave them out).', default: true, allowNo: true }),
   };
 
   async run(): Promise<BudgetRulesResult> {
-    const inputs = readSloInputs(this.flags.slo);
+    const inputs = readSloInputs(sloPathsOrConfig(this.flags.slo, this.resolved));
     const slos = loadSpecs(inputs);
     const tiers = { page: this.flags.page, ticket: this.flags.ticket };
     const { groups, warnings } = generateRules(slos, tiers);

@@ -4,32 +4,52 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../plugins/http/src/adapter.js';
 import type { HttpClient } from '../../src/ports/http.js';
-import { MemoryHttp, fakeOrigin } from '../fakes/memory-http.js';
+import { createServer, type Server } from 'node:net';
+import { InstrumentedHttp } from '../fakes/instrumented-http.js';
+import { type Handler, MemoryHttp, fakeOrigin } from '../fakes/memory-http.js';
+import { FakeClock } from '../fakes/virtual-clock.js';
 import { deadPort, kit, servers } from '../helpers/servers.js';
 import { httpContract } from './suites/http.js';
 
 const client = () => createHttpClient({ timeoutMs: 5000, userAgent: 'relia-contract-test' }, kit);
 
+/** A loopback server that accepts each connection and closes it at once (a reset origin). */
+let resetter: Server | undefined;
+async function resetUrl(): Promise<string> {
+  if (!resetter) {
+    resetter = createServer((s) => s.destroy());
+    await new Promise<void>((resolve) => resetter!.listen(0, '127.0.0.1', resolve));
+  }
+  return `http://127.0.0.1:${(resetter.address() as { port: number }).port}`;
+}
+afterAll(() => new Promise<void>((resolve) => (resetter ? resetter.close(() => resolve()) : resolve())));
+
 httpContract('undici adapter through nginx → origin', async () => ({
   client: client(),
   origin: servers().nginx.url,
   refused: `http://127.0.0.1:${await deadPort()}`,
+  reset: await resetUrl(),
   slow: { url: `${servers().nginx.url}/__origin/slow?ms=3000`, slowerThanMs: 200 },
 }));
 
-httpContract('memory fake', async () => {
+function memoryHandler(): Handler {
   const origin = fakeOrigin();
-  return {
-    client: new MemoryHttp((req) => {
-      const url = new URL(req.url);
-      if (url.host === 'refused.test') return 'refuse';
-      if (url.pathname === '/slow') return { status: 200, body: 'late', delayMs: 3000 };
-      return origin(req);
-    }),
-    origin: 'http://origin.test',
-    refused: 'http://refused.test',
-    slow: { url: 'http://origin.test/slow', slowerThanMs: 200 },
+  return (req) => {
+    const url = new URL(req.url);
+    if (url.host === 'refused.test') return 'refuse';
+    if (url.host === 'reset.test') return { error: 'ECONNRESET' };
+    if (url.pathname === '/slow') return { status: 200, body: 'late', delayMs: 3000 };
+    return origin(req);
   };
+}
+const memoryUrls = { origin: 'http://origin.test', refused: 'http://refused.test', reset: 'http://reset.test', slow: { url: 'http://origin.test/slow', slowerThanMs: 200 } };
+
+httpContract('memory fake', async () => ({ client: new MemoryHttp(memoryHandler()), ...memoryUrls }));
+
+// As core tests use it: latency on a virtual clock, inside the recording wrapper.
+httpContract('memory fake on a virtual clock inside InstrumentedHttp', async () => {
+  const clock = new FakeClock(0);
+  return { client: new InstrumentedHttp(new MemoryHttp(memoryHandler(), { clock }), clock), ...memoryUrls };
 });
 
 interface OriginStats {

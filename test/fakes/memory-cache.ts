@@ -1,11 +1,24 @@
 /**
- * In-memory KeyValueCache for core tests. It must pass the same contract suite
- * as the Redis adapter (test/contract/cache.contract.test.ts), including TTLs
- * (against an injected clock), glob SCAN and hit/miss statistics.
+ * The in-memory KeyValueCache: THE fake of the cache port. It passes the same
+ * contract suite as the Redis adapter (test/contract/cache.contract.test.ts),
+ * so its semantics are Redis's as the adapter exposes them:
+ *  - a TTL of 0, a negative TTL or none stores the key WITHOUT expiry (TTL -1);
+ *    a fractional TTL is rounded, to at least 1 s (the adapter's `EX`);
+ *  - expiry follows the injected clock (`now`, epoch ms);
+ *  - `getMany` counts a hit or a miss per key, like `keyspace_hits/misses`;
+ *  - SCAN takes a glob (`*`, `?`, `[...]`, `\` escapes) and returns every key
+ *    that exists for the whole scan, in batches of `batch` (default 1000,
+ *    the adapter's COUNT).
+ *
+ * Core tests add what they need on top with the wrappers in
+ * instrumented-cache.ts (call log, latency on a virtual clock, faults), never
+ * by editing this class. The public counters model the server's state that
+ * other clients change (`hits`, `misses`, `evictedKeys`, `expiredKeys`) and its
+ * memory settings; tests may set them.
  */
 import type { CacheEntry, CacheStats, KeyValueCache } from '../../src/ports/cache.js';
 
-function globToRegExp(glob: string): RegExp {
+export function globToRegExp(glob: string): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i] as string;
@@ -24,14 +37,22 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`, 's');
 }
 
+/** Seconds of expiry as the Redis adapter stores them: null = none. */
+export function storedTtl(ttlSeconds: number | undefined): number | null {
+  return ttlSeconds !== undefined && ttlSeconds > 0 ? Math.max(1, Math.round(ttlSeconds)) : null;
+}
+
 export class MemoryCache implements KeyValueCache {
-  readonly kind = 'memory';
+  readonly kind: string = 'memory';
   private readonly data = new Map<string, { value: Buffer; expiresAt: number | null }>();
-  private hits = 0;
-  private misses = 0;
-  private expired = 0;
-  /** Every call, for tests that count round trips. */
-  readonly calls: string[] = [];
+  hits = 0;
+  misses = 0;
+  evictedKeys = 0;
+  expiredKeys = 0;
+  /** The server's `maxmemory`: 0 = no limit. */
+  maxMemoryBytes = 0;
+  /** Overrides the computed memory use (key and value bytes). */
+  usedMemoryBytes: number | undefined;
 
   constructor(private readonly now: () => number = () => Date.now()) {}
 
@@ -40,14 +61,44 @@ export class MemoryCache implements KeyValueCache {
     if (!e) return undefined;
     if (e.expiresAt !== null && e.expiresAt <= this.now()) {
       this.data.delete(key);
-      this.expired++;
+      this.expiredKeys++;
       return undefined;
     }
     return e;
   }
 
+  // --- seeding and inspection for tests (not part of the port; no hit/miss counted)
+
+  /** Store a key as `setMany` would. */
+  put(key: string, value: string | Buffer, ttlSeconds?: number): void {
+    const ttl = storedTtl(ttlSeconds);
+    this.data.set(key, { value: Buffer.from(value), expiresAt: ttl === null ? null : this.now() + ttl * 1000 });
+  }
+  has(key: string): boolean {
+    return this.live(key) !== undefined;
+  }
+  /** The value as UTF-8, undefined when absent. */
+  value(key: string): string | undefined {
+    return this.live(key)?.value.toString();
+  }
+  /** As `ttlMany` answers: seconds left, -1 without expiry, -2 absent. */
+  ttl(key: string): number {
+    const e = this.live(key);
+    if (!e) return -2;
+    return e.expiresAt === null ? -1 : Math.ceil((e.expiresAt - this.now()) / 1000);
+  }
+  /** Remove a key behind the client's back (another writer, an eviction). */
+  drop(key: string): boolean {
+    return this.data.delete(key);
+  }
+  get size(): number {
+    for (const k of [...this.data.keys()]) this.live(k);
+    return this.data.size;
+  }
+
+  // --- the port
+
   async getMany(keys: readonly string[]): Promise<Array<Buffer | null>> {
-    this.calls.push(`getMany:${keys.length}`);
     return keys.map((k) => {
       const e = this.live(k);
       if (e) this.hits++;
@@ -57,42 +108,33 @@ export class MemoryCache implements KeyValueCache {
   }
 
   async existsMany(keys: readonly string[]): Promise<boolean[]> {
-    this.calls.push(`existsMany:${keys.length}`);
     return keys.map((k) => this.live(k) !== undefined);
   }
 
   async setMany(entries: readonly CacheEntry[]): Promise<void> {
-    this.calls.push(`setMany:${entries.length}`);
-    for (const e of entries) {
-      const ttl = e.ttlSeconds !== undefined && e.ttlSeconds > 0 ? Math.max(1, Math.round(e.ttlSeconds)) : null;
-      this.data.set(e.key, { value: Buffer.from(e.value), expiresAt: ttl === null ? null : this.now() + ttl * 1000 });
-    }
+    for (const e of entries) this.put(e.key, e.value, e.ttlSeconds);
   }
 
   async ttlMany(keys: readonly string[]): Promise<number[]> {
-    this.calls.push(`ttlMany:${keys.length}`);
-    return keys.map((k) => {
-      const e = this.live(k);
-      if (!e) return -2;
-      if (e.expiresAt === null) return -1;
-      return Math.ceil((e.expiresAt - this.now()) / 1000);
-    });
+    return keys.map((k) => this.ttl(k));
   }
 
   async deleteMany(keys: readonly string[]): Promise<number> {
-    this.calls.push(`deleteMany:${keys.length}`);
     let n = 0;
     for (const k of keys) if (this.live(k) && this.data.delete(k)) n++;
     return n;
   }
 
   async *scan(pattern: string, options: { batch?: number; signal?: AbortSignal } = {}): AsyncIterable<string[]> {
+    options.signal?.throwIfAborted();
     const re = globToRegExp(pattern);
-    const keys = [...this.data.keys()].filter((k) => this.live(k) && re.test(k));
+    const keys = [...this.data.keys()].filter((k) => re.test(k));
     const batch = options.batch ?? 1000;
     for (let i = 0; i < keys.length; i += batch) {
       options.signal?.throwIfAborted();
-      yield keys.slice(i, i + batch);
+      // keys deleted or expired since the scan began are not returned
+      const chunk = keys.slice(i, i + batch).filter((k) => this.live(k));
+      if (chunk.length > 0) yield chunk;
     }
   }
 
@@ -100,7 +142,15 @@ export class MemoryCache implements KeyValueCache {
     for (const k of [...this.data.keys()]) this.live(k);
     let used = 0;
     for (const [k, e] of this.data) used += k.length + e.value.length;
-    return { hits: this.hits, misses: this.misses, evictedKeys: 0, expiredKeys: this.expired, usedMemoryBytes: used, maxMemoryBytes: 0, keys: this.data.size };
+    return {
+      hits: this.hits,
+      misses: this.misses,
+      evictedKeys: this.evictedKeys,
+      expiredKeys: this.expiredKeys,
+      usedMemoryBytes: this.usedMemoryBytes ?? Math.max(1, used),
+      maxMemoryBytes: this.maxMemoryBytes,
+      keys: this.data.size,
+    };
   }
 
   async close(): Promise<void> {}

@@ -1,33 +1,55 @@
 /**
- * In-memory HttpClient for core tests: requests go to a handler function
- * instead of the network. It passes the same contract suite as the undici
- * adapter (test/contract/http.contract.test.ts).
+ * The in-memory HttpClient: THE fake of the http port. Requests go to a
+ * handler function instead of the network. It passes the same contract suite
+ * as the undici adapter (test/contract/http.contract.test.ts):
+ *  - HTTP error statuses are responses; a transport failure (`'refuse'`, or
+ *    `{ error: 'ECONNRESET' }`) is a DependencyError (exit 3) naming the URL;
+ *  - response header names are lower-cased, request header names too;
+ *  - the body is read for GET (or `readBody`), never for HEAD;
+ *  - an answer slower than `timeoutMs` is a DependencyError saying "timed out";
+ *  - an aborted signal rejects with its reason.
+ *
+ * Latency: `delayMs` passes on the injected clock when one is given (a
+ * virtual clock in core tests: nothing waits for real), and is only compared
+ * with the timeout otherwise. Recording, concurrency counts and other test
+ * needs go on top, in instrumented-http.ts.
  */
 import { DependencyError } from '../../src/core/errors.js';
+import type { Clock } from '../../src/ports/clock.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../src/ports/http.js';
 
-export type Handler = (req: HttpRequest & { path: string }) => { status: number; headers?: Record<string, string>; body?: string | Buffer; delayMs?: number } | 'refuse';
+export type Answer = { status: number; headers?: Record<string, string>; body?: string | Buffer; delayMs?: number } | { error: string; delayMs?: number };
+export type Handler = (req: HttpRequest & { path: string }) => Answer | 'refuse';
 
 export class MemoryHttp implements HttpClient {
   readonly kind = 'memory-http';
   readonly requests: Array<{ method: string; url: string; headers: Record<string, string> }> = [];
+  private readonly clock: Pick<Clock, 'sleep'> | undefined;
 
-  constructor(private readonly handler: Handler) {}
+  constructor(
+    private readonly handler: Handler,
+    options: { clock?: Pick<Clock, 'sleep'> } = {},
+  ) {
+    this.clock = options.clock;
+  }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
     req.signal?.throwIfAborted();
     const url = new URL(req.url);
     const headers = Object.fromEntries(Object.entries(req.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     this.requests.push({ method: req.method, url: req.url, headers });
-    const answer = this.handler({ ...req, headers, path: url.pathname });
-    if (answer === 'refuse') throw new DependencyError('http', `${req.method} ${req.url} failed: ECONNREFUSED`, { suggestions: [`check that ${url.origin} is reachable`] });
-    if (answer.delayMs !== undefined && req.timeoutMs !== undefined && answer.delayMs > req.timeoutMs) {
-      throw new DependencyError('http', `${req.method} ${req.url} failed: timed out after ${req.timeoutMs} ms`, { suggestions: [`check that ${url.origin} is reachable`] });
-    }
+    const raw = this.handler({ ...req, headers, path: url.pathname });
+    const answer = raw === 'refuse' ? { error: 'ECONNREFUSED' } : raw;
+    const fail = (why: string) => new DependencyError('http', `${req.method} ${req.url} failed: ${why}`, { suggestions: [`check that ${url.origin} is reachable`] });
+    const delay = answer.delayMs ?? 0;
+    const timeout = req.timeoutMs ?? Infinity;
+    if (this.clock && delay > 0) await this.clock.sleep(Math.min(delay, timeout), req.signal);
+    if (delay > timeout) throw fail(`timed out after ${req.timeoutMs} ms`);
+    if ('error' in answer) throw fail(answer.error);
     const out: HttpResponse = {
       status: answer.status,
       headers: Object.fromEntries(Object.entries(answer.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
-      durationMs: answer.delayMs ?? 0,
+      durationMs: delay,
     };
     if (req.readBody ?? req.method === 'GET') out.body = Buffer.from(answer.body ?? '');
     return out;

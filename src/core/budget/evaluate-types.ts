@@ -7,7 +7,8 @@
 import type { FastBurnResult } from './burn.js';
 import type { BlockReason } from './policy.js';
 
-export type Verdict = 'pass' | 'fail' | 'no-data';
+/** `invalid`: the metrics answered values that cannot be true (NaN, ±Inf, negative, bad > total). */
+export type Verdict = 'pass' | 'fail' | 'no-data' | 'invalid';
 
 /** A fast-burn condition evaluated for one SLO (the gate's input). */
 export type FastBurnStatus = FastBurnResult;
@@ -102,6 +103,12 @@ export interface SloStatus extends GateDecision {
   step: number;
   /** Set when metrics were unavailable and --on-unavailable pass turned that into a pass. */
   unavailable: string | null;
+  /**
+   * Set when the metrics answered nonsense for a series the verdict depends on
+   * (NaN, ±Inf, a negative value, bad > total, a ratio > 1): which query,
+   * which value (as text: `NaN`, `+Inf`, `-3`) and when. Verdict `invalid`.
+   */
+  invalid: { message: string; query: string; value: string; time: string | null } | null;
   /** Queries sent for this SLO. */
   queries: number;
 }
@@ -110,7 +117,7 @@ export interface BudgetEvaluation {
   /** RFC 3339 evaluation instant. */
   at: string;
   slos: SloStatus[];
-  summary: { total: number; pass: number; fail: number; noData: number; blocked: number; unavailable: number };
+  summary: { total: number; pass: number; fail: number; noData: number; blocked: number; unavailable: number; invalid: number };
   /** Queries sent in total. */
   queries: number;
 }

@@ -67,8 +67,10 @@ export function decide(input: GateInput, policy: BudgetPolicy, changeLabels: Rea
   if (input.noData !== null) {
     verdict = 'no-data';
     reasons.push(`no data: ${input.noData}`);
-    if (policy.block.noData) blocks.push('no-data');
-    else reasons.push('no-data passes under this policy (block.noData: false)');
+    if (policy.block.noData) {
+      blocks.push('no-data');
+      reasons.push('a gate does not pass what it could not see: pass --allow-no-data or set block.noData: false in the policy to let it through');
+    } else reasons.push('no-data passes under this policy (block.noData: false or --allow-no-data)');
   } else {
     verdict = 'pass';
     const remaining = input.budgetRemaining;

@@ -9,6 +9,8 @@ export interface HttpFixture {
   origin: string;
   /** A URL on which nothing listens. */
   refused: string;
+  /** A URL whose server accepts the connection and then closes it without answering. */
+  reset: string;
   /** A URL that answers slower than `slowMs`. */
   slow: { url: string; slowerThanMs: number };
 }
@@ -47,6 +49,28 @@ export function httpContract(name: string, make: () => Promise<HttpFixture>) {
       expect(ReliaError.is(err)).toBe(true);
       expect((err as ReliaError).exitCode).toBe(3);
       expect((err as ReliaError).message).toContain(`${refused}/items/x`);
+      await client.close();
+    });
+
+    it('a connection closed without an answer is a DependencyError (exit 3) naming the URL, not a response', async () => {
+      const { client, reset } = await make();
+      const err = await client.request({ method: 'GET', url: `${reset}/items/x` }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(ReliaError.is(err), String(err)).toBe(true);
+      expect((err as ReliaError).exitCode).toBe(3);
+      expect((err as ReliaError).message).toContain(`${reset}/items/x`);
+      await client.close();
+    });
+
+    it('GET of an error status still returns its body as a Buffer; HEAD of it never reads one', async () => {
+      const { client, origin } = await make();
+      const res = await client.request({ method: 'GET', url: `${origin}/nothing-here/at-all` });
+      expect(Buffer.isBuffer(res.body)).toBe(true);
+      const head = await client.request({ method: 'HEAD', url: `${origin}/nothing-here/at-all` });
+      expect(head.status).toBe(404);
+      expect(head.body === undefined || head.body.length === 0).toBe(true);
       await client.close();
     });
 

@@ -29,7 +29,7 @@ describe('invalidate', () => {
     const result = await invalidate({ cache, clock, pattern: 'title:*', overSeconds: 2 });
     expect(result).toMatchObject({ selection: 'pattern', pattern: 'title:*', matched: 400, deleted: 400, batches: 40, batchSize: 10, intervalMs: 50 });
     expect(cache.has('other:1')).toBe(true);
-    expect(cache.data.size).toBe(1);
+    expect(cache.inner.size).toBe(1);
     const perBucket = buckets(cache, 0, 2000);
     const share = 400 / 20;
     expect(perBucket).toHaveLength(20);
@@ -46,7 +46,7 @@ describe('invalidate', () => {
         await invalidate({ cache, clock, keys: Array.from({ length: n }, (_, i) => `title:${i}`), overSeconds: seconds });
         const perBucket = buckets(cache, 0, seconds * 1000);
         const share = n / (seconds * 10);
-        return cache.data.size === 1 && perBucket.every((k) => k <= Math.max(2 * share, Math.ceil(share) + 1));
+        return cache.inner.size === 1 && perBucket.every((k) => k <= Math.max(2 * share, Math.ceil(share) + 1));
       }),
       { numRuns: 25 },
     );
@@ -109,7 +109,7 @@ describe('invalidate', () => {
     expect(result?.stoppedBy).toBe('signal');
     expect(result?.deleted).toBeGreaterThanOrEqual(55);
     expect(result?.deleted).toBeLessThanOrEqual(65);
-    expect(cache.data.size).toBe(200 - (result?.deleted ?? 0) + 1);
+    expect(cache.inner.size).toBe(200 - (result?.deleted ?? 0) + 1);
     expect(events.filter((e) => e.event === 'progress').length).toBeGreaterThanOrEqual(5);
     expect(await rejectionOf(invalidate({ cache, clock, pattern: 'title:*', signal: ctl.signal }))).toBe(reason);
   });
@@ -123,7 +123,7 @@ describe('invalidate', () => {
       return scan(pattern, options);
     };
     expect(((await rejectionOf(invalidate({ cache, clock, pattern: 'title:*', rate: 10, signal: ctl.signal }))) as Error).message).toBe('stop');
-    expect(cache.data.size).toBe(51);
+    expect(cache.inner.size).toBe(51);
   });
 
   it('propagates cache errors', async () => {
@@ -166,7 +166,7 @@ describe('planInvalidation', () => {
       estimatedSeconds: 600,
     });
     expect(cache.count('deleteMany')).toBe(0);
-    expect(cache.data.size).toBe(1001);
+    expect(cache.inner.size).toBe(1001);
   });
 
   it('counts which listed keys exist, and estimates rate-paced and unpaced runs', async () => {

@@ -26,7 +26,7 @@ function keyspace() {
 describe('cacheStats', () => {
   it('reports the hit ratio, evictions and memory use', async () => {
     const s = await cacheStats({ cache: keyspace(), sampleSize: 0 });
-    expect(s).toMatchObject({ kind: 'fake-kv', hits: 900, misses: 100, hitRatio: 0.9, evictedKeys: 12, expiredKeys: 34, keys: 1000, memory: { usedBytes: 750, maxBytes: 1000, usedPercent: 75 } });
+    expect(s).toMatchObject({ kind: 'memory', hits: 900, misses: 100, hitRatio: 0.9, evictedKeys: 12, expiredKeys: 34, keys: 1000, memory: { usedBytes: 750, maxBytes: 1000, usedPercent: 75 } });
     expect(s.prefixes).toEqual([]);
     expect(s.sample).toEqual({ pattern: '*', size: 0, complete: false });
   });

@@ -48,7 +48,7 @@ describe('warm: redis copy mode', () => {
   it('skips keys present in the target, and reports keys missing from the source', async () => {
     const { from, cache, base } = setup(10);
     cache.put('s:3', 'already');
-    from.data.delete('s:4');
+    from.drop('s:4');
     const result = await warm(base({ keys: [...keys(10), 'nope'] }));
     expect(result).toMatchObject({ warmed: 8, alreadyHot: 1, failed: 2, exitCode: 1, failuresByReason: { 'missing-in-source': 2 } });
     expect(cache.value('s:3')).toBe('already');
@@ -192,7 +192,7 @@ describe('warm: copy mode through the target\'s copier', () => {
   it('copies each batch with one copier call: values and TTLs never pass through the engine', async () => {
     const { clock, from, cache } = copierSetup(2500);
     cache.put('s:3', 'already');
-    from.data.delete('s:4');
+    from.drop('s:4');
     const result = await warm({ keys: [...keys(2500), 'nope'], target: { kind: 'redis', mode: 'copy', cache, from }, clock, random: seededRandom(1), limits: { maxFailures: 2 } });
     expect(result).toMatchObject({ mode: 'redis-copy', warmed: 2498, alreadyHot: 1, failed: 2, exitCode: 0, failuresByReason: { 'missing-in-source': 2 } });
     expect(result.failures.map((f) => f.key).sort()).toEqual(['nope', 's:4']);

@@ -11,7 +11,7 @@ function cdn(options: { latencyMs?: number; cached?: string[]; answer?: (req: Ht
   return (req: HttpRequest): Reply => {
     const special = options.answer?.(req);
     if (special) return special;
-    const key = `${req.url}|${req.headers?.['Accept-Encoding'] ?? ''}`;
+    const key = `${req.url}|${req.headers?.['accept-encoding'] ?? ''}`; // the fake, like a server, sees header names lower-cased
     const hit = stored.has(key);
     stored.add(key);
     return { status: 200, headers: { 'X-Cache-Status': hit ? 'HIT' : 'MISS' }, body: 'page', latencyMs: options.latencyMs ?? 5 };
@@ -93,11 +93,11 @@ describe('warm: http target', () => {
     await expect(warm(base({ target: { kind: 'http', http, baseUrl: 'cdn.local' } }))).rejects.toThrow(InputError);
     expect(http.requests).toHaveLength(0);
     const ok = await warm(base({ keys: ['https://x/a'], target: { kind: 'http', http } }));
-    expect(ok.target).toBe('fake-http');
+    expect(ok.target).toBe('memory-http');
   });
 
   it('names the variant of a failed request', async () => {
-    const { base, http } = setup(cdn({ answer: (req) => (req.url.endsWith('/3') && req.headers?.['Accept-Encoding'] === 'br' ? { status: 404 } : undefined) }));
+    const { base, http } = setup(cdn({ answer: (req) => (req.url.endsWith('/3') && req.headers?.['accept-encoding'] === 'br' ? { status: 404 } : undefined) }));
     const result = await warm(base({ target: { kind: 'http', http, baseUrl: 'http://cdn.local', variants: parseVary(['Accept-Encoding: gzip,br']) } }));
     expect(result.failures).toEqual([{ key: '/titles/3', variant: 'Accept-Encoding=br', reason: 'http 404' }]);
     expect(result.exitCode).toBe(1);
