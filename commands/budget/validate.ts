@@ -15,7 +15,7 @@ export interface BudgetValidateResult {
     id: string;
     service: string;
     name: string;
-    format: 'relia' | 'openslo' | 'sloth';
+    format: 'relia' | 'openslo' | 'sloth' | 'pyrra';
     file: string;
     /** Field path of the SLO inside its file ('' for a single-SLO file). */
     path: string;

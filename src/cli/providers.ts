@@ -122,3 +122,13 @@ export async function httpFromConfig(registry: ProviderRegistry, resolved: Resol
   if (connections !== undefined) settings.connections = connections;
   return registry.create('http', 'http', settings, 'http');
 }
+
+/** Build the process port (local processes through execa; plugins may add other schemes). */
+export async function processFromConfig(registry: ProviderRegistry, scheme = 'local'): Promise<PortMap['process']> {
+  return registry.create('process', scheme, {}, 'process');
+}
+
+/** Build the fault-proxy port (the TCP proxy in this process; plugins may add other schemes). */
+export async function proxyFromConfig(registry: ProviderRegistry, scheme = 'local'): Promise<PortMap['proxy']> {
+  return registry.create('proxy', scheme, {}, 'proxy');
+}

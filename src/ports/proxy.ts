@@ -39,6 +39,33 @@ export interface ProxyHandle {
   close(): Promise<void>;
 }
 
+export type ConnectionDecision = { kind: 'forward' } | { kind: 'refuse' } | { kind: 'timeout'; afterMs: number };
+
+export interface ChunkSchedule {
+  /** When to write, in the adapter's clock (milliseconds, monotonic). */
+  at: number;
+  /** How many of the chunk's bytes to write (fewer when a reset is due). */
+  bytes: number;
+  /** Reset the connection after writing them. */
+  resetAfter: boolean;
+}
+
+/** One direction of one connection. */
+export interface PipeScheduler {
+  schedule(now: number, bytes: number, toxics: Toxics | null, random: () => number): ChunkSchedule;
+}
+
+/**
+ * The pure decisions (src/core/chaos/toxics.ts `toxicDecisions`), handed to
+ * the adapter so that it only moves bytes and plugins never import the core.
+ */
+export interface ToxicDecisions {
+  connection(toxics: Toxics | null, random: () => number): ConnectionDecision;
+  pipe(direction: 'up' | 'down'): PipeScheduler;
+  /** Largest slice to write at once (small under a bandwidth limit, so it is smooth). */
+  sliceSize(toxics: Toxics | null): number;
+}
+
 export interface ProxyStartOptions {
   listenHost: string;
   /** 0: a free port. */
@@ -48,6 +75,7 @@ export interface ProxyStartOptions {
   toxics: Toxics | null;
   /** Randomness for jitter and loss, seeded where the user asks. */
   random: () => number;
+  decisions: ToxicDecisions;
 }
 
 export interface FaultProxyPort {

@@ -21,7 +21,7 @@ import type {
   WorkloadKind,
   WorkloadRef,
 } from '../../src/ports/cluster.js';
-import { matchesLabels, parseSelector } from './label-selector.js';
+import { matchesLabels, parseSelector } from '../../scripts/standins/label-selector.mjs';
 
 export const PDB_BLOCKED_REASON = "Cannot evict pod as it would violate the pod's disruption budget.";
 

@@ -46,7 +46,7 @@ export interface SloStatus extends GateDecision {
   name: string;
   service: string;
   description?: string;
-  source: { file: string; path: string; format: 'relia' | 'openslo' | 'sloth' };
+  source: { file: string; path: string; format: 'relia' | 'openslo' | 'sloth' | 'pyrra' };
   /** A fraction, e.g. 0.999. */
   objective: number;
   /** The window as written: `30d`, `month`. */

@@ -30,44 +30,45 @@ function defined(rec: Args): Args {
   return out;
 }
 
-/** chaostoolkit timeouts are seconds (a number, or [connect, read]); relia takes durations. */
-function seconds(value: unknown): string | undefined {
-  if (typeof value === 'number') return `${value}s`;
-  if (Array.isArray(value) && typeof value[1] === 'number') return `${value[1]}s`;
-  return undefined;
+/** chaostoolkit timeouts are seconds: a number, or [connect, read]. `http.request` and `process.run` take them as they are. */
+function timeoutOf(value: unknown): unknown {
+  return typeof value === 'number' || Array.isArray(value) ? value : undefined;
 }
 
 export const CTK_HTTP_TYPE = 'http.request';
 export const CTK_PROCESS_TYPE = 'process.run';
 
-/** `type: http` → `http.request`. Output is `{status, headers, body}` (as chaostoolkit's). */
+/**
+ * `type: http` → `http.request`, which takes chaostoolkit's fields (arguments
+ * as query parameters for GET/HEAD/DELETE, a JSON body otherwise; seconds).
+ * Output `{status, headers, body, latencyMs}`.
+ */
 export function mapHttp(p: Args): MappedProvider {
-  const args = p.arguments;
-  let body: string | undefined;
-  const headers = (p.headers as Record<string, string> | undefined) ?? undefined;
-  if (typeof args === 'string') body = args;
-  else if (args !== undefined && args !== null && (p.method ?? 'GET') !== 'GET') body = JSON.stringify(args);
+  const a = p.arguments;
   return {
     type: CTK_HTTP_TYPE,
     args: defined({
       url: p.url,
       method: typeof p.method === 'string' ? p.method.toUpperCase() : 'GET',
-      headers,
-      body,
-      timeout: seconds(p.timeout),
+      headers: p.headers,
+      arguments: a !== null && typeof a === 'object' && !Array.isArray(a) ? a : undefined,
+      body: typeof a === 'string' ? a : undefined,
+      timeout: timeoutOf(p.timeout),
       expectStatus: p.expected_status,
     }),
   };
 }
 
-/** `type: process` → `process.run`. Output is `{status, stdout, stderr}` (as chaostoolkit's). */
+/** `type: process` → `process.run` (path, arguments as a string or a list, timeout in seconds). Output `{status, stdout, stderr}`. */
 export function mapProcess(p: Args): MappedProvider {
   const a = p.arguments;
-  let argv: string[] = [];
-  if (typeof a === 'string') argv = a.split(/\s+/).filter((x) => x !== '');
-  else if (Array.isArray(a)) argv = a.map(String);
-  else if (a && typeof a === 'object') for (const [k, v] of Object.entries(a)) argv.push(k, ...(v === '' || v === null ? [] : [String(v)]));
-  return { type: CTK_PROCESS_TYPE, args: defined({ path: p.path, arguments: argv, timeout: seconds(p.timeout) }) };
+  let args: unknown = a;
+  if (a !== null && typeof a === 'object' && !Array.isArray(a)) {
+    const argv: string[] = [];
+    for (const [k, v] of Object.entries(a)) argv.push(k, ...(v === '' || v === null ? [] : [String(v)]));
+    args = argv;
+  }
+  return { type: CTK_PROCESS_TYPE, args: defined({ path: p.path, arguments: args, timeout: timeoutOf(p.timeout) }) };
 }
 
 /** Known python extension functions, `module.func` → the native activity. */

@@ -291,8 +291,9 @@ export class ChaosRun {
       try {
         const out = (await this.timed(Math.max(src.slowerThanMs ?? 0, 1000) * 5, signal, (s) =>
           def.run(args, { ports: this.o.ports, clock: this.o.clock, random: this.o.random, policy: this.o.policy, dryRun: false, log: () => undefined, signal: s }),
-        )) as { status?: unknown; durationMs?: unknown } | undefined;
-        const elapsed = typeof out?.durationMs === 'number' ? out.durationMs : this.o.clock.now() - t0;
+        )) as { status?: unknown; latencyMs?: unknown; durationMs?: unknown } | undefined;
+        const reported = typeof out?.latencyMs === 'number' ? out.latencyMs : out?.durationMs;
+        const elapsed = typeof reported === 'number' ? reported : this.o.clock.now() - t0;
         if (typeof out?.status === 'number' && out.status >= 500) bad = true;
         if (src.slowerThanMs !== undefined && elapsed > src.slowerThanMs) bad = true;
       } catch {

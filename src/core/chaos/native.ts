@@ -1,6 +1,6 @@
 /**
  * relia's native experiment format (YAML or JSON), docs/chaos.md#native.
- * The zod schema here is the source of docs/schemas/chaos-experiment.json.
+ * The zod schema here is the source of docs/schemas/chaos-experiment.schema.json.
  * Parsing: shape (zod, every bad field with its path) → configuration and
  * secrets resolved → `${name}` substituted → durations and fractions
  * converted → the normalised Experiment. Pure.
@@ -206,4 +206,11 @@ export function parseNative(data: unknown, opts: ParseOptions): Experiment {
   };
   if (doc.description !== undefined) exp.description = doc.description;
   return exp;
+}
+
+export const CHAOS_EXPERIMENT_SCHEMA_ID = 'https://relia.dev/schemas/chaos-experiment.schema.json';
+
+/** docs/schemas/chaos-experiment.schema.json, generated from the zod schema (a test checks there is no drift). */
+export function chaosExperimentJsonSchema(): Record<string, unknown> {
+  return { $id: CHAOS_EXPERIMENT_SCHEMA_ID, ...(z.toJSONSchema(NativeExperimentSchema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>) };
 }

@@ -200,7 +200,8 @@ export async function applyFailover(o: ApplyOptions): Promise<FailoverOutcome> {
     return { journal: ex, preview: null, nothingToDo: true, weights: byRegion(live, target) };
   }
   const targets = j ? j.steps.map((s) => s.weights) : planWeights(live, fromId, toId, percents);
-  if (!j && targets.every((t) => sameWeights(t, live))) {
+  // All-zero weights are not "nothing to do": Route 53 then spreads traffic over every record, and the safety rules refuse it.
+  if (!j && targets.every((t) => sameWeights(t, live)) && Object.values(live).some((w) => w > 0)) {
     return { journal: null, preview: null, nothingToDo: true, weights: byRegion(live, target) };
   }
   const position = j ? positionOf(live, j.weightsBefore, targets) : -1;

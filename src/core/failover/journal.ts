@@ -142,7 +142,7 @@ export function summarise(j: Journal): string {
     case 'refused':
       return `${j.kind} ${j.from} → ${j.to} refused, weights unchanged${j.reason ? `: ${j.reason}` : ''}`;
     default:
-      return `${j.kind} ${j.from} → ${j.to} running at ${at}`;
+      return `${j.kind} ${j.from} → ${j.to} running (${at})`;
   }
 }
 

@@ -7,12 +7,11 @@
  */
 import { z } from 'zod';
 import { formatDuration, parseDuration } from '../../units.js';
-import type { Budgeting, SliDefinition, SloAlerting, SloDefinition, SloWindow } from '../model.js';
+import type { AlertTierSettings, Budgeting, SliDefinition, SloAlerting, SloDefinition, SloWindow } from '../model.js';
 import {
-  alertNameSchema,
+  AlertName,
   checkLabels,
   checkQuery,
-  convertAlerting,
   describeValue,
   DURATION_RE,
   expecting,
@@ -134,7 +133,7 @@ const TierSchema = strict({
 }).meta({ id: 'AlertTier', description: 'Settings of one alert tier; enabled: false switches it off for this SLO.' });
 
 const AlertingSchema = strict({
-  name: alertNameSchema('CheckoutErrorBudgetBurn').optional(),
+  name: AlertName.optional(),
   labels: LabelMap.optional(),
   annotations: AnnotationMap.optional(),
   page: TierSchema.optional(),
@@ -208,11 +207,22 @@ export function checkRollingSeconds(problems: ProblemList, ctx: DocContext, path
   return windowFromSeconds(seconds);
 }
 
+/** A duration in a spec: seconds, or undefined after a problem naming the file and field (`0d` included). */
+export function specDuration(problems: ProblemList, ctx: DocContext, path: Path, text: string): number | undefined {
+  try {
+    return parseDuration(text, 'window');
+  } catch {
+    problems.add(ctx, path, `expected a duration above zero such as 28d, got ${describeValue(text)}`, 'write a duration such as 28d or 30d');
+    return undefined;
+  }
+}
+
 function convertWindow(problems: ProblemList, ctx: DocContext, path: Path, w: Entry['window']): SloWindow | undefined {
   if (typeof w === 'string' || 'rolling' in w) {
     const text = typeof w === 'string' ? w : w.rolling;
     const at = typeof w === 'string' ? path : [...path, 'rolling'];
-    return checkRollingSeconds(problems, ctx, at, parseDuration(text, 'window'));
+    const seconds = specDuration(problems, ctx, at, text);
+    return seconds === undefined ? undefined : checkRollingSeconds(problems, ctx, at, seconds);
   }
   return calendarWindow(w.calendar);
 }
@@ -245,7 +255,8 @@ function convertBudgeting(problems: ProblemList, ctx: DocContext, path: Path, b:
     }
     return { method: 'occurrences' };
   }
-  const sliceSeconds = parseDuration(b.slice, 'slice');
+  const sliceSeconds = specDuration(problems, ctx, [...path, 'slice'], b.slice);
+  if (sliceSeconds === undefined) return undefined;
   if (sliceSeconds < 1 || !Number.isInteger(sliceSeconds)) {
     problems.add(ctx, [...path, 'slice'], `expected a slice of whole seconds, at least 1s, got ${b.slice}`);
     return undefined;
@@ -269,12 +280,24 @@ function convertBudgeting(problems: ProblemList, ctx: DocContext, path: Path, b:
   return { method: 'timeslices', sliceSeconds, sliceTarget: target };
 }
 
-function convertNativeAlerting(problems: ProblemList, ctx: DocContext, path: Path, a: z.output<typeof AlertingSchema> | undefined): SloAlerting | undefined {
+function convertTier(problems: ProblemList, ctx: DocContext, path: Path, tier: z.output<typeof TierSchema> | undefined): AlertTierSettings {
+  return {
+    enabled: tier?.enabled ?? true,
+    labels: checkLabels(problems, ctx, [...path, 'labels'], tier?.labels),
+    annotations: { ...(tier?.annotations ?? {}) },
+  };
+}
+
+export function convertAlerting(problems: ProblemList, ctx: DocContext, path: Path, a: z.output<typeof AlertingSchema> | undefined): SloAlerting | undefined {
   if (a === undefined) return undefined;
-  return convertAlerting(problems, ctx, path, a, {
-    page: ['page', { ...a.page, enabled: a.page?.enabled ?? true }],
-    ticket: ['ticket', { ...a.ticket, enabled: a.ticket?.enabled ?? true }],
-  });
+  const out: SloAlerting = {
+    labels: checkLabels(problems, ctx, [...path, 'labels'], a.labels),
+    annotations: { ...(a.annotations ?? {}) },
+    page: convertTier(problems, ctx, [...path, 'page'], a.page),
+    ticket: convertTier(problems, ctx, [...path, 'ticket'], a.ticket),
+  };
+  if (a.name !== undefined) out.name = a.name;
+  return out;
 }
 
 /** Convert one entry from its validated fields; fields that failed validation were reported already. */
@@ -302,7 +325,7 @@ function convertEntry(
   const sli = e.sli === undefined ? undefined : convertSli(problems, ctx, [...path, 'sli'], e.sli);
   const budgeting = e.sli === undefined || fields.failed.has('budgeting') ? undefined : convertBudgeting(problems, ctx, [...path, 'budgeting'], e.budgeting, e.sli);
   const labels = { ...defaults.labels, ...checkLabels(problems, ctx, [...path, 'labels'], e.labels) };
-  const alerting = convertNativeAlerting(problems, ctx, [...path, 'alerting'], e.alerting);
+  const alerting = convertAlerting(problems, ctx, [...path, 'alerting'], e.alerting);
   if (fields.failed.size > 0 || problems.count > before) return undefined;
   if (service === undefined || e.name === undefined || objective === undefined || !window || !sli || !budgeting) return undefined;
   const slo: SloDefinition = {

@@ -34,12 +34,12 @@ describe('chaostoolkit experiments', () => {
     const exp = parseExperiment(ctk, { ...opts, env: { API_TOKEN: 'tok-123' } });
     expect(exp.format).toBe('chaostoolkit');
     const [home, version] = exp.steadyState?.probes ?? [];
-    expect(home).toMatchObject({ type: 'http.request', args: { url: 'http://127.0.0.1:8080/health', method: 'GET', headers: { Authorization: 'Bearer tok-123' }, timeout: '3s' }, tolerance: 200 });
+    expect(home).toMatchObject({ type: 'http.request', args: { url: 'http://127.0.0.1:8080/health', method: 'GET', headers: { Authorization: 'Bearer tok-123' }, timeout: 3 }, tolerance: 200 });
     expect(version).toMatchObject({ type: 'process.run', args: { path: 'cat', arguments: ['VERSION'] }, tolerance: { type: 'regex', target: 'stdout' } });
     expect(exp.method[0]).toMatchObject({ kind: 'action', type: 'kubernetes.pod-kill', args: { namespace: 'shop', selector: 'app=web', mode: { count: 1 } }, pauses: { after: 5000 } });
-    expect(exp.method[1]).toMatchObject({ background: true, args: { method: 'POST', body: '{"a":1}' } });
+    expect(exp.method[1]).toMatchObject({ background: true, args: { method: 'POST', arguments: { a: 1 } } });
     expect(exp.method[2]).toMatchObject({ name: 'home', type: 'http.request', path: 'method[2]' });
-    expect(exp.rollbacks[0]?.args).toEqual({ path: 'systemctl', arguments: ['restart', 'web'] });
+    expect(exp.rollbacks[0]?.args).toEqual({ path: 'systemctl', arguments: 'restart web' });
     expect(exp.guards[0]).toMatchObject({ type: 'maxDuration', ms: 300_000, path: 'extensions[0].guards[0]' });
     expect(exp.blastRadius.maxTargets).toBe(2);
     expect(exp.secretValues).toEqual(['tok-123']);
