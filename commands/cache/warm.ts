@@ -1,16 +1,10 @@
-import { resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { defaultLockPath, FileCheckpointStore, FileLock } from '../../src/cli/cache/files.js';
 import type { SourceReport } from '../../src/cli/cache/sources.js';
-import { buildManifest, buildWarmRun, Clients, renderWarmReport, targetId } from '../../src/cli/cache/warm.js';
+import { buildManifest } from '../../src/cli/cache/warm.js';
+import { runWarm } from '../../src/cli/cache/warm-run.js';
 import type { K8sObject } from '../../src/core/cache/k8s.js';
-import { limitsFromFlags } from '../../src/core/cache/limits.js';
-import { seededRandom } from '../../src/core/cache/random.js';
-import { parseShard } from '../../src/core/cache/shard.js';
-import { warm, type WarmHandle, type WarmResult } from '../../src/core/cache/warm.js';
-import { parseDuration, parseTime } from '../../src/core/units.js';
-import { startProgress } from '../../src/ui/progress.js';
+import type { WarmResult } from '../../src/core/cache/warm.js';
 
 export interface CacheWarmRun extends WarmResult {
   sources: SourceReport[];
@@ -98,58 +92,8 @@ export default class CacheWarm extends ReliaCommand<typeof CacheWarm> {
       if (!this.jsonEnabled()) process.stdout.write(yaml);
       return { emit: f.emit as 'cronjob' | 'indexed-job', manifest: yaml, objects };
     }
-    const limits = limitsFromFlags(f);
-    const shard = f.shard ? parseShard(f.shard, { env: process.env }) : undefined;
-    const progressMs = parseDuration(f['progress-interval'], '--progress-interval') * 1000;
-    const clients = new Clients();
-    this.lifecycle.defer('close connections', () => clients.closeAll());
-    const built = await buildWarmRun(f, { registry: await this.providers(), resolved: this.resolved, signal: this.lifecycle.signal, clients, ...(f.at ? { at: parseTime(f.at, '--at') } : {}) });
-    for (const w of built.warnings) this.warn(w);
-    const checkpointFile = f.checkpoint ? resolve(f.checkpoint) : null;
-    const store = checkpointFile ? new FileCheckpointStore(checkpointFile) : undefined;
-    const id = built.target.id ?? targetId(f.target ?? '');
-    const lock = !f.lock ? undefined : new FileLock(f['lock-file'] ? resolve(f['lock-file']) : checkpointFile ? `${checkpointFile}.lock` : defaultLockPath(id, f.shard ?? ''));
-    const progress = await startProgress({ label: 'warming', total: null, tty: process.stderr.isTTY === true, silent: f['no-progress'], intervalMs: progressMs });
-    let handle: WarmHandle | undefined;
-    let settled = false;
-    let partial: WarmResult | undefined;
-    if (lock) this.lifecycle.defer('release lock', () => lock.release());
-    // If the run cannot unwind in time (forced exit), save what it has done before the process goes.
-    this.lifecycle.defer('save checkpoint', async () => void (!settled && (await handle?.checkpointNow(2000))));
-    let result: WarmResult;
-    try {
-      result = await warm({
-        keys: built.keys,
-        ...(built.keyStream ? { keyStream: built.keyStream } : {}),
-        target: built.target,
-        limits,
-        clock: this.clock,
-        random: f.seed === undefined ? Math.random : seededRandom(f.seed),
-        signal: this.lifecycle.signal,
-        progressIntervalMs: Math.min(1000, progressMs),
-        ...(shard ? { shard } : {}),
-        ...(store ? { checkpoint: f.restart ? { load: async () => null, save: (c) => store.save(c), clear: () => store.clear() } : store } : {}),
-        ...(lock ? { lock } : {}),
-        onCheckpointMismatch: f['on-checkpoint-mismatch'] === 'restart' ? 'discard' : 'error',
-        onStart: (h) => (handle = h),
-        onProgress: (e) => {
-          if (e.event === 'done') {
-            partial = e.result;
-            const r = e.result;
-            progress.update(r.total - r.resumed - r.remaining, { warmed: r.warmed, hot: r.alreadyHot, failed: r.failed, retries: r.retries, concurrency: r.concurrency.final }, r.total - r.resumed);
-          } else progress.update(e.done - e.resumed, { warmed: e.warmed, hot: e.alreadyHot, failed: e.failed, retries: e.retries, concurrency: e.concurrency }, e.total - e.resumed);
-        },
-      });
-    } catch (error) {
-      settled = true;
-      await progress.stop();
-      if (partial && !this.jsonEnabled()) this.log(renderWarmReport(partial, built.sources, this.style));
-      throw error;
-    }
-    settled = true;
-    await progress.stop();
-    if (!this.jsonEnabled()) this.log(renderWarmReport(result, built.sources, this.style));
-    if (result.exitCode === 1) this.checkFailed(`${result.failed} items failed, more than --max-failures ${limits.maxFailures ?? 0}`, ['see the failures above; re-run to retry them', 'raise --max-failures if some failures are expected']);
-    return { ...result, sources: built.sources, checkpointFile };
+    const { result, sources, checkpointFile, maxFailures } = await runWarm(this.context(), f, { human: !this.jsonEnabled(), style: this.style, log: (text) => this.log(text) });
+    if (result.exitCode === 1) this.checkFailed(`${result.failed} items failed, more than --max-failures ${maxFailures}`, ['see the failures above; re-run to retry them', 'raise --max-failures if some failures are expected']);
+    return { ...result, sources, checkpointFile };
   }
 }
