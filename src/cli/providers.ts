@@ -6,7 +6,7 @@
 import type { Config } from '@oclif/core';
 import { DependencyError, InputError } from '../core/errors.js';
 import { guardMetrics } from '../core/metrics-guard.js';
-import type { ResolvedConfig } from '../core/config/resolve.js';
+import { redactUrl, type ResolvedConfig } from '../core/config/resolve.js';
 import { parseDuration } from '../core/units.js';
 import type { PluginKit, PortMap, PortName, ProviderRegistration, ProviderSettingsMap } from '../ports/providers.js';
 import { PROVIDERS_HOOK } from './hooks.js';
@@ -96,7 +96,7 @@ export async function metricsFromConfig(registry: ProviderRegistry, resolved: Re
     });
   }
   const settings: ProviderSettingsMap['metrics'] = { url: m.url, timeoutMs: ms(m.timeout, 'metrics.timeout'), retries: m.retries };
-  if (m.headers) settings.headers = m.headers;
+  if (m.headers || resolved.secrets.metricsHeaders) settings.headers = { ...m.headers, ...resolved.secrets.metricsHeaders };
   if (resolved.secrets.metricsToken) settings.bearerToken = resolved.secrets.metricsToken;
   if (resolved.secrets.metricsBasic) settings.basicAuth = resolved.secrets.metricsBasic;
   if (m.tls) settings.tls = { ...(m.tls.caFile ? { caFile: m.tls.caFile } : {}), insecureSkipVerify: m.tls.insecureSkipVerify && opts.insecure === true };
@@ -107,7 +107,12 @@ export async function metricsFromConfig(registry: ProviderRegistry, resolved: Re
 /** Build a cache port for a `redis://` (or plugin scheme) URL. */
 export async function cacheFromUrl(registry: ProviderRegistry, url: string, resolved: ResolvedConfig, field: string): Promise<PortMap['cache']> {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
-  if (!scheme) throw new InputError(`${field}: expected a URL such as redis://127.0.0.1:6379/0, got ${JSON.stringify(url)}`, { field, suggestions: ['write it like redis://HOST:PORT/DB'] });
+  if (!scheme) throw new InputError(`${field}: expected a URL such as redis://127.0.0.1:6379/0, got ${JSON.stringify(redactUrl(url))}`, { field, suggestions: ['write it like redis://HOST:PORT/DB'] });
+  const port = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?(?:\[[^\]]*\]|[^:/?#]*):(\d+)/i.exec(url)?.[1];
+  if (port !== undefined && !(Number(port) >= 1 && Number(port) <= 65535)) {
+    throw new InputError(`${field}: port ${port} is out of range 1–65535`, { field, suggestions: ['write it like redis://HOST:6379/0'] });
+  }
+  if (!URL.canParse(url)) throw new InputError(`${field}: not a valid URL: ${JSON.stringify(redactUrl(url))}`, { field, suggestions: ['write it like redis://HOST:PORT/DB'] });
   const settings: ProviderSettingsMap['cache'] = { url, timeoutMs: ms(resolved.settings.redis?.timeout ?? '5s', 'redis.timeout') };
   if (resolved.secrets.redisPassword !== undefined) settings.password = resolved.secrets.redisPassword;
   if (resolved.secrets.redisUsername !== undefined) settings.username = resolved.secrets.redisUsername;
@@ -118,7 +123,7 @@ export async function cacheFromUrl(registry: ProviderRegistry, url: string, reso
 export async function httpFromConfig(registry: ProviderRegistry, resolved: ResolvedConfig, connections?: number): Promise<PortMap['http']> {
   const h = resolved.settings.http;
   const settings: ProviderSettingsMap['http'] = { timeoutMs: ms(h?.timeout ?? '10s', 'http.timeout'), userAgent: h?.userAgent ?? 'relia' };
-  if (h?.headers) settings.headers = h.headers;
+  if (h?.headers || resolved.secrets.httpHeaders) settings.headers = { ...h?.headers, ...resolved.secrets.httpHeaders };
   if (connections !== undefined) settings.connections = connections;
   return registry.create('http', 'http', settings, 'http');
 }

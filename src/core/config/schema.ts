@@ -46,6 +46,8 @@ export const MetricsSchema = z.strictObject({
   auth: AuthSchema.optional(),
   tls: TlsSchema.optional(),
   headers: z.record(z.string(), z.string()).optional(),
+  /** Credential headers (Authorization, X-Api-Key, Cookie, …): header name → environment variable holding its value. */
+  headersFromEnv: z.record(z.string(), envVarName).optional(),
   /** Provider-specific settings, passed through to the provider untouched. */
   options: z.record(z.string(), z.unknown()).optional(),
 });
@@ -63,6 +65,8 @@ export const HttpSchema = z.strictObject({
   timeout: durationString('10s').default('10s'),
   userAgent: z.string().default('relia'),
   headers: z.record(z.string(), z.string()).optional(),
+  /** Credential headers: header name → environment variable holding its value. */
+  headersFromEnv: z.record(z.string(), envVarName).optional(),
 });
 
 export const AwsSchema = z.strictObject({
