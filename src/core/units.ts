@@ -223,3 +223,13 @@ export function parseTime(input: string | number, field = 'time'): number {
   if (ms < TIME_MIN_MS || ms >= TIME_MAX_MS) return fail(field, input, 'a time from 1970-01-01 to 2199-12-31 (unix seconds, not milliseconds)', '2026-11-01T12:00:00Z');
   return ms;
 }
+
+/** Parse a size: `256MiB`, `1GiB`, `500MB`, `1024` (bytes). Between 1 KiB and 64 GiB. */
+export function parseSize(input: string | number, field = 'size'): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(B|KB|KiB|MB|MiB|GB|GiB)?$/i.exec(String(input).trim());
+  if (!m) return fail(field, input, 'a size such as 256MiB or 1GiB', '512MiB');
+  const units: Record<string, number> = { b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3 };
+  const bytes = Number(m[1]) * (units[(m[2] ?? 'b').toLowerCase()] as number);
+  if (!(bytes >= 1024 && bytes <= 64 * 1024 ** 3)) return fail(field, input, 'a size from 1KiB to 64GiB', '512MiB');
+  return Math.floor(bytes);
+}

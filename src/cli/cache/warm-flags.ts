@@ -27,6 +27,7 @@ export const warmFlags = {
   template: str("prometheus: key template from labels, e.g. 'title:{title}' or '/titles/{title}.json'."),
   top: Flags.integer({ description: 'access-log: how many of the most requested paths.', default: 1000, min: 1 }),
   'strip-query': Flags.boolean({ description: 'access-log: drop query strings before counting.' }),
+  'max-source-size': Flags.string({ description: 'Largest key list or sitemap, after decompression (default 256MiB), e.g. 1GiB.' }),
   prometheus: str('Prometheus URL for prometheus: sources (overrides the config).'),
   at: str('prometheus: evaluation time (RFC 3339 or unix seconds; default now).'),
   rate: str('Requests per second at most, e.g. 500/s (copy mode: keys per second).'),

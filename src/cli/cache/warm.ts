@@ -14,7 +14,7 @@ import { parseVary } from '../../core/cache/http-cache.js';
 import { manifestsToYaml, warmCronJobManifest, warmJobManifest, type K8sObject } from '../../core/cache/k8s.js';
 import { mergeSources } from '../../core/cache/sources.js';
 import type { WarmResult, WarmTarget } from '../../core/cache/warm.js';
-import { parseDuration, parseFraction } from '../../core/units.js';
+import { parseDuration, parseFraction, parseSize } from '../../core/units.js';
 import type { KeyValueCache } from '../../ports/cache.js';
 import type { HttpClient } from '../../ports/http.js';
 import { cacheFromUrl, httpFromConfig, metricsFromConfig, type ProviderRegistry } from '../providers.js';
@@ -54,6 +54,7 @@ export interface WarmFlagsIn {
   template?: string;
   top: number;
   'strip-query'?: boolean;
+  'max-source-size'?: string;
   at?: string;
   concurrency?: number;
 }
@@ -136,6 +137,7 @@ export async function buildWarmRun(
       signal,
       ...(f.template !== undefined ? { template: f.template } : {}),
       ...(f['strip-query'] ? { stripQuery: true } : {}),
+      ...(f['max-source-size'] !== undefined ? { maxBytes: parseSize(f['max-source-size'], '--max-source-size') } : {}),
       ...(ctx.at !== undefined ? { at: ctx.at } : {}),
     });
     keys = mergeSources(read.lists);
