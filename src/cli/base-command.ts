@@ -8,7 +8,7 @@
  * and sets `this.status = 1` (via `this.checkFailed`) when its check says no.
  */
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
-import { ExitCode, InputError, InternalError, InterruptedError, ReliaError } from '../core/errors.js';
+import { CheckFailedError, CleanupFailedError, ExitCode, InputError, InternalError, InterruptedError, ReliaError } from '../core/errors.js';
 import { redactText, type ConfigOverrides, type ResolvedConfig } from '../core/config/resolve.js';
 import type { Clock } from '../ports/clock.js';
 import { loadConfig } from './config-loader.js';
@@ -259,7 +259,8 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
 
   /** Record that the check's answer is no (exit 1); the result is still printed. */
   protected checkFailed(message: string, suggestions: string[] = []): void {
-    this.failWithResult(ExitCode.CheckFailed, 'CheckFailed', message, suggestions);
+    const e = new CheckFailedError(message, { suggestions });
+    this.failWithResult(e.exitCode, 'CheckFailed', e.message, e.suggestions);
   }
 
   /**
@@ -322,10 +323,10 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
     }
   }
 
-  private cleanupError(failures: Array<{ name: string; error: unknown }>, original?: ReliaError): ReliaError {
+  private cleanupError(failures: Array<{ name: string; error: unknown }>, original?: ReliaError): CleanupFailedError {
     const leftovers = failures.map((f) => `${f.name}: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
     const before = original ? `${original.message}; then ` : '';
-    return new ReliaError(`${before}cleanup failed, manual action is needed:\n  ${leftovers.join('\n  ')}`, ExitCode.CleanupFailed, {
+    return new CleanupFailedError(`${before}cleanup failed, manual action is needed:\n  ${leftovers.join('\n  ')}`, leftovers, {
       suggestions: ['undo the items listed above by hand, then re-run'],
     });
   }
