@@ -84,15 +84,18 @@ export function toReliaError(err: unknown, commandId: string | undefined, interr
     // A flag's parse() that threw our InputError arrives wrapped by oclif.
     const cause = (err as { cause?: unknown }).cause;
     if (ReliaError.is(cause)) return cause;
-    if (PARSE_ERRORS.has(err.constructor.name) || (err instanceof Errors.CLIError && 'parse' in err)) {
-      const message = err.message.split('\n').filter((l) => l.trim() !== '' && !/^See more help/.test(l)).join('\n');
+    const exit = err instanceof Errors.CLIError ? (err as Errors.CLIError).oclif?.exit : undefined;
+    // oclif's parse errors, and its other usage errors (a flag value its own parser refused, exit 2)
+    if (PARSE_ERRORS.has(err.constructor.name) || (err instanceof Errors.CLIError && ('parse' in err || exit === undefined || exit === ExitCode.Usage))) {
+      const message = err.message
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '' && !/^See more help/.test(l))
+        .join('\n');
       const id = (commandId ?? '').replaceAll(':', ' ');
       return new ReliaError(message, ExitCode.Usage, { suggestions: [`see \`relia ${id}${id ? ' ' : ''}--help\``] });
     }
-    if (err instanceof Errors.CLIError) {
-      const exit = (err as Errors.CLIError).oclif?.exit;
-      return new ReliaError(err.message, typeof exit === 'number' ? exit : ExitCode.Usage);
-    }
+    if (err instanceof Errors.CLIError) return new ReliaError(err.message, exit as number);
   }
   const message = err instanceof Error ? err.message : String(err);
   return new ReliaError(`internal error: ${message}`, EXIT_INTERNAL, {
