@@ -2,13 +2,16 @@
 /**
  * The real local servers for tests and the demo (docs/test-servers.md).
  *
- *   node scripts/servers.mjs up     [--state DIR] [--only prometheus,redis,origin,nginx,moto] [--timeout 20] [--cache DIR]
+ *   node scripts/servers.mjs up     [--state DIR] [--only prometheus,redis,origin,nginx,moto,fis,kube] [--timeout 20] [--cache DIR]
  *   node scripts/servers.mjs down   [--state DIR]
  *   node scripts/servers.mjs status [--state DIR]
  *
  * `up` starts Prometheus (with 30 days of backfilled history), two Redis
  * servers, the origin (scripts/origin.mjs), nginx as a caching proxy in front
- * of it, and moto when it is installed; all on free 127.0.0.1 ports. Each is
+ * of it, moto (an AWS emulator; `up` fails when it cannot start it), and two
+ * loopback stand-ins: FIS's JSON API (scripts/standins/fis.mjs) and a
+ * Kubernetes API server (scripts/standins/kube-api.mjs, with a kubeconfig
+ * written next to it); all on free 127.0.0.1 ports. Each is
  * checked by polling (never a fixed sleep). It writes DIR/servers.json (the
  * ServersInfo shape of test/helpers/servers.ts) and prints it on stdout.
  * If anything is not ready within --timeout seconds it prints the server's log
@@ -31,7 +34,7 @@ import { END_S, toIso } from './history/model.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(HERE, '..');
-const ALL = ['prometheus', 'redis', 'origin', 'nginx', 'moto'];
+const ALL = ['prometheus', 'redis', 'origin', 'nginx', 'moto', 'fis', 'kube'];
 const HOST = '127.0.0.1';
 const POLL_MS = 50;
 const STOP_GRACE_MS = 10_000;
@@ -358,6 +361,20 @@ function originSpec(ctx) {
   });
 }
 
+/** A loopback stand-in from scripts/standins/ (a node process, like the origin). */
+function standInSpec(ctx, name, file, healthPath) {
+  const dir = join(ctx.state, name);
+  const script = join(HERE, 'standins', file);
+  return (port) => ({
+    name,
+    cmd: process.execPath,
+    args: [script, '--host', HOST, '--port', String(port), ...(name === 'kube' ? ['--kubeconfig', join(dir, 'kubeconfig.yaml')] : [])],
+    log: join(dir, `${name}.log`),
+    marker: `${script} --host ${HOST} --port ${port}`,
+    probe: httpOk(`http://${HOST}:${port}${healthPath}`),
+  });
+}
+
 function nginxConfig(ctx, port, originPort) {
   const d = join(ctx.state, 'nginx');
   const q = (p) => JSON.stringify(p);
@@ -486,8 +503,7 @@ async function up(opts) {
       moto = findMoto();
       if (!moto) {
         const msg = 'moto is not installed: no moto_server on PATH and no /root/.pyenv/versions/*/bin/python3 with moto';
-        if (opts.onlyGiven) fail(`${msg} (--only asked for moto)`);
-        say(`${msg}; AWS tests will be skipped (moto: null)`);
+        fail(`${msg}. The AWS adapters' tests need it: install it (pip install 'moto[server]==5.2.1') or leave moto out with --only`);
       }
     }
 
@@ -507,6 +523,8 @@ async function up(opts) {
     if (want('origin')) jobs.origin = startServer(ctx, originSpec(ctx));
     if (want('nginx')) jobs.nginx = jobs.origin.then((o) => startServer(ctx, nginxSpec(ctx, o.port)));
     if (moto) jobs.moto = startServer(ctx, motoSpec(ctx, moto));
+    if (want('fis')) jobs.fis = startServer(ctx, standInSpec(ctx, 'fis', 'fis.mjs', '/__standin/health'));
+    if (want('kube')) jobs.kube = startServer(ctx, standInSpec(ctx, 'kube', 'kube-api.mjs', '/__standin/health'));
 
     const settled = await Promise.allSettled(Object.values(jobs));
     const failed = settled.filter((s) => s.status === 'rejected');
@@ -521,6 +539,8 @@ async function up(opts) {
       origin: got.origin ? { url: url(got.origin.port), pid: got.origin.pid } : null,
       nginx: got.nginx ? { url: url(got.nginx.port), pid: got.nginx.pid, accessLog: join(state, 'nginx', 'access.log') } : null,
       moto: got.moto ? { url: url(got.moto.port), pid: got.moto.pid } : null,
+      fis: got.fis ? { url: url(got.fis.port), pid: got.fis.pid } : null,
+      kube: got.kube ? { url: url(got.kube.port), pid: got.kube.pid, kubeconfig: join(state, 'kube', 'kubeconfig.yaml'), context: 'relia-stand-in' } : null,
       history: history ? { expectedFile: join(state, 'history', 'expected.json'), end: toIso(END_S) } : null,
     };
     writeFileSync(serversFile(state), `${JSON.stringify(info, null, 2)}\n`);

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { appendStepSummary, budgetEvaluationFlags, evaluateBudgetFlags, writeReport } from '../../src/cli/budget/run.js';
+import { appendStepSummary, budgetEvaluationFlags, evaluateBudgetFlags, policyFileOf, writeReport } from '../../src/cli/budget/run.js';
 import { parseChangeLabels, type BudgetEvaluation } from '../../src/core/budget/index.js';
 import { githubAnnotations } from '../../src/core/budget/report-github.js';
 import { junitReport } from '../../src/core/budget/report-junit.js';
@@ -21,7 +21,7 @@ export interface BudgetCheckResult extends BudgetEvaluation {
 export default class BudgetCheck extends ReliaCommand<typeof BudgetCheck> {
   static override summary = 'The deploy gate: exit 0 when every SLO passes the error-budget policy, 1 when any blocks.';
   static override description =
-    'Blocks on an exhausted budget and on fast burn (14.4× over 1h and 5m, 6× over 6h and 30m; scaled by dynamic budgets), flags postmortems, applies the min-events guard and policy exceptions (--change-label). Exit 0 pass, 1 blocked, 2 bad input, 3 metrics unavailable (fail closed; --on-unavailable pass opts out). Reference: docs/budget.md.';
+    'Blocks on an exhausted budget and on fast burn (14.4× over 1h and 5m, 6× over 6h and 30m; scaled by dynamic budgets), flags postmortems, applies the min-events guard and policy exceptions (--change-label). Exit 0 pass, 1 blocked (no-data blocks too unless --allow-no-data), 2 bad input, 3 metrics unavailable (fail closed; --on-unavailable pass opts out) or answering nonsense (NaN, ±Inf, negative, bad > total: verdict invalid). Reference: docs/budget.md.';
   static override examples = [
     '<%= config.bin %> budget check --slo slos/ --prometheus http://127.0.0.1:9090',
     '<%= config.bin %> budget check --slo slos/ --policy budget-policy.yaml --junit reports/budget.xml --markdown reports/budget.md',
@@ -59,14 +59,21 @@ export default class BudgetCheck extends ReliaCommand<typeof BudgetCheck> {
         for (const r of line.reasons) this.log(this.style.dim(`         ${r}`));
       }
       const s = evaluation.summary;
-      this.log(`${blocked.length === 0 ? this.style.green('PASS') : this.style.red('BLOCKED')}: ${s.total} SLOs, ${s.pass} pass, ${s.fail} fail, ${s.noData} no data${s.unavailable ? `, ${s.unavailable} unavailable` : ''} (as of ${evaluation.at}, ${evaluation.queries} queries)`);
+      this.log(`${blocked.length === 0 ? this.style.green('PASS') : this.style.red('BLOCKED')}: ${s.total} SLOs, ${s.pass} pass, ${s.fail} fail, ${s.noData} no data${s.unavailable ? `, ${s.unavailable} unavailable` : ''}${s.invalid ? `, ${s.invalid} invalid` : ''} (as of ${evaluation.at}, ${evaluation.queries} queries)`);
     }
-    if (blocked.length > 0) {
+    const invalid = blocked.filter((s) => s.verdict === 'invalid');
+    if (invalid.length > 0) {
+      // The dependency answered nonsense: fail closed like an unreachable one (exit 3), after the report.
+      this.failWithResult(3, 'InvalidMetricData', `metrics answered values that cannot be true for ${invalid.length} SLO${invalid.length === 1 ? '' : 's'}: ${invalid.map((s) => s.id).join(', ')}`, [
+        'see the query, value and time per SLO above; fix the recording rule or exporter',
+        'a policy can let such an SLO pass instead: block.invalid: false (not recommended)',
+      ]);
+    } else if (blocked.length > 0) {
       this.checkFailed(`deploy blocked by ${blocked.length} SLO${blocked.length === 1 ? '' : 's'}: ${blocked.map((s) => s.id).join(', ')}`, [
         'see the reasons per SLO; relia budget status shows the burn rates',
         'a change that must ship anyway can carry a label a policy exception allows: --change-label type=security-fix',
       ]);
     }
-    return { ...evaluation, passed: blocked.length === 0, policyFile: f.policy ?? null, changeLabels, reports };
+    return { ...evaluation, passed: blocked.length === 0, policyFile: policyFileOf(f.policy, this.resolved), changeLabels, reports };
   }
 }

@@ -1,8 +1,8 @@
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { budgetEvaluationFlags, evaluateBudgetFlags } from '../../src/cli/budget/run.js';
-import { renderTable } from '../../src/cli/style.js';
+import { budgetEvaluationFlags, evaluateBudgetFlags, policyFileOf } from '../../src/cli/budget/run.js';
+import { renderTable, wrapText } from '../../src/cli/style.js';
 import type { BudgetEvaluation } from '../../src/core/budget/index.js';
-import { burnWindowsOf, statusColumns } from '../../src/core/budget/report-table.js';
+import { burnWindowsOf, statusColumns, statusFootnotes } from '../../src/core/budget/report-table.js';
 
 export interface BudgetStatusResult extends BudgetEvaluation {
   /** The policy file, or null for the built-in defaults. */
@@ -24,13 +24,13 @@ export default class BudgetStatus extends ReliaCommand<typeof BudgetStatus> {
     const evaluation = await evaluateBudgetFlags(this.context(), f);
     if (!this.jsonEnabled()) {
       const columns = statusColumns(burnWindowsOf(evaluation)).map((c) => ({
-        header: c.header, align: c.align,
+        header: c.header, align: c.align, keep: c.header === 'VERDICT',
         value: (s: BudgetEvaluation['slos'][number]) => (c.header === 'VERDICT' ? this.style.verdict(c.value(s)) : c.value(s)),
       }));
       this.log(renderTable(columns, evaluation.slos, this.style));
-      for (const s of evaluation.slos) if (s.postmortemRequired) this.log(this.style.yellow(`${s.id}: ${s.reasons.find((r) => r.startsWith('postmortem')) ?? 'postmortem required'}`));
+      for (const note of statusFootnotes(evaluation)) this.log(this.style.dim(wrapText(note, this.style.layout.width)));
       this.log(this.style.dim(`as of ${evaluation.at} · ${evaluation.queries} queries`));
     }
-    return { ...evaluation, policyFile: f.policy ?? null };
+    return { ...evaluation, policyFile: policyFileOf(f.policy, this.resolved) };
   }
 }

@@ -1,10 +1,9 @@
 import { Args, Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { readSloInputs } from '../../src/cli/slo-files.js';
+import { readSloInputs, sloPathsOrConfig } from '../../src/cli/slo-files.js';
 import { renderTable, sig } from '../../src/cli/style.js';
 import { validatePolicyOverrides } from '../../src/core/budget/policy.js';
 import { checkSpecs, specProblemsError } from '../../src/core/budget/specs/index.js';
-import { InputError } from '../../src/core/errors.js';
 
 export interface BudgetValidateResult {
   valid: true;
@@ -16,7 +15,7 @@ export interface BudgetValidateResult {
     id: string;
     service: string;
     name: string;
-    format: 'relia' | 'openslo' | 'sloth';
+    format: 'relia' | 'openslo' | 'sloth' | 'pyrra';
     file: string;
     /** Field path of the SLO inside its file ('' for a single-SLO file). */
     path: string;
@@ -45,8 +44,8 @@ export default class BudgetValidate extends ReliaCommand<typeof BudgetValidate> 
 
   async run(): Promise<BudgetValidateResult> {
     const { argv } = await this.parse(BudgetValidate);
-    const paths = [...(argv as string[]), ...(this.flags.slo ?? [])];
-    if (paths.length === 0) throw new InputError('no SLO specs given', { field: 'path', suggestions: ['relia budget validate slos/  (files or directories)'] });
+    const given = [...(argv as string[]), ...(this.flags.slo ?? [])];
+    const paths = sloPathsOrConfig(given, this.resolved);
     const inputs = readSloInputs(paths);
     const report = checkSpecs(inputs, { validatePolicy: validatePolicyOverrides });
     if (report.problems.length > 0) throw specProblemsError(report.problems);

@@ -91,7 +91,7 @@ export default class CacheInvalidate extends ReliaCommand<typeof CacheInvalidate
         ...(headers ? { headers } : {}),
       });
     }
-    const progress = await startProgress({ label: plan.action === 'expire' ? 'expiring' : 'invalidating', total: plan.count, tty: process.stderr.isTTY === true && human, silent: f['no-progress'] });
+    const progress = await startProgress({ label: plan.action === 'expire' ? 'expiring' : 'invalidating', total: plan.count, tty: process.stderr.isTTY === true, silent: f['no-progress'] });
     let result: InvalidateResult;
     try {
       result = await invalidate({

@@ -109,7 +109,7 @@ export default class CacheWarm extends ReliaCommand<typeof CacheWarm> {
     const store = checkpointFile ? new FileCheckpointStore(checkpointFile) : undefined;
     const id = built.target.id ?? targetId(f.target ?? '');
     const lock = !f.lock ? undefined : new FileLock(f['lock-file'] ? resolve(f['lock-file']) : checkpointFile ? `${checkpointFile}.lock` : defaultLockPath(id, f.shard ?? ''));
-    const progress = await startProgress({ label: 'warming', total: null, tty: process.stderr.isTTY === true && !this.jsonEnabled(), silent: f['no-progress'], intervalMs: progressMs });
+    const progress = await startProgress({ label: 'warming', total: null, tty: process.stderr.isTTY === true, silent: f['no-progress'], intervalMs: progressMs });
     let handle: WarmHandle | undefined;
     let settled = false;
     let partial: WarmResult | undefined;

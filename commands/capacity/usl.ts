@@ -12,7 +12,7 @@ export interface CapacityUslResult extends UslFit {
 export default class CapacityUsl extends ReliaCommand<typeof CapacityUsl> {
   static override summary = 'Fit the Universal Scalability Law (σ contention, κ coherency, λ) to concurrency/throughput measurements; peak and predictions.';
   static override description =
-    'Nonlinear least squares (Levenberg–Marquardt) on throughput, λ free, so data without an N = 1 point works. σ and κ are kept ≥ 0: a negative unconstrained coefficient is held at 0 with a warning, never returned silently. Prints an ASCII plot on a TTY. Exit 0, 2 bad input, 3 metrics unavailable. Formulas: docs/capacity.md#usl.';
+    'Nonlinear least squares (Levenberg–Marquardt) on throughput, λ free, so data without an N = 1 point works. σ and κ are kept ≥ 0: a negative unconstrained coefficient is held at 0 with a warning, never returned silently. Prints an ASCII plot on a TTY (--plot to force it, --no-plot to skip it). Exit 0, 2 bad input, 3 metrics unavailable. Formulas: docs/capacity.md#usl.';
   static override examples = [
     '<%= config.bin %> capacity usl --input docs/examples/capacity/usl-codahale.csv --predict 64 128 256',
     'cat measurements.csv | <%= config.bin %> capacity usl --input - --json',
@@ -21,6 +21,7 @@ export default class CapacityUsl extends ReliaCommand<typeof CapacityUsl> {
   static override flags = {
     ...uslFlags,
     predict: Flags.string({ char: 'p', description: 'Concurrencies to predict throughput at (space- or comma-separated, repeatable).', multiple: true }),
+    plot: Flags.boolean({ allowNo: true, description: 'Draw the ASCII plot even off a TTY (e.g. into a CI log; to stderr under --json); --no-plot never draws it. Default: only when stdout is a TTY.' }),
   };
 
   async run(): Promise<CapacityUslResult> {
@@ -53,7 +54,9 @@ export default class CapacityUsl extends ReliaCommand<typeof CapacityUsl> {
         this.log('');
         this.log(renderTable([{ header: 'CONCURRENCY', value: (p) => sig(p.concurrency, 6), align: 'right' }, { header: 'PREDICTED THROUGHPUT', value: (p) => sig(p.throughput, 6), align: 'right' }], fit.predictions, this.style));
       }
-      if (process.stdout.isTTY) this.log(`\n${uslPlot(points, fit).join('\n')}`);
+      if (f.plot ?? process.stdout.isTTY === true) this.log(`\n${uslPlot(points, fit).join('\n')}`);
+    } else if (f.plot === true) {
+      process.stderr.write(`${uslPlot(points, fit).join('\n')}\n`);
     }
     return { ...fit, source };
   }

@@ -12,7 +12,7 @@ export default class ProvidersList extends ReliaCommand<typeof ProvidersList> {
     'Providers come from every installed plugin\'s relia:providers hook: the first-party Prometheus, Redis and HTTP plugins, and any you add with `relia plugins install` or `relia plugins link`. Config selects one by name (e.g. metrics.provider).';
   static override examples = ['<%= config.bin %> providers list', '<%= config.bin %> providers list --port metrics --json'];
   static override flags = {
-    port: Flags.string({ description: 'Only this port.', options: ['metrics', 'cache', 'http'] }),
+    port: Flags.string({ description: 'Only this port.', options: ['metrics', 'cache', 'http', 'cluster', 'compute', 'dns', 'alarms', 'experiments', 'process', 'proxy'] }),
   };
 
   async run(): Promise<ProvidersListResult> {

@@ -14,7 +14,7 @@ import type { Clock } from '../ports/clock.js';
 import { loadConfig } from './config-loader.js';
 import { Lifecycle } from './lifecycle.js';
 import { loadProviders, type ProviderRegistry } from './providers.js';
-import { colorEnabled, makeStyle, type Style } from './style.js';
+import { colorEnabled, makeStyle, terminalWidth, type Style } from './style.js';
 
 /** See ReliaCommand.context(). */
 export interface CommandContext {
@@ -43,6 +43,22 @@ export interface Envelope<R> {
   result?: R;
   error?: ErrorBody;
   warnings: string[];
+}
+
+export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml', 'markdown'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** The value of -o/--output in argv (before `--`), when it is one of the formats. */
+export function outputFormatOf(argv: readonly string[]): OutputFormat | undefined {
+  let found: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--') break;
+    if (a === '-o' || a === '--output') found = argv[i + 1];
+    else if (a.startsWith('--output=')) found = a.slice('--output='.length);
+    else if (/^-o=?[a-z]/.test(a)) found = a.slice(a[2] === '=' ? 3 : 2);
+  }
+  return (OUTPUT_FORMATS as readonly string[]).includes(found ?? '') ? (found as OutputFormat) : undefined;
 }
 
 /** Internal error (a bug): not one of the documented outcomes. */
@@ -80,6 +96,11 @@ const PARSE_ERRORS = new Set([
 export function toReliaError(err: unknown, commandId: string | undefined, interruptedBy: 'SIGINT' | 'SIGTERM' | null): ReliaError {
   if (ReliaError.is(err)) return err;
   if (interruptedBy) return new InterruptedError(interruptedBy);
+  // Ctrl-C at an @inquirer prompt: the prompt rejects with ExitPromptError
+  // (the terminal is in raw mode, so no SIGINT arrives). Nothing was written.
+  if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) {
+    return new InterruptedError('SIGINT', 'cancelled at the prompt; nothing was changed');
+  }
   if (err instanceof Error) {
     // A flag's parse() that threw our InputError arrives wrapped by oclif.
     const cause = (err as { cause?: unknown }).cause;
@@ -114,6 +135,13 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
     }),
     env: Flags.string({ description: 'Named environment from the config file (default: RELIA_ENV, then defaultEnvironment).', helpGroup: 'GLOBAL' }),
     verbose: Flags.boolean({ description: 'Log requests and decisions to stderr (secrets redacted).', helpGroup: 'GLOBAL' }),
+    output: Flags.string({
+      char: 'o',
+      description: 'Output format: table (fits the terminal), wide (every column), json (same as --json), yaml (the JSON document as YAML), markdown (tables as Markdown).',
+      options: [...OUTPUT_FORMATS],
+      helpGroup: 'GLOBAL',
+    }),
+    wide: Flags.boolean({ description: 'Show every table column whatever the terminal width (same as -o wide).', helpGroup: 'GLOBAL' }),
   };
 
   protected flags!: InferredFlags<T>;
@@ -128,6 +156,7 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
   private resolvedConfig: ResolvedConfig | undefined;
   private registry: ProviderRegistry | undefined;
   private errorReported = false;
+  private stringifyYaml: ((value: unknown, options: { lineWidth: number }) => string) | undefined;
 
   public override async init(): Promise<void> {
     await super.init();
@@ -143,7 +172,22 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
     });
     this.flags = flags as InferredFlags<T>;
     this.args = args as InferredArgs<T>;
-    this.style = makeStyle(colorEnabled(process.stdout) && !this.jsonEnabled());
+    const format = this.outputFormat();
+    // Loaded only for -o yaml: startup stays lean for everything else.
+    if (format === 'yaml') this.stringifyYaml = (await import('yaml')).stringify;
+    const width = format === 'wide' || format === 'markdown' || this.flags.wide === true ? Number.POSITIVE_INFINITY : terminalWidth();
+    this.style = makeStyle(colorEnabled(process.stdout) && !this.jsonEnabled() && format !== 'markdown', { width, format: format === 'markdown' ? 'markdown' : 'table' });
+  }
+
+  /** `-o FORMAT` / `--output FORMAT` from argv (known before parsing, like oclif's own --json). */
+  protected outputFormat(): OutputFormat | undefined {
+    return outputFormatOf(this.argv);
+  }
+
+  /** --json, or -o json / -o yaml: the result is printed as one document. */
+  public override jsonEnabled(): boolean {
+    const format = this.outputFormat();
+    return super.jsonEnabled() || ((format === 'json' || format === 'yaml') && this.ctor?.enableJsonFlag === true);
   }
 
   /** Overrides from this command's own flags (e.g. --prometheus). */
@@ -204,8 +248,20 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
 
   /** Record that the check's answer is no (exit 1); the result is still printed. */
   protected checkFailed(message: string, suggestions: string[] = []): void {
-    this.status = ExitCode.CheckFailed;
-    this.failure = { name: 'CheckFailed', message, suggestions };
+    this.failWithResult(ExitCode.CheckFailed, 'CheckFailed', message, suggestions);
+  }
+
+  /**
+   * Exit with `exitCode` while still printing the result (e.g. a gate that
+   * fails closed with exit 3 on invalid metric data, after its report).
+   */
+  protected failWithResult(exitCode: number, name: string, message: string, suggestions: string[] = []): void {
+    this.status = exitCode;
+    this.failure = { name, message, suggestions };
+    if (!this.jsonEnabled()) {
+      const s = this.style ?? makeStyle(false);
+      if (exitCode !== ExitCode.CheckFailed) process.stderr.write(`${[`${s.red('Error')}: ${message}`, ...suggestions.map((x) => `${s.cyan('Try this')}: ${x}`)].join('\n')}\n`);
+    }
   }
 
   public override warn(input: string | Error): string | Error {
@@ -230,7 +286,8 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
 
   public override logJson(json: unknown): void {
     // One compact-but-readable document; never colourised (machines read it).
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    if (this.stringifyYaml) process.stdout.write(this.stringifyYaml(JSON.parse(JSON.stringify(json)) as unknown, { lineWidth: 0 }));
+    else process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   }
 
   public override async catch(err: Error & { exitCode?: number }): Promise<void> {
@@ -270,6 +327,11 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
       return;
     }
     const s = this.style ?? makeStyle(false);
+    // An interrupt is the user's choice, not a failure: one quiet line.
+    if (e instanceof InterruptedError) {
+      process.stderr.write(`${e.message}\n`);
+      return;
+    }
     const lines = [`${s.red('Error')}: ${e.message}`];
     for (const suggestion of e.suggestions) lines.push(`${s.cyan('Try this')}: ${suggestion}`);
     if (this.flags?.verbose && e.cause instanceof Error && e.cause.stack) lines.push(s.dim(e.cause.stack));

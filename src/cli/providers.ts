@@ -5,6 +5,7 @@
  */
 import type { Config } from '@oclif/core';
 import { DependencyError, InputError } from '../core/errors.js';
+import { guardMetrics } from '../core/metrics-guard.js';
 import type { ResolvedConfig } from '../core/config/resolve.js';
 import { parseDuration } from '../core/units.js';
 import type { PluginKit, PortMap, PortName, ProviderRegistration, ProviderSettingsMap } from '../ports/providers.js';
@@ -75,7 +76,11 @@ function ms(duration: string, field: string): number {
   return Math.round(parseDuration(duration, field) * 1000);
 }
 
-/** Build the metrics port from resolved config. */
+/**
+ * Build the metrics port from resolved config. Every answer goes through
+ * `guardMetrics` (src/core/metrics-guard.ts): NaN, ±Inf and negative values
+ * are a MetricsDataError (exit 3) for every consumer, whichever provider.
+ */
 export async function metricsFromConfig(registry: ProviderRegistry, resolved: ResolvedConfig, opts: { insecure?: boolean } = {}): Promise<PortMap['metrics']> {
   const m = resolved.settings.metrics;
   if (!m) {
@@ -96,7 +101,7 @@ export async function metricsFromConfig(registry: ProviderRegistry, resolved: Re
   if (resolved.secrets.metricsBasic) settings.basicAuth = resolved.secrets.metricsBasic;
   if (m.tls) settings.tls = { ...(m.tls.caFile ? { caFile: m.tls.caFile } : {}), insecureSkipVerify: m.tls.insecureSkipVerify && opts.insecure === true };
   if (m.options) settings.options = m.options;
-  return registry.create('metrics', m.provider, settings, 'metrics.provider');
+  return guardMetrics(await registry.create('metrics', m.provider, settings, 'metrics.provider'));
 }
 
 /** Build a cache port for a `redis://` (or plugin scheme) URL. */
@@ -116,4 +121,14 @@ export async function httpFromConfig(registry: ProviderRegistry, resolved: Resol
   if (h?.headers) settings.headers = h.headers;
   if (connections !== undefined) settings.connections = connections;
   return registry.create('http', 'http', settings, 'http');
+}
+
+/** Build the process port (local processes through execa; plugins may add other schemes). */
+export async function processFromConfig(registry: ProviderRegistry, scheme = 'local'): Promise<PortMap['process']> {
+  return registry.create('process', scheme, {}, 'process');
+}
+
+/** Build the fault-proxy port (the TCP proxy in this process; plugins may add other schemes). */
+export async function proxyFromConfig(registry: ProviderRegistry, scheme = 'local'): Promise<PortMap['proxy']> {
+  return registry.create('proxy', scheme, {}, 'proxy');
 }

@@ -4,7 +4,8 @@
  * in a deterministic order. Each file is read once, however it was reached.
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { dirname, extname, isAbsolute, join } from 'node:path';
+import type { ResolvedConfig } from '../core/config/resolve.js';
 import { InputError } from '../core/errors.js';
 
 export interface SloInput {
@@ -96,4 +97,25 @@ export function readSloInputs(paths: readonly string[]): SloInput[] {
     }
   }
   return inputs;
+}
+
+/**
+ * The SLO spec paths a budget command reads: `--slo` when given, else
+ * `budget.slos` from the config file (relative paths resolve against the
+ * file's directory, so the config works from any working directory), else
+ * exit 2 saying both ways to give them.
+ */
+export function sloPathsOrConfig(flag: string[] | undefined, resolved: ResolvedConfig): string[] {
+  if (flag && flag.length > 0) return flag;
+  const fromConfig = resolved.config.budget?.slos;
+  if (fromConfig && fromConfig.length > 0) return fromConfig.map((p) => configRelative(p, resolved));
+  throw new InputError('no SLO specs given: --slo names the SLO spec files or directories to read', {
+    field: '--slo',
+    suggestions: ['pass --slo slos/ (a file or a directory, repeatable)', 'or set budget.slos: [slos/] in relia.config.yaml (relia init writes one)'],
+  });
+}
+
+/** A path from the config file, resolved against the file's own directory. */
+export function configRelative(path: string, resolved: ResolvedConfig): string {
+  return resolved.file === null || isAbsolute(path) ? path : join(dirname(resolved.file), path);
 }

@@ -35,3 +35,45 @@ export interface KeyValueCache {
   stats(): Promise<CacheStats>;
   close(): Promise<void>;
 }
+
+/**
+ * Per-key outcome codes of `CacheCopier.copy`: the protocol between the
+ * warm engine (src/core/cache/warm/copy.ts) and an adapter's copier
+ * (plugins/redis/src/copy.ts). Ports hold no runtime code, so each side
+ * spells its constants as a value of this type; the compiler then holds both
+ * to these numbers. `missing` is 0, so a zero-filled array reports nothing
+ * copied.
+ */
+export interface CopyOutcomeCodes {
+  /** Absent from the source (or expired between value and TTL): not written. */
+  missing: 0;
+  /** Written to the target. */
+  written: 1;
+  /** Already in the target and left as it is (not overwriting). */
+  present: 2;
+}
+
+export interface CopyOptions {
+  /** Replace keys that exist in the target (default: skip them: `present`). */
+  overwrite: boolean;
+  /** Per key, whole seconds: replaces the source TTLs (default: each key keeps its source TTL, or none). */
+  ttlSeconds?: readonly number[];
+}
+
+/**
+ * Optional capability of a cache for copy mode: a copier from another cache
+ * (usually of its own kind), used when `copierFrom(from)` returns one. It
+ * moves a batch of values and TTLs without handing them to the engine. Its
+ * semantics are the engine's generic path's: keys absent from the source (or
+ * expired between value and TTL) are `missing` and never written; without
+ * `overwrite` a key present in the target is `present` and left as it is
+ * (SET NX); without `ttlSeconds` each key keeps its source TTL (or none).
+ */
+export interface CacheCopier {
+  /** One outcome per key, in key order: a CopyOutcomeCodes value. */
+  copy(keys: readonly string[], options: CopyOptions): Promise<ArrayLike<number>>;
+}
+
+export interface CopyingCache {
+  copierFrom(source: KeyValueCache): CacheCopier | undefined;
+}

@@ -1,9 +1,12 @@
 /** The HTTP port: requests through a cache/CDN or to an origin. */
 
 export interface HttpRequest {
-  method: 'GET' | 'HEAD';
+  /** Cache warming uses GET and HEAD; chaos probes, load and webhooks use the rest. */
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   headers?: Record<string, string>;
+  /** Request body (not with GET or HEAD). */
+  body?: string | Buffer;
   timeoutMs?: number;
   signal?: AbortSignal;
   /** Read and return the body (default true for GET). */

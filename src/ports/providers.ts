@@ -5,14 +5,35 @@
  * scheme from config and calls `create` only when a command needs it, so heavy
  * client libraries load lazily.
  */
+import type { AlarmsPort } from './alarms.js';
 import type { KeyValueCache } from './cache.js';
+import type { ClusterPort } from './cluster.js';
+import type { ComputePort } from './compute.js';
+import type { DnsPort } from './dns.js';
+import type { ManagedExperimentsPort } from './experiments.js';
 import type { HttpClient } from './http.js';
 import type { MetricsSource } from './metrics.js';
+import type { ProcessPort } from './process.js';
+import type { FaultProxyPort } from './proxy.js';
 
 export interface PortMap {
   metrics: MetricsSource;
   cache: KeyValueCache;
   http: HttpClient;
+  /** Kubernetes (plugins/kubernetes). */
+  cluster: ClusterPort;
+  /** Instances and auto-scaling groups (plugins/aws: EC2, Auto Scaling, STS). */
+  compute: ComputePort;
+  /** Weighted records and health checks (plugins/aws: Route 53). */
+  dns: DnsPort;
+  /** Alarm states (plugins/aws: CloudWatch). */
+  alarms: AlarmsPort;
+  /** Managed fault injection (plugins/aws: FIS). */
+  experiments: ManagedExperimentsPort;
+  /** Local processes (plugins/local: execa). */
+  process: ProcessPort;
+  /** The TCP fault proxy (plugins/local: node:net). */
+  proxy: FaultProxyPort;
 }
 export type PortName = keyof PortMap;
 
@@ -43,10 +64,39 @@ export interface HttpProviderSettings {
   connections?: number;
 }
 
+/** Settings for every AWS port: the SDK's usual credential chain applies (env, profile, SSO, instance role). */
+export interface AwsProviderSettings {
+  /** Default region for calls that do not name one (and for STS). */
+  region?: string;
+  profile?: string;
+  /** A local emulator (moto) or a VPC endpoint. */
+  endpoint?: string;
+  timeoutMs: number;
+  /** The SDK's retry budget per call. */
+  maxAttempts: number;
+}
+
+export interface KubernetesProviderSettings {
+  /** Path of the kubeconfig; omitted: KUBECONFIG, then ~/.kube/config, then in-cluster. */
+  kubeconfig?: string;
+  /** Context to use; omitted: the kubeconfig's current context. */
+  context?: string;
+  timeoutMs: number;
+}
+
+export type LocalProviderSettings = Record<string, never>;
+
 export interface ProviderSettingsMap {
   metrics: MetricsProviderSettings;
   cache: CacheProviderSettings;
   http: HttpProviderSettings;
+  cluster: KubernetesProviderSettings;
+  compute: AwsProviderSettings;
+  dns: AwsProviderSettings;
+  alarms: AwsProviderSettings;
+  experiments: AwsProviderSettings;
+  process: LocalProviderSettings;
+  proxy: LocalProviderSettings;
 }
 
 /** Error constructors handed to plugins, so their errors carry relia's exit codes without importing relia. */

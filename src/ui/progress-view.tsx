@@ -17,6 +17,15 @@ function formatEta(s: number | null): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/** Rate · ETA · counters, with no dangling separators: parts that say nothing are left out. */
+export function statusLine(state: ProgressState): string {
+  const parts: string[] = [];
+  if (state.ratePerSecond > 0) parts.push(`${state.ratePerSecond.toFixed(state.ratePerSecond < 10 ? 1 : 0)}/s`);
+  if (state.etaSeconds !== null && Number.isFinite(state.etaSeconds)) parts.push(`ETA ${formatEta(state.etaSeconds)}`);
+  for (const [k, v] of Object.entries(state.counters)) parts.push(`${k} ${v}`);
+  return parts.length > 0 ? parts.join(' · ') : 'starting…';
+}
+
 export function ProgressView({ state, width = 30 }: { state: ProgressState; width?: number }) {
   const fraction = state.total ? Math.min(1, state.done / state.total) : 0;
   const filled = Math.round(fraction * width);
@@ -28,15 +37,10 @@ export function ProgressView({ state, width = 30 }: { state: ProgressState; widt
         <Text dimColor>{'░'.repeat(width - filled)}</Text>
         <Text>
           {' '}
-          {state.done}/{state.total ?? '?'} {state.total ? `${Math.floor(fraction * 100)}%` : ''}
+          {state.total === null ? `${state.done}` : `${state.done}/${state.total} ${Math.floor(fraction * 100)}%`}
         </Text>
       </Box>
-      <Text dimColor>
-        {state.ratePerSecond.toFixed(state.ratePerSecond < 10 ? 1 : 0)}/s · ETA {formatEta(state.etaSeconds)} ·{' '}
-        {Object.entries(state.counters)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(' · ')}
-      </Text>
+      <Text dimColor>{statusLine(state)}</Text>
     </Box>
   );
 }

@@ -5,6 +5,7 @@
  * on stdout. Never decorative output off a TTY.
  */
 import type { ProgressState } from './progress-view.js';
+import { RateMeter } from './rate.js';
 
 export interface Progress {
   update(done: number, counters?: Record<string, number>, total?: number | null): void;
@@ -19,6 +20,8 @@ export interface ProgressOptions {
   /** Emit nothing at all (e.g. --json with no progress wanted). */
   silent?: boolean;
   intervalMs?: number;
+  /** The sliding window the rate and ETA are measured over (default 10 s). */
+  rateWindowMs?: number;
   now?: () => number;
   write?: (line: string) => void;
 }
@@ -27,10 +30,11 @@ export async function startProgress(options: ProgressOptions): Promise<Progress>
   const now = options.now ?? (() => Date.now());
   const started = now();
   const state: ProgressState = { label: options.label, done: 0, total: options.total, ratePerSecond: 0, etaSeconds: null, counters: {} };
+  const meter = new RateMeter(options.rateWindowMs);
   const recompute = () => {
-    const elapsed = Math.max(0.001, (now() - started) / 1000);
-    state.ratePerSecond = state.done / elapsed;
-    state.etaSeconds = state.total !== null && state.ratePerSecond > 0 ? Math.max(0, (state.total - state.done) / state.ratePerSecond) : null;
+    meter.add(now(), state.done);
+    state.ratePerSecond = meter.rate();
+    state.etaSeconds = meter.eta(state.total);
   };
   if (options.silent) return { update: () => undefined, stop: async () => undefined };
 

@@ -184,8 +184,16 @@ describe('relia budget status', () => {
 });
 
 describe('relia budget check', () => {
-  it('exit 1: recommendations is blocked (budget exhausted, fast burn); billing is no-data; the rest pass', async () => {
-    const r = await reliaJson<BudgetCheckResult>(['budget', 'check', '--slo', join(tmp, 'all.yaml'), '--prometheus', prom, '--at', END], clean);
+  it('exit 1: recommendations is blocked (budget exhausted, fast burn); billing is no-data, which blocks unless --allow-no-data; the rest pass', async () => {
+    const strict = await reliaJson<BudgetCheckResult>(['budget', 'check', '--slo', join(tmp, 'all.yaml'), '--prometheus', prom, '--at', END], clean);
+    expect(strict.exitCode, strict.stderr).toBe(1);
+    expect(strict.json.error?.message).toBe('deploy blocked by 2 SLOs: billing/availability, recommendations/availability');
+    const billing = byService(strict.json.result!.slos).billing!;
+    expect(billing).toMatchObject({ verdict: 'no-data', blocked: true, blocks: ['no-data'] });
+    expect(billing.reasons.join('\n')).toContain('--allow-no-data');
+    expect(strict.json.result!.summary).toEqual({ total: 5, pass: 3, fail: 1, noData: 1, blocked: 2, unavailable: 0, invalid: 0 });
+
+    const r = await reliaJson<BudgetCheckResult>(['budget', 'check', '--slo', join(tmp, 'all.yaml'), '--prometheus', prom, '--at', END, '--allow-no-data'], clean);
     expect(r.exitCode, r.stderr).toBe(1);
     expect(r.json.error?.message).toBe('deploy blocked by 1 SLO: recommendations/availability');
     const res = r.json.result!;
@@ -209,7 +217,7 @@ describe('relia budget check', () => {
     expect(rec.fastBurn[0]).toMatchObject({ long: '1h', short: '5m', factor: 14.4, firing: true });
     expect(rec.reasons[0]).toMatch(/^budget exhausted: -4\d\d(\.\d+)?% of the error budget remains/);
     expect(rec.reasons[1]).toMatch(/^fast burn: burn 99\.\d× over 1h and 99\.\d× over 5m > 14\.4×/);
-    expect(res.summary).toEqual({ total: 5, pass: 3, fail: 1, noData: 1, blocked: 1, unavailable: 0 });
+    expect(res.summary).toEqual({ total: 5, pass: 3, fail: 1, noData: 1, blocked: 1, unavailable: 0, invalid: 0 });
   });
 
   it('exit 0: search passes', async () => {
@@ -230,7 +238,7 @@ describe('relia budget check', () => {
     const junit = join(tmp, 'reports', 'budget.xml');
     const md = join(tmp, 'reports', 'budget.md');
     const summary = file('step-summary.md', '# earlier step\n');
-    const r = await relia(['budget', 'check', '--slo', join(tmp, 'all.yaml'), '--prometheus', prom, '--at', END, '--junit', junit, '--markdown', md], {
+    const r = await relia(['budget', 'check', '--slo', join(tmp, 'all.yaml'), '--prometheus', prom, '--at', END, '--junit', junit, '--markdown', md, '--allow-no-data'], {
       env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
     });
     expect(r.exitCode, r.stderr).toBe(1);
@@ -291,11 +299,14 @@ describe('relia budget check', () => {
     expect(nopolicy.exitCode).toBe(1);
   });
 
-  it('no-data blocks when the policy says so', async () => {
-    const policy = file('policy-nodata.yaml', 'block:\n  noData: true\n');
-    const r = await reliaJson<BudgetCheckResult>(['budget', 'check', '--slo', join(slosDir, 'billing.yaml'), '--prometheus', prom, '--at', END, '--policy', policy], clean);
+  it('no-data blocks by default; a policy with block.noData: false lets it pass', async () => {
+    const r = await reliaJson<BudgetCheckResult>(['budget', 'check', '--slo', join(slosDir, 'billing.yaml'), '--prometheus', prom, '--at', END], clean);
     expect(r.exitCode).toBe(1);
     expect(r.json.result!.slos[0]).toMatchObject({ verdict: 'no-data', blocked: true, blocks: ['no-data'] });
+    const policy = file('policy-nodata.yaml', 'block:\n  noData: false\n');
+    const lax = await reliaJson<BudgetCheckResult>(['budget', 'check', '--slo', join(slosDir, 'billing.yaml'), '--prometheus', prom, '--at', END, '--policy', policy], clean);
+    expect(lax.exitCode).toBe(0);
+    expect(lax.json.result!.slos[0]).toMatchObject({ verdict: 'no-data', blocked: false });
   });
 
   it('dynamic budgets: during the playback traffic peak the fast-burn factors are halved', async () => {

@@ -124,6 +124,11 @@ describe('relia capacity usl', () => {
     const human = await relia(['capacity', 'usl', '--input', CODAHALE]);
     expect(human.stdout).toMatch(/peak +1883\.78 at concurrency 96\.53/);
     expect(human.stdout).not.toContain('●'); // no plot off a TTY
+    const forced = await relia(['capacity', 'usl', '--input', CODAHALE, '--plot']);
+    expect(forced.stdout).toContain('●'); // --plot draws it into a log
+    const jsonPlot = await reliaJson<CapacityUslResult>(['capacity', 'usl', '--input', CODAHALE, '--plot']);
+    expect(jsonPlot.json.result?.sigma).toBe(u.sigma); // stdout stays one JSON document
+    expect(jsonPlot.stderr).toContain('●'); // the plot goes to stderr
   });
 
   it('reads stdin, without the N = 1 row', async () => {

@@ -26,6 +26,19 @@ export interface RunOptions {
   nodeOptions?: string[];
 }
 
+/**
+ * Every exit code seen by this test file's runs of relia (relia(), reliaJson(),
+ * and recordExit() for tests that spawn it themselves). test/setup/exit-codes.ts
+ * asserts after each e2e file that all of them are documented in docs/exit-codes.md.
+ */
+export const seenExitCodes = new Map<number, string>();
+
+/** Record the exit code of a relia run started outside relia() (execa, script, tmux). */
+export function recordExit(code: number | undefined, what: string): void {
+  const c = code ?? -1;
+  if (!seenExitCodes.has(c)) seenExitCodes.set(c, what);
+}
+
 export async function relia(args: string[], options: RunOptions = {}): Promise<RunResult> {
   const r = await execa('node', [...(options.nodeOptions ?? []), BIN, ...args], {
     cwd: options.cwd ?? ROOT,
@@ -36,6 +49,7 @@ export async function relia(args: string[], options: RunOptions = {}): Promise<R
     timeout: options.timeoutMs ?? 60_000,
     stripFinalNewline: false,
   });
+  recordExit(r.exitCode, `relia ${args.join(' ')}`);
   return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 

@@ -10,8 +10,12 @@ export interface ServersInfo {
   origin: { url: string; pid: number };
   /** `accessLog`: nginx's access log (combined format), for access-log sources. */
   nginx: { url: string; pid: number; accessLog: string };
-  /** Null when moto is not installed on this machine. */
-  moto: { url: string; pid: number } | null;
+  /** moto (an AWS emulator): `servers.mjs up` fails when it cannot start it. */
+  moto: { url: string; pid: number };
+  /** The loopback FIS stand-in (scripts/standins/fis.mjs). */
+  fis: { url: string; pid: number };
+  /** The loopback Kubernetes API stand-in (scripts/standins/kube-api.mjs) and a kubeconfig for it. */
+  kube: { url: string; pid: number; kubeconfig: string; context: string };
   history: { expectedFile: string; end: string };
 }
 

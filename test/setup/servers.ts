@@ -27,7 +27,7 @@ function run(args: string[]): Promise<string> {
 
 function readInfo(file: string): ServersInfo {
   const info = JSON.parse(readFileSync(file, 'utf8')) as ServersInfo;
-  if (!info.prometheus || !info.origin || !info.nginx || !info.history || !Array.isArray(info.redis) || info.redis.length < 2) {
+  if (!info.prometheus || !info.origin || !info.nginx || !info.history || !info.moto || !info.fis || !info.kube || !Array.isArray(info.redis) || info.redis.length < 2) {
     throw new Error(`${file} does not describe a full set of servers (was it started with --only?); start them with: node scripts/servers.mjs up`);
   }
   return info;

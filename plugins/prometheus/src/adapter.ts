@@ -101,8 +101,25 @@ export class PrometheusSource implements MetricsSource {
     await this.dispatcher.close();
   }
 
+  /**
+   * The Prometheus HTTP API answers every request under /api/v1, errors
+   * included, with a JSON body whose `status` is success or error. Anything
+   * else (an HTML page, a 404 text, JSON of another shape) means the URL is
+   * not a Prometheus API: say so, with the URL and the likely fix, instead of
+   * blaming the query.
+   */
+  private notPrometheus(url: URL, status: number, text: string): Error {
+    const base = this.base.href.replace(/\/$/, '');
+    const apiSuffix = /\/api\/v1\/?$/.test(this.base.pathname);
+    const answered = text.trim() === '' ? 'an empty body' : /^\s*</.test(text) ? 'an HTML page' : /^\s*[[{]/.test(text) ? 'JSON that is not a Prometheus API answer' : `"${text.trim().slice(0, 60)}"`;
+    const suggestions = apiSuffix
+      ? [`drop /api/v1 from the URL: --prometheus ${base.replace(/\/api\/v1$/, '')} (relia adds /api/v1/query itself)`]
+      : [`point --prometheus (or metrics.url) at the Prometheus server root, e.g. http://HOST:9090, or at the path prefix it serves under (--web.route-prefix)`, `check it: curl ${base}/api/v1/status/buildinfo`];
+    return new this.kit.errors.DependencyError('prometheus', `${base} does not look like a Prometheus HTTP API: POST ${url.pathname} answered ${status} with ${answered}`, { suggestions });
+  }
+
   private unexpected(query: string, what: string): Error {
-    return new this.kit.errors.DependencyError('prometheus', `Prometheus answered query ${JSON.stringify(query)} with an unexpected shape: expected ${what}`);
+    return new this.kit.errors.DependencyError('prometheus', `Prometheus answered query ${shortQuery(query)} with an unexpected shape: expected ${what}`);
   }
 
   private async call(path: string, params: Record<string, string>, query: string, signal?: AbortSignal): Promise<NonNullable<PromResponse['data']>> {
@@ -145,7 +162,7 @@ export class PrometheusSource implements MetricsSource {
       if (signal?.aborted) throw signal.reason;
       const e = error as NodeJS.ErrnoException;
       const why = timeout.aborted ? `timed out after ${this.settings.timeoutMs} ms` : (e.code ?? e.message);
-      throw new RetryableError(`Prometheus at ${this.base.origin} did not answer query ${JSON.stringify(query)}: ${why}`);
+      throw new RetryableError(`Prometheus at ${this.base.origin} did not answer query ${shortQuery(query)}: ${why}`);
     }
     let parsed: PromResponse | undefined;
     try {
@@ -155,15 +172,16 @@ export class PrometheusSource implements MetricsSource {
     }
     const serverMessage = parsed?.error ? `${parsed.errorType ?? 'error'}: ${parsed.error}` : text.slice(0, 200).trim();
     if (status >= 500 || status === 429) {
-      throw new RetryableError(`Prometheus answered ${status} to query ${JSON.stringify(query)}: ${serverMessage}`);
+      throw new RetryableError(`Prometheus answered ${status} to query ${shortQuery(query)}: ${serverMessage}`);
     }
     if (status === 401 || status === 403) {
-      throw new this.kit.errors.DependencyError('prometheus', `Prometheus refused query ${JSON.stringify(query)} with ${status}: ${serverMessage}`, {
+      throw new this.kit.errors.DependencyError('prometheus', `Prometheus refused query ${shortQuery(query)} with ${status}: ${serverMessage}`, {
         suggestions: ['check the credentials: metrics.auth in the config, or RELIA_METRICS_TOKEN / RELIA_METRICS_PASSWORD'],
       });
     }
-    if (status >= 400 || parsed?.status === 'error') {
-      throw new this.kit.errors.DependencyError('prometheus', `Prometheus rejected query ${JSON.stringify(query)}: ${serverMessage}`, {
+    if (parsed?.status !== 'success' && parsed?.status !== 'error') throw this.notPrometheus(url, status, text);
+    if (status >= 400 || parsed.status === 'error') {
+      throw new this.kit.errors.DependencyError('prometheus', `Prometheus rejected query ${shortQuery(query)}: ${serverMessage}`, {
         suggestions: ['check the PromQL in the SLO spec; try it in the Prometheus UI'],
       });
     }
@@ -174,6 +192,12 @@ export class PrometheusSource implements MetricsSource {
 
 export function createPrometheusSource(settings: MetricsProviderSettings, kit: PluginKit, deps?: PrometheusDeps): PrometheusSource {
   return new PrometheusSource(settings, kit, deps);
+}
+
+/** A query for an error message: generated SLO queries run to thousands of characters, so long ones are cut. */
+export function shortQuery(query: string, max = 160): string {
+  const oneLine = query.replace(/\s+/g, ' ').trim();
+  return oneLine.length <= max ? JSON.stringify(oneLine) : `${JSON.stringify(`${oneLine.slice(0, max)}…`)} (${oneLine.length} characters)`;
 }
 
 /** Prometheus encodes sample values as strings, with `+Inf`, `-Inf` and `NaN` spelled out. */

@@ -4,7 +4,7 @@
  * with a DependencyError naming the server.
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import type { CacheEntry, CacheStats, KeyValueCache } from '../../../src/ports/cache.js';
+import type { CacheEntry, CacheStats, CopyingCache, KeyValueCache } from '../../../src/ports/cache.js';
 import type { CacheProviderSettings, PluginKit } from '../../../src/ports/providers.js';
 import { RedisCopier } from './copy.js';
 import { ArrayReply, encodeCommand, RawConnection, type RawEndpoint, RespError } from './resp.js';
@@ -16,7 +16,7 @@ function describe(url: URL): string {
   return `${url.protocol}//${url.hostname}:${url.port || 6379}${url.pathname && url.pathname !== '/' ? url.pathname : ''}`;
 }
 
-export class RedisCache implements KeyValueCache {
+export class RedisCache implements KeyValueCache, CopyingCache {
   readonly kind = 'redis';
   private readonly client: Redis;
   private readonly where: string;
@@ -163,7 +163,7 @@ export class RedisCache implements KeyValueCache {
   }
 
   /**
-   * Copy mode's capability (`CacheCopier` in src/core/cache/warm.ts): a
+   * Copy mode's capability (`CopyingCache` in src/ports/cache.ts): a
    * copier from another Redis into this one over two connections of its own
    * (raw RESP, see copy.ts), closed with this cache. Undefined for a source
    * that is not a RedisCache.

@@ -1,6 +1,6 @@
 /**
  * Copy mode between two Redis servers (the `copierFrom` capability of
- * RedisCache; the engine side is `CacheCopier` in src/core/cache/warm.ts).
+ * RedisCache; `CacheCopier` in src/ports/cache.ts).
  * Values never become JavaScript objects: each batch's keys are encoded
  * once, the source's reply is scanned in place, and the target's command is
  * assembled by copying the encoded key and value bytes.
@@ -26,19 +26,13 @@
  * Only string values are copied: MGET answers nil for other types, which the
  * engine reports as `missing-in-source`.
  */
+import type { CacheCopier, CopyOptions, CopyOutcomeCodes } from '../../../src/ports/cache.js';
 import { ArrayReply, encodeCommand, type RawConnection, RespError, Sequence, SimpleReplies } from './resp.js';
 
-/** Outcome codes per key (the engine's COPY_MISSING / COPY_WRITTEN / COPY_PRESENT). */
-export const MISSING = 0;
-export const WRITTEN = 1;
-export const PRESENT = 2;
-
-export interface CopyOptions {
-  /** Replace keys that exist in the target (default: skip them: PRESENT). */
-  overwrite: boolean;
-  /** Per key, whole seconds: replaces the source TTLs. */
-  ttlSeconds?: ArrayLike<number>;
-}
+/** Outcome codes per key, held to the port's CopyOutcomeCodes (the engine spells the same); `missing` is 0, a fresh Uint8Array's value. */
+const CODES: CopyOutcomeCodes = { missing: 0, written: 1, present: 2 };
+const WRITTEN = CODES.written;
+const PRESENT = CODES.present;
 
 const MULTI_INFO = Buffer.concat([encodeCommand(['MULTI']), encodeCommand(['INFO', 'keyspace'])]);
 const EXEC = encodeCommand(['EXEC']);
@@ -134,7 +128,7 @@ interface SourceBatch {
   ttlMs: Float64Array | null;
 }
 
-export class RedisCopier {
+export class RedisCopier implements CacheCopier {
   /** The source's database holds keys with a TTL (learnt from INFO keyspace; read TTLs with the values). */
   private sourceVolatile = false;
   /** The last batch wrote every key: try the one-command MSETNX. */

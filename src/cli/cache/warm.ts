@@ -270,6 +270,17 @@ export function buildManifest(flags: ManifestFlags, argv: readonly string[]): { 
 const ms = (x: number | null): string => (x === null ? '–' : `${x < 10 ? x.toFixed(1) : Math.round(x)} ms`);
 const ratio = (x: number | null): string => (x === null ? 'not measured' : `${(x * 100).toFixed(1)}%`);
 
+/**
+ * The adaptive concurrency in one line. "Decreases" are the AIMD controller
+ * backing off when latency rose above its target: normal on a busy origin,
+ * not failures, so the line says so, and says nothing when it never backed off.
+ */
+export function concurrencyLine(c: { final: number; low: number; high: number; decreases: number }): string {
+  if (c.low === c.high && c.decreases === 0) return `${c.final}`;
+  const backoff = c.decreases === 0 ? '' : `; backed off ${c.decreases} time${c.decreases === 1 ? '' : 's'} when latency rose (not failures)`;
+  return `${c.final} (adaptive, ranged ${c.low}–${c.high}${backoff})`;
+}
+
 export function renderWarmReport(r: WarmResult, sources: readonly SourceReport[], style: Style): string {
   const reasons = Object.entries(r.failuresByReason)
     .map(([k, v]) => `${k} ×${v}`)
@@ -290,7 +301,7 @@ export function renderWarmReport(r: WarmResult, sources: readonly SourceReport[]
     ['latency', `p50 ${ms(r.latencyMs.p50)}, p95 ${ms(r.latencyMs.p95)}${r.mode === 'redis-copy' ? ' (per batch)' : ''}`],
     ['hit ratio', `${ratio(r.hitRatioBefore)} before → ${ratio(r.hitRatioAfter)} after`],
   );
-  if (r.mode !== 'redis-copy') pairs.push(['concurrency', `${r.concurrency.final} (range ${r.concurrency.low}–${r.concurrency.high}, ${r.concurrency.decreases} decreases)`]);
+  if (r.mode !== 'redis-copy') pairs.push(['concurrency', concurrencyLine(r.concurrency)]);
   if (r.adaptiveRate) pairs.push(['paced to', `${r.adaptiveRate.final.toFixed(1)}/s after ${r.adaptiveRate.decreases} slow-down${r.adaptiveRate.decreases === 1 ? '' : 's'} (lowest ${r.adaptiveRate.low.toFixed(1)}/s)`]);
   if (r.cacheStatus) pairs.push(['cache said', Object.entries(r.cacheStatus).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || '–']);
   pairs.push(['checkpoint', r.checkpoint]);

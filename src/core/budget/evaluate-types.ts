@@ -7,7 +7,8 @@
 import type { FastBurnResult } from './burn.js';
 import type { BlockReason } from './policy.js';
 
-export type Verdict = 'pass' | 'fail' | 'no-data';
+/** `invalid`: the metrics answered values that cannot be true (NaN, ±Inf, negative, bad > total). */
+export type Verdict = 'pass' | 'fail' | 'no-data' | 'invalid';
 
 /** A fast-burn condition evaluated for one SLO (the gate's input). */
 export type FastBurnStatus = FastBurnResult;
@@ -25,13 +26,27 @@ export interface IncidentStatus {
   badEvents: number | null;
 }
 
-export interface SloStatus {
+/** The deploy gate's decision for one SLO (gate.ts `decide`); part of each SloStatus. */
+export interface GateDecision {
+  verdict: Verdict;
+  /** True when this SLO makes the gate fail. */
+  blocked: boolean;
+  reasons: string[];
+  /** Block conditions that held (before exceptions). */
+  blocks: BlockReason[];
+  /** Blocks an exception let through. */
+  bypassed: BlockReason[];
+  /** Name of the exception that applied, or null. */
+  exception: string | null;
+}
+
+export interface SloStatus extends GateDecision {
   /** `<service>/<name>`. */
   id: string;
   name: string;
   service: string;
   description?: string;
-  source: { file: string; path: string; format: 'relia' | 'openslo' | 'sloth' };
+  source: { file: string; path: string; format: 'relia' | 'openslo' | 'sloth' | 'pyrra' };
   /** A fraction, e.g. 0.999. */
   objective: number;
   /** The window as written: `30d`, `month`. */
@@ -86,18 +101,14 @@ export interface SloStatus {
   sparkline: string;
   /** Range step in seconds. */
   step: number;
-  verdict: Verdict;
-  /** True when this SLO makes the gate fail. */
-  blocked: boolean;
-  reasons: string[];
-  /** Block conditions that held (before exceptions). */
-  blocks: BlockReason[];
-  /** Blocks an exception let through. */
-  bypassed: BlockReason[];
-  /** Name of the exception that applied, or null. */
-  exception: string | null;
   /** Set when metrics were unavailable and --on-unavailable pass turned that into a pass. */
   unavailable: string | null;
+  /**
+   * Set when the metrics answered nonsense for a series the verdict depends on
+   * (NaN, ±Inf, a negative value, bad > total, a ratio > 1): which query,
+   * which value (as text: `NaN`, `+Inf`, `-3`) and when. Verdict `invalid`.
+   */
+  invalid: { message: string; query: string; value: string; time: string | null } | null;
   /** Queries sent for this SLO. */
   queries: number;
 }
@@ -106,7 +117,7 @@ export interface BudgetEvaluation {
   /** RFC 3339 evaluation instant. */
   at: string;
   slos: SloStatus[];
-  summary: { total: number; pass: number; fail: number; noData: number; blocked: number; unavailable: number };
+  summary: { total: number; pass: number; fail: number; noData: number; blocked: number; unavailable: number; invalid: number };
   /** Queries sent in total. */
   queries: number;
 }

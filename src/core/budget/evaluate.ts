@@ -12,6 +12,7 @@
  */
 import type { InstantSample, MetricsSource, RangeSeries } from '../../ports/metrics.js';
 import { DependencyError, ReliaError } from '../errors.js';
+import { assertNotAbove, MetricsDataError } from '../metrics-guard.js';
 import { sparkline } from '../sparkline.js';
 import { assessTraffic, budgetOf, burnRate, exhaustionSeconds, fastBurn } from './burn.js';
 import { EXHAUSTION_WINDOWS, PART_LABEL, planSlo, WINDOW_LABEL, type PartName, type SloPlan } from './evaluate-plan.js';
@@ -33,6 +34,8 @@ export interface EvaluateOptions {
   signal?: AbortSignal;
   /** `fail` (default): the first unavailable SLO throws. `pass`: it passes, marked unavailable. */
   onUnavailable?: 'fail' | 'pass';
+  /** `--allow-no-data`: a no-data verdict passes whatever `block.noData` says. Default false (no-data blocks). */
+  allowNoData?: boolean;
   /**
    * Batch each SLO's windows into one instant and one range query (PromQL
    * label_replace/or). Default: true for the `prometheus` provider, false for
@@ -75,17 +78,25 @@ function clamp01(x: number | null): number | null {
   return x === null ? null : Math.min(1, Math.max(0, x));
 }
 
+/** The spec's query of one part, rendered for a window. */
+function partQuery(plan: SloPlan, part: PartName, window: string): string {
+  const sli = plan.slo.sli;
+  const template = sli.type !== 'ratio' ? sli.query : part === 'bad' ? (sli.bad ?? '') : part === 'good' ? (sli.good ?? '') : sli.total;
+  return renderQuery(template, window);
+}
+
+/** bad ≤ total, good ≤ total, ratios ≤ 1; else the SLO is invalid (MetricsDataError). */
+function consistent(plan: SloPlan, sourceKind: string, window: string, unixSeconds: number, parts: { total: number | null; bad?: number | null; good?: number | null; ratio?: number | null }): void {
+  const ctx = (part: PartName) => ({ dependency: sourceKind, query: partQuery(plan, part, window), time: iso(unixSeconds) });
+  const { total, bad, good, ratio } = parts;
+  if (total !== null && bad != null) assertNotAbove({ name: `bad (${window})`, value: bad }, { name: `total (${window})`, value: total }, ctx('bad'));
+  if (total !== null && good != null) assertNotAbove({ name: `good (${window})`, value: good }, { name: `total (${window})`, value: total }, ctx('good'));
+  if (ratio != null) assertNotAbove({ name: `error ratio (${window})`, value: ratio }, { name: 'the maximum', value: 1 }, ctx('ratio'));
+}
+
 function noSeries(plan: SloPlan, part: PartName, sourceKind: string): DependencyError {
   const slo = plan.slo;
-  const template = (() => {
-    const sli = slo.sli;
-    if (part === 'total' && sli.type === 'ratio') return sli.total;
-    if (part === 'bad' && sli.type === 'ratio') return sli.bad ?? '';
-    if (part === 'good' && sli.type === 'ratio') return sli.good ?? '';
-    if (sli.type !== 'ratio') return sli.query;
-    return sli.total;
-  })();
-  const query = renderQuery(template, plan.window.label);
+  const query = partQuery(plan, part, plan.window.label);
   return new DependencyError(sourceKind, `SLO ${slo.id}: query returned no series over ${plan.window.label} at ${iso(plan.at / 1000)}: ${query}`, {
     suggestions: [
       `check the metric and label names in ${slo.source.file}${slo.source.path ? ` (${slo.source.path})` : ''}; try the query in the Prometheus UI`,
@@ -96,6 +107,7 @@ function noSeries(plan: SloPlan, part: PartName, sourceKind: string): Dependency
 }
 
 function wrapError(error: unknown, plan: SloPlan, kind: 'instant' | 'range', query: string, sourceKind: string): unknown {
+  if (error instanceof MetricsDataError) return error;
   if (ReliaError.is(error)) {
     if (error instanceof DependencyError || error.exitCode === 3) {
       const dep = (error as { dependency?: string }).dependency ?? sourceKind;
@@ -161,6 +173,12 @@ function measureWindows(plan: SloPlan, values: Map<string, number>, sourceKind: 
   }
   for (const w of plan.windows) {
     const total = sli.type === 'ratio' ? finiteOrNull(get(w.label, 'total')) : null;
+    consistent(plan, sourceKind, w.label, plan.instant.time / 1000, {
+      total,
+      bad: sli.type === 'ratio' && sli.bad !== undefined ? finiteOrNull(get(w.label, 'bad')) : null,
+      good: sli.type === 'ratio' && sli.good !== undefined ? finiteOrNull(get(w.label, 'good')) : null,
+      ratio: timeslices ? finiteOrNull(get(w.label, 'badslices')) : sli.type !== 'ratio' ? finiteOrNull(get(w.label, 'ratio')) : null,
+    });
     const count = total === null ? null : events(total * w.seconds);
     if (timeslices) {
       out.set(w.label, { errorRatio: clamp01(finiteOrNull(get(w.label, 'badslices'))), total: count, bad: null });
@@ -185,7 +203,7 @@ function measureWindows(plan: SloPlan, values: Map<string, number>, sourceKind: 
 }
 
 /** Per-step buckets from the range answer. */
-function buckets(plan: SloPlan, series: readonly RangeSeries[], windowEvents: number | null): Bucket[] {
+function buckets(plan: SloPlan, series: readonly RangeSeries[], windowEvents: number | null, sourceKind: string): Bucket[] {
   const slo = plan.slo;
   const byPart = indexRange(series);
   const step = plan.range.step;
@@ -194,6 +212,13 @@ function buckets(plan: SloPlan, series: readonly RangeSeries[], windowEvents: nu
   const sli = slo.sli;
   return times.map((t) => {
     const totalRate = finiteOrNull(byPart.get('total')?.get(t));
+    const at = (part: string) => finiteOrNull(byPart.get(part)?.get(t));
+    consistent(plan, sourceKind, plan.range.parts[0]?.window ?? `${step}s`, t, {
+      total: sli.type === 'ratio' ? totalRate : null,
+      bad: sli.type === 'ratio' ? at('bad') : null,
+      good: sli.type === 'ratio' ? at('good') : null,
+      ratio: timeslices ? at('badslices') : sli.type !== 'ratio' ? at('ratio') : null,
+    });
     const rate = totalRate;
     if (timeslices || sli.type !== 'ratio') {
       const ratio = clamp01(finiteOrNull(byPart.get(timeslices ? 'badslices' : 'ratio')?.get(t)));
@@ -249,7 +274,7 @@ export function computeStatus(
       : null;
 
   // Range: burn-down, incidents, traffic.
-  const bs = buckets(plan, range, main.total);
+  const bs = buckets(plan, range, main.total, sourceKind);
   const remainingSeries = burnDown(consumption(bs, slo.objective));
   const trend = samplePoints(remainingSeries, TREND_POINTS);
   const lo = Math.min(0, ...trend);
@@ -291,6 +316,7 @@ export function computeStatus(
     step: plan.range.step,
     ...decision,
     unavailable: null,
+    invalid: null,
     queries: 2,
   };
   if (slo.description !== undefined) status.description = slo.description;
@@ -318,6 +344,35 @@ function identity(plan: SloPlan) {
 
 /** The status of an SLO whose metrics were unavailable, under --on-unavailable pass. */
 export function unavailableStatus(plan: SloPlan, message: string, queries: number): SloStatus {
+  return emptyStatus(plan, queries, {
+    verdict: 'pass',
+    blocked: false,
+    reasons: [`metrics unavailable, passed because of --on-unavailable pass: ${message}`],
+    blocks: [],
+    unavailable: message,
+    invalid: null,
+  });
+}
+
+/**
+ * The status of an SLO whose metrics answered nonsense (NaN, ±Inf, negative,
+ * bad > total): verdict `invalid`, blocking unless the policy says
+ * `block.invalid: false`. `budget check` exits 3 on a blocking invalid SLO.
+ */
+export function invalidStatus(plan: SloPlan, error: MetricsDataError, queries: number): SloStatus {
+  const blocks = plan.policy.block.invalid ? (['invalid'] as const) : [];
+  return emptyStatus(plan, queries, {
+    verdict: 'invalid',
+    blocked: blocks.length > 0,
+    reasons: [`invalid metric data: ${error.message}`, ...(blocks.length === 0 ? ['invalid data passes under this policy (block.invalid: false)'] : [])],
+    blocks: [...blocks],
+    unavailable: null,
+    invalid: { message: error.message, query: error.query, value: error.value, time: error.time },
+  });
+}
+
+/** A status with no measurements (unavailable or invalid metrics). */
+function emptyStatus(plan: SloPlan, queries: number, verdict: Pick<SloStatus, 'verdict' | 'blocked' | 'reasons' | 'blocks' | 'unavailable' | 'invalid'>): SloStatus {
   const { slo } = plan;
   const status: SloStatus = {
     ...identity(plan),
@@ -338,13 +393,9 @@ export function unavailableStatus(plan: SloPlan, message: string, queries: numbe
     trend: [],
     sparkline: '',
     step: plan.range.step,
-    verdict: 'pass',
-    blocked: false,
-    reasons: [`metrics unavailable, passed because of --on-unavailable pass: ${message}`],
-    blocks: [],
+    ...verdict,
     bypassed: [],
     exception: null,
-    unavailable: message,
     queries,
   };
   if (slo.description !== undefined) status.description = slo.description;
@@ -367,7 +418,9 @@ async function pool<T>(count: number, limit: number, signal: AbortSignal, work: 
 
 /** Evaluate every SLO. Throws DependencyError (exit 3) on unavailable metrics unless onUnavailable is `pass`. */
 export async function evaluateSlos(slos: readonly SloDefinition[], source: MetricsSource, options: EvaluateOptions): Promise<BudgetEvaluation> {
-  const plans = planAll(slos, options.policy, options.at);
+  const plans = planAll(slos, options.policy, options.at).map((p) =>
+    options.allowNoData ? { ...p, policy: { ...p.policy, block: { ...p.policy.block, noData: false } } } : p,
+  );
   const changeLabels = options.changeLabels ?? {};
   const onUnavailable = options.onUnavailable ?? 'fail';
   const batch = options.batch ?? source.kind === 'prometheus';
@@ -414,6 +467,8 @@ export async function evaluateSlos(slos: readonly SloDefinition[], source: Metri
       status.queries = queries;
       return status;
     } catch (error) {
+      // Nonsense data is not unavailability: --on-unavailable pass does not apply.
+      if (error instanceof MetricsDataError && !options.signal?.aborted) return invalidStatus(plan, error, queries);
       if (error instanceof DependencyError && onUnavailable === 'pass' && !options.signal?.aborted) {
         return unavailableStatus(plan, error.message, queries);
       }
@@ -439,6 +494,7 @@ export async function evaluateSlos(slos: readonly SloDefinition[], source: Metri
     noData: statuses.filter((s) => s.verdict === 'no-data').length,
     blocked: statuses.filter((s) => s.blocked).length,
     unavailable: statuses.filter((s) => s.unavailable !== null).length,
+    invalid: statuses.filter((s) => s.invalid !== null).length,
   };
   return { at: iso(options.at / 1000), slos: statuses, summary, queries: statuses.reduce((n, s) => n + s.queries, 0) };
 }

@@ -3,7 +3,9 @@
  * no-data), whether it blocks, and the reasons, under the policy and the
  * change's labels (exceptions). Pure. Reference: docs/budget.md#policy.
  */
-import type { FastBurnStatus, IncidentStatus, Verdict } from './evaluate-types.js';
+import type { FastBurnStatus, GateDecision, IncidentStatus, Verdict } from './evaluate-types.js';
+
+export type { GateDecision };
 import type { BlockReason, BudgetPolicy } from './policy.js';
 
 export interface GateInput {
@@ -14,15 +16,6 @@ export interface GateInput {
   traffic: { tier: 'peak' | 'normal' | 'low' | 'unknown'; multiplier: number };
   incidents: IncidentStatus[];
   postmortemRequired: boolean;
-}
-
-export interface GateDecision {
-  verdict: Verdict;
-  blocked: boolean;
-  reasons: string[];
-  blocks: BlockReason[];
-  bypassed: BlockReason[];
-  exception: string | null;
 }
 
 /** Short number for messages: 4 significant figures, no exponent noise. */
@@ -74,8 +67,10 @@ export function decide(input: GateInput, policy: BudgetPolicy, changeLabels: Rea
   if (input.noData !== null) {
     verdict = 'no-data';
     reasons.push(`no data: ${input.noData}`);
-    if (policy.block.noData) blocks.push('no-data');
-    else reasons.push('no-data passes under this policy (block.noData: false)');
+    if (policy.block.noData) {
+      blocks.push('no-data');
+      reasons.push('a gate does not pass what it could not see: pass --allow-no-data or set block.noData: false in the policy to let it through');
+    } else reasons.push('no-data passes under this policy (block.noData: false or --allow-no-data)');
   } else {
     verdict = 'pass';
     const remaining = input.budgetRemaining;

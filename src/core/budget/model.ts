@@ -14,7 +14,7 @@ export interface SourceRef {
   file: string;
   /** Field path of the SLO inside the file, e.g. `slos[2]` or `documents[1]`. */
   path: string;
-  format: 'relia' | 'openslo' | 'sloth';
+  format: 'relia' | 'openslo' | 'sloth' | 'pyrra';
 }
 
 export type SliDefinition =
@@ -77,6 +77,18 @@ export interface SloAlerting {
   annotations: Record<string, string>;
   page: AlertTierSettings;
   ticket: AlertTierSettings;
+  /** Alerts when a metric of the SLI is absent (Pyrra's `alerting.absent`); absent: none. */
+  absent?: AbsentAlerting;
+}
+
+/** An absent-metric alert: `absent(selector) == 1` for each selector. */
+export interface AbsentAlerting {
+  /** Alert name; absent: `SLOMetricAbsent`. */
+  name?: string;
+  /** Series selectors whose absence means the SLI cannot be measured. */
+  selectors: string[];
+  /** The alert's `severity` label; absent: `page` (`critical` for Pyrra specs). */
+  severity?: string;
 }
 
 /** Per-SLO overrides: any subset of the policy's fields (validated by ./policy.ts). */

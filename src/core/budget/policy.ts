@@ -16,7 +16,7 @@ import { InputError } from '../errors.js';
 export const POLICY_DOCS = 'docs/budget.md#policy';
 
 /** What a policy can block on; exceptions name the ones they bypass. */
-export const BLOCK_REASONS = ['budget-exhausted', 'fast-burn', 'postmortem', 'no-data'] as const;
+export const BLOCK_REASONS = ['budget-exhausted', 'fast-burn', 'postmortem', 'no-data', 'invalid'] as const;
 export type BlockReason = (typeof BLOCK_REASONS)[number];
 
 export interface FastBurnCondition {
@@ -49,8 +49,10 @@ export interface BudgetPolicy {
     fastBurn: boolean;
     /** Block when a postmortem is required (by default it is only flagged). */
     postmortem: boolean;
-    /** Block when the verdict is no-data (too few events). */
+    /** Block when the verdict is no-data (no or too few events). Default true: a gate never passes what it could not see. */
     noData: boolean;
+    /** Block when the metrics answered nonsense (verdict invalid; `budget check` exits 3). Default true. */
+    invalid: boolean;
   };
   /** Page conditions: burn over `long` AND over `short` both > factor. */
   fastBurn: FastBurnCondition[];
@@ -79,7 +81,7 @@ export interface BudgetPolicy {
 
 export const DEFAULT_POLICY: BudgetPolicy = {
   burnWindows: ['5m', '1h', '6h', '1d', '3d'],
-  block: { budgetExhausted: true, remainingAtOrBelow: 0, fastBurn: true, postmortem: false, noData: false },
+  block: { budgetExhausted: true, remainingAtOrBelow: 0, fastBurn: true, postmortem: false, noData: true, invalid: true },
   fastBurn: [
     { long: '1h', short: '5m', factor: 14.4 },
     { long: '6h', short: '30m', factor: 6 },
@@ -181,7 +183,8 @@ export const PolicyOverridesSchema = z
           .meta({ description: 'Remaining budget (a fraction of the budget) at or below which changes are blocked. Default: 0.' }),
         fastBurn: Bool('Block when a fast-burn page condition fires. Default: true.').optional(),
         postmortem: Bool('Block when a postmortem is required (otherwise only flagged). Default: false.').optional(),
-        noData: Bool('Block when the verdict is no-data (fewer than minEvents events). Default: false.').optional(),
+        noData: Bool('Block when the verdict is no-data (no events, or fewer than minEvents). Default: true (fail closed); false, or --allow-no-data, lets it pass.').optional(),
+        invalid: Bool('Block when the metrics answered nonsense (NaN, ±Inf, negative, bad > total): verdict invalid, exit 3. Default: true.').optional(),
       })
       .optional()
       .meta({ description: 'What blocks a change.' }),

@@ -31,8 +31,8 @@ export function githubAnnotations(evaluation: BudgetEvaluation): string[] {
       out.push(command('error', { ...props, title: `SLO ${s.id} blocks the deploy` }, `${s.reasons.join('\n')}\n${numbersLine(s)}`));
     } else if (s.unavailable !== null) {
       out.push(command('warning', { ...props, title: `SLO ${s.id}: metrics unavailable` }, s.reasons.join('\n')));
-    } else if (s.verdict === 'no-data') {
-      out.push(command('warning', { ...props, title: `SLO ${s.id}: no data` }, s.reasons.join('\n')));
+    } else if (s.verdict === 'no-data' || s.verdict === 'invalid') {
+      out.push(command('warning', { ...props, title: `SLO ${s.id}: ${s.verdict === 'invalid' ? 'invalid metric data' : 'no data'}` }, s.reasons.join('\n')));
     } else if (s.exception !== null || s.postmortemRequired) {
       out.push(command('warning', props, `${s.reasons.join('\n')}\n${numbersLine(s)}`));
     }

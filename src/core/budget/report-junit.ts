@@ -44,7 +44,7 @@ export function junitReport(evaluation: BudgetEvaluation, options: JunitOptions 
   const name = options.name ?? 'relia budget check';
   const tests = evaluation.slos.length;
   const failures = evaluation.slos.filter((s) => s.blocked).length;
-  const skipped = evaluation.slos.filter((s) => !s.blocked && (s.unavailable !== null || s.verdict === 'no-data')).length;
+  const skipped = evaluation.slos.filter((s) => !s.blocked && (s.unavailable !== null || s.verdict === 'no-data' || s.verdict === 'invalid')).length;
   const time = (options.durationSeconds ?? 0).toFixed(3);
   const per = tests > 0 ? ((options.durationSeconds ?? 0) / tests).toFixed(3) : '0.000';
   const lines: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
@@ -62,7 +62,7 @@ export function junitReport(evaluation: BudgetEvaluation, options: JunitOptions 
       lines.push(`${open}>`);
       lines.push(`      <failure message="${xmlEscape(message)}" type="${xmlEscape(s.blocks.filter((b) => !s.bypassed.includes(b)).join(',') || 'blocked')}">${xmlEscape(details)}</failure>`);
       lines.push('    </testcase>');
-    } else if (s.unavailable !== null || s.verdict === 'no-data') {
+    } else if (s.unavailable !== null || s.verdict === 'no-data' || s.verdict === 'invalid') {
       lines.push(`${open}>`);
       lines.push(`      <skipped message="${xmlEscape(`${s.id}: ${s.reasons[0] ?? s.verdict}`)}"/>`);
       lines.push(`      <system-out>${xmlEscape(details)}</system-out>`);

@@ -15,6 +15,7 @@ export function mdCell(text: string): string {
 function icon(s: SloStatus): string {
   if (s.blocked) return '❌ blocked';
   if (s.unavailable !== null) return '⚠️ unavailable (passed)';
+  if (s.verdict === 'invalid') return s.blocked ? '⛔ invalid data' : '⚠️ invalid data (passed)';
   if (s.verdict === 'no-data') return '⚪ no data';
   if (s.exception !== null) return `✅ pass (exception ${s.exception})`;
   return '✅ pass';
@@ -35,7 +36,7 @@ export function markdownReport(evaluation: BudgetEvaluation, options: MarkdownOp
   out.push('');
   const labels = Object.entries(options.changeLabels ?? {});
   out.push(
-    `${summary.total} SLOs as of ${evaluation.at}: ${summary.pass} pass, ${summary.fail} fail, ${summary.noData} no data${summary.unavailable ? `, ${summary.unavailable} unavailable` : ''}.` +
+    `${summary.total} SLOs as of ${evaluation.at}: ${summary.pass} pass, ${summary.fail} fail, ${summary.noData} no data${summary.unavailable ? `, ${summary.unavailable} unavailable` : ''}${summary.invalid ? `, ${summary.invalid} invalid` : ''}.` +
       (labels.length > 0 ? ` Change labels: ${labels.map(([k, v]) => `\`${k}=${v}\``).join(', ')}.` : ''),
   );
   out.push('');
@@ -54,7 +55,7 @@ export function markdownReport(evaluation: BudgetEvaluation, options: MarkdownOp
     ];
     out.push(`| ${row.join(' | ')} |`);
   }
-  const notable = evaluation.slos.filter((s) => s.blocked || s.postmortemRequired || s.exception !== null || s.unavailable !== null || s.verdict === 'no-data');
+  const notable = evaluation.slos.filter((s) => s.blocked || s.postmortemRequired || s.exception !== null || s.unavailable !== null || s.verdict === 'no-data' || s.verdict === 'invalid');
   if (notable.length > 0) {
     out.push('');
     out.push('### Reasons');

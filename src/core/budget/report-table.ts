@@ -46,21 +46,51 @@ export function consumedCell(s: SloStatus): string {
   return `${fmtPct(s.consumed)}${extra}`;
 }
 
-/** Columns of the status table, one burn column per burn window. */
+/**
+ * The verdict word of an SLO, the same in `status` and `check`: `blocked` when
+ * the policy blocks a change, `invalid` when the metrics answered nonsense,
+ * `pass (unavailable)` when metrics were unavailable and --on-unavailable
+ * pass let it through, else the verdict.
+ */
+export function verdictWord(s: SloStatus): string {
+  if (s.unavailable) return 'pass (unavailable)';
+  if (s.verdict === 'invalid') return 'invalid';
+  return s.blocked ? 'blocked' : s.verdict;
+}
+
+/** The fastest burn over the reported windows, with its window: `3.2× 1h`. */
+export function fastestBurnCell(s: SloStatus): string {
+  let best: [string, number] | null = null;
+  for (const [w, b] of Object.entries(s.burnRates)) if (b !== null && b !== undefined && (best === null || b > best[1])) best = [w, b];
+  return best === null ? '–' : `${burnCell(best[1])} ${best[0]}`;
+}
+
+/**
+ * Columns of the status table, most important first (a narrow terminal drops
+ * them from the right): the SLO, the verdict, the budget remaining and the
+ * fastest burn, then the detail, one burn column per burn window.
+ */
 export function statusColumns(burnWindows: readonly string[]): TableColumn[] {
   return [
     { header: 'SLO', align: 'left', value: (s) => s.id },
-    { header: 'WINDOW', align: 'left', value: (s) => s.window },
+    { header: 'VERDICT', align: 'left', value: verdictWord },
+    { header: 'REMAINING', align: 'right', value: (s) => (s.budgetRemaining === null ? 'n/a' : fmtPct(s.budgetRemaining)) },
+    { header: 'FASTEST BURN', align: 'right', value: fastestBurnCell },
     { header: 'SLI', align: 'right', value: (s) => nines(s.sli) },
     { header: 'OBJECTIVE', align: 'right', value: (s) => nines(s.objective) },
-    { header: 'BUDGET', align: 'right', value: budgetCell },
-    { header: 'CONSUMED', align: 'right', value: consumedCell },
-    { header: 'REMAINING', align: 'right', value: (s) => (s.budgetRemaining === null ? 'n/a' : fmtPct(s.budgetRemaining)) },
-    ...burnWindows.map((w): TableColumn => ({ header: `BURN ${w}`, align: 'right', value: (s) => burnCell(s.burnRates[w]) })),
+    { header: 'WINDOW', align: 'left', value: (s) => s.window },
     { header: 'EXHAUSTED IN (1h/6h)', align: 'right', value: (s) => `${exhaustionCell(s.exhaustion['1h'])} / ${exhaustionCell(s.exhaustion['6h'])}` },
+    { header: 'CONSUMED', align: 'right', value: consumedCell },
+    { header: 'BUDGET', align: 'right', value: budgetCell },
     { header: 'BUDGET TREND', align: 'left', value: (s) => s.sparkline },
-    { header: 'VERDICT', align: 'left', value: (s) => (s.unavailable ? 'pass (unavailable)' : s.verdict) },
+    ...burnWindows.map((w): TableColumn => ({ header: `BURN ${w}`, align: 'right', value: (s) => burnCell(s.burnRates[w]) })),
   ];
+}
+
+/** Footnotes under the status table: why an SLO is not a plain pass, in the words `check` uses. */
+export function statusFootnotes(evaluation: BudgetEvaluation): string[] {
+  const plainPass = (s: SloStatus) => !s.unavailable && !s.blocked && s.verdict === 'pass' && s.reasons.every((r) => r.startsWith('within policy'));
+  return evaluation.slos.filter((s) => !plainPass(s)).map((s) => `${s.id}: ${verdictWord(s)}${s.reasons.length > 0 ? `: ${s.reasons.join('; ')}` : ''}`);
 }
 
 /** Burn windows present in an evaluation (the union over SLOs, in first-seen order). */
@@ -72,5 +102,5 @@ export function burnWindowsOf(evaluation: BudgetEvaluation): string[] {
 
 /** One line per SLO for the check's human output: `verdict  id  reasons`. */
 export function checkLines(evaluation: BudgetEvaluation): Array<{ verdict: string; blocked: boolean; id: string; reasons: string[] }> {
-  return evaluation.slos.map((s) => ({ verdict: s.unavailable ? 'pass' : s.blocked ? 'blocked' : s.verdict, blocked: s.blocked, id: s.id, reasons: s.reasons }));
+  return evaluation.slos.map((s) => ({ verdict: verdictWord(s), blocked: s.blocked, id: s.id, reasons: s.reasons }));
 }

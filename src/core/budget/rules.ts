@@ -1,9 +1,8 @@
 /**
  * Prometheus rule generation for SLOs (`relia budget rules`): recording rules
- * for the SLI error ratio per window, and the SRE Workbook's multiwindow,
- * multi-burn-rate alerts (page: 14.4× over 1h/5m, 6× over 6h/30m; ticket: 3×
- * over 1d/2h, 1× over 3d/6h for a 30d period), with burn factors scaled to
- * the SLO period: factor = budget fraction consumed × period / long window.
+ * for the SLI error ratio per window, and multiwindow, multi-burn-rate alerts
+ * whose windows and factors come from ./burn-windows.ts (the SRE Workbook's
+ * conditions as Sloth writes them, or Pyrra's; never a factor below 1).
  *
  * Alert expressions are built by one function over a window → series
  * reference, so the recorded form (reading the recording rules) and the
@@ -13,33 +12,11 @@
  */
 import { Document } from 'yaml';
 import { formatDuration } from '../units.js';
+import { burnWindows, type BurnScheme, type BurnWindow, type Tier } from './burn-windows.js';
 import { renderQuery, type SloDefinition, type SloWindow } from './model.js';
 
-export type Tier = 'page' | 'ticket';
-
-export interface BurnCondition {
-  /** Long window, seconds. */
-  longSeconds: number;
-  /** Short (reset) window, seconds: 1/12 of the long window. */
-  shortSeconds: number;
-  /** Fraction of the whole budget spent over the long window at which to alert. */
-  budgetFraction: number;
-}
-
-/** The Workbook's thresholds: 2% of the budget in 1h, 5% in 6h (page); 10% in 1d and 10% in 3d (ticket). */
-export const BURN_CONDITIONS: Readonly<Record<Tier, readonly BurnCondition[]>> = {
-  page: [
-    { longSeconds: 3600, shortSeconds: 300, budgetFraction: 0.02 },
-    { longSeconds: 21_600, shortSeconds: 1800, budgetFraction: 0.05 },
-  ],
-  ticket: [
-    { longSeconds: 86_400, shortSeconds: 7200, budgetFraction: 0.1 },
-    { longSeconds: 259_200, shortSeconds: 21_600, budgetFraction: 0.1 },
-  ],
-};
-
-/** Windows that get an error-ratio recording rule (plus the SLO period). */
-export const RULE_WINDOWS_SECONDS = [300, 1800, 3600, 7200, 21_600, 86_400, 259_200] as const;
+export type { BurnScheme, BurnWindow, Tier } from './burn-windows.js';
+export { burnFactor, BURN_SCHEMES } from './burn-windows.js';
 
 /** Metric name of the recorded error ratio over `window` (e.g. `1h`). */
 export function recordName(window: string): string {
@@ -51,15 +28,6 @@ const NOMINAL_CALENDAR_SECONDS = { day: 86_400, week: 7 * 86_400, month: 30 * 86
 /** The SLO period in seconds; calendar windows use their nominal length (a month is 30d). */
 export function periodSeconds(window: SloWindow): number {
   return window.type === 'rolling' ? window.seconds : NOMINAL_CALENDAR_SECONDS[window.unit];
-}
-
-function tidy(x: number): number {
-  return Number(x.toPrecision(10));
-}
-
-/** Burn-rate factor: budget fraction × period / long window (14.4 for 2% of 30d in 1h; 13.44 for 28d). */
-export function burnFactor(budgetFraction: number, periodS: number, longWindowS: number): number {
-  return tidy((budgetFraction * periodS) / longWindowS);
 }
 
 /** The error budget as a fraction of events (1 − objective), without binary noise. */
@@ -101,28 +69,32 @@ export function recordedSelector(slo: SloDefinition, windowSeconds: number): str
   return `${recordName(formatDuration(windowSeconds))}{relia_service="${escapeLabelValue(slo.service)}",relia_slo="${escapeLabelValue(slo.name)}"}`;
 }
 
-/** Burn conditions of a tier that fit the SLO period (a long window longer than the period is dropped). */
-export function tierConditions(slo: SloDefinition, tier: Tier): Array<BurnCondition & { factor: number; threshold: number }> {
-  const period = periodSeconds(slo.window);
+export type Condition = BurnWindow & { /** factor × error budget: the error ratio both windows must exceed. */ threshold: number };
+
+/** The conditions of a tier for an SLO's period, with the error-ratio threshold of each. */
+export function tierConditions(slo: SloDefinition, tier: Tier, scheme: BurnScheme = 'sloth'): Condition[] {
   const budget = errorBudget(slo);
-  return BURN_CONDITIONS[tier]
-    .filter((c) => c.longSeconds <= period)
-    .map((c) => {
-      const factor = burnFactor(c.budgetFraction, period, c.longSeconds);
-      return { ...c, factor, threshold: Number((factor * budget).toPrecision(12)) };
-    });
+  return burnWindows(periodSeconds(slo.window), scheme)
+    .filter((c) => c.tier === tier)
+    .map((c) => ({ ...c, threshold: Number((c.factor * budget).toPrecision(12)) }));
+}
+
+function conditionExpr(slo: SloDefinition, c: BurnWindow, mode: 'recorded' | 'inline'): string {
+  const ref = (w: number) => (mode === 'recorded' ? recordedSelector(slo, w) : `(${errorRatioExpr(slo, w)})`);
+  const budget = errorBudget(slo);
+  return `(\n  ${ref(c.longSeconds)} > (${c.factor} * ${budget})\nand\n  ${ref(c.shortSeconds)} > (${c.factor} * ${budget})\n)`;
 }
 
 /**
- * The alert expression of one tier. `ref(window)` gives the error-ratio series
- * for a window: the recorded selector (`mode: 'recorded'`) or the inlined
- * expression (`mode: 'inline'`).
+ * The alert expression of one tier (the `sloth` scheme: the tier's conditions
+ * joined by `or`), or of one condition (`role`, the `pyrra` scheme: one alert
+ * per condition). The error-ratio series of a window is the recorded selector
+ * (`mode: 'recorded'`) or the inlined expression (`mode: 'inline'`).
  */
-export function alertExpr(slo: SloDefinition, tier: Tier, mode: 'recorded' | 'inline' = 'recorded'): string {
-  const ref = (w: number) => (mode === 'recorded' ? recordedSelector(slo, w) : `(${errorRatioExpr(slo, w)})`);
-  const budget = errorBudget(slo);
-  return tierConditions(slo, tier)
-    .map((c) => `(\n  ${ref(c.longSeconds)} > (${c.factor} * ${budget})\nand\n  ${ref(c.shortSeconds)} > (${c.factor} * ${budget})\n)`)
+export function alertExpr(slo: SloDefinition, tier: Tier, mode: 'recorded' | 'inline' = 'recorded', scheme: BurnScheme = 'sloth', role?: BurnWindow['role']): string {
+  return tierConditions(slo, tier, scheme)
+    .filter((c) => role === undefined || c.role === role)
+    .map((c) => conditionExpr(slo, c, mode))
     .join('\nor\n');
 }
 
@@ -135,6 +107,8 @@ export interface RecordingRule {
 export interface AlertingRule {
   alert: string;
   expr: string;
+  /** Prometheus `for:` (only the pyrra scheme and absent alerts set it). */
+  for?: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
 }
@@ -149,6 +123,8 @@ export interface RuleGroup {
 export interface RulesOptions {
   page: boolean;
   ticket: boolean;
+  /** Windows, factors and `for:` of the burn-rate alerts; default `sloth`. */
+  scheme?: BurnScheme;
 }
 
 export interface GeneratedRules {
@@ -159,44 +135,79 @@ export interface GeneratedRules {
 
 /** Default alert name when a spec names none. */
 export const DEFAULT_ALERT_NAME = 'ErrorBudgetBurn';
+/** Default name of the absent-metric alert of Pyrra specs (Pyrra's own default). */
+export const DEFAULT_ABSENT_ALERT_NAME = 'SLOMetricAbsent';
 
 function pct(x: number): string {
   return `${Number((x * 100).toPrecision(10))}%`;
 }
 
-function recordingWindows(slo: SloDefinition): number[] {
-  const period = periodSeconds(slo.window);
-  return [...new Set([...RULE_WINDOWS_SECONDS, period])].sort((a, b) => a - b);
+function recordingWindows(slo: SloDefinition, scheme: BurnScheme): number[] {
+  const windows = burnWindows(periodSeconds(slo.window), scheme).flatMap((c) => [c.longSeconds, c.shortSeconds]);
+  return [...new Set([...windows, periodSeconds(slo.window)])].sort((a, b) => a - b);
 }
 
-function alertRule(slo: SloDefinition, tier: Tier): AlertingRule | undefined {
-  const conditions = tierConditions(slo, tier);
+/** Labels the peer tool puts on its alerts, so existing Alertmanager routes keep matching. */
+function peerLabels(slo: SloDefinition, tier: Tier): Record<string, string> {
+  if (slo.source.format === 'sloth') return { sloth_id: `${slo.service}-${slo.name}`, sloth_service: slo.service, sloth_slo: slo.name, sloth_severity: tier };
+  if (slo.source.format === 'pyrra') return { slo: slo.name, severity: tier === 'page' ? 'critical' : 'warning' };
+  return {};
+}
+
+function alertRule(slo: SloDefinition, tier: Tier, conditions: readonly Condition[], scheme: BurnScheme): AlertingRule | undefined {
   if (conditions.length === 0) return undefined;
   const alerting = slo.alerting;
+  const single = scheme === 'pyrra' ? conditions[0] : undefined;
   const labels: Record<string, string> = { severity: tier, relia_service: slo.service, relia_slo: slo.name, ...slo.labels };
-  if (slo.source.format === 'sloth') {
-    // The labels Sloth puts on its alerts, so existing Alertmanager routes keep matching.
-    Object.assign(labels, { sloth_id: `${slo.service}-${slo.name}`, sloth_service: slo.service, sloth_slo: slo.name, sloth_severity: tier });
-  }
-  Object.assign(labels, alerting?.labels, alerting?.[tier].labels);
+  if (single) Object.assign(labels, { long: formatDuration(single.longSeconds), short: formatDuration(single.shortSeconds) });
+  Object.assign(labels, peerLabels(slo, tier), alerting?.labels, alerting?.[tier].labels);
   const parts = conditions.map((c) => `${c.factor}× the budget rate (error ratio > ${c.threshold}) over ${formatDuration(c.longSeconds)} and ${formatDuration(c.shortSeconds)}`);
+  const first = conditions[0] as Condition;
   const annotations: Record<string, string> = {
     summary: `${slo.id} is burning its error budget too fast (${tier})`,
     description:
       `${slo.id} (objective ${pct(slo.objective)} over ${slo.window.label}) has an error ratio above ${parts.join(', or ')}. ` +
-      `At ${conditions[0]?.factor}× the whole budget lasts ${formatDuration(Math.round(periodSeconds(slo.window) / (conditions[0]?.factor ?? 1)))}.`,
+      `At ${first.factor}× the whole budget lasts ${formatDuration(Math.round(periodSeconds(slo.window) / first.factor))}.`,
     ...alerting?.annotations,
     ...alerting?.[tier].annotations,
   };
-  return { alert: alerting?.name ?? DEFAULT_ALERT_NAME, expr: alertExpr(slo, tier), labels, annotations };
+  const rule: AlertingRule = { alert: alerting?.name ?? DEFAULT_ALERT_NAME, expr: conditions.map((c) => conditionExpr(slo, c, 'recorded')).join('\nor\n'), labels, annotations };
+  if (first.forSeconds > 0 && single) rule.for = formatDuration(first.forSeconds);
+  return rule;
+}
+
+/**
+ * The absent-metric alert of a Pyrra SLO (`alerting.absent`, on by default in
+ * Pyrra): fires when a metric of its SLI is gone for as long as the page-quick
+ * condition would take to fire at a 100 % error ratio, plus its `for:`.
+ */
+function absentRules(slo: SloDefinition, scheme: BurnScheme): AlertingRule[] {
+  const absent = slo.alerting?.absent;
+  if (!absent) return [];
+  const quick = burnWindows(periodSeconds(slo.window), scheme)[0] as BurnWindow;
+  const seconds = Math.max(60, Math.round((quick.factor * errorBudget(slo) * quick.longSeconds + quick.forSeconds) / 60) * 60);
+  // One rule for all selectors: separate rules with equal labels would be duplicates to Prometheus.
+  return [
+    {
+      alert: absent.name ?? DEFAULT_ABSENT_ALERT_NAME,
+      expr: absent.selectors.map((selector) => `absent(${selector}) == 1`).join(' or '),
+      for: formatDuration(seconds),
+      labels: { severity: 'page', relia_service: slo.service, relia_slo: slo.name, ...slo.labels, ...peerLabels(slo, 'page'), ...slo.alerting?.labels, ...(absent.severity === undefined ? {} : { severity: absent.severity }) },
+      annotations: {
+        summary: `${slo.id}: a metric of its SLI is absent`,
+        description: `${absent.selectors.join(' or ')} has returned no series for ${formatDuration(seconds)}: ${slo.id} cannot be measured.`,
+      },
+    },
+  ];
 }
 
 /** Recording and alerting rules for every SLO: one group per SLO, recordings first. */
 export function generateRules(slos: readonly SloDefinition[], options: RulesOptions): GeneratedRules {
+  const scheme = options.scheme ?? 'sloth';
   const warnings: string[] = [];
   const groups: RuleGroup[] = [];
   for (const slo of slos) {
-    const rules: PromRule[] = recordingWindows(slo).map((w) => ({
+    const rules: PromRule[] = recordingWindows(slo, scheme).map((w) => ({
       record: recordName(formatDuration(w)),
       expr: errorRatioExpr(slo, w),
       labels: { relia_service: slo.service, relia_slo: slo.name, ...slo.labels },
@@ -206,13 +217,14 @@ export function generateRules(slos: readonly SloDefinition[], options: RulesOpti
     }
     for (const tier of ['page', 'ticket'] as const) {
       if (!options[tier] || slo.alerting?.[tier].enabled === false) continue;
-      const dropped = BURN_CONDITIONS[tier].filter((c) => c.longSeconds > periodSeconds(slo.window));
-      for (const c of dropped) {
-        warnings.push(`${slo.id}: the ${tier} condition over ${formatDuration(c.longSeconds)}/${formatDuration(c.shortSeconds)} is longer than the ${slo.window.label} period and is left out`);
+      const conditions = tierConditions(slo, tier, scheme);
+      const sets = scheme === 'pyrra' ? conditions.map((c) => [c]) : [conditions];
+      for (const set of sets) {
+        const rule = alertRule(slo, tier, set, scheme);
+        if (rule) rules.push(rule);
       }
-      const rule = alertRule(slo, tier);
-      if (rule) rules.push(rule);
     }
+    rules.push(...absentRules(slo, scheme));
     groups.push({ name: `relia-slo:${slo.id}`, rules });
   }
   return { groups, warnings };

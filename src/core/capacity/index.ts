@@ -1,12 +1,19 @@
 /**
- * The pure core of `relia capacity little | queue | usl`: Little's law, M/M/c
- * (Erlang C) queueing and USL fitting. Formulas and sources: docs/capacity.md.
- *
- * The modules of `capacity plan`, `capacity forecast` and `capacity headroom`
- * (plan, forecast, headroom and their helpers) are NOT re-exported here: import
- * them from their own files (e.g. `./plan.js`, `./forecast.js`, `./headroom.js`);
- * docs/capacity-planning.md describes them.
+ * The pure core of `relia capacity`: Little's law, M/M/c (Erlang C) queueing,
+ * USL fitting, fleet and bandwidth plans with headroom policies and their
+ * autoscaler output, Holt-Winters forecasts, headroom and saturation trends.
+ * Formulas and sources: docs/capacity.md and docs/capacity-planning.md.
  */
 export * from './little.js';
 export * from './erlang.js';
 export * from './usl.js';
+export * from './ascii-plot.js';
+export * from './plan-schema.js';
+export * from './plan.js';
+export * from './emit.js';
+export * from './holt-winters.js';
+export * from './seasonality.js';
+export * from './forecast.js';
+export * from './trend.js';
+export * from './headroom.js';
+export * from './nelder-mead.js';

@@ -84,6 +84,33 @@ export const EnvironmentSchema = z.strictObject({
   kubernetes: KubernetesSchema.optional(),
 });
 
+/** `chaos:`: where destructive actions may run, what they never touch, and the halt switch (docs/chaos.md#safety). */
+export const ChaosConfigSchema = z.strictObject({
+  allow: z
+    .strictObject({
+      /** kubeconfig contexts destructive Kubernetes actions may run in. */
+      kubeContexts: z.array(z.string().min(1)).default([]),
+      /** AWS account ids (12 digits) destructive AWS actions may run in, checked with STS. */
+      awsAccounts: z.array(z.string().regex(/^\d{12}$/, { message: 'expected a 12-digit AWS account id' })).default([]),
+    })
+    .default({ kubeContexts: [], awsAccounts: [] }),
+  protectedNamespaces: z.array(z.string().min(1)).default(['kube-system']),
+  protectedLabels: z.record(z.string(), z.string()).default({}),
+  /** Default guard interval of `chaos run`. */
+  guardInterval: durationString('1s').default('1s'),
+  halt: z
+    .strictObject({
+      /** The halt file; default: <config dir>/chaos-halt.json. */
+      file: z.string().optional(),
+      /** Also keep the halt under this key in Redis (the environment's redis.url), so other machines see it. */
+      redisKey: z.string().min(1).optional(),
+      /** Also keep the halt in this ConfigMap (namespace/name) through the kubernetes settings. */
+      configMap: z.string().regex(/^[a-z0-9.-]+\/[a-z0-9.-]+$/, { message: 'expected NAMESPACE/NAME, e.g. chaos/relia-halt' }).optional(),
+    })
+    .default({}),
+});
+export type ChaosConfig = z.infer<typeof ChaosConfigSchema>;
+
 export const ConfigSchema = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(1).default(1),
@@ -96,6 +123,7 @@ export const ConfigSchema = z.strictObject({
       burnWindows: z.array(durationString('1h')).optional(),
     })
     .optional(),
+  chaos: ChaosConfigSchema.optional(),
 });
 
 export type ReliaConfig = z.infer<typeof ConfigSchema>;

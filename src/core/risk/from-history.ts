@@ -5,7 +5,7 @@
  * docs/risk.md#register-from-history has the estimators.
  */
 import { InputError } from '../errors.js';
-import { latestTimestamp } from './history.js';
+import { groupByServiceCategory, latestTimestamp } from './history.js';
 import type { Incident } from './incidents.js';
 import { YEAR_DAYS, type Register, type Risk } from './model.js';
 import { renderRegisterYaml } from './register.js';
@@ -103,46 +103,36 @@ export function registerFromHistory(incidents: readonly Incident[], options: Reg
   }
   const dtr = (list: ReadonlyArray<Incident & { resolved: number }>) => list.map((i) => (i.resolved - i.detected) / MINUTE_MS);
 
-  const groups = new Map<string, Incident[]>();
-  for (const inc of incidents) {
-    const key = JSON.stringify([inc.service, inc.category]);
-    const list = groups.get(key);
-    if (list) list.push(inc);
-    else groups.set(key, [inc]);
-  }
   const warnings: string[] = [];
   const usedNames = new Set<string>();
-  const derived = [...groups.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, list]): DerivedRisk => {
-      const [service, category] = JSON.parse(key) as [string, string];
-      let name = `${slug(service)}-${slug(category)}`;
-      for (let n = 2; usedNames.has(name); n++) name = `${slug(service)}-${slug(category)}-${n}`;
-      usedNames.add(name);
-      const notes: string[] = [];
-      const resolved = list.filter((i) => i.resolved !== null) as Array<Incident & { resolved: number }>;
-      let ettr: number;
-      if (resolved.length > 0) ettr = estimate(dtr(resolved), estimator);
-      else {
-        ettr = estimate(dtr(allResolved), estimator);
-        notes.push(`no resolved incident in this group: ETTR is the ${estimator} over all ${allResolved.length} resolved incidents`);
-        warnings.push(`${name}: all ${list.length} incident(s) are open; ETTR comes from every resolved incident instead`);
-      }
-      const ettfDays = Math.max(1, Math.round(windowDays / list.length));
-      return {
-        name,
-        service,
-        category,
-        incidents: list.length,
-        open: list.length - resolved.length,
-        ettdMinutes: roundMinutes(estimate(list.map((i) => (i.detected - i.started) / MINUTE_MS), estimator)),
-        ettrMinutes: roundMinutes(ettr),
-        impact: Math.round(estimate(list.map((i) => i.impact), estimator) * 1000) / 1000,
-        frequencyPerYear: YEAR_DAYS / ettfDays,
-        ettfDays,
-        notes,
-      };
-    });
+  const derived = groupByServiceCategory(incidents).map(({ service, category, incidents: list }): DerivedRisk => {
+    let name = `${slug(service)}-${slug(category)}`;
+    for (let n = 2; usedNames.has(name); n++) name = `${slug(service)}-${slug(category)}-${n}`;
+    usedNames.add(name);
+    const notes: string[] = [];
+    const resolved = list.filter((i) => i.resolved !== null) as Array<Incident & { resolved: number }>;
+    let ettr: number;
+    if (resolved.length > 0) ettr = estimate(dtr(resolved), estimator);
+    else {
+      ettr = estimate(dtr(allResolved), estimator);
+      notes.push(`no resolved incident in this group: ETTR is the ${estimator} over all ${allResolved.length} resolved incidents`);
+      warnings.push(`${name}: all ${list.length} incident(s) are open; ETTR comes from every resolved incident instead`);
+    }
+    const ettfDays = Math.max(1, Math.round(windowDays / list.length));
+    return {
+      name,
+      service,
+      category,
+      incidents: list.length,
+      open: list.length - resolved.length,
+      ettdMinutes: roundMinutes(estimate(list.map((i) => (i.detected - i.started) / MINUTE_MS), estimator)),
+      ettrMinutes: roundMinutes(ettr),
+      impact: Math.round(estimate(list.map((i) => i.impact), estimator) * 1000) / 1000,
+      frequencyPerYear: YEAR_DAYS / ettfDays,
+      ettfDays,
+      notes,
+    };
+  });
   const register: Register = {
     risks: derived.map(
       (d): Risk => ({

@@ -256,6 +256,23 @@ export function latestTimestamp(incidents: readonly Incident[]): number | null {
   return latest;
 }
 
+/** Incidents by (service, category): groups ordered by service, then category; each group's incidents in input order. */
+export function groupByServiceCategory(incidents: readonly Incident[]): Array<{ service: string; category: string; incidents: Incident[] }> {
+  const byGroup = new Map<string, Incident[]>();
+  for (const inc of incidents) {
+    const key = JSON.stringify([inc.service, inc.category]);
+    const list = byGroup.get(key);
+    if (list) list.push(inc);
+    else byGroup.set(key, [inc]);
+  }
+  return [...byGroup.entries()]
+    .sort(([a], [b]) => cmpStr(a, b))
+    .map(([key, list]) => {
+      const [service, category] = JSON.parse(key) as [string, string];
+      return { service, category, incidents: list };
+    });
+}
+
 /** Summarize an incident history. */
 export function analyzeHistory(incidentsIn: readonly Incident[], options: HistoryOptions = {}): HistoryResult {
   const alpha = options.alpha ?? 0.05;
@@ -267,19 +284,7 @@ export function analyzeHistory(incidentsIn: readonly Incident[], options: Histor
   const firstMonth = first ? monthIndex(first.started) : 0;
   const monthCount = first && last ? monthIndex(last.started) - firstMonth + 1 : 0;
 
-  const byGroup = new Map<string, Incident[]>();
-  for (const inc of incidents) {
-    const key = JSON.stringify([inc.service, inc.category]);
-    const list = byGroup.get(key);
-    if (list) list.push(inc);
-    else byGroup.set(key, [inc]);
-  }
-  const groups = [...byGroup.entries()]
-    .sort(([a], [b]) => cmpStr(a, b))
-    .map(([key, list]) => {
-      const [service, category] = JSON.parse(key) as [string, string];
-      return summarize(service, category, list, asOf, firstMonth, monthCount, alpha);
-    });
+  const groups = groupByServiceCategory(incidents).map((g) => summarize(g.service, g.category, g.incidents, asOf, firstMonth, monthCount, alpha));
   const overall = summarize('*', '*', incidents, asOf, firstMonth, monthCount, alpha);
   const openIncidents = incidents
     .filter((i) => i.resolved === null)

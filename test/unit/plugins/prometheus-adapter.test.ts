@@ -150,3 +150,46 @@ describe('PrometheusSource', () => {
     );
   });
 });
+
+describe('a URL that is not a Prometheus HTTP API', () => {
+  const longQuery = `sum(rate(http_requests_total{code=~"5.."}[5m])) / ${'x'.repeat(2000)}`;
+
+  it('a plain web server (HTML 404): says so with the URL and the fix, not the query, and does not blame the spec', async () => {
+    const url = await serve((_req, _body, res) => {
+      res.writeHead(404, { 'content-type': 'text/html' });
+      res.end('<html><body>Not Found</body></html>');
+    });
+    const e = await error(createPrometheusSource({ url, timeoutMs: 1000, retries: 2 }, kit, noSleep).instant(longQuery));
+    expect(e.exitCode).toBe(3);
+    expect(e.message).toBe(`${url} does not look like a Prometheus HTTP API: POST /api/v1/query answered 404 with an HTML page`);
+    expect(e.message).not.toContain('http_requests_total');
+    expect(e.suggestions.join(' ')).toContain('server root');
+    expect(e.suggestions.join(' ')).not.toMatch(/SLO spec/);
+    expect(seen).toHaveLength(1); // not retried
+  });
+
+  it('a URL ending in /api/v1: the fix drops the suffix', async () => {
+    const root = await serve((_req, _body, res) => {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('404 page not found');
+    });
+    const e = await error(createPrometheusSource({ url: `${root}/api/v1`, timeoutMs: 1000, retries: 0 }, kit, noSleep).range('up', { start: 0, end: 60_000, step: 15 }));
+    expect(e.message).toContain('answered 404 with "404 page not found"');
+    expect(e.suggestions[0]).toBe(`drop /api/v1 from the URL: --prometheus ${root} (relia adds /api/v1/query itself)`);
+  });
+
+  it('a 200 JSON answer of another shape is not taken for data', async () => {
+    const url = await serve((_req, _body, res) => json(res, 200, { hello: 'world' }));
+    const e = await error(createPrometheusSource({ url, timeoutMs: 1000, retries: 0 }, kit, noSleep).instant('up'));
+    expect(e.message).toContain('JSON that is not a Prometheus API answer');
+  });
+
+  it('a real Prometheus error still names the query, cut to a readable length', async () => {
+    const url = await serve((_req, _body, res) => json(res, 400, { status: 'error', errorType: 'bad_data', error: 'parse error' }));
+    const e = await error(createPrometheusSource({ url, timeoutMs: 1000, retries: 0 }, kit, noSleep).instant(longQuery));
+    expect(e.message).toContain('Prometheus rejected query "sum(rate(http_requests_total');
+    expect(e.message).toContain(`(${longQuery.length} characters)`);
+    expect(e.message.length).toBeLessThan(400);
+    expect(e.message).toContain('bad_data: parse error');
+  });
+});

@@ -52,3 +52,18 @@ describe('sparkline', () => {
     expect(sparkline([0, 0, 1, 1], { width: 2, min: 0, max: 1 })).toBe('▁█');
   });
 });
+
+describe('ProgressView status line', () => {
+  it('prints no dangling separators when nothing is known yet', async () => {
+    const { statusLine } = await import('../../../src/ui/progress-view.js');
+    expect(statusLine({ label: 'warm', done: 0, total: null, ratePerSecond: 0, etaSeconds: null, counters: {} })).toBe('starting…');
+    expect(statusLine({ label: 'warm', done: 5, total: null, ratePerSecond: 2.5, etaSeconds: null, counters: {} })).toBe('2.5/s');
+    expect(statusLine({ label: 'warm', done: 5, total: null, ratePerSecond: 0, etaSeconds: null, counters: { failed: 0 } })).toBe('failed 0');
+  });
+  it('shows the count without "/?" when the total is unknown', () => {
+    const { lastFrame } = render(<ProgressView width={4} state={{ label: 'warm', done: 7, total: null, ratePerSecond: 0, etaSeconds: null, counters: {} }} />);
+    expect(lastFrame()).toContain('warm ░░░░ 7');
+    expect(lastFrame()).not.toContain('?');
+    expect(lastFrame()).not.toMatch(/·\s*$/m);
+  });
+});

@@ -6,6 +6,8 @@
 import { isMap, isScalar, isSeq, type Document, type LineCounter } from 'yaml';
 import { z } from 'zod';
 import { formatPath, schemaProblems, type Problem } from '../../validation.js';
+import type { AlertTierSettings, SloAlerting } from '../model.js';
+import { promqlSyntaxError, windowQuery, type RangeFunction } from './promql-window.js';
 
 export const SPEC_DOCS = 'docs/budget-specs.md';
 
@@ -13,8 +15,21 @@ export const SPEC_DOCS = 'docs/budget-specs.md';
 export const NAME_RE = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,126}[A-Za-z0-9])?$/;
 /** Prometheus label names. */
 export const LABEL_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Prometheus metric (and alert) names. */
+/** Prometheus metric names. */
 export const METRIC_NAME_RE = /^[A-Za-z_:][A-Za-z0-9_:]*$/;
+/**
+ * Prometheus alert names: any non-empty text (promtool accepts
+ * `slo_foo-bar_grpc-latency-percentile-90_fail`), here without control
+ * characters or surrounding spaces, so a name always prints on one line.
+ */
+export function isAlertName(name: string): boolean {
+  return name.length > 0 && name.trim() === name && [...name].every((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f);
+}
+
+/** An alert name field (native `alerting.name`, Sloth `alerting.name`, Pyrra `alerting.name`). */
+export const AlertName = z
+  .string(expecting('an alert name such as CheckoutAvailabilityBudgetBurn'))
+  .refine(isAlertName, { error: 'expected an alert name: non-empty text without line breaks, control characters or surrounding spaces' });
 /** relia durations as written in specs: `30d`, `1h30m`, `5m`. */
 export const DURATION_RE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+$/;
 /** The placeholder every query template must hold. */
@@ -33,6 +48,13 @@ export interface DocContext {
   lineCounter?: LineCounter;
   /** Position of the document in the whole input: problems are listed in this order. */
   order?: number;
+  /** Where the spec sits inside the YAML document: `[2]` in a top-level list, `spec` in a Kubernetes resource. */
+  path?: Path;
+}
+
+/** The context of a part of a document (`spec` of a Kubernetes resource): paths and lines are relative to it. */
+export function subContext(ctx: DocContext, path: Path): DocContext {
+  return { ...ctx, prefix: formatPath(path, ctx.prefix), path: [...(ctx.path ?? []), ...path] };
 }
 
 /** Every problem found, in input order. */
@@ -66,7 +88,7 @@ export function lineOf(ctx: DocContext, path: Path): number | undefined {
   if (!ctx.doc || !ctx.lineCounter) return undefined;
   let node: unknown = ctx.doc.contents;
   let best: unknown = node;
-  for (const segment of path) {
+  for (const segment of [...(ctx.path ?? []), ...path]) {
     if (isMap(node)) {
       const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(segment));
       if (!pair) break;
@@ -294,13 +316,15 @@ export function bracketProblem(query: string): string | undefined {
 
 /**
  * Check a query template: normalise its window placeholder, require one, and
- * reject other template variables and unbalanced brackets. Returns the
- * normalised template, or undefined after adding a problem.
+ * reject other template variables and invalid PromQL (the Prometheus project's
+ * parser). A query without a placeholder is rewritten with `windowless` when
+ * given (OpenSLO ratio queries written for other tools, ./promql-window.ts).
+ * Returns the normalised template, or undefined after adding a problem.
  */
-export function checkQuery(problems: ProblemList, ctx: DocContext, path: Path, raw: string): string | undefined {
-  const query = normaliseWindowPlaceholder(raw).trim();
+export function checkQuery(problems: ProblemList, ctx: DocContext, path: Path, raw: string, windowless?: RangeFunction): string | undefined {
+  let query = normaliseWindowPlaceholder(raw).trim();
   if (query === '') {
-    problems.add(ctx, path, 'expected a PromQL query, got an empty string');
+    problems.add(ctx, path, 'expected a PromQL query, got an empty string', 'write the query, e.g. sum(rate(http_requests_total[{{.window}}]))');
     return undefined;
   }
   const other = /\{\{[^}]*\}\}/g;
@@ -310,18 +334,31 @@ export function checkQuery(problems: ProblemList, ctx: DocContext, path: Path, r
       return undefined;
     }
   }
-  if (!query.includes(WINDOW)) {
-    problems.add(
-      ctx,
-      path,
-      'the query has no {{.window}} placeholder: relia evaluates it over several windows (5m … 30d)',
-      'write the range of each rate() or increase() as [{{.window}}], e.g. sum(rate(http_requests_total{code="500"}[{{.window}}]))',
-    );
-    return undefined;
-  }
   const brackets = bracketProblem(query);
   if (brackets) {
-    problems.add(ctx, path, `not a valid PromQL expression: ${brackets}`);
+    problems.add(ctx, path, `not a valid PromQL expression: ${brackets}`, 'balance the brackets and quotes of the query');
+    return undefined;
+  }
+  if (!query.includes(WINDOW)) {
+    if (windowless === undefined) {
+      problems.add(
+        ctx,
+        path,
+        'the query has no {{.window}} placeholder: relia evaluates it over several windows (5m … 30d)',
+        'write the range of each rate() or increase() as [{{.window}}], e.g. sum(rate(http_requests_total{code="500"}[{{.window}}]))',
+      );
+      return undefined;
+    }
+    const rewritten = windowQuery(query, windowless);
+    if (!rewritten.ok) {
+      problems.add(ctx, path, rewritten.message, rewritten.fix);
+      return undefined;
+    }
+    query = rewritten.query;
+  }
+  const syntax = promqlSyntaxError(query.replaceAll(WINDOW, '5m'));
+  if (syntax) {
+    problems.add(ctx, path, syntax, 'fix the PromQL syntax (promtool check rules and the Prometheus UI report the same error)');
     return undefined;
   }
   return query;
@@ -343,6 +380,54 @@ export function checkLabels(problems: ProblemList, ctx: DocContext, path: Path, 
     }
     out[key] = Array.isArray(value) ? value.join(',') : String(value);
   }
+  return out;
+}
+
+/** `alerting.name`: a Prometheus alert name (the example in the message is the format's own). */
+export function alertNameSchema(example: string) {
+  return z
+    .string(expecting(`an alert name such as ${example}`))
+    .regex(METRIC_NAME_RE, { error: 'expected an alert name: letters, digits, _ and :, not starting with a digit' });
+}
+
+/** One alert tier as a spec format writes it, with its on/off switch already read (native `enabled`, Sloth `disable`). */
+export interface AlertTierInput {
+  enabled: boolean;
+  labels?: LabelInput | undefined;
+  annotations?: Record<string, string> | undefined;
+}
+
+/** A spec's `alerting:` block as the formats share it: alert name, labels and annotations for both tiers. */
+export interface AlertingInput {
+  name?: string | undefined;
+  labels?: LabelInput | undefined;
+  annotations?: Record<string, string> | undefined;
+}
+
+/**
+ * The model's alerting settings from a spec's `alerting:` block (native or
+ * Sloth): labels checked, annotations copied. `tiers` gives each tier's
+ * field name in that format (for the problem paths) and its fields.
+ */
+export function convertAlerting(
+  problems: ProblemList,
+  ctx: DocContext,
+  path: Path,
+  a: AlertingInput,
+  tiers: { page: [field: string, tier: AlertTierInput]; ticket: [field: string, tier: AlertTierInput] },
+): SloAlerting {
+  const tier = ([field, t]: [string, AlertTierInput]): AlertTierSettings => ({
+    enabled: t.enabled,
+    labels: checkLabels(problems, ctx, [...path, field, 'labels'], t.labels),
+    annotations: { ...(t.annotations ?? {}) },
+  });
+  const out: SloAlerting = {
+    labels: checkLabels(problems, ctx, [...path, 'labels'], a.labels),
+    annotations: { ...(a.annotations ?? {}) },
+    page: tier(tiers.page),
+    ticket: tier(tiers.ticket),
+  };
+  if (a.name !== undefined) out.name = a.name;
   return out;
 }
 

@@ -9,10 +9,11 @@ import { LineCounter, parseAllDocuments } from 'yaml';
 import type { SloDefinition } from '../model.js';
 import { InputError } from '../../errors.js';
 import { formatProblem, type Problem } from '../../validation.js';
-import { isPlainObject, ProblemList, SPEC_DOCS, type DocContext } from './common.js';
+import { isPlainObject, ProblemList, SPEC_DOCS, subContext, type DocContext } from './common.js';
 import { parseNativeDocument } from './native.js';
 import { parseOpenSloSli, parseOpenSloSlo, type ParsedSli } from './openslo.js';
-import { parseSlothDocument } from './sloth.js';
+import { parsePyrraDocument } from './pyrra.js';
+import { parseSlothDocument, parseSlothResource } from './sloth.js';
 
 export { nativeSpecJsonSchema, NativeSpecSchema } from './native.js';
 export { normaliseWindowPlaceholder } from './common.js';
@@ -40,7 +41,7 @@ export interface SpecOptions {
   validatePolicy?: PolicyValidator;
 }
 
-type Format = 'relia' | 'openslo' | 'openslo-sli' | 'openslo-other' | 'sloth';
+type Format = 'relia' | 'openslo' | 'openslo-sli' | 'openslo-source' | 'openslo-other' | 'sloth' | 'sloth-k8s' | 'pyrra';
 
 interface Doc {
   ctx: DocContext;
@@ -50,47 +51,58 @@ interface Doc {
 
 const OPENSLO_OTHER: Record<string, string> = {
   Service: '',
-  DataSource: 'DataSource documents are not supported: relia queries the Prometheus given by --prometheus or the config environment',
   AlertPolicy: 'AlertPolicy documents are not supported: relia generates multiwindow multi-burn-rate alerts itself (relia budget rules)',
   AlertCondition: 'AlertCondition documents are not supported: relia generates multiwindow multi-burn-rate alerts itself (relia budget rules)',
   AlertNotificationTarget: 'AlertNotificationTarget documents are not supported: route the generated alerts with Alertmanager',
 };
 
+/** apiVersions of formats relia does not read, named so the message says what the file is. */
+const FOREIGN_FORMATS: ReadonlyArray<[RegExp, string]> = [
+  [/^n9\//, 'a Nobl9 spec'],
+  [/^monitoring\.coreos\.com\//, 'a Prometheus Operator resource'],
+  [/^openslo\//, 'an OpenSLO document of another version'],
+];
+
+const ACCEPTED = 'relia/v1, openslo/v1, Sloth version: "prometheus/v1", sloth.slok.dev/v1 PrometheusServiceLevel, or pyrra.dev/v1alpha1 ServiceLevelObjective';
+
 function classify(data: unknown, ctx: DocContext, problems: ProblemList): Format | undefined {
   if (!isPlainObject(data)) {
-    problems.add(ctx, [], `expected a mapping (an SLO spec), got ${Array.isArray(data) ? 'a list' : JSON.stringify(data)}`, `see ${SPEC_DOCS} for the accepted formats`);
+    problems.add(ctx, [], `expected a mapping (an SLO spec), got ${JSON.stringify(data)}`, `see ${SPEC_DOCS} for the accepted formats`);
     return undefined;
   }
   const api = data.apiVersion;
+  const kind = data.kind;
   if (api !== undefined) {
     if (api === 'relia/v1') return 'relia';
     if (api === 'openslo/v1') {
-      if (data.kind === 'SLO') return 'openslo';
-      if (data.kind === 'SLI') return 'openslo-sli';
-      if (typeof data.kind === 'string' && data.kind in OPENSLO_OTHER) return 'openslo-other';
-      problems.add(ctx, ['kind'], `expected an OpenSLO kind (SLO, SLI, Service), got ${JSON.stringify(data.kind)}`);
+      if (kind === 'SLO') return 'openslo';
+      if (kind === 'SLI') return 'openslo-sli';
+      if (kind === 'DataSource') return 'openslo-source';
+      if (typeof kind === 'string' && kind in OPENSLO_OTHER) return 'openslo-other';
+      problems.add(ctx, ['kind'], `expected an OpenSLO kind (SLO, SLI, Service, DataSource), got ${JSON.stringify(kind)}`, 'use kind: SLO for an SLO');
       return undefined;
     }
-    if (typeof api === 'string' && api.startsWith('openslo/')) {
-      problems.add(ctx, ['apiVersion'], `OpenSLO ${api} is not supported: only openslo/v1`, 'convert the document to openslo/v1');
-    } else if (api === 'sloth.slok.dev/v1') {
-      problems.add(ctx, ['apiVersion'], 'the Sloth Kubernetes resource (PrometheusServiceLevel) is not supported', 'write its spec as a Sloth file with version: "prometheus/v1" (snake_case fields)');
-    } else {
-      problems.add(ctx, ['apiVersion'], `expected relia/v1 or openslo/v1, got ${JSON.stringify(api)}`, `see ${SPEC_DOCS}`);
+    if (api === 'sloth.slok.dev/v1') {
+      if (kind === 'PrometheusServiceLevel') return 'sloth-k8s';
+      problems.add(ctx, ['kind'], `Sloth ${JSON.stringify(kind)} resources are not SLO specs relia reads: only PrometheusServiceLevel`, kind === 'AlertWindows' ? 'choose the alert windows with relia budget rules --burn-scheme' : 'use kind: PrometheusServiceLevel');
+      return undefined;
     }
+    if (api === 'pyrra.dev/v1alpha1') {
+      if (kind === 'ServiceLevelObjective') return 'pyrra';
+      problems.add(ctx, ['kind'], `Pyrra ${JSON.stringify(kind)} resources are not SLO specs: expected kind: ServiceLevelObjective`, 'use kind: ServiceLevelObjective');
+      return undefined;
+    }
+    const foreign = typeof api === 'string' ? FOREIGN_FORMATS.find(([re]) => re.test(api)) : undefined;
+    const what = foreign ? `${foreign[1]} (apiVersion ${JSON.stringify(api)}${typeof kind === 'string' ? `, kind ${kind}` : ''})` : `apiVersion ${JSON.stringify(api)}${typeof kind === 'string' ? ` kind ${kind}` : ''}`;
+    problems.add(ctx, ['apiVersion'], `${what} is not a format relia reads: expected ${ACCEPTED}`, typeof api === 'string' && api.startsWith('openslo/') ? 'convert the document to openslo/v1' : `see ${SPEC_DOCS} for the accepted formats`);
     return undefined;
   }
   if (data.version !== undefined) {
     if (data.version === 'prometheus/v1') return 'sloth';
-    problems.add(ctx, ['version'], `Sloth spec version ${JSON.stringify(data.version)} is not supported: expected "prometheus/v1"`);
+    problems.add(ctx, ['version'], `Sloth spec version ${JSON.stringify(data.version)} is not supported: expected "prometheus/v1"`, 'write version: "prometheus/v1"');
     return undefined;
   }
-  problems.add(
-    ctx,
-    [],
-    'not an SLO spec: expected apiVersion: relia/v1, apiVersion: openslo/v1, or version: "prometheus/v1" (Sloth)',
-    `see ${SPEC_DOCS} for the three formats`,
-  );
+  problems.add(ctx, [], `not an SLO spec: expected ${ACCEPTED}`, `see ${SPEC_DOCS} for the formats`);
   return undefined;
 }
 
@@ -128,6 +140,15 @@ function readDocuments(input: SpecInput, problems: ProblemList, order: { next: n
     }
     if (data === null || data === undefined) return; // an empty document (e.g. after a trailing ---)
     nonEmpty++;
+    if (Array.isArray(data)) {
+      // A top-level list of documents, as the OpenSLO SDK and CLI write them.
+      data.forEach((item, j) => {
+        const itemCtx = subContext(ctx, [j]);
+        const format = classify(item, itemCtx, problems);
+        if (format) out.push({ ctx: itemCtx, data: item as Record<string, unknown>, format });
+      });
+      return;
+    }
     const format = classify(data, ctx, problems);
     if (format) out.push({ ctx, data: data as Record<string, unknown>, format });
   });
@@ -143,12 +164,24 @@ export function checkSpecs(inputs: readonly SpecInput[], options: SpecOptions = 
   const order = { next: 0 };
   const docs = inputs.flatMap((input) => readDocuments(input, problems, order));
 
+  // OpenSLO DataSource documents (name → type), for metricSourceRef.
+  const sources = new Map<string, string>();
+  for (const d of docs) {
+    if (d.format !== 'openslo-source') continue;
+    const meta = d.data.metadata;
+    const spec = d.data.spec;
+    const name = isPlainObject(meta) && typeof meta.name === 'string' ? meta.name : undefined;
+    const type = isPlainObject(spec) && typeof spec.type === 'string' ? spec.type : undefined;
+    if (name === undefined || type === undefined) problems.add(d.ctx, name === undefined ? ['metadata', 'name'] : ['spec', 'type'], 'required: a DataSource needs metadata.name and spec.type', 'add them, e.g. spec.type: Prometheus');
+    else sources.set(name, type);
+  }
+
   // OpenSLO SLI documents first, so indicatorRef resolves regardless of order.
   const slis = new Map<string, ParsedSli | undefined>();
   const sliAt = new Map<string, string>();
   for (const d of docs) {
     if (d.format !== 'openslo-sli') continue;
-    const sli = parseOpenSloSli(d.data, d.ctx, problems);
+    const sli = parseOpenSloSli(d.data, d.ctx, problems, sources);
     const meta = d.data.metadata;
     const name = isPlainObject(meta) && typeof meta.name === 'string' ? meta.name : undefined;
     if (name === undefined) continue;
@@ -172,7 +205,9 @@ export function checkSpecs(inputs: readonly SpecInput[], options: SpecOptions = 
   for (const d of docs) {
     if (d.format === 'relia') add(d, parseNativeDocument(d.data, d.ctx, problems));
     else if (d.format === 'sloth') add(d, parseSlothDocument(d.data, d.ctx, problems));
-    else if (d.format === 'openslo') add(d, parseOpenSloSlo(d.data, d.ctx, problems, slis));
+    else if (d.format === 'sloth-k8s') add(d, parseSlothResource(d.data, d.ctx, problems));
+    else if (d.format === 'pyrra') add(d, parsePyrraDocument(d.data, d.ctx, problems));
+    else if (d.format === 'openslo') add(d, parseOpenSloSlo(d.data, d.ctx, problems, slis, sources));
     else if (d.format === 'openslo-other') {
       const message = OPENSLO_OTHER[d.data.kind as string] as string;
       if (message) problems.add(d.ctx, ['kind'], message, 'remove the document from the SLO input');
@@ -216,7 +251,7 @@ export function specProblemsError(problems: readonly Problem[]): InputError {
   const lines = problems.map((p) => `${formatProblem(p)}${p.suggestion ? `\n      fix: ${p.suggestion}` : ''}`);
   const head = problems.length === 1 ? 'SLO spec problem' : `${problems.length} SLO spec problems`;
   const first = problems[0];
-  const options: ConstructorParameters<typeof InputError>[1] = { suggestions: [`see ${SPEC_DOCS} for the three accepted formats`] };
+  const options: ConstructorParameters<typeof InputError>[1] = { suggestions: [`see ${SPEC_DOCS} for the accepted formats`] };
   if (first?.path) options.field = first.path;
   if (first?.file !== undefined) options.file = first.file;
   return new InputError(`${head}:\n  ${lines.join('\n  ')}`, options);

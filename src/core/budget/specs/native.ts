@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { formatDuration, parseDuration } from '../../units.js';
 import type { AlertTierSettings, Budgeting, SliDefinition, SloAlerting, SloDefinition, SloWindow } from '../model.js';
 import {
+  AlertName,
   checkLabels,
   checkQuery,
   describeValue,
@@ -17,7 +18,6 @@ import {
   FIX_SEPARATOR,
   LABEL_NAME_RE,
   LabelValue,
-  METRIC_NAME_RE,
   isPlainObject,
   NAME_RE,
   parseFields,
@@ -133,10 +133,7 @@ const TierSchema = strict({
 }).meta({ id: 'AlertTier', description: 'Settings of one alert tier; enabled: false switches it off for this SLO.' });
 
 const AlertingSchema = strict({
-  name: z
-    .string(expecting('an alert name such as CheckoutErrorBudgetBurn'))
-    .regex(METRIC_NAME_RE, { error: 'expected an alert name: letters, digits, _ and :, not starting with a digit' })
-    .optional(),
+  name: AlertName.optional(),
   labels: LabelMap.optional(),
   annotations: AnnotationMap.optional(),
   page: TierSchema.optional(),
@@ -210,11 +207,22 @@ export function checkRollingSeconds(problems: ProblemList, ctx: DocContext, path
   return windowFromSeconds(seconds);
 }
 
+/** A duration in a spec: seconds, or undefined after a problem naming the file and field (`0d` included). */
+export function specDuration(problems: ProblemList, ctx: DocContext, path: Path, text: string): number | undefined {
+  try {
+    return parseDuration(text, 'window');
+  } catch {
+    problems.add(ctx, path, `expected a duration above zero such as 28d, got ${describeValue(text)}`, 'write a duration such as 28d or 30d');
+    return undefined;
+  }
+}
+
 function convertWindow(problems: ProblemList, ctx: DocContext, path: Path, w: Entry['window']): SloWindow | undefined {
   if (typeof w === 'string' || 'rolling' in w) {
     const text = typeof w === 'string' ? w : w.rolling;
     const at = typeof w === 'string' ? path : [...path, 'rolling'];
-    return checkRollingSeconds(problems, ctx, at, parseDuration(text, 'window'));
+    const seconds = specDuration(problems, ctx, at, text);
+    return seconds === undefined ? undefined : checkRollingSeconds(problems, ctx, at, seconds);
   }
   return calendarWindow(w.calendar);
 }
@@ -247,7 +255,8 @@ function convertBudgeting(problems: ProblemList, ctx: DocContext, path: Path, b:
     }
     return { method: 'occurrences' };
   }
-  const sliceSeconds = parseDuration(b.slice, 'slice');
+  const sliceSeconds = specDuration(problems, ctx, [...path, 'slice'], b.slice);
+  if (sliceSeconds === undefined) return undefined;
   if (sliceSeconds < 1 || !Number.isInteger(sliceSeconds)) {
     problems.add(ctx, [...path, 'slice'], `expected a slice of whole seconds, at least 1s, got ${b.slice}`);
     return undefined;

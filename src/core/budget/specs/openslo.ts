@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { Budgeting, SliDefinition, SloDefinition, SloWindow } from '../model.js';
 import { calendarWindow, checkRollingSeconds } from './native.js';
+import type { RangeFunction } from './promql-window.js';
 import {
   checkLabels,
   checkQuery,
@@ -125,26 +126,43 @@ export interface ParsedSli {
   thresholdQuery?: string;
 }
 
-function metricQuery(problems: ProblemList, ctx: DocContext, path: Path, m: MetricSpecT): string | undefined {
+/** What one SLI conversion shares between its metric sources. */
+interface MetricContext {
+  /** `DataSource` documents of the input: name → type. */
+  sources: ReadonlyMap<string, string>;
+  /** A non-Prometheus source was reported already: report it once, not per query. */
+  foreign: boolean;
+}
+
+function sourceType(src: MetricSpecT['metricSource'], mc: MetricContext): string | undefined {
+  if (src.type !== undefined) return src.type;
+  return src.metricSourceRef === undefined ? undefined : mc.sources.get(src.metricSourceRef);
+}
+
+function metricQuery(problems: ProblemList, ctx: DocContext, path: Path, m: MetricSpecT, mc: MetricContext, windowless?: RangeFunction): string | undefined {
   const src = m.metricSource;
   const at = [...path, 'metricSource'];
+  const type = sourceType(src, mc);
+  if (type === undefined) {
+    if (src.metricSourceRef !== undefined) {
+      problems.add(
+        ctx,
+        [...at, 'metricSourceRef'],
+        `no DataSource document named ${JSON.stringify(src.metricSourceRef)} in the input, and no type`,
+        'add type: Prometheus next to metricSourceRef (relia queries the Prometheus given by --prometheus or the config environment)',
+      );
+    } else problems.add(ctx, [...at, 'type'], 'required: expected Prometheus', 'set metricSource.type: Prometheus');
+    return undefined;
+  }
+  if (type.toLowerCase() !== 'prometheus') {
+    // One problem per SLI: the rest of a foreign source (its spec keys, its query language) is not relia's to judge.
+    if (!mc.foreign) {
+      problems.add(ctx, [...at, src.type !== undefined ? 'type' : 'metricSourceRef'], `metric source type ${JSON.stringify(type)} is not supported: relia reads Prometheus only`, 'express the SLI as a PromQL query with type: Prometheus');
+    }
+    mc.foreign = true;
+    return undefined;
+  }
   let ok = true;
-  if (src.metricSourceRef !== undefined) {
-    problems.add(
-      ctx,
-      [...at, 'metricSourceRef'],
-      'metricSourceRef is not supported: relia queries the Prometheus given by --prometheus or the config environment',
-      'remove metricSourceRef and set type: Prometheus',
-    );
-    ok = false;
-  }
-  if (src.type === undefined) {
-    if (src.metricSourceRef === undefined) problems.add(ctx, [...at, 'type'], 'required: expected Prometheus', 'set metricSource.type: Prometheus');
-    ok = false;
-  } else if (src.type.toLowerCase() !== 'prometheus') {
-    problems.add(ctx, [...at, 'type'], `metric source type ${JSON.stringify(src.type)} is not supported: relia reads Prometheus only`, 'express the SLI as a PromQL query with type: Prometheus');
-    ok = false;
-  }
   for (const key of Object.keys(src.spec)) {
     if (key !== 'query') {
       problems.add(ctx, [...at, 'spec', key], `${JSON.stringify(key)} is not supported in a Prometheus metric source: only query is read`, 'remove it; put everything into the PromQL query');
@@ -153,38 +171,33 @@ function metricQuery(problems: ProblemList, ctx: DocContext, path: Path, m: Metr
   }
   const query = src.spec.query;
   if (typeof query !== 'string') {
-    problems.add(ctx, [...at, 'spec', 'query'], query === undefined ? 'required: expected a PromQL query holding {{.window}} or [window]' : `expected a PromQL query, got ${describeValue(query)}`);
+    problems.add(ctx, [...at, 'spec', 'query'], query === undefined ? 'required: expected a PromQL query' : `expected a PromQL query, got ${describeValue(query)}`, 'set spec.query to the PromQL query');
     return undefined;
   }
-  const checked = checkQuery(problems, ctx, [...at, 'spec', 'query'], query);
+  const checked = checkQuery(problems, ctx, [...at, 'spec', 'query'], query, windowless);
   return ok ? checked : undefined;
 }
 
 /** Convert an SLI spec (from an SLI document or an inline indicator). */
-export function convertSliSpec(problems: ProblemList, ctx: DocContext, path: Path, name: string, spec: SliSpecT): ParsedSli | undefined {
+export function convertSliSpec(problems: ProblemList, ctx: DocContext, path: Path, name: string, spec: SliSpecT, sources: ReadonlyMap<string, string> = new Map()): ParsedSli | undefined {
   const before = problems.count;
+  const mc: MetricContext = { sources, foreign: false };
   const base = { name, ctx, path };
   if ((spec.thresholdMetric === undefined) === (spec.ratioMetric === undefined)) {
     problems.add(ctx, path, 'expected exactly one of thresholdMetric or ratioMetric');
     return undefined;
   }
   if (spec.thresholdMetric) {
-    const query = metricQuery(problems, ctx, [...path, 'thresholdMetric'], spec.thresholdMetric);
+    const query = metricQuery(problems, ctx, [...path, 'thresholdMetric'], spec.thresholdMetric, mc);
     return query === undefined || problems.count > before ? { ...base, kind: 'threshold' } : { ...base, kind: 'threshold', thresholdQuery: query };
   }
   const r = spec.ratioMetric as NonNullable<SliSpecT['ratioMetric']>;
   const at = [...path, 'ratioMetric'];
-  if (r.counter === false) {
-    problems.add(
-      ctx,
-      [...at, 'counter'],
-      'counter: false (gauges) is not supported: relia evaluates each query as a per-second rate over {{.window}}',
-      'write the queries with rate(...[{{.window}}]) over counters and set counter: true',
-    );
-  }
+  // Queries without {{.window}}: counters get rate() over the window, gauges avg_over_time() (./promql-window.ts).
+  const windowless: RangeFunction = r.counter === false ? 'avg_over_time' : 'rate';
   const q = (field: 'good' | 'bad' | 'total' | 'raw') => {
     const m = r[field];
-    return m === undefined ? undefined : metricQuery(problems, ctx, [...at, field], m);
+    return m === undefined ? undefined : metricQuery(problems, ctx, [...at, field], m, mc, field === 'raw' ? undefined : windowless);
   };
   if (r.raw !== undefined) {
     for (const f of ['good', 'bad', 'total'] as const) if (r[f] !== undefined) problems.add(ctx, [...at, f], `${f} cannot be used together with raw`);
@@ -205,11 +218,11 @@ export function convertSliSpec(problems: ProblemList, ctx: DocContext, path: Pat
 }
 
 /** Parse an `SLI` document for the reference table. */
-export function parseOpenSloSli(data: Record<string, unknown>, ctx: DocContext, problems: ProblemList): ParsedSli | undefined {
+export function parseOpenSloSli(data: Record<string, unknown>, ctx: DocContext, problems: ProblemList, sources: ReadonlyMap<string, string> = new Map()): ParsedSli | undefined {
   const doc = parseShape(OpenSloSliSchema, data, problems, ctx);
   if (!doc) return undefined;
   rejectSliLabels(problems, ctx, ['metadata'], doc.metadata);
-  return convertSliSpec(problems, ctx, ['spec'], doc.metadata.name, doc.spec);
+  return convertSliSpec(problems, ctx, ['spec'], doc.metadata.name, doc.spec, sources);
 }
 
 function rejectSliLabels(problems: ProblemList, ctx: DocContext, path: Path, metadata: z.output<typeof Metadata>): void {
@@ -364,7 +377,13 @@ function convertObjective(
 const METHODS: Record<string, 'occurrences' | 'timeslices'> = { Occurrences: 'occurrences', Timeslices: 'timeslices' };
 
 /** Parse an OpenSLO `SLO` document; `slis` holds the input's `SLI` documents by name. */
-export function parseOpenSloSlo(data: Record<string, unknown>, ctx: DocContext, problems: ProblemList, slis: ReadonlyMap<string, ParsedSli | undefined>): SloDefinition[] {
+export function parseOpenSloSlo(
+  data: Record<string, unknown>,
+  ctx: DocContext,
+  problems: ProblemList,
+  slis: ReadonlyMap<string, ParsedSli | undefined>,
+  sources: ReadonlyMap<string, string> = new Map(),
+): SloDefinition[] {
   const before = problems.count;
   const root = parseFields(SloShell, data, problems, ctx);
   const { values: spec, failed } = root.values.spec ? parseFields(SloSpec, root.values.spec, problems, ctx, ['spec']) : { values: {} as FieldValues<typeof SloSpec.shape>, failed: new Set(['spec']) };
@@ -397,7 +416,7 @@ export function parseOpenSloSlo(data: Record<string, unknown>, ctx: DocContext, 
     if (root.values.spec) problems.add(ctx, ['spec'], 'expected exactly one of indicator or indicatorRef');
   } else if (spec.indicator !== undefined) {
     rejectSliLabels(problems, ctx, ['spec', 'indicator', 'metadata'], spec.indicator.metadata);
-    indicator = convertSliSpec(problems, ctx, ['spec', 'indicator', 'spec'], spec.indicator.metadata.name, spec.indicator.spec);
+    indicator = convertSliSpec(problems, ctx, ['spec', 'indicator', 'spec'], spec.indicator.metadata.name, spec.indicator.spec, sources);
   } else {
     const ref = spec.indicatorRef as string;
     if (!slis.has(ref)) {

@@ -16,10 +16,11 @@ import {
   expecting,
   isPlainObject,
   LabelValue,
-  METRIC_NAME_RE,
+  AlertName,
   NAME_RE,
   parseFields,
   strict,
+  subContext,
   tidy,
   type DocContext,
   type Path,
@@ -42,62 +43,101 @@ const Alert = strict({
   annotations: Annotations.optional(),
 });
 
-const SlothSlo = strict({
-  name: Name,
-  description: z.string(expecting('a description (a string)')).optional(),
-  objective: z.number(expecting('an objective in percent such as 99.9')),
-  labels: Labels.optional(),
-  infoLabels: z.unknown().optional(),
-  sli: strict({
-    events: strict({ error_query: Query, total_query: Query }).optional(),
-    raw: strict({ error_ratio_query: Query }).optional(),
-    plugin: z.unknown().optional(),
-  }),
-  alerting: strict({
-    name: z
-      .string(expecting('an alert name such as CheckoutAvailability'))
-      .regex(METRIC_NAME_RE, { error: 'expected an alert name: letters, digits, _ and :, not starting with a digit' })
-      .optional(),
+/** Field names: snake_case in the `prometheus/v1` file, camelCase in the Kubernetes `PrometheusServiceLevel` resource. */
+interface Style {
+  errorQuery: string;
+  totalQuery: string;
+  errorRatioQuery: string;
+  pageAlert: string;
+  ticketAlert: string;
+  sloPlugins: string;
+}
+
+const FILE_STYLE: Style = { errorQuery: 'error_query', totalQuery: 'total_query', errorRatioQuery: 'error_ratio_query', pageAlert: 'page_alert', ticketAlert: 'ticket_alert', sloPlugins: 'slo_plugins' };
+const RESOURCE_STYLE: Style = { errorQuery: 'errorQuery', totalQuery: 'totalQuery', errorRatioQuery: 'errorRatioQuery', pageAlert: 'pageAlert', ticketAlert: 'ticketAlert', sloPlugins: 'sloPlugins' };
+
+function slothSchemas(style: Style) {
+  const slo = strict({
+    name: Name,
+    description: z.string(expecting('a description (a string)')).optional(),
+    objective: z.number(expecting('an objective in percent such as 99.9')),
     labels: Labels.optional(),
-    annotations: Annotations.optional(),
-    page_alert: Alert.optional(),
-    ticket_alert: Alert.optional(),
-  }).optional(),
-  interval: z.unknown().optional(),
+    // Sloth's SLO plugins: a known field, rejected by name below.
+    plugins: z.unknown().optional(),
+    sli: strict({
+      events: strict({ [style.errorQuery]: Query, [style.totalQuery]: Query }).optional(),
+      raw: strict({ [style.errorRatioQuery]: Query }).optional(),
+      plugin: z.unknown().optional(),
+    }),
+    alerting: strict({
+      name: AlertName.optional(),
+      labels: Labels.optional(),
+      annotations: Annotations.optional(),
+      [style.pageAlert]: Alert.optional(),
+      [style.ticketAlert]: Alert.optional(),
+    }).optional(),
+  });
+  const spec = {
+    service: Name,
+    labels: Labels.optional(),
+    [style.sloPlugins]: z.unknown().optional(),
+    slos: z.array(z.unknown(), expecting('a list of SLOs')).min(1, { error: 'expected at least one SLO' }),
+  };
+  return { slo, spec };
+}
+
+const FILE = slothSchemas(FILE_STYLE);
+const RESOURCE = slothSchemas(RESOURCE_STYLE);
+
+export const SlothSpecSchema = strict({ version: z.literal('prometheus/v1'), ...FILE.spec });
+const SlothResourceSpecSchema = strict(RESOURCE.spec);
+
+/** The Kubernetes resource's shell; its `spec` is read like a `prometheus/v1` file with camelCase fields. */
+const SlothResourceSchema = strict({
+  apiVersion: z.literal('sloth.slok.dev/v1'),
+  kind: z.literal('PrometheusServiceLevel'),
+  metadata: z.record(z.string(), z.unknown(), expecting('a mapping (Kubernetes metadata)')).optional(),
+  spec: z.record(z.string(), z.unknown(), expecting('a mapping (the service level spec)')),
+  status: z.unknown().optional(),
 });
 
-export const SlothSpecSchema = strict({
-  version: z.literal('prometheus/v1'),
-  service: Name,
-  labels: Labels.optional(),
-  slos: z.array(z.unknown(), expecting('a list of SLOs')).min(1, { error: 'expected at least one SLO' }),
-});
+type AlertT = z.output<typeof Alert>;
+type Queries = Record<string, string | undefined>;
+interface SliT {
+  events?: Queries;
+  raw?: Queries;
+  plugin?: unknown;
+}
+interface AlertingT {
+  name?: string;
+  labels?: Record<string, string | number | boolean>;
+  annotations?: Record<string, string>;
+  [tier: string]: unknown;
+}
 
-type SlothSloT = z.output<typeof SlothSlo>;
-
-function convertSli(problems: ProblemList, ctx: DocContext, path: Path, sli: SlothSloT['sli']): SliDefinition | undefined {
+function convertSli(problems: ProblemList, ctx: DocContext, path: Path, sli: SliT, style: Style): SliDefinition | undefined {
   if (sli.plugin !== undefined) {
-    problems.add(ctx, [...path, 'plugin'], 'Sloth SLI plugins are not supported: relia cannot run them', 'write the SLI as events (error_query/total_query) or raw (error_ratio_query)');
+    problems.add(ctx, [...path, 'plugin'], 'Sloth SLI plugins are not supported: relia cannot run them', `write the SLI as events (${style.errorQuery}/${style.totalQuery}) or raw (${style.errorRatioQuery})`);
   }
   const forms = [sli.events, sli.raw, sli.plugin].filter((x) => x !== undefined).length;
   if (forms !== 1) {
-    if (forms === 0) problems.add(ctx, path, 'required: expected events (error_query, total_query) or raw (error_ratio_query)');
-    else problems.add(ctx, path, 'expected exactly one of events, raw or plugin');
+    if (forms === 0) problems.add(ctx, path, `required: expected events (${style.errorQuery}, ${style.totalQuery}) or raw (${style.errorRatioQuery})`, 'add sli.events or sli.raw');
+    else problems.add(ctx, path, 'expected exactly one of events, raw or plugin', 'keep one of them');
     return undefined;
   }
   if (sli.events) {
-    const bad = checkQuery(problems, ctx, [...path, 'events', 'error_query'], sli.events.error_query);
-    const total = checkQuery(problems, ctx, [...path, 'events', 'total_query'], sli.events.total_query);
+    const bad = checkQuery(problems, ctx, [...path, 'events', style.errorQuery], sli.events[style.errorQuery] as string);
+    const total = checkQuery(problems, ctx, [...path, 'events', style.totalQuery], sli.events[style.totalQuery] as string);
     return bad === undefined || total === undefined ? undefined : { type: 'ratio', bad, total };
   }
   if (sli.raw) {
-    const query = checkQuery(problems, ctx, [...path, 'raw', 'error_ratio_query'], sli.raw.error_ratio_query);
+    const query = checkQuery(problems, ctx, [...path, 'raw', style.errorRatioQuery], sli.raw[style.errorRatioQuery] as string);
     return query === undefined ? undefined : { type: 'error-ratio', query };
   }
   return undefined; // plugin: reported above
 }
 
-function tier(problems: ProblemList, ctx: DocContext, path: Path, a: z.output<typeof Alert> | undefined): AlertTierSettings {
+function tier(problems: ProblemList, ctx: DocContext, path: Path, a: AlertT | undefined): AlertTierSettings {
   return {
     enabled: a?.disable !== true,
     labels: checkLabels(problems, ctx, [...path, 'labels'], a?.labels),
@@ -105,45 +145,56 @@ function tier(problems: ProblemList, ctx: DocContext, path: Path, a: z.output<ty
   };
 }
 
-function convertAlerting(problems: ProblemList, ctx: DocContext, path: Path, a: SlothSloT['alerting']): SloAlerting | undefined {
+function convertAlerting(problems: ProblemList, ctx: DocContext, path: Path, a: AlertingT | undefined, style: Style): SloAlerting | undefined {
   if (a === undefined) return undefined;
   const out: SloAlerting = {
     labels: checkLabels(problems, ctx, [...path, 'labels'], a.labels),
     annotations: { ...(a.annotations ?? {}) },
-    page: tier(problems, ctx, [...path, 'page_alert'], a.page_alert),
-    ticket: tier(problems, ctx, [...path, 'ticket_alert'], a.ticket_alert),
+    page: tier(problems, ctx, [...path, style.pageAlert], a[style.pageAlert] as AlertT | undefined),
+    ticket: tier(problems, ctx, [...path, style.ticketAlert], a[style.ticketAlert] as AlertT | undefined),
   };
   if (a.name !== undefined) out.name = a.name;
   return out;
 }
 
-/** Parse one `version: "prometheus/v1"` document. */
-export function parseSlothDocument(data: Record<string, unknown>, ctx: DocContext, problems: ProblemList): SloDefinition[] {
-  const doc = parseFields(SlothSpecSchema, data, problems, ctx);
-  const shared = checkLabels(problems, ctx, ['labels'], doc.values.labels);
-  const service = doc.values.service;
+const PLUGINS_MESSAGE = 'Sloth SLO plugins are not supported: relia cannot run them';
+
+function parseSlos(
+  data: Record<string, unknown>,
+  ctx: DocContext,
+  problems: ProblemList,
+  style: Style,
+  schema: z.ZodObject<z.core.$ZodLooseShape>,
+  sloSchema: z.ZodObject<z.core.$ZodLooseShape>,
+): SloDefinition[] {
+  const doc = parseFields(schema, data, problems, ctx);
+  const values = doc.values as { service?: string; labels?: Record<string, string | number | boolean>; slos?: unknown[]; [k: string]: unknown };
+  if (values[style.sloPlugins] !== undefined) problems.add(ctx, [style.sloPlugins], PLUGINS_MESSAGE, `remove ${style.sloPlugins}; relia's rules are generated from the SLI and objective alone`);
+  const shared = checkLabels(problems, ctx, ['labels'], values.labels);
+  const service = values.service;
   const out: SloDefinition[] = [];
-  (doc.values.slos ?? []).forEach((raw, i) => {
+  (values.slos ?? []).forEach((raw, i) => {
     const path: Path = ['slos', i];
     if (!isPlainObject(raw)) {
-      problems.add(ctx, path, `expected a mapping (one SLO), got ${describeValue(raw)}`);
+      problems.add(ctx, path, `expected a mapping (one SLO), got ${describeValue(raw)}`, 'write each SLO as a mapping with name, objective and sli');
       return;
     }
-    const { values: slo, failed } = parseFields(SlothSlo, raw, problems, ctx, path);
+    const parsed = parseFields(sloSchema, raw, problems, ctx, path);
+    const slo = parsed.values as { name?: string; description?: string; objective?: number; labels?: Record<string, string | number | boolean>; plugins?: unknown; sli?: SliT; alerting?: AlertingT };
     const before = problems.count;
     if (slo.objective !== undefined && !(slo.objective > 0 && slo.objective < 100)) {
-      problems.add(ctx, [...path, 'objective'], `expected an objective in percent above 0 and below 100, got ${slo.objective}`, slo.objective === 100 ? 'a 100% objective leaves no error budget; use e.g. 99.99' : undefined);
+      problems.add(
+        ctx,
+        [...path, 'objective'],
+        `expected an objective in percent above 0 and below 100, got ${slo.objective}`,
+        slo.objective === 100 ? 'a 100% objective leaves no error budget; use e.g. 99.99' : 'write the objective in percent, e.g. 99.9',
+      );
     }
-    if (slo.infoLabels !== undefined) {
-      problems.add(ctx, [...path, 'infoLabels'], 'infoLabels is not supported: relia does not generate sloth_slo_info metadata rules', 'remove infoLabels; use labels for labels on the generated rules');
-    }
-    if (slo.interval !== undefined) {
-      problems.add(ctx, [...path, 'interval'], 'interval is not supported: relia rule groups use the Prometheus global evaluation_interval', 'remove interval');
-    }
-    const sli = slo.sli === undefined ? undefined : convertSli(problems, ctx, [...path, 'sli'], slo.sli);
+    if (slo.plugins !== undefined) problems.add(ctx, [...path, 'plugins'], PLUGINS_MESSAGE, "remove plugins; relia's rules are generated from the SLI and objective alone");
+    const sli = slo.sli === undefined ? undefined : convertSli(problems, ctx, [...path, 'sli'], slo.sli, style);
     const labels = { ...shared, ...checkLabels(problems, ctx, [...path, 'labels'], slo.labels) };
-    const alerting = convertAlerting(problems, ctx, [...path, 'alerting'], slo.alerting);
-    if (failed.size > 0 || problems.count > before || doc.failed.size > 0) return;
+    const alerting = convertAlerting(problems, ctx, [...path, 'alerting'], slo.alerting, style);
+    if (parsed.failed.size > 0 || problems.count > before || doc.failed.size > 0) return;
     if (!sli || service === undefined || slo.name === undefined || slo.objective === undefined) return;
     const def: SloDefinition = {
       id: `${service}/${slo.name}`,
@@ -161,4 +212,17 @@ export function parseSlothDocument(data: Record<string, unknown>, ctx: DocContex
     out.push(def);
   });
   return out;
+}
+
+/** Parse one `version: "prometheus/v1"` document. */
+export function parseSlothDocument(data: Record<string, unknown>, ctx: DocContext, problems: ProblemList): SloDefinition[] {
+  return parseSlos(data, ctx, problems, FILE_STYLE, SlothSpecSchema, FILE.slo);
+}
+
+/** Parse one Kubernetes `sloth.slok.dev/v1` `PrometheusServiceLevel`: its `spec`, with camelCase fields. */
+export function parseSlothResource(data: Record<string, unknown>, ctx: DocContext, problems: ProblemList): SloDefinition[] {
+  const shell = parseFields(SlothResourceSchema, data, problems, ctx);
+  const spec = shell.values.spec;
+  if (spec === undefined) return [];
+  return parseSlos(spec, subContext(ctx, ['spec']), problems, RESOURCE_STYLE, SlothResourceSpecSchema, RESOURCE.slo);
 }

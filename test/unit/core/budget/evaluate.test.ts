@@ -138,15 +138,17 @@ describe('evaluateSlos against a synthetic Prometheus', () => {
     expect(none.exception).toBeNull();
   });
 
-  it('gives no-data under the min-events guard, passing unless the policy blocks it', async () => {
+  it('gives no-data under the min-events guard, blocking unless the policy or --allow-no-data lets it pass', async () => {
     const s = (await evaluateSlos([slo('tiny')], fake(), { at: AT, policy })).slos[0]!;
     expect(s.events?.total).toBe(4320);
     expect(s.verdict).toBe('no-data');
-    expect(s.blocked).toBe(false);
+    expect(s.blocked).toBe(true);
     expect(s.reasons[0]).toBe('no data: 4320 events in 30d, fewer than minEvents 100000');
-    const strict = (await evaluateSlos([slo('tiny')], fake(), { at: AT, policy: mergePolicy(policy, { block: { noData: true } }) })).slos[0]!;
-    expect(strict.blocked).toBe(true);
-    expect(strict.verdict).toBe('no-data');
+    const lax = (await evaluateSlos([slo('tiny')], fake(), { at: AT, policy: mergePolicy(policy, { block: { noData: false } }) })).slos[0]!;
+    expect(lax.blocked).toBe(false);
+    expect(lax.verdict).toBe('no-data');
+    const allowed = (await evaluateSlos([slo('tiny')], fake(), { at: AT, policy, allowNoData: true })).slos[0]!;
+    expect(allowed).toMatchObject({ verdict: 'no-data', blocked: false });
     const off = (await evaluateSlos([slo('tiny')], fake(), { at: AT, policy: mergePolicy(policy, { minEvents: 0 }) })).slos[0]!;
     expect(off.verdict).toBe('pass');
   });

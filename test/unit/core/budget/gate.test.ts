@@ -39,9 +39,11 @@ describe('decide', () => {
     expect(decide(input, mergePolicy(policy, { block: { postmortem: true } }), {}).blocks).toEqual(['postmortem']);
   });
 
-  it('gives no-data, passing unless blocked by policy, and an exception can bypass it', () => {
+  it('gives no-data, blocking by default (fail closed) unless the policy lets it pass, and an exception can bypass it', () => {
     const input = { ...calm, noData: '10 events in 30d, fewer than minEvents 100000' };
-    expect(decide(input, policy, {})).toMatchObject({ verdict: 'no-data', blocked: false });
+    expect(decide(input, policy, {})).toMatchObject({ verdict: 'no-data', blocked: true, blocks: ['no-data'] });
+    expect(decide(input, policy, {}).reasons.join('\n')).toContain('--allow-no-data');
+    expect(decide(input, mergePolicy(policy, { block: { noData: false } }), {})).toMatchObject({ verdict: 'no-data', blocked: false });
     const strict = mergePolicy(policy, { block: { noData: true }, exceptions: [{ labels: { type: 'backfill' }, bypass: ['no-data'] }] });
     expect(decide(input, strict, {})).toMatchObject({ verdict: 'no-data', blocked: true, blocks: ['no-data'] });
     expect(decide(input, strict, { type: 'backfill' })).toMatchObject({ verdict: 'no-data', blocked: false, bypassed: ['no-data'], exception: 'type=backfill' });

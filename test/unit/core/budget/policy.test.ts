@@ -17,7 +17,7 @@ describe('parsePolicy', () => {
     expect(parsePolicy('# nothing\n', 'p.yaml')).toEqual(defaultPolicy());
     expect(defaultPolicy()).toEqual({
       burnWindows: ['5m', '1h', '6h', '1d', '3d'],
-      block: { budgetExhausted: true, remainingAtOrBelow: 0, fastBurn: true, postmortem: false, noData: false },
+      block: { budgetExhausted: true, remainingAtOrBelow: 0, fastBurn: true, postmortem: false, noData: true, invalid: true },
       fastBurn: [
         { long: '1h', short: '5m', factor: 14.4 },
         { long: '6h', short: '30m', factor: 6 },

@@ -7,7 +7,7 @@ import { defaultPolicy, mergePolicy } from '../../../../src/core/budget/policy.j
 import { escapeData, escapeProperty, githubAnnotations } from '../../../../src/core/budget/report-github.js';
 import { junitReport, xmlEscape } from '../../../../src/core/budget/report-junit.js';
 import { markdownReport, mdCell } from '../../../../src/core/budget/report-markdown.js';
-import { budgetCell, burnWindowsOf, checkLines, consumedCell, exhaustionCell, nines, statusColumns } from '../../../../src/core/budget/report-table.js';
+import { budgetCell, burnCell, burnWindowsOf, checkLines, consumedCell, exhaustionCell, fastestBurnCell, nines, statusColumns, statusFootnotes } from '../../../../src/core/budget/report-table.js';
 import { FakeMetrics, type FakeSeries } from './fake-metrics.js';
 
 const AT = Date.parse('2026-11-01T00:00:00Z');
@@ -37,7 +37,8 @@ const slo = (service: string, name = 'availability'): SloDefinition => ({
 let ev: BudgetEvaluation;
 beforeAll(async () => {
   const src = new FakeMetrics(data, START);
-  ev = await evaluateSlos([slo('ok'), slo('bad<&>', 'avail "x"'), slo('tiny')], src, { at: AT, policy: defaultPolicy() });
+  // This fixture's no-data SLO passes (block.noData: false), to show how each report renders an unblocked no-data SLO.
+  ev = await evaluateSlos([slo('ok'), slo('bad<&>', 'avail "x"'), slo('tiny')], src, { at: AT, policy: mergePolicy(defaultPolicy(), { block: { noData: false } }) });
   const ghost = await evaluateSlos([slo('ghost')], src, { at: AT, policy: defaultPolicy(), onUnavailable: 'pass' });
   const exc = await evaluateSlos([{ ...slo('bad<&>'), id: 'bad<&>/exc', name: 'exc' }], src, {
     at: AT,
@@ -72,7 +73,7 @@ describe('JUnit XML', () => {
   });
 
   it('handles an empty run', () => {
-    const xml = junitReport({ at: 'x', slos: [], summary: { total: 0, pass: 0, fail: 0, noData: 0, blocked: 0, unavailable: 0 }, queries: 0 });
+    const xml = junitReport({ at: 'x', slos: [], summary: { total: 0, pass: 0, fail: 0, noData: 0, blocked: 0, unavailable: 0, invalid: 0 }, queries: 0 });
     expect(XMLValidator.validate(xml)).toBe(true);
     expect(xml).toContain('tests="0"');
   });
@@ -117,13 +118,16 @@ describe('GitHub annotations', () => {
 describe('table cells', () => {
   it('formats the status table', () => {
     const cols = statusColumns(burnWindowsOf(ev));
-    expect(cols.map((c) => c.header)).toEqual(['SLO', 'WINDOW', 'SLI', 'OBJECTIVE', 'BUDGET', 'CONSUMED', 'REMAINING', 'BURN 5m', 'BURN 1h', 'BURN 6h', 'BURN 1d', 'BURN 3d', 'EXHAUSTED IN (1h/6h)', 'BUDGET TREND', 'VERDICT']);
+    expect(cols.map((c) => c.header)).toEqual(['SLO', 'VERDICT', 'REMAINING', 'FASTEST BURN', 'SLI', 'OBJECTIVE', 'WINDOW', 'EXHAUSTED IN (1h/6h)', 'CONSUMED', 'BUDGET', 'BUDGET TREND', 'BURN 5m', 'BURN 1h', 'BURN 6h', 'BURN 1d', 'BURN 3d']);
     const ok = ev.slos[0]!;
     const row = Object.fromEntries(cols.map((c) => [c.header, c.value(ok)]));
     expect(row).toMatchObject({ SLO: 'ok/availability', SLI: '99.99%', OBJECTIVE: '99.9%', BUDGET: '43,204 bad events', CONSUMED: '9.999% (4,320)', REMAINING: '90%', 'BURN 1h': '0.1×', VERDICT: 'pass' });
     expect(row['EXHAUSTED IN (1h/6h)']).toBe('270d / 270d');
     const ghost = ev.slos.find((s) => s.service === 'ghost')!;
-    expect(cols.at(-1)!.value(ghost)).toBe('pass (unavailable)');
+    expect(cols[1]!.value(ghost)).toBe('pass (unavailable)');
+    expect(row['FASTEST BURN']).toBe(`${burnCell(Math.max(...Object.values(ok.burnRates).filter((b): b is number => typeof b === 'number')))} ${Object.entries(ok.burnRates).reduce((a, b) => ((b[1] ?? -1) > (a[1] ?? -1) ? b : a))[0]}`);
+    expect(fastestBurnCell({ ...ok, burnRates: { '5m': null, '1h': 2, '6h': 3.5 } })).toBe('3.5× 6h');
+    expect(fastestBurnCell({ ...ok, burnRates: {} })).toBe('–');
     expect(budgetCell(ghost)).toBe('n/a');
     expect(consumedCell(ghost)).toBe('n/a');
     expect(nines(null)).toBe('n/a');
@@ -132,6 +136,11 @@ describe('table cells', () => {
     expect(exhaustionCell(null)).toBe('never');
     expect(budgetCell({ ...ghost, badMinutes: { allowed: 43.2, consumed: 1, remaining: 42.2 } })).toBe('43.2 bad min');
     expect(consumedCell({ ...ghost, consumed: 0.5, badMinutes: { allowed: 43.2, consumed: 21.6, remaining: 21.6 } })).toBe('50% (21.6 min)');
-    expect(checkLines(ev).map((l) => l.verdict)).toEqual(['pass', 'blocked', 'no-data', 'pass', 'pass']);
+    // status and check use the same words
+    expect(checkLines(ev).map((l) => l.verdict)).toEqual(ev.slos.map((s) => cols[1]!.value(s)));
+    expect(checkLines(ev).map((l) => l.verdict)).toEqual(['pass', 'blocked', 'no-data', 'pass (unavailable)', 'pass']);
+    const notes = statusFootnotes(ev);
+    expect(notes.some((n) => n.startsWith(`${ev.slos.find((s) => s.verdict === 'no-data')!.id}: no-data: `))).toBe(true);
+    expect(notes.every((n) => !n.startsWith('ok/availability:'))).toBe(true);
   });
 });

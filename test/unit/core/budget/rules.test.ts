@@ -7,7 +7,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { SloDefinition } from '../../../../src/core/budget/model.js';
 import {
   alertExpr,
-  BURN_CONDITIONS,
   burnFactor,
   DEFAULT_ALERT_NAME,
   errorRatioExpr,
@@ -65,29 +64,27 @@ const VARIETY: SloDefinition[] = [
 
 describe('burn factors', () => {
   it('are the Workbook numbers for a 30d period', () => {
-    const f = (tier: 'page' | 'ticket') => BURN_CONDITIONS[tier].map((c) => burnFactor(c.budgetFraction, 30 * DAY, c.longSeconds));
+    const f = (tier: 'page' | 'ticket') => tierConditions(checkout, tier).map((c) => c.factor);
     expect(f('page')).toEqual([14.4, 6]);
     expect(f('ticket')).toEqual([3, 1]);
   });
 
-  it('scale with the period: budget fraction × period / long window', () => {
-    const f = (days: number) => [...BURN_CONDITIONS.page, ...BURN_CONDITIONS.ticket].map((c) => burnFactor(c.budgetFraction, days * DAY, c.longSeconds));
-    expect(f(28)).toEqual([13.44, 5.6, 2.8, 0.9333333333]);
-    expect(f(7)).toEqual([3.36, 1.4, 0.7, 0.2333333333]);
-    expect(f(90)).toEqual([43.2, 18, 9, 3]);
-    // 2% of a 28d budget in 1h: the alert threshold on the error ratio
+  it('scale with the period, and 2% of a 28d budget in 1h is an error ratio of 0.01344 at 99.9%', () => {
+    expect(burnFactor(0.02, 90 * DAY, 3600)).toBe(43.2);
     const c = tierConditions(slo({ window: { type: 'rolling', seconds: 28 * DAY, label: '28d' } }), 'page')[0]!;
     expect(c.factor).toBe(13.44);
     expect(c.threshold).toBe(0.01344);
   });
 
-  it('use the nominal length of calendar periods and drop windows longer than the period', () => {
+  it('use the nominal length of calendar periods; short periods keep every condition, with scaled windows', () => {
     expect(periodSeconds({ type: 'calendar', unit: 'month', timeZone: 'UTC', label: '' })).toBe(30 * DAY);
     expect(periodSeconds({ type: 'calendar', unit: 'quarter', timeZone: 'UTC', label: '' })).toBe(90 * DAY);
     expect(periodSeconds({ type: 'calendar', unit: 'week', timeZone: 'UTC', label: '' })).toBe(7 * DAY);
-    const short = VARIETY.at(-1)!;
-    expect(tierConditions(short, 'ticket').map((c) => [c.longSeconds, c.factor])).toEqual([[DAY, 0.2]]);
-    expect(tierConditions(slo({ window: { type: 'rolling', seconds: 3600, label: '1h' } }), 'ticket')).toEqual([]);
+    const short = VARIETY.at(-1)!; // 2d
+    expect(tierConditions(short, 'ticket').map((c) => [c.longSeconds, c.shortSeconds, c.factor])).toEqual([
+      [2 * 48 * 60, 2 * 4 * 60, 3],
+      [2 * 144 * 60, 2 * 12 * 60, 1],
+    ]);
   });
 });
 
@@ -160,12 +157,9 @@ describe('generateRules', () => {
     expect(plain.labels).toEqual({ severity: 'page', relia_service: 'svc', relia_slo: 'avail' });
   });
 
-  it('warns about calendar approximations and dropped conditions', () => {
+  it('warns about calendar approximations; no condition is dropped for a short period', () => {
     const { warnings } = generateRules(VARIETY, { page: true, ticket: true });
-    expect(warnings).toEqual([
-      'svc/monthly: the calendar month is approximated by a nominal 30d period in the rules (burn factors and the 30d recording rule)',
-      'svc/two-days: the ticket condition over 3d/6h is longer than the 2d period and is left out',
-    ]);
+    expect(warnings).toEqual(['svc/monthly: the calendar month is approximated by a nominal 30d period in the rules (burn factors and the 30d recording rule)']);
   });
 
   it('expresses timeslice SLIs as the share of bad slices, one subquery point per slice', () => {
@@ -184,7 +178,7 @@ describe('generateRules', () => {
     for (const s of VARIETY) {
       for (const tier of ['page', 'ticket'] as const) {
         let recorded = alertExpr(s, tier, 'recorded');
-        for (const w of [300, 1800, 3600, 7200, 21_600, DAY, 3 * DAY]) recorded = recorded.replaceAll(recordedSelector(s, w), `(${errorRatioExpr(s, w)})`);
+        for (const w of tierConditions(s, tier).flatMap((c) => [c.longSeconds, c.shortSeconds])) recorded = recorded.replaceAll(recordedSelector(s, w), `(${errorRatioExpr(s, w)})`);
         expect(recorded, `${s.id} ${tier}`).toBe(alertExpr(s, tier, 'inline'));
         expect(alertExpr(s, tier, 'inline')).not.toContain('relia_slo:');
       }

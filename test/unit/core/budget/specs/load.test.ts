@@ -26,12 +26,12 @@ describe('loadSpecs: detection, documents and problem reporting', () => {
     ]);
     expect(r.problems.map((p) => `${p.file}: ${p.path}: ${p.message}`)).toEqual([
       expect.stringMatching(/^a\.yaml: documents\[0\]\.objective: expected a percentage above 1 and below 100, got 0\.5; relia reads 0\.5 as 0\.5%.*\(line 5\)$/),
-      expect.stringMatching(/^a\.yaml: documents\[1\]: not an SLO spec: expected apiVersion: relia\/v1, apiVersion: openslo\/v1, or version: "prometheus\/v1" \(Sloth\) \(line 11\)$/),
-      expect.stringMatching(/^a\.yaml: documents\[2\]: expected a mapping \(an SLO spec\), got a list/),
+      expect.stringMatching(/^a\.yaml: documents\[1\]: not an SLO spec: expected relia\/v1, openslo\/v1, Sloth version: "prometheus\/v1", sloth\.slok\.dev\/v1 PrometheusServiceLevel, or pyrra\.dev\/v1alpha1 ServiceLevelObjective \(line 11\)$/),
+      expect.stringMatching(/^a\.yaml: documents\[2\]\[0\]: expected a mapping \(an SLO spec\), got 1/),
       expect.stringMatching(/^b\.yaml: : YAML syntax error: .*\(line \d\)$/),
       'c.yaml: : the file holds no YAML documents',
-      expect.stringMatching(/^d\.yaml: apiVersion: expected relia\/v1 or openslo\/v1, got "v1"/),
-      expect.stringMatching(/^e\.yaml: apiVersion: the Sloth Kubernetes resource \(PrometheusServiceLevel\) is not supported/),
+      expect.stringMatching(/^d\.yaml: apiVersion: apiVersion "v1" is not a format relia reads/),
+      expect.stringMatching(/^e\.yaml: spec: required: expected a mapping \(the service level spec\)/),
       'f.yaml: : expected a mapping (an SLO spec), got 42 (line 1)',
     ]);
   });
@@ -61,7 +61,7 @@ describe('loadSpecs: detection, documents and problem reporting', () => {
         '      fix: remove it, or check its spelling against docs/budget-specs.md',
       ].join('\n'),
     );
-    expect(err.suggestions).toEqual(['see docs/budget-specs.md for the three accepted formats']);
+    expect(err.suggestions).toEqual(['see docs/budget-specs.md for the accepted formats']);
     expect(specProblemsError([{ path: '', message: 'x' }]).message).toBe('SLO spec problem:\n  (document): x');
     expect(loadSpecs([{ file: 'a.yaml', text: native() }])).toHaveLength(1);
   });
@@ -117,7 +117,7 @@ spec:
 `);
     expect(openslo).toEqual([
       expect.stringMatching(/^metadata\.labels\.bad-key: "bad-key" is not a Prometheus label name/),
-      expect.stringMatching(/^spec\.indicator\.spec\.ratioMetric\.bad\.metricSource\.spec\.query: the query has no/),
+      expect.stringMatching(/^spec\.indicator\.spec\.ratioMetric\.bad\.metricSource\.spec\.query: cannot apply rate\(\) over the window to "e\[5m\]": the query already has a range/),
       expect.stringMatching(/^spec\.timeWindow\[0\]\.duration: a rolling window needs a fixed length/),
       expect.stringMatching(/^spec\.budgetingMethod: required: expected Occurrences or Timeslices|^spec\.budgetingMethod: expected Occurrences or Timeslices, got 7/),
     ]);
@@ -127,7 +127,7 @@ slos:
   - name: a
     objective: [1]
     sli: {events: {error_query: 'e[5m]', total_query: 't[{{.window}}]'}}
-    alerting: {name: 'bad name'}
+    alerting: {name: ''}
 `);
     expect(sloth).toEqual([
       expect.stringMatching(/^slos\[0\]\.objective: expected an objective in percent/),

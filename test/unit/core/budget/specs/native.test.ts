@@ -192,7 +192,8 @@ policy:
       ticket: { enabled: false, labels: {}, annotations: {} },
     });
     expect(slo.policy).toEqual({ blockOnPage: false });
-    expect(problemLines(native('alerting: {name: "bad name"}\n'))[0]).toMatch(/^alerting\.name: expected an alert name/);
+    expect(problemLines(native('alerting: {name: " padded"}\n'))[0]).toMatch(/^alerting\.name: expected an alert name/);
+    expect(problemLines(native('alerting: {name: "Checkout budget-burn 1"}\n'))).toEqual([]);
     expect(problemLines(native('alerting: {page: {labels: {relia_x: y}}}\n'))[0]).toMatch(/^alerting\.page\.labels\.relia_x: "relia_x" is reserved/);
     expect(problemLines(native('policy: [1]\n'))[0]).toMatch(/^policy: expected a mapping of policy fields, got a list/);
   });

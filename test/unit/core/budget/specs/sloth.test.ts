@@ -49,18 +49,22 @@ describe('Sloth prometheus/v1', () => {
       page: { enabled: true, labels: { severity: 'critical' }, annotations: {} },
       ticket: { enabled: false, labels: {}, annotations: { summary: 's' } },
     });
-    expect(problemLines(sloth('    alerting:\n      name: 1bad')).at(0)).toMatch(/^slos\[0\]\.alerting\.name: expected an alert name/);
+    expect(problemLines(sloth('    alerting:\n      name: "bad\\nname"')).at(0)).toMatch(/^slos\[0\]\.alerting\.name: expected an alert name/);
+    // Prometheus accepts any text as an alert name; so does relia.
+    expect(problemLines(sloth('    alerting:\n      name: slo_foo-bar_grpc-latency-percentile-90_fail'))).toEqual([]);
   });
 
-  it('rejects plugins, infoLabels, interval and a 100% objective by name', () => {
+  it('rejects plugins by name, and infoLabels/interval (not Sloth fields) as unknown; a 100% objective too', () => {
     const lines = problemLines(
-      sloth('    infoLabels: {a: b}\n    interval: {all: 30s}', '', '    sli:\n      plugin:\n        id: sloth-common/availability'),
+      sloth('    infoLabels: {a: b}\n    interval: {all: 30s}\n    plugins: {chain: [{id: x}]}', '', '    sli:\n      plugin:\n        id: sloth-common/availability'),
     ).map((l) => l.replace(/ \(line \d+\)$/, ''));
-    expect(lines).toEqual([
-      expect.stringMatching(/^slos\[0\]\.sli\.plugin: Sloth SLI plugins are not supported/),
-      expect.stringMatching(/^slos\[0\]\.infoLabels: infoLabels is not supported/),
-      expect.stringMatching(/^slos\[0\]\.interval: interval is not supported/),
+    expect([...lines].sort()).toEqual([
+      'slos[0].infoLabels: unknown field "infoLabels" (accepted: name, description, objective, labels, plugins, sli, alerting)',
+      'slos[0].interval: unknown field "interval" (accepted: name, description, objective, labels, plugins, sli, alerting)',
+      'slos[0].plugins: Sloth SLO plugins are not supported: relia cannot run them',
+      'slos[0].sli.plugin: Sloth SLI plugins are not supported: relia cannot run them',
     ]);
+    expect(problemLines(`slo_plugins: {chain: []}\n${sloth()}`)[0]).toMatch(/^slo_plugins: Sloth SLO plugins are not supported/);
     const r = check(sloth().replace('objective: 99.9', 'objective: 100'));
     expect(r.problems[0]!.message).toMatch(/expected an objective in percent above 0 and below 100, got 100/);
     expect(r.problems[0]!.suggestion).toMatch(/leaves no error budget/);

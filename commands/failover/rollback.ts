@@ -1,0 +1,42 @@
+import { Flags } from '@oclif/core';
+import { ReliaCommand } from '../../src/cli/base-command.js';
+import { breakLockFlag, journalFlag, prometheusFlag, sloAtFlag } from '../../src/cli/failover/context.js';
+import { confirm, operate, type FailoverOperationResult } from '../../src/cli/failover/operate.js';
+import { renderJournal } from '../../src/cli/failover/render.js';
+import { journalAndPlan } from '../../src/cli/failover/resolve.js';
+import { rollbackFailover } from '../../src/core/failover/engine.js';
+import { summarise } from '../../src/core/failover/journal.js';
+
+export type FailoverRollbackResult = FailoverOperationResult;
+
+export default class FailoverRollback extends ReliaCommand<typeof FailoverRollback> {
+  static override summary = 'Return to the weights recorded before the operation, stepwise, with the same guards; then scale back if the plan says so.';
+  static override description =
+    'Walks the journal’s steps backwards, one guarded ChangeBatch each, the guard watching the region that takes the traffic back. With capacity.scaleBackOnRollback the target goes back to its recorded size afterwards. A freeze does not block a rollback. Exit codes as apply.';
+  static override examples = ['<%= config.bin %> failover rollback --yes', '<%= config.bin %> failover rollback --plan playback-api.yaml --bake 0s --yes'];
+  static override flags = {
+    journal: journalFlag,
+    plan: Flags.string({ description: 'Plan file (default: the path the journal recorded).' }),
+    bake: Flags.string({ description: 'Override the bake time after each step.' }),
+    yes: Flags.boolean({ char: 'y', description: 'Act without asking (required off a TTY).' }),
+    'break-lock': breakLockFlag,
+    'slo-at': sloAtFlag,
+    prometheus: prometheusFlag,
+  };
+
+  async run(): Promise<FailoverRollbackResult> {
+    const f = this.flags;
+    const { path, journal, plan } = journalAndPlan(this.config.configDir, f);
+    const human = !this.jsonEnabled();
+    if (!f.yes && !(this.canPrompt() && (await confirm(`roll back: ${summarise(journal)}?`)))) {
+      if (human) this.log(`${summarise(journal)}\n${this.style.yellow('dry run')}: nothing was changed; pass --yes to roll back`);
+      return { dryRun: true, nothingToDo: false, journalFile: path, operation: journal, preview: null, weights: {} };
+    }
+    const result = await operate(
+      { ctx: this.context(), plan, journalFile: path, yes: f.yes, canPrompt: this.canPrompt(), breakLock: f['break-lock'], bake: f.bake, sloAt: f['slo-at'], progress: human ? (process.stderr.isTTY ? 'tty' : 'json') : 'none' },
+      (run) => rollbackFailover({ ...run, journal }),
+    );
+    if (human) this.log(result.operation && !result.nothingToDo ? renderJournal(result.operation, path, result.weights, this.style) : 'nothing to roll back');
+    return result;
+  }
+}

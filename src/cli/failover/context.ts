@@ -1,0 +1,137 @@
+/**
+ * CLI glue for `relia failover *`: the shared flags, reading the plan (and
+ * the SLO specs, budget policy and capacity plan it refers to, relative to
+ * the plan file), building the engine's ports from the configured providers,
+ * and progress / webhook events. The commands stay thin.
+ */
+import { userInfo, hostname } from 'node:os';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { Flags } from '@oclif/core';
+import type { SloDefinition } from '../../core/budget/model.js';
+import { computePlan, type PlanReport } from '../../core/capacity/plan.js';
+import { parsePlan as parseCapacityPlan } from '../../core/capacity/plan-schema.js';
+import { InputError } from '../../core/errors.js';
+import { parseFailoverPlan, type FailoverPlan } from '../../core/failover/plan-schema.js';
+import type { FailoverEvent, FailoverPorts } from '../../core/failover/ports.js';
+import { budgetSloGuard } from '../../core/failover/slo-guard.js';
+import { parseTime } from '../../core/units.js';
+import type { CommandContext } from '../base-command.js';
+import { readPolicyFile, readSlos } from '../budget/run.js';
+import { readTextInput } from '../files.js';
+import { metricsFromConfig, httpFromConfig } from '../providers.js';
+import { portFactory } from './providers.js';
+
+export const planFlag = Flags.string({ description: 'Failover plan file (YAML), see docs/failover.md#plan-file.', required: true });
+export const journalFlag = Flags.string({ description: 'Journal file (default: <config dir>/failover/<plan name>.json).' });
+export const directionFlags = {
+  from: Flags.string({ description: 'Region traffic leaves (a key of the plan’s regions).', required: true }),
+  to: Flags.string({ description: 'Region traffic moves to.', required: true }),
+};
+export const sloAtFlag = Flags.string({ description: 'Evaluate the SLO guards as of this instant (RFC 3339 or unix seconds), advancing with the clock: rehearse a plan against recorded history.' });
+export const prometheusFlag = Flags.string({ description: "Prometheus URL for the SLO guards (default: the config environment's metrics.url)." });
+export const breakLockFlag = Flags.boolean({ description: 'Break a STALE lock left by an operation that died (a live lock is never broken).' });
+
+export const EXAMPLE_PLAN = 'docs/examples/failover/playback-api.yaml';
+
+export function readPlan(path: string): FailoverPlan {
+  return parseFailoverPlan(readTextInput(path, '--plan', EXAMPLE_PLAN), path === '-' ? 'stdin' : path);
+}
+
+function besidePlan(plan: FailoverPlan, path: string): string {
+  return isAbsolute(path) || plan.file === 'stdin' ? path : resolve(dirname(plan.file), path);
+}
+
+/** The capacity family's report for `capacity.plan` (region-loss sizing), or undefined. */
+export function capacityReport(plan: FailoverPlan): PlanReport | undefined {
+  if (plan.capacity.plan === undefined) return undefined;
+  const file = besidePlan(plan, plan.capacity.plan);
+  return computePlan(parseCapacityPlan(readTextInput(file, 'capacity.plan'), file));
+}
+
+export function owner(): string {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (containers): keep "unknown"
+  }
+  return `${user}@${hostname()}:${process.pid}`;
+}
+
+export interface PortsOptions {
+  sloAt?: string | undefined;
+  /** Read the SLO specs (apply, plan, rollback, resume); evaluate only checks they parse. */
+  slos: boolean;
+  onEvent?: (event: FailoverEvent) => void | Promise<void>;
+}
+
+/** Build the engine's ports for this plan: only those the plan needs are created. */
+export async function failoverPorts(ctx: CommandContext, plan: FailoverPlan, options: PortsOptions): Promise<FailoverPorts> {
+  const factory = portFactory(ctx);
+  const regions = Object.values(plan.regions);
+  const ports: FailoverPorts = { dns: await factory.dns(), clock: ctx.clock, signal: ctx.lifecycle.signal };
+  if (regions.some((r) => r.capacity.some((c) => c.kind === 'asg'))) ports.compute = await factory.compute();
+  if (regions.some((r) => r.alarms.length > 0)) ports.alarms = await factory.alarms();
+  if (regions.some((r) => r.capacity.some((c) => c.kind === 'deployment'))) ports.cluster = (context) => factory.cluster(context);
+  if (options.onEvent) ports.onEvent = options.onEvent;
+  if (options.slos && regions.some((r) => r.slos.length > 0)) {
+    const slosByRegion: Record<string, SloDefinition[]> = {};
+    for (const r of regions) if (r.slos.length > 0) slosByRegion[r.name] = readSlos(r.slos.map((p) => besidePlan(plan, p)), undefined);
+    const policy = readPolicyFile(plan.sloPolicy === undefined ? undefined : besidePlan(plan, plan.sloPolicy));
+    const source = await metricsFromConfig(await ctx.providers(), ctx.resolved());
+    ctx.lifecycle.defer('close metrics source', () => source.close());
+    const offset = options.sloAt === undefined ? 0 : parseTime(options.sloAt, '--slo-at') - ctx.clock.now();
+    ports.sloGuard = budgetSloGuard(slosByRegion, source, policy, offset);
+  }
+  return ports;
+}
+
+/** One JSON POST per event to the plan's webhook; a failing hook is a warning (once), never a stop. */
+export async function webhookNotifier(ctx: CommandContext, plan: FailoverPlan, operation: () => string | undefined): Promise<((e: FailoverEvent) => Promise<void>) | undefined> {
+  if (!plan.notify) return undefined;
+  const http = await httpFromConfig(await ctx.providers(), ctx.resolved());
+  ctx.lifecycle.defer('close webhook client', () => http.close());
+  let warned = false;
+  const url = plan.notify.webhook;
+  return async (e) => {
+    if (e.type === 'guard' && e.data?.ok === true) return; // only the samples that matter
+    try {
+      const res = await http.request({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: 'relia', plan: plan.name, operation: operation(), ...e, at: new Date(e.at).toISOString() }), timeoutMs: 5_000, readBody: false });
+      if (res.status >= 300 && !warned) {
+        warned = true;
+        ctx.warn(`notify.webhook ${url} answered ${res.status}; the operation goes on`);
+      }
+    } catch (error) {
+      if (!warned) {
+        warned = true;
+        ctx.warn(`notify.webhook ${url}: ${(error as Error).message}; the operation goes on`);
+      }
+    }
+  };
+}
+
+/** Parse `--steps 50,100`. */
+export function parseSteps(text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  const steps = text.split(',').map((s) => s.trim().replace(/%$/, ''));
+  const out = steps.map(Number);
+  if (steps.some((s) => s === '') || out.some((n) => !Number.isFinite(n) || n <= 0 || n > 100)) {
+    throw new InputError(`--steps ${text}: expected percentages in (0, 100] separated by commas, e.g. 50,100`, { field: '--steps', suggestions: ['--steps 25,50,100'] });
+  }
+  return out;
+}
+
+/** A progress printer: a human line on a TTY, a JSON line otherwise (stderr either way). */
+export function progressPrinter(tty: boolean, write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): (e: FailoverEvent) => void {
+  return (e) => {
+    if (tty) write(`[${new Date(e.at).toISOString().slice(11, 19)}] ${e.type.padEnd(11)} ${e.message}`);
+    else write(JSON.stringify({ event: 'failover', type: e.type, message: e.message, at: new Date(e.at).toISOString(), ...(e.step !== undefined ? { step: e.step + 1 } : {}) }));
+  };
+}
+
+/** Combine event handlers (progress, webhook). */
+export function allOf(...handlers: Array<((e: FailoverEvent) => void | Promise<void>) | undefined>): (e: FailoverEvent) => Promise<void> {
+  return async (e) => {
+    for (const h of handlers) await h?.(e);
+  };
+}

@@ -1,0 +1,96 @@
+/** Argument helpers every fault module shares. Pure. */
+import { z } from 'zod';
+import { parseDuration, parseRate } from '../../units.js';
+
+/** A duration as `30s`/`1m30s`, or a number of seconds (chaostoolkit's form); parsed to milliseconds. */
+export function durationMs(example = '30s') {
+  return z.union([z.number().positive(), z.string()]).transform((v, ctx) => {
+    if (typeof v === 'number') return Math.round(v * 1000);
+    try {
+      return Math.round(parseDuration(v, 'duration') * 1000);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `expected a duration such as ${example} or a number of seconds, got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+  });
+}
+
+/** A rate as `50/s`, `600/m`; parsed to events per second. */
+export function ratePerSecond(example = '50/s') {
+  return z.union([z.number().positive(), z.string()]).transform((v, ctx) => {
+    try {
+      return parseRate(v, 'rate', { allowBare: typeof v === 'number' });
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `expected a rate such as ${example}, got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+  });
+}
+
+/** A label/tag map, or a Kubernetes-style `k=v,k2=v2` string. */
+export const labelMap = z.union([
+  z.record(z.string().min(1), z.string()),
+  z.string().transform((v, ctx) => {
+    const out: Record<string, string> = {};
+    for (const part of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const m = /^([^=!\s]+)=([^=\s]*)$/.exec(part);
+      if (!m) {
+        ctx.addIssue({ code: 'custom', message: `expected key=value pairs such as app=api,tier=web, got ${JSON.stringify(part)}` });
+        return z.NEVER;
+      }
+      out[m[1] as string] = m[2] as string;
+    }
+    return out;
+  }),
+]);
+
+/** Split a command line the way a POSIX shell splits words (quotes and backslashes; no expansion). */
+export function splitArgs(line: string): string[] | null {
+  const out: string[] = [];
+  let cur = '';
+  let inWord = false;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i] as string;
+    if (quote === "'") {
+      if (ch === "'") quote = null;
+      else cur += ch;
+    } else if (quote === '"') {
+      if (ch === '"') quote = null;
+      else if (ch === '\\' && i + 1 < line.length && '"\\$`'.includes(line[i + 1] as string)) cur += line[++i];
+      else cur += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      inWord = true;
+    } else if (ch === '\\' && i + 1 < line.length) {
+      cur += line[++i];
+      inWord = true;
+    } else if (/\s/.test(ch)) {
+      if (inWord) out.push(cur);
+      cur = '';
+      inWord = false;
+    } else {
+      cur += ch;
+      inWord = true;
+    }
+  }
+  if (quote !== null) return null;
+  if (inWord) out.push(cur);
+  return out;
+}
+
+/** `host:port` → parts; a bare port means 127.0.0.1. */
+export const hostPort = z.union([z.number().int().min(0).max(65535), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'number') return { host: '127.0.0.1', port: v };
+  const m = /^(?:\[?([^\]]*?)\]?:)?(\d{1,5})$/.exec(v.trim());
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port > 65535) {
+    ctx.addIssue({ code: 'custom', message: `expected HOST:PORT such as 127.0.0.1:8080, got ${JSON.stringify(v)}` });
+    return z.NEVER;
+  }
+  return { host: m[1] || '127.0.0.1', port };
+});
+
+export function ms(n: number): string {
+  return n % 1000 === 0 ? `${n / 1000}s` : `${n}ms`;
+}

@@ -1,0 +1,470 @@
+/**
+ * The chaos engine (docs/chaos.md#engine). Pure: ports, clock, randomness
+ * and the halt switch are injected.
+ *
+ *   halt? → guards preflight → hypothesis before → method (guards every
+ *   interval, samplers, background activities) → hypothesis after
+ *   → ALWAYS: undo every registered injection (last first), then the file's
+ *     rollbacks, each with a fresh signal and its own timeout.
+ *
+ * Exit: 0 held · 1 deviated / hypothesis not met before · 2/3 an input or
+ * dependency failure before any fault · 4 aborted by a guard, a halt or an
+ * action error, rolled back · 5 an undo or rollback failed · 130/143
+ * interrupted, rolled back.
+ */
+import { ExitCode, InterruptedError, ReliaError } from '../errors.js';
+import type { SloDefinition } from '../budget/index.js';
+import type { Clock, Random } from '../../ports/clock.js';
+import type { ActivityPorts, ActivityRegistry, ChaosPolicy, Injection, JournalEventSink } from './activity.js';
+import { checkGuard, SampleWindow, type GuardCheck, type GuardEnv } from './guards.js';
+import { errorLines, iso, type AbortInfo, type ActivityRun, type InjectionRecord, type Journal, type SteadyState } from './journal.js';
+import type { ActivitySpec, Experiment, GuardSpec } from './model.js';
+import { redact } from './substitute.js';
+import { withinTolerance } from './tolerance.js';
+import type { CheckedArgs } from './validate.js';
+
+export interface HaltState {
+  reason: string;
+  at?: string;
+  by?: string;
+}
+
+export interface EngineOptions {
+  registry: ActivityRegistry;
+  args: CheckedArgs;
+  ports: ActivityPorts;
+  clock: Clock;
+  random: Random;
+  policy: ChaosPolicy;
+  /** Aborted by SIGINT/SIGTERM with an InterruptedError. */
+  signal: AbortSignal;
+  guardIntervalMs: number;
+  /** The halt switch: null when not halted. Throwing counts as halted (fail closed). */
+  halt: () => Promise<HaltState | null>;
+  /** SLOs of sloBurn guards, by guard name. */
+  slos?: ReadonlyMap<string, SloDefinition>;
+  /** Limit per undo and per rollback activity (default 60 s). */
+  undoTimeoutMs?: number;
+  /** Limit per activity without its own timeout (default 5 min). */
+  activityTimeoutMs?: number;
+  version?: string;
+  platform?: string;
+  log?: JournalEventSink;
+}
+
+export interface EngineOutcome {
+  journal: Journal;
+  exitCode: number;
+}
+
+class Stop extends Error {
+  constructor(readonly info: Omit<AbortInfo, 'trippedAt'>) {
+    super(info.message);
+  }
+}
+
+interface Live {
+  record: InjectionRecord;
+  injection: Injection;
+}
+
+const SAFETY_EXIT = ExitCode.SafetyStop;
+
+export class ChaosRun {
+  private readonly injections: Live[] = [];
+  private readonly running = new Set<string>();
+  private readonly journal: Journal;
+  private readonly windows = new Map<string, SampleWindow>();
+  private readonly lastState = new Map<string, GuardCheck['state']>();
+  private abort: AbortInfo | undefined;
+  private actionError: unknown;
+  private rollingBack = false;
+  private readonly startMs: number;
+
+  constructor(
+    private readonly exp: Experiment,
+    private readonly o: EngineOptions,
+  ) {
+    const now = o.clock.now();
+    this.startMs = now;
+    this.journal = {
+      'chaoslib-version': null,
+      platform: o.platform ?? 'relia',
+      node: 'relia',
+      experiment: exp.raw,
+      start: iso(now),
+      end: iso(now),
+      duration: 0,
+      status: 'completed',
+      deviated: false,
+      steady_states: { before: null, after: null, during: [] },
+      run: [],
+      rollbacks: [],
+      relia: { version: o.version ?? '0.0.0', format: exp.format, exitCode: 0, reason: '', guardIntervalMs: o.guardIntervalMs, guards: [], injections: [], leftovers: [] },
+    };
+  }
+
+  /** What is still in place or running (printed on a second Ctrl-C). */
+  stillRunning(): string[] {
+    return [...this.injections.filter((l) => !l.record.undone).map((l) => `injected: ${l.record.description}`), ...[...this.running].map((r) => `running: ${r}`)];
+  }
+
+  private log(event: string, detail?: Record<string, unknown>): void {
+    this.o.log?.(event, detail);
+  }
+
+  private finish(exitCode: number, status: Journal['status'], reason: string): EngineOutcome {
+    const end = this.o.clock.now();
+    const j = this.journal;
+    j.end = iso(end);
+    j.duration = (end - this.startMs) / 1000;
+    j.status = status;
+    j.relia.exitCode = exitCode;
+    j.relia.reason = reason;
+    if (this.abort) j.relia.abort = this.abort;
+    j.relia.injections = this.injections.map((l) => l.record);
+    this.log('done', { exitCode, status, reason });
+    return { journal: redact(j, this.exp.secretValues), exitCode };
+  }
+
+  /** Run `fn` with a signal that aborts on `parent` or after `ms`. */
+  private async timed<T>(ms: number, parent: AbortSignal | null, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const ctl = new AbortController();
+    const timer = new AbortController();
+    const onParent = (): void => ctl.abort(parent?.reason);
+    if (parent?.aborted) ctl.abort(parent.reason);
+    parent?.addEventListener('abort', onParent, { once: true });
+    this.o.clock.sleep(ms, timer.signal).then(
+      () => ctl.abort(new Error(`timed out after ${ms} ms`)),
+      () => undefined,
+    );
+    try {
+      return await Promise.race([
+        fn(ctl.signal),
+        new Promise<never>((_, reject) => {
+          if (ctl.signal.aborted) reject(ctl.signal.reason);
+          ctl.signal.addEventListener('abort', () => reject(ctl.signal.reason), { once: true });
+        }),
+      ]);
+    } finally {
+      timer.abort();
+      parent?.removeEventListener('abort', onParent);
+    }
+  }
+
+  /** Run one activity (probe or action) and record it. */
+  private async exec(a: ActivitySpec, signal: AbortSignal, timeoutMs?: number): Promise<{ run: ActivityRun; error?: unknown }> {
+    const started = this.o.clock.now();
+    const label = `${a.kind} ${a.name} (${a.type})`;
+    this.running.add(label);
+    this.log('activity-start', { name: a.name, type: a.type, path: a.path });
+    const args = this.o.args.get(a);
+    const ctx = { ports: this.o.ports, clock: this.o.clock, random: this.o.random, policy: this.o.policy, dryRun: false, log: (e: string, d?: Record<string, unknown>) => this.log(e, d) };
+    let output: unknown;
+    let error: unknown;
+    try {
+      output = await this.timed(a.timeoutMs ?? timeoutMs ?? this.o.activityTimeoutMs ?? 300_000, signal, async (s) => {
+        if (a.kind === 'action') {
+          const def = this.o.registry.action(a.type);
+          if (!def) throw new Error(`unknown action ${a.type}`);
+          return def.run(args, {
+            ...ctx,
+            signal: s,
+            inject: (injection: Injection) => {
+              if (this.rollingBack) {
+                // A rollback restores the steady state: what it puts in place is not a fault to undo.
+                this.log('rollback-injection-ignored', { activity: a.name, description: injection.description });
+                return;
+              }
+              const record: InjectionRecord = { activity: a.name, description: injection.description, manualUndo: injection.manualUndo, injectedAt: iso(this.o.clock.now()), undone: false };
+              this.injections.push({ record, injection });
+              this.log('injected', { activity: a.name, description: injection.description });
+            },
+          });
+        }
+        const def = this.o.registry.probe(a.type);
+        if (!def) throw new Error(`unknown probe ${a.type}`);
+        return def.run(args, { ...ctx, signal: s });
+      });
+    } catch (e) {
+      error = e;
+    } finally {
+      this.running.delete(label);
+    }
+    const ended = this.o.clock.now();
+    const run: ActivityRun = { activity: a.source, status: error === undefined ? 'succeeded' : 'failed', start: iso(started), end: iso(ended), duration: (ended - started) / 1000 };
+    if (error === undefined) run.output = output;
+    else run.exception = errorLines(error);
+    return error === undefined ? { run } : { run, error };
+  }
+
+  private async pause(ms: number | undefined, signal: AbortSignal): Promise<void> {
+    if (ms !== undefined && ms > 0) await this.o.clock.sleep(ms, signal);
+  }
+
+  /** The hypothesis: every probe within its tolerance. The first failure ends it (chaostoolkit). */
+  private async hypothesis(signal: AbortSignal): Promise<{ state: SteadyState; error?: unknown }> {
+    const state: SteadyState = { steady_state_met: true, probes: [] };
+    for (const p of this.exp.steadyState?.probes ?? []) {
+      if (signal.aborted) throw signal.reason;
+      const { run, error } = await this.exec(p, signal);
+      state.probes.push(run);
+      if (error !== undefined) {
+        run.tolerance_met = false;
+        state.steady_state_met = false;
+        return { state, error };
+      }
+      const t = p.tolerance;
+      let met = true;
+      if (t !== undefined) {
+        if (typeof t === 'object' && !Array.isArray(t) && t.type === 'probe') {
+          const check = await this.exec(t.probe, signal);
+          const out = check.run.output as { status?: unknown } | boolean | undefined;
+          met = check.error === undefined && (out === true || (typeof out === 'object' && out !== null && (out.status === 0 || (typeof out.status === 'number' && out.status < 400))));
+        } else met = withinTolerance(t, run.output);
+      }
+      run.tolerance_met = met;
+      if (!met) {
+        state.steady_state_met = false;
+        return { state };
+      }
+    }
+    return { state };
+  }
+
+  private record(check: GuardCheck): void {
+    const prev = this.lastState.get(check.guard);
+    if (prev !== check.state) this.journal.relia.guards.push({ ...check, at: iso(this.o.clock.now()) });
+    this.lastState.set(check.guard, check.state);
+  }
+
+  private guardEnv(signal: AbortSignal, startedAt: number): GuardEnv {
+    return {
+      now: () => this.o.clock.now(),
+      startedAt,
+      metrics: () => this.o.ports.get('metrics'),
+      alarms: () => this.o.ports.get('alarms'),
+      slos: this.o.slos ?? new Map(),
+      windows: this.windows,
+      signal,
+    };
+  }
+
+  /** One round: the halt switch and every guard. Returns why to stop, or null. */
+  private async checkAll(env: GuardEnv, skip: ReadonlySet<GuardSpec['type']> = new Set()): Promise<Omit<AbortInfo, 'trippedAt'> | null> {
+    let halt: HaltState | null;
+    try {
+      halt = await this.o.halt();
+    } catch (error) {
+      halt = { reason: `the halt switch could not be read (fail closed): ${errorLines(error)[0] ?? ''}` };
+    }
+    if (halt) {
+      this.record({ guard: 'halt', type: 'halt', state: 'tripped', message: halt.reason });
+      return { by: 'halt', what: 'halt', message: `halted: ${halt.reason}` };
+    }
+    const checks = await Promise.all(this.exp.guards.filter((g) => !skip.has(g.type)).map(async (g) => ({ g, c: await checkGuard(g, env) })));
+    for (const { g, c } of checks) {
+      this.record(c);
+      if (c.state === 'tripped') {
+        const info: Omit<AbortInfo, 'trippedAt'> = { by: 'guard', what: g.name, message: `guard ${g.name} tripped: ${c.message}` };
+        if (c.firstOverAt !== undefined) info.firstOverAt = iso(c.firstOverAt);
+        return info;
+      }
+      if (c.state === 'error' && g.onError === 'abort') {
+        return { by: 'guard', what: g.name, message: `guard ${g.name} could not be evaluated (fail closed): ${c.message}` };
+      }
+    }
+    return null;
+  }
+
+  private async sampler(g: Extract<GuardSpec, { type: 'userImpact' }>, signal: AbortSignal): Promise<void> {
+    if (g.source.kind !== 'probe') return;
+    const src = g.source;
+    const w = new SampleWindow(g.windowMs, g.max, src.minSamples);
+    this.windows.set(g.name, w);
+    const def = this.o.registry.probe(src.probe.type);
+    if (!def) return;
+    const args = this.o.args.get(src.probe);
+    while (!signal.aborted) {
+      const t0 = this.o.clock.now();
+      let bad = false;
+      try {
+        const out = (await this.timed(Math.max(src.slowerThanMs ?? 0, 1000) * 5, signal, (s) =>
+          def.run(args, { ports: this.o.ports, clock: this.o.clock, random: this.o.random, policy: this.o.policy, dryRun: false, log: () => undefined, signal: s }),
+        )) as { status?: unknown; latencyMs?: unknown; durationMs?: unknown } | undefined;
+        const reported = typeof out?.latencyMs === 'number' ? out.latencyMs : out?.durationMs;
+        const elapsed = typeof reported === 'number' ? reported : this.o.clock.now() - t0;
+        if (typeof out?.status === 'number' && out.status >= 500) bad = true;
+        if (src.slowerThanMs !== undefined && elapsed > src.slowerThanMs) bad = true;
+      } catch {
+        if (signal.aborted) return;
+        bad = true;
+      }
+      w.add({ at: this.o.clock.now(), bad });
+      const wait = src.everyMs - (this.o.clock.now() - t0);
+      try {
+        await this.o.clock.sleep(Math.max(0, wait), signal);
+      } catch {
+        return;
+      }
+    }
+  }
+
+  private async monitor(env: GuardEnv, stop: (info: Omit<AbortInfo, 'trippedAt'>) => void, signal: AbortSignal): Promise<void> {
+    for (;;) {
+      try {
+        await this.o.clock.sleep(this.o.guardIntervalMs, signal);
+      } catch {
+        return;
+      }
+      const why = await this.checkAll(env);
+      if (signal.aborted) return;
+      if (why) {
+        stop(why);
+        return;
+      }
+    }
+  }
+
+  /** Undo every injection (last first), then the file's rollbacks; each with a fresh signal. */
+  private async rollback(): Promise<void> {
+    this.rollingBack = true;
+    const undoMs = this.o.undoTimeoutMs ?? 60_000;
+    for (const live of [...this.injections].reverse()) {
+      if (live.record.undone) continue;
+      const label = `undo ${live.record.description}`;
+      this.running.add(label);
+      try {
+        await this.timed(undoMs, null, (signal) => live.injection.undo({ ports: this.o.ports, clock: this.o.clock, signal, log: (e, d) => this.log(e, d) }));
+        live.record.undone = true;
+        live.record.undoneAt = iso(this.o.clock.now());
+        this.log('undone', { description: live.record.description });
+      } catch (error) {
+        live.record.error = errorLines(error)[0] ?? 'undo failed';
+        this.journal.relia.leftovers.push({ description: live.record.description, manualUndo: live.record.manualUndo, error: live.record.error });
+      } finally {
+        this.running.delete(label);
+      }
+    }
+    if (this.abort) {
+      const removed = this.o.clock.now();
+      this.abort.removedAt = iso(removed);
+      if (this.abort.firstOverAt !== undefined) this.abort.reactionMs = removed - Date.parse(this.abort.firstOverAt);
+    }
+    for (const r of this.exp.rollbacks) {
+      const fresh = new AbortController();
+      const { run, error } = await this.exec(r, fresh.signal, undoMs);
+      this.journal.rollbacks.push(run);
+      if (error !== undefined) this.journal.relia.leftovers.push({ description: `rollback ${r.name} (${r.path})`, manualUndo: `re-run rollback ${r.name} by hand`, error: run.exception?.[0] ?? 'failed' });
+    }
+  }
+
+  async run(): Promise<EngineOutcome> {
+    const { clock, signal } = this.o;
+    const startedAt = clock.now();
+    const env0 = this.guardEnv(signal, startedAt);
+    // 1. The halt switch and the guards, before anything is touched.
+    const pre = await this.checkAll(env0, new Set(['maxDuration']));
+    if (pre) {
+      this.abort = { ...pre, trippedAt: iso(clock.now()) };
+      if (pre.by === 'guard' && pre.message.includes('could not be evaluated')) {
+        return this.finish(ExitCode.Dependency, 'failed', `${pre.message}; nothing was injected`);
+      }
+      return this.finish(SAFETY_EXIT, 'aborted', `${pre.message}; nothing was injected`);
+    }
+    // 2. The hypothesis before the method.
+    try {
+      const before = await this.hypothesis(signal);
+      this.journal.steady_states.before = before.state;
+      if (before.error !== undefined) {
+        const e = before.error;
+        if (ReliaError.is(e) && (e.exitCode === ExitCode.Dependency || e.exitCode === ExitCode.Usage || e instanceof InterruptedError)) {
+          if (e instanceof InterruptedError) return this.finish(e.exitCode, 'interrupted', `${e.message}; nothing was injected`);
+          return this.finish(e.exitCode, 'failed', `${e.message} (before any fault; nothing was injected)`);
+        }
+      }
+      if (!before.state.steady_state_met) return this.finish(ExitCode.CheckFailed, 'failed', 'the steady state was not met before the method; nothing was injected');
+    } catch (e) {
+      if (e instanceof InterruptedError) return this.finish(e.exitCode, 'interrupted', `${e.message}; nothing was injected`);
+      throw e;
+    }
+
+    // 3. The method, watched by the guards.
+    const method = new AbortController();
+    const onSignal = (): void => method.abort(signal.reason);
+    if (signal.aborted) method.abort(signal.reason);
+    signal.addEventListener('abort', onSignal, { once: true });
+    const watch = new AbortController();
+    const stop = (info: Omit<AbortInfo, 'trippedAt'>): void => {
+      if (this.abort) return;
+      this.abort = { ...info, trippedAt: iso(clock.now()) };
+      this.log('abort', { ...this.abort });
+      method.abort(new Stop(info));
+    };
+    const env = this.guardEnv(watch.signal, startedAt);
+    const samplers = this.exp.guards.filter((g): g is Extract<GuardSpec, { type: 'userImpact' }> => g.type === 'userImpact').map((g) => this.sampler(g, watch.signal));
+    const monitor = this.monitor(env, stop, watch.signal);
+    let deviated = false;
+    try {
+      const background: Array<Promise<void>> = [];
+      for (const step of this.exp.method) {
+        if (method.signal.aborted) break;
+        if (step.kind === 'pause') {
+          await this.pause(step.ms, method.signal);
+          continue;
+        }
+        const go = async (): Promise<void> => {
+          await this.pause(step.pauses?.before, method.signal);
+          const { run, error } = await this.exec(step, method.signal);
+          this.journal.run.push(run);
+          if (error !== undefined && step.kind === 'action' && !method.signal.aborted) {
+            this.actionError = error;
+            stop({ by: 'error', what: step.name, message: `action ${step.name} failed: ${errorLines(error)[0] ?? ''}` });
+          }
+          await this.pause(step.pauses?.after, method.signal);
+        };
+        if (step.background) background.push(go().catch(() => undefined));
+        else await go();
+      }
+      await Promise.all(background);
+      if (!method.signal.aborted && this.exp.steadyState) {
+        const after = await this.hypothesis(method.signal);
+        this.journal.steady_states.after = after.state;
+        deviated = !after.state.steady_state_met;
+      }
+    } catch {
+      // aborted: a pause or the hypothesis saw the signal; the reason is in this.abort or the user signal
+    } finally {
+      watch.abort();
+      signal.removeEventListener('abort', onSignal);
+      await Promise.allSettled([monitor, ...samplers]);
+    }
+    const interrupted = signal.aborted && signal.reason instanceof InterruptedError ? signal.reason : null;
+    if (interrupted && !this.abort) this.abort = { by: 'signal', what: interrupted.signal, message: interrupted.message, trippedAt: iso(clock.now()) };
+
+    // 4. ALWAYS: undo and roll back.
+    await this.rollback();
+
+    const left = this.journal.relia.leftovers;
+    if (left.length > 0) {
+      this.journal.deviated = deviated;
+      return this.finish(ExitCode.CleanupFailed, this.abort ? (interrupted ? 'interrupted' : 'aborted') : 'failed', `${left.length} undo/rollback step(s) failed; manual action is needed`);
+    }
+    if (interrupted) return this.finish(interrupted.exitCode, 'interrupted', `interrupted by ${interrupted.signal}; everything injected was undone`);
+    if (this.abort) {
+      const e = this.actionError;
+      if (this.abort.by === 'error' && this.journal.relia.injections.length === 0 && this.injections.length === 0 && ReliaError.is(e) && (e.exitCode === ExitCode.Usage || e.exitCode === ExitCode.Dependency)) {
+        return this.finish(e.exitCode, 'failed', `${this.abort.message} (before any fault was in place)`);
+      }
+      return this.finish(SAFETY_EXIT, 'aborted', `${this.abort.message}; rolled back`);
+    }
+    this.journal.deviated = deviated;
+    if (deviated) return this.finish(ExitCode.CheckFailed, 'failed', 'the steady state deviated after the method; rolled back');
+    return this.finish(ExitCode.Ok, 'completed', 'the steady state held; rolled back');
+  }
+}
+
+/** Run an experiment to its end (the CLI keeps the ChaosRun to answer a second Ctrl-C). */
+export function runExperiment(exp: Experiment, options: EngineOptions): Promise<EngineOutcome> {
+  return new ChaosRun(exp, options).run();
+}

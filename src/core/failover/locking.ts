@@ -1,0 +1,80 @@
+/**
+ * Taking, renewing and releasing the cross-machine lock (format: ./lock.ts).
+ * - take: one CREATE; the server rejects it when the record exists. Then the
+ *   holder is read back: the same operation (a resume after a crash) or, with
+ *   `--break-lock`, a stale lock is replaced in one batch that DELETEs exactly
+ *   the value read and CREATEs ours. A live lock held by another operation is
+ *   exit 1 naming the holder.
+ * - renew (before every step): DELETE our exact value + CREATE a later expiry,
+ *   one batch; rejected means someone broke our lock: stop.
+ * - release: DELETE our exact value. No abort signal: it runs during cleanup.
+ */
+import type { DnsPort, RecordSet } from '../../ports/dns.js';
+import { CheckFailedError } from '../errors.js';
+import { readLock } from './inspect.js';
+import { describeLock, lockRecord, type LockInfo } from './lock.js';
+
+export interface HeldLock {
+  zoneId: string;
+  record: string;
+  info: LockInfo;
+  rr: RecordSet;
+}
+
+export interface TakeLockOptions {
+  zoneId: string;
+  record: string;
+  owner: string;
+  operation: string;
+  now: number;
+  ttlMs: number;
+  breakLock: boolean;
+  signal?: AbortSignal;
+  warn?: (line: string) => void;
+}
+
+export async function takeLock(dns: DnsPort, o: TakeLockOptions): Promise<HeldLock> {
+  const info: LockInfo = { owner: o.owner, operation: o.operation, acquired: o.now, expires: o.now + o.ttlMs };
+  const rr = lockRecord(o.record, info);
+  const first = await dns.change(o.zoneId, [{ action: 'CREATE', record: rr }], `relia failover lock ${o.operation}`);
+  if (first.status === 'applied') return { zoneId: o.zoneId, record: o.record, info, rr };
+  const existing = await readLock({ dns, ...(o.signal ? { signal: o.signal } : {}) }, o.zoneId, o.record);
+  if (!existing) {
+    // Released between our CREATE and the read: try once more.
+    const again = await dns.change(o.zoneId, [{ action: 'CREATE', record: rr }], `relia failover lock ${o.operation}`);
+    if (again.status === 'applied') return { zoneId: o.zoneId, record: o.record, info, rr };
+    throw new CheckFailedError(`cannot take the failover lock for ${o.record}: ${again.reason}`, { suggestions: ['retry in a moment; another operation is starting'] });
+  }
+  const held = existing.info;
+  const same = held !== null && held.operation === o.operation;
+  const stale = held === null || held.expires <= o.now;
+  if (!same && !(stale && o.breakLock)) {
+    const who = held ? describeLock(held, o.now) : 'held by an unreadable lock record';
+    throw new CheckFailedError(`another failover holds the lock on ${o.record}: ${who}`, {
+      suggestions: stale
+        ? ['the lock is stale (its holder stopped without releasing it): re-run with --break-lock if that operation is really gone']
+        : ['wait for that operation to finish (relia failover status on its machine)', 'a lock is broken only when stale, with --break-lock'],
+    });
+  }
+  if (!same) o.warn?.(`breaking a stale lock: ${held ? describeLock(held, o.now) : 'unreadable lock record'}`);
+  const swap = await dns.change(o.zoneId, [{ action: 'DELETE', record: existing.record }, { action: 'CREATE', record: rr }], `relia failover lock ${o.operation} (taking over)`);
+  if (swap.status !== 'applied') throw new CheckFailedError(`cannot take over the failover lock on ${o.record}: ${swap.reason}`, { suggestions: ['another operation took it meanwhile: relia failover status'] });
+  return { zoneId: o.zoneId, record: o.record, info, rr };
+}
+
+/** Push the expiry forward; a rejection means the lock is no longer ours. */
+export async function renewLock(dns: DnsPort, lock: HeldLock, now: number, ttlMs: number): Promise<HeldLock> {
+  const info: LockInfo = { ...lock.info, expires: now + ttlMs };
+  const rr = lockRecord(lock.record, info);
+  const out = await dns.change(lock.zoneId, [{ action: 'DELETE', record: lock.rr }, { action: 'CREATE', record: rr }], `relia failover lock ${info.operation} (renew)`);
+  if (out.status !== 'applied') {
+    throw new CheckFailedError(`lost the failover lock on ${lock.record} (${out.reason}); stopping before the next step`, { suggestions: ['someone broke the lock: relia failover status shows who holds it now'] });
+  }
+  return { ...lock, info, rr };
+}
+
+/** Delete our exact lock record; false when it was not there as we left it. */
+export async function releaseLock(dns: DnsPort, lock: HeldLock): Promise<boolean> {
+  const out = await dns.change(lock.zoneId, [{ action: 'DELETE', record: lock.rr }], `relia failover unlock ${lock.info.operation}`);
+  return out.status === 'applied';
+}

@@ -1,0 +1,92 @@
+/**
+ * Output that fits the screen: `budget status` in a real terminal (tmux) at
+ * 80 and 160 columns, COLUMNS off a TTY, --wide and -o, against the real
+ * Prometheus history.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BudgetStatusResult } from '../../commands/budget/status.js';
+import type { HistoryExpected } from '../../scripts/history/expected.mjs';
+import { BIN, relia } from '../helpers/relia.js';
+import { servers } from '../helpers/servers.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'relia-output-e2e-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+let args: string[];
+
+beforeAll(() => {
+  const info = servers();
+  const end = (JSON.parse(readFileSync(info.history.expectedFile, 'utf8')) as HistoryExpected).end;
+  const specs = ['checkout', 'search', 'playback'].map(
+    (s) => `apiVersion: relia/v1\nkind: SLO\nservice: ${s}\nname: availability\nobjective: 99.9\nwindow: 30d\nsli:\n  bad: sum(rate(http_requests_total{service="${s}",code="500"}[{{.window}}]))\n  total: sum(rate(http_requests_total{service="${s}"}[{{.window}}]))\n`,
+  );
+  writeFileSync(join(tmp, 'slos.yaml'), specs.join('---\n'));
+  args = ['budget', 'status', '--slo', join(tmp, 'slos.yaml'), '--prometheus', info.prometheus.url, '--at', end];
+});
+
+const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
+const header = (text: string) => lines(text).find((l) => l.startsWith('SLO')) ?? '';
+
+/** Run relia in a detached tmux session of the given size and return the screen once it exits. */
+function inTmux(columns: number, argv: string[]): string {
+  const session = `relia-e2e-${process.pid}-${columns}`;
+  const done = join(tmp, `${session}.done`);
+  const quoted = [process.execPath, BIN, ...argv].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', String(columns), '-y', '50', `env -u COLUMNS NO_COLOR=1 ${quoted}; touch ${done}; sleep 60`]);
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        readFileSync(done);
+        break;
+      } catch {
+        if (Date.now() > deadline) throw new Error('relia did not finish in tmux');
+        execFileSync('sleep', ['0.2']);
+      }
+    }
+    return execFileSync('tmux', ['capture-pane', '-p', '-t', session, '-J'], { encoding: 'utf8' });
+  } finally {
+    execFileSync('tmux', ['kill-session', '-t', session]);
+  }
+}
+
+describe('budget status fits the terminal', () => {
+  it('at 80 columns in a real terminal: SLO, verdict, remaining and fastest burn, nothing wrapped, the rest named', () => {
+    const screen = inTmux(80, args);
+    for (const l of lines(screen)) expect([...l].length, l).toBeLessThanOrEqual(80);
+    expect(header(screen)).toMatch(/^SLO\s+VERDICT\s+REMAINING\s+FASTEST BURN/);
+    expect(screen).toMatch(/\d+ more columns at this width \(WINDOW, .*\): --wide or -o wide shows them/);
+    expect(lines(screen).filter((l) => l.endsWith('/availability') || /\/availability\s/.test(l)).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('at 160 columns more of the detail fits', () => {
+    const screen = inTmux(160, args);
+    for (const l of lines(screen)) expect([...l].length, l).toBeLessThanOrEqual(160);
+    const narrow = header(inTmux(80, args)).split(/\s{2,}/).length;
+    expect(header(screen).split(/\s{2,}/).length).toBeGreaterThan(narrow);
+  });
+
+  it('COLUMNS applies off a TTY; without it a pipe gets every column; --wide and -o wide show all', async () => {
+    const piped = await relia(args);
+    expect(header(piped.stdout)).toContain('BURN 3d');
+    const narrow = await relia(args, { env: { COLUMNS: '80' } });
+    for (const l of lines(narrow.stdout)) expect([...l].length, l).toBeLessThanOrEqual(80);
+    expect(header(narrow.stdout)).not.toContain('BURN 3d');
+    expect(header((await relia([...args, '--wide'], { env: { COLUMNS: '80' } })).stdout)).toContain('BURN 3d');
+    expect(header((await relia([...args, '-o', 'wide'], { env: { COLUMNS: '80' } })).stdout)).toContain('BURN 3d');
+  });
+
+  it('-o json, -o yaml and -o markdown', async () => {
+    const json = await relia([...args, '-o', 'json']);
+    const doc = JSON.parse(json.stdout) as { result: BudgetStatusResult };
+    expect(doc.result.slos).toHaveLength(3);
+    const yaml = await relia([...args, '-o', 'yaml']);
+    expect((parseYaml(yaml.stdout) as { result: BudgetStatusResult }).result.slos.map((s) => s.id)).toEqual(doc.result.slos.map((s) => s.id));
+    const md = await relia([...args, '-o', 'markdown'], { env: { COLUMNS: '80' } });
+    expect(md.stdout).toMatch(/^\| SLO \| VERDICT \| REMAINING \| FASTEST BURN \|.*\| BURN 3d \|$/m);
+  });
+});

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { nodeDrain, podKill, scaleDown } from '../../../../src/core/chaos/actions/kubernetes.js';
+import { MemoryCluster } from '../../../fakes/memory-cluster.js';
+import { inputError } from '../../../helpers/errors.js';
+import { args, faultsCtx } from './faults-ctx.js';
+
+function cluster(context = 'memory') {
+  const c = new MemoryCluster(context);
+  c.addPods('web', 'api', 6, { app: 'api' }, ['node-a', 'node-b']);
+  c.addPods('kube-system', 'dns', 2, { app: 'api' }, ['node-a']);
+  return c;
+}
+const rejects = async (p: Promise<unknown>) => p.then(() => { throw new Error('expected a rejection'); }, (e: unknown) => e as Error & { exitCode: number; field?: string });
+
+describe('kubernetes.pod-kill', () => {
+  it('evicts the chosen pods only, reproducibly by seed, never in protected namespaces', async () => {
+    const c = cluster();
+    const a = args(podKill, { namespace: 'web', selector: 'app=api', mode: { count: 2 }, seed: 3 });
+    const plan = await podKill.plan(a, faultsCtx({ cluster: c }));
+    expect(plan.targets.map((t) => t.id)).toHaveLength(2);
+    const out = (await podKill.run(a, faultsCtx({ cluster: c }))) as { evicted: string[] };
+    expect(out.evicted).toEqual(plan.targets.map((t) => t.id));
+    expect((await c.listPods('web')).map((p) => `web/${p.name}`).filter((id) => out.evicted.includes(id))).toEqual([]);
+    expect(await c.listPods('kube-system')).toHaveLength(2);
+  });
+
+  it('a PodDisruptionBudget that allows nothing fails the action (exit 4), skips with onBlocked: skip, and is bypassed only by force: true', async () => {
+    const c = cluster();
+    c.addPdb({ namespace: 'web', name: 'api-pdb', matchLabels: { app: 'api' }, disruptionsAllowed: 0 });
+    const plan = await podKill.plan(args(podKill, { namespace: 'web', selector: { app: 'api' } }), faultsCtx({ cluster: c }));
+    expect(plan.targets[0]?.detail).toMatch(/api-pdb allows no disruption.*the action would fail/);
+    const err = await rejects(podKill.run(args(podKill, { namespace: 'web', selector: { app: 'api' } }), faultsCtx({ cluster: c })));
+    expect(err.exitCode).toBe(4);
+    expect(err.message).toMatch(/blocked by a PodDisruptionBudget/);
+    expect(await c.listPods('web')).toHaveLength(6);
+    const skipped = (await podKill.run(args(podKill, { namespace: 'web', selector: 'app=api', mode: 'all', onBlocked: 'skip' }), faultsCtx({ cluster: c }))) as { skipped: unknown[]; evicted: string[] };
+    expect(skipped.skipped).toHaveLength(6);
+    expect(await c.listPods('web')).toHaveLength(6);
+    const forced = (await podKill.run(args(podKill, { namespace: 'web', selector: 'app=api', force: true, gracePeriod: '5s' }), faultsCtx({ cluster: c }))) as { forced: string[] };
+    expect(forced.forced).toHaveLength(1);
+    expect(await c.listPods('web')).toHaveLength(5);
+  });
+
+  it('a selector matching nothing and a disallowed context are exit 2 before anything changes', async () => {
+    const c = cluster();
+    const none = await rejects(podKill.run(args(podKill, { namespace: 'web', selector: 'app=nope' }), faultsCtx({ cluster: c })));
+    expect(none.exitCode).toBe(2);
+    expect(none.field).toBe('selector');
+    const prod = cluster('prod');
+    const denied = await rejects(podKill.run(args(podKill, { namespace: 'web', selector: 'app=api' }), faultsCtx({ cluster: prod })));
+    expect(denied.field).toBe('chaos.allow.kubeContexts');
+    expect(await prod.listPods('web')).toHaveLength(6);
+    expect(inputError(() => args(podKill, { namespace: 'web', selector: 'app=api', mode: { percent: 120 } })).field).toBe('mode.percent');
+    expect(inputError(() => args(podKill, { namespace: 'web', selector: 'app=api', grace: 3 })).message).toMatch(/unknown field "grace"/);
+  });
+});
+
+describe('kubernetes.scale', () => {
+  it('scales down and the undo restores the replicas', async () => {
+    const c = cluster();
+    c.addWorkload({ kind: 'deployment', namespace: 'web', name: 'api', replicas: 5 });
+    const ctx = faultsCtx({ cluster: c });
+    const a = args(scaleDown, { namespace: 'web', name: 'api', replicas: 1 });
+    expect((await scaleDown.plan(a, ctx)).undo).toBe('scale it back to 5');
+    await scaleDown.run(a, ctx);
+    expect((await c.getScale({ kind: 'deployment', namespace: 'web', name: 'api' }))?.replicas).toBe(1);
+    expect(ctx.injections[0]?.manualUndo).toBe('kubectl --context memory -n web scale deployment/api --replicas=5');
+    await ctx.undoAll();
+    expect((await c.getScale({ kind: 'deployment', namespace: 'web', name: 'api' }))?.replicas).toBe(5);
+  });
+  it('a missing workload, a scale-up or a protected namespace is exit 2', async () => {
+    const c = cluster();
+    c.addWorkload({ kind: 'deployment', namespace: 'web', name: 'api', replicas: 2 });
+    expect((await rejects(scaleDown.run(args(scaleDown, { namespace: 'web', name: 'nope', replicas: 0 }), faultsCtx({ cluster: c })))).field).toBe('name');
+    expect((await rejects(scaleDown.run(args(scaleDown, { namespace: 'web', name: 'api', replicas: 9 }), faultsCtx({ cluster: c })))).field).toBe('replicas');
+    expect((await rejects(scaleDown.run(args(scaleDown, { namespace: 'kube-system', name: 'coredns', replicas: 0 }), faultsCtx({ cluster: c })))).field).toBe('namespace');
+  });
+});
+
+describe('kubernetes.node-drain', () => {
+  it('cordons the node, evicts its pods (not DaemonSet ones), and the undo uncordons it', async () => {
+    const c = cluster();
+    c.addNode({ name: 'node-a', labels: { pool: 'spot' } });
+    c.addNode({ name: 'node-b', labels: { pool: 'base' } });
+    c.addPod({ namespace: 'web', name: 'agent-x', labels: { app: 'agent' }, nodeName: 'node-a', owner: { kind: 'DaemonSet', name: 'agent' } });
+    const ctx = faultsCtx({ cluster: c });
+    const out = (await nodeDrain.run(args(nodeDrain, { selector: 'pool=spot', namespaces: ['web', 'kube-system'] }), ctx)) as { cordoned: string[]; evicted: string[] };
+    expect(out.cordoned).toEqual(['node-a']);
+    expect(out.evicted.length).toBeGreaterThan(0);
+    expect(out.evicted.every((id) => id.startsWith('web/api'))).toBe(true);
+    expect((await c.listNodes()).find((n) => n.name === 'node-a')?.unschedulable).toBe(true);
+    expect(await c.getPod('web', 'agent-x')).not.toBeNull();
+    expect(await c.listPods('kube-system')).toHaveLength(2);
+    await ctx.undoAll();
+    expect((await c.listNodes()).find((n) => n.name === 'node-a')?.unschedulable).toBe(false);
+  });
+  it('drain without namespaces is exit 2 naming the field', () => {
+    expect(inputError(() => args(nodeDrain, { selector: 'pool=spot' })).field).toBe('namespaces');
+  });
+});
