@@ -18,7 +18,10 @@ export default defineConfig({
       include: ['src/**/*.ts', 'src/**/*.tsx', 'commands/**/*.ts', 'plugins/*/src/**/*.ts'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: '.relia-test/coverage',
-      thresholds: { 'src/core/**': { lines: 90 } },
+      // Lines, per tree. src/cli, commands and plugins: measured 2026-12-03 from the unit project's in-process
+      // tests alone (21.0 %, 12.8 %, 16.0 %), set a few points under; the full run (contract tests drive the
+      // adapters in-process too) reaches more. Raise them as in-process tests are added (docs/testing.md).
+      thresholds: { 'src/core/**': { lines: 90 }, 'src/cli/**': { lines: 18 }, 'commands/**': { lines: 10 }, 'plugins/*/src/**': { lines: 13 } },
     },
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}'] } },

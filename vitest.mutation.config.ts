@@ -6,7 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     disableConsoleIntercept: true,
-    testTimeout: 30_000,
+    // instrumented code with per-test coverage runs several times slower (the Erlang property test)
+    testTimeout: 180_000,
     include: ['test/unit/**/*.test.{ts,tsx}'],
   },
 });

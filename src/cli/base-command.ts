@@ -106,20 +106,22 @@ export function toReliaError(err: unknown, commandId: string | undefined, interr
     // A flag's parse() that threw our InputError arrives wrapped by oclif.
     const cause = (err as { cause?: unknown }).cause;
     if (ReliaError.is(cause)) return cause;
-    if (PARSE_ERRORS.has(err.constructor.name) || (err instanceof Errors.CLIError && 'parse' in err)) {
+    const exit = err instanceof Errors.CLIError ? (err as Errors.CLIError).oclif?.exit : undefined;
+    // oclif's parse errors, and its other usage errors (a flag value its own parser refused, exit 2)
+    if (PARSE_ERRORS.has(err.constructor.name) || (err instanceof Errors.CLIError && ('parse' in err || exit === undefined || exit === ExitCode.Usage))) {
       const id = (commandId ?? '').replaceAll(':', ' ');
       // eslint-disable-next-line no-control-regex
       const plain = err.message.replace(/\u001b\[[0-9;]*m/g, '');
       const described = command ? describeParseError(plain, { ...command, id }) : undefined;
       if (described) return described;
-      const message = plain.split('\n').filter((l) => l.trim() !== '' && !/^See more help/.test(l)).join('\n');
+      const message = plain
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '' && !/^See more help/.test(l))
+        .join('\n');
       return new InputError(message, { suggestions: [`see \`relia ${id}${id ? ' ' : ''}--help\``] });
     }
-    if (err instanceof Errors.CLIError) {
-      const exit = (err as Errors.CLIError).oclif?.exit;
-      const code = typeof exit === 'number' ? exit : ExitCode.Usage;
-      return code === ExitCode.Usage ? new InputError(err.message) : new ReliaError(err.message, code);
-    }
+    if (err instanceof Errors.CLIError) return new ReliaError(err.message, exit as number);
   }
   const message = err instanceof Error ? err.message : String(err);
   return new InternalError(`internal error: ${message}`, {

@@ -159,6 +159,29 @@ export function metricsContract(name: string, make: () => Promise<MetricsFixture
       await source.close();
     });
 
+    it('special floats: x/0 is +Inf, 0/0 is NaN, for scalars and vectors (never a number, never an error)', async () => {
+      const { source, expected } = await make();
+      const time = expected.endUnix * 1000;
+      const inf = await source.instant('1 / 0', { time });
+      expect(inf).toEqual([{ labels: {}, value: Number.POSITIVE_INFINITY }]);
+      const nan = await source.instant('0 / 0', { time });
+      expect(nan).toHaveLength(1);
+      expect(nan[0]!.value).toBeNaN();
+      const vec = await source.instant(`sum(increase(${sel('checkout')}[1h])) / 0`, { time });
+      expect(vec).toEqual([{ labels: {}, value: Number.POSITIVE_INFINITY }]);
+      await source.close();
+    });
+
+    it('time outside the stored history: no samples before the first, [] (instant and range)', async () => {
+      const { source, expected } = await make();
+      const q = `sum(increase(${sel('checkout')}[1h]))`;
+      const longBefore = (expected.endUnix - 400 * 86_400) * 1000;
+      expect(await source.instant(q, { time: longBefore })).toEqual([]);
+      expect(await source.instant(sel('checkout', '500'), { time: longBefore })).toEqual([]);
+      expect(await source.range(q, { start: longBefore - 86_400_000, end: longBefore, step: 3600 })).toEqual([]);
+      await source.close();
+    });
+
     it('a bad query is a dependency error (exit 3) that names the query', async () => {
       const { source, expected } = await make();
       for (const q of ['sum((', 'no_such_function(http_requests_total[5m])', 'http_requests_total{service=}']) {

@@ -61,6 +61,55 @@ describe('burn math', () => {
   });
 });
 
+describe('burn math at its boundaries (mutation-testing survivors)', () => {
+  it('burn rate of an unknown, NaN or infinite ratio is null, not a number', () => {
+    expect(burnRate(null, 0.999)).toBeNull();
+    expect(burnRate(Number.NaN, 0.999)).toBeNull();
+    expect(burnRate(Number.POSITIVE_INFINITY, 0.999)).toBeNull();
+    expect(burnRate(0, 0.999)).toBe(0);
+  });
+
+  it('exhaustion: exactly 0 remaining is already exhausted (0), whatever the burn; no burn → null', () => {
+    expect(exhaustionSeconds(0, null, 3600)).toBe(0);
+    expect(exhaustionSeconds(0, 0, 3600)).toBe(0);
+    expect(exhaustionSeconds(-0.2, 5, 3600)).toBe(0);
+    expect(exhaustionSeconds(0.5, null, 3600)).toBeNull();
+    expect(exhaustionSeconds(0.5, 0, 3600)).toBeNull();
+    expect(exhaustionSeconds(0.5, -1, 3600)).toBeNull();
+    expect(exhaustionSeconds(0.5, Number.NaN, 3600)).toBeNull();
+    expect(exhaustionSeconds(0.5, 2, 3600)).toBe(900);
+  });
+
+  it('quantile: no finite values → NaN; φ outside [0, 1] clamps to min and max; NaN values are ignored', () => {
+    expect(quantile(0.5, [])).toBeNaN();
+    expect(quantile(0.5, [Number.NaN, Number.POSITIVE_INFINITY])).toBeNaN();
+    expect(quantile(-0.5, [3, 1, 2])).toBe(1);
+    expect(quantile(1.5, [3, 1, 2])).toBe(3);
+    expect(quantile(0.5, [Number.NaN, 1, 3])).toBe(2);
+  });
+
+  it('traffic: NaN current or only non-finite step rates → unknown tier, multiplier 1', () => {
+    const d = { ...defaultPolicy().dynamic, enabled: true };
+    expect(assessTraffic(Number.NaN, [1, 2, 3], d)).toEqual({ current: null, peak: null, low: null, tier: 'unknown', multiplier: 1 });
+    expect(assessTraffic(5, [Number.NaN, Number.POSITIVE_INFINITY], d)).toEqual({ current: 5, peak: null, low: null, tier: 'unknown', multiplier: 1 });
+    expect(assessTraffic(1000, [1, 2, 3], { ...d, enabled: false })).toEqual({ current: 1000, peak: null, low: null, tier: 'unknown', multiplier: 1 });
+    // non-finite steps are dropped before the quantiles
+    expect(assessTraffic(2, [1, 2, 3, Number.NaN], d).tier).toBe('normal');
+  });
+
+  it('fast burn needs BOTH windows strictly above the factor: equal does not fire, one unknown does not fire', () => {
+    const conds = [{ long: '1h', short: '5m', factor: 14.4 }] as ReturnType<typeof defaultPolicy>['fastBurn'];
+    const firing = (long: number | null, short: number | null) => fastBurn(conds, { '1h': long, '5m': short }, 1)[0]!.firing;
+    expect(firing(14.5, 14.5)).toBe(true);
+    expect(firing(14.4, 100)).toBe(false);
+    expect(firing(100, 14.4)).toBe(false);
+    expect(firing(null, 100)).toBe(false);
+    expect(firing(100, null)).toBe(false);
+    expect(firing(100, 1)).toBe(false);
+    expect(firing(1, 100)).toBe(false);
+  });
+});
+
 describe('burn-down and incidents', () => {
   const b = (t: number, errorRatio: number | null, weight = 0.1, bad: number | null = null): Bucket => ({ t, errorRatio, weight, bad, rate: null });
 

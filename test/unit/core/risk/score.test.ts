@@ -245,3 +245,49 @@ describe('score properties', () => {
     );
   });
 });
+
+describe('CRE scoring at its boundaries (mutation-testing survivors)', () => {
+  // objective 0.5: the budget is exactly half a year of minutes, 262,980, with no rounding
+  const budget = budgetMinutesPerYear(0.5);
+  it('uses an exact budget for these cases', () => expect(budget).toBe(YEAR_MINUTES / 2));
+
+  it('untenable means ONE occurrence costs MORE than the budget: equal is tenable, before and after mitigation', () => {
+    const at = risk({ name: 'at', ettdMinutes: 0, ettrMinutes: budget, impact: 1, frequencyPerYear: 0.1, mitigations: [{ name: 'noop', impactFactor: 1 }] });
+    const over = risk({ name: 'over', ettdMinutes: 1, ettrMinutes: budget, impact: 1, frequencyPerYear: 0.1, mitigations: [{ name: 'noop', impactFactor: 1 }] });
+    const r = scoreRisks({ risks: [at, over] }, { objective: 0.5, mitigated: true });
+    const byName = Object.fromEntries(r.risks.map((x) => [x.name, x]));
+    expect(byName.at!.untenable).toBe(false);
+    expect(byName.at!.mitigated!.untenable).toBe(false);
+    expect(byName.over!.untenable).toBe(true);
+    expect(byName.over!.mitigated!.untenable).toBe(true);
+    // a mitigation that halves the impact makes "over" tenable: the docs print this flag after mitigation
+    const fixed = scoreRisks({ risks: [{ ...over, mitigations: [{ name: 'half', impactFactor: 0.5 }] }] }, { objective: 0.5, mitigated: true }).risks[0]!;
+    expect(fixed.untenable).toBe(true);
+    expect(fixed.mitigated!.untenable).toBe(false);
+  });
+
+  it('a mitigated risk that never happens has no time to failure (null), not Infinity', () => {
+    const r = scoreRisks({ risks: [risk({ name: 'gone', mitigations: [{ name: 'remove', frequencyFactor: 0 }] as Mitigation[] })] }, { objective: 0.999, mitigated: true }).risks[0]!;
+    expect(r.mitigated!.frequencyPerYear).toBe(0);
+    expect(r.mitigated!.ettfDays).toBeNull();
+  });
+
+  it('budget lines: a sum EQUAL to the budget is not over it, from the top or from the bottom', () => {
+    expect(budgetLines([6, 4], 10)).toEqual({ overBudgetCount: 0, acceptableCount: 2 });
+    expect(budgetLines([6, 4, 1], 10)).toEqual({ overBudgetCount: 3, acceptableCount: 2 });
+    expect(budgetLines([10], 10)).toEqual({ overBudgetCount: 0, acceptableCount: 1 });
+  });
+
+  it('ties in bad minutes rank by name, in both directions, and equal names keep their order', () => {
+    const r = scoreRisks({ risks: [risk({ name: 'c' }), risk({ name: 'a' }), risk({ name: 'b' })] }, { objective: 0.999 });
+    expect(r.risks.map((x) => x.name)).toEqual(['a', 'b', 'c']);
+    const r2 = scoreRisks({ risks: [risk({ name: 'a' }), risk({ name: 'c' }), risk({ name: 'b' })] }, { objective: 0.999 });
+    expect(r2.risks.map((x) => x.name)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('without --mitigated no row carries a mitigated score', () => {
+    const r = scoreRisks({ risks: [risk({ name: 'x', mitigations: [{ name: 'm', impactFactor: 0.5 }] })] }, { objective: 0.999 });
+    expect(r.risks[0]!.mitigated).toBeUndefined();
+    expect('mitigated' in r.risks[0]!).toBe(false);
+  });
+});
