@@ -5,7 +5,9 @@
  *    use src/ports, but only as types (the interfaces it is handed);
  *  - src/ports holds interfaces only: it imports nothing but other ports;
  *  - commands never import an adapter plugin (they go through providers);
- *  - plugins import only src/ports from relia (types), never core or cli.
+ *  - plugins import only src/ports from relia (types), never core or cli;
+ *  - the AWS and Kubernetes SDKs are imported only by plugin adapters, and a
+ *    provider hook module imports no SDK (adapters load inside create()).
  */
 module.exports = {
   forbidden: [
@@ -52,6 +54,34 @@ module.exports = {
       severity: 'error',
       from: { path: '^plugins/[^/]+/src/' },
       to: { path: '^(src/(core|cli|ui)|commands)/' },
+    },
+    {
+      name: 'plugins-see-port-types-only',
+      severity: 'error',
+      comment: 'A plugin gets its settings and error constructors at run time (PluginKit); from relia it imports only port types.',
+      from: { path: '^plugins/[^/]+/src/' },
+      to: { path: '^src/ports/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'cloud-sdks-only-in-plugins',
+      severity: 'error',
+      comment: 'The AWS and Kubernetes SDKs load only inside a plugin adapter (lazily, from create()), never from relia itself.',
+      from: { path: '^(src|commands)/' },
+      to: { path: 'node_modules/(@aws-sdk|@smithy|@kubernetes)/' },
+    },
+    {
+      name: 'sdks-not-in-provider-hooks',
+      severity: 'error',
+      comment: 'Provider hook modules load on every command: they import adapters only dynamically, inside create().',
+      from: { path: '^plugins/[^/]+/src/hooks/' },
+      to: { path: ['node_modules/(@aws-sdk|@smithy|@kubernetes|ioredis|undici)/'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'provider-hooks-load-adapters-lazily',
+      severity: 'error',
+      comment: 'A provider hook reaches its adapter only through import() inside create().',
+      from: { path: '^plugins/[^/]+/src/hooks/' },
+      to: { path: '^plugins/[^/]+/src/(?!hooks/)', dependencyTypesNot: ['type-only', 'dynamic-import'] },
     },
   ],
   options: {

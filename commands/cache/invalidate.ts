@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
 import { parseHeaders, Clients } from '../../src/cli/cache/warm.js';
+import { DEFAULT_INVALIDATE_RATE, invalidationSelection } from '../../src/cli/cache/invalidate.js';
+import { checkOriginTemplate } from '../../src/core/cache/origin-template.js';
 import { cacheFromUrl, httpFromConfig } from '../../src/cli/providers.js';
 import { renderPairs } from '../../src/cli/style.js';
 import { invalidate, originRewarmer, planInvalidation, type InvalidateResult, type InvalidationPlan } from '../../src/core/cache/invalidate.js';
-import { parseKeyList } from '../../src/core/cache/sources.js';
 import { InputError } from '../../src/core/errors.js';
 import { parseDuration, parseFraction, parseRate } from '../../src/core/units.js';
 import { startProgress } from '../../src/ui/progress.js';
@@ -28,17 +28,17 @@ export default class CacheInvalidate extends ReliaCommand<typeof CacheInvalidate
   ];
   static override flags = {
     target: Flags.string({ char: 't', description: "Redis URL (default: the config's redis.url)." }),
-    pattern: Flags.string({ description: "Glob of the keys, e.g. 'title:*' (SCAN MATCH)." }),
-    keys: Flags.string({ description: 'File with one key per line, or - for stdin.' }),
-    over: Flags.string({ description: 'Spread the work evenly over this long, e.g. 10m.' }),
-    rate: Flags.string({ description: 'Or: keys per second, e.g. 200/s.' }),
+    pattern: Flags.string({ description: "Glob of the keys, e.g. 'title:*' (SCAN MATCH). Exactly one of --pattern and --keys.", exactlyOne: ['pattern', 'keys'] }),
+    keys: Flags.string({ description: 'File with one key per line, or - for stdin.', exactlyOne: ['pattern', 'keys'] }),
+    over: Flags.string({ description: 'Spread the work evenly over this long, e.g. 10m.', exclusive: ['rate'] }),
+    rate: Flags.string({ description: `Or: keys per second, e.g. 200/s. Without --over or --rate: ${DEFAULT_INVALIDATE_RATE}/s.`, exclusive: ['over'] }),
     batch: Flags.integer({ description: 'Largest batch per round trip (default 100).', min: 1 }),
     expire: Flags.string({ description: 'Expire instead of delete: give each key this TTL (only ever shortening one), e.g. 60s.' }),
     rewarm: Flags.boolean({ description: 'Re-warm each key from --origin right after deleting it.' }),
-    origin: Flags.string({ description: "--rewarm: origin URL template, e.g. 'http://origin/items/{key}'." }),
-    header: Flags.string({ description: "--rewarm: extra origin request header 'Name: value'.", multiple: true }),
-    ttl: Flags.string({ description: '--rewarm: TTL of re-warmed keys, e.g. 1h.' }),
-    'ttl-jitter': Flags.string({ description: '--rewarm: TTL jitter, ±fraction (default 10%).' }),
+    origin: Flags.string({ description: "--rewarm: origin URL template, e.g. 'http://origin/items/{key}'.", dependsOn: ['rewarm'] }),
+    header: Flags.string({ description: "--rewarm: extra origin request header 'Name: value'.", multiple: true, dependsOn: ['rewarm'] }),
+    ttl: Flags.string({ description: '--rewarm: TTL of re-warmed keys, e.g. 1h.', dependsOn: ['rewarm'] }),
+    'ttl-jitter': Flags.string({ description: '--rewarm: TTL jitter, ±fraction (default 10%).', dependsOn: ['rewarm'] }),
     sample: Flags.integer({ description: 'Keys shown in the plan.', default: 10, min: 0 }),
     yes: Flags.boolean({ char: 'y', description: 'Act without asking.' }),
     'dry-run': Flags.boolean({ description: 'Only show the plan, even with --yes.' }),
@@ -50,10 +50,14 @@ export default class CacheInvalidate extends ReliaCommand<typeof CacheInvalidate
     const url = f.target ?? this.resolved.settings.redis?.url;
     if (!url) throw new InputError('--target: which Redis?', { field: '--target', suggestions: ['--target redis://HOST:6379/0', 'or set environments.<name>.redis.url in relia.config.yaml'] });
     if (f.rewarm && !f.origin) throw new InputError('--rewarm needs --origin to fetch the values from', { field: '--origin', suggestions: ["--origin 'http://origin/items/{key}'"] });
-    const selection = f.pattern !== undefined ? { pattern: f.pattern } : f.keys !== undefined ? { keys: parseKeyList(readFileSync(f.keys === '-' ? 0 : f.keys)) } : {};
+    const selection = invalidationSelection(f.pattern, f.keys);
+    // Every input checked before anything runs (a bad header is exit 2 with nothing deleted).
+    const headers = parseHeaders(f.header);
+    if (f.origin !== undefined) checkOriginTemplate(f.origin, '--origin');
     const pacing = {
       ...(f.over !== undefined ? { overSeconds: parseDuration(f.over, '--over') } : {}),
-      ...(f.rate !== undefined ? { rate: parseRate(f.rate, '--rate') } : {}),
+      // Never one burst: without --over or --rate, a safe default rate (docs/cache.md#invalidate).
+      ...(f.rate !== undefined ? { rate: parseRate(f.rate, '--rate') } : f.over === undefined ? { rate: DEFAULT_INVALIDATE_RATE } : {}),
       ...(f.batch !== undefined ? { maxBatch: f.batch } : {}),
       ...(f.expire !== undefined ? { expireSeconds: parseDuration(f.expire, '--expire') } : {}),
     };
@@ -83,7 +87,6 @@ export default class CacheInvalidate extends ReliaCommand<typeof CacheInvalidate
     let rewarm: ((key: string) => Promise<void>) | undefined;
     if (f.rewarm) {
       const origin = clients.track(await httpFromConfig(registry, this.resolved));
-      const headers = parseHeaders(f.header);
       rewarm = originRewarmer({
         cache, origin, originUrl: f.origin as string, random: Math.random, signal: this.lifecycle.signal,
         ...(f.ttl !== undefined ? { ttlSeconds: parseDuration(f.ttl, '--ttl') } : {}),

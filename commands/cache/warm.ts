@@ -38,9 +38,9 @@ export default class CacheWarm extends ReliaCommand<typeof CacheWarm> {
   static override flags = {
     source: Flags.string({ description: 'Keys: FILE or - (one per line), sitemap:PATH|URL, prometheus:QUERY (with --template), access-log:PATH (top --top paths). Repeatable.', multiple: true, char: 's' }),
     target: Flags.string({ char: 't', description: "redis://HOST:PORT[/DB] (rediss:// for TLS; password from RELIA_REDIS_PASSWORD), http (absolute URLs), or a base URL such as https://cdn.example.com. Default: the config's redis.url." }),
-    origin: str("Redis: origin URL template for values, e.g. 'http://origin/items/{key}'."),
-    from: str('Redis: copy values and TTLs from this warm Redis (keys from --source, or SCAN --pattern).'),
-    pattern: str('With --from and no --source: SCAN MATCH pattern for the keys to copy.'),
+    origin: Flags.string({ description: "Redis: origin URL template for values, e.g. 'http://origin/items/{key}'.", exclusive: ['from'] }),
+    from: Flags.string({ description: 'Redis: copy values and TTLs from this warm Redis (keys from --source, or SCAN --pattern).', exclusive: ['origin'] }),
+    pattern: Flags.string({ description: "With --from and no --source: SCAN MATCH pattern for the keys to copy ('*' for all: never implied).", dependsOn: ['from'], exclusive: ['source'] }),
     ttl: str('Redis: TTL to set, e.g. 1h (copy mode keeps the source TTLs without it).'),
     'ttl-jitter': str('Redis: random TTL jitter, ±fraction (default 10%).'),
     refresh: Flags.boolean({ description: 'Redis: overwrite keys already present (default: skip them as already hot).' }),
@@ -55,6 +55,7 @@ export default class CacheWarm extends ReliaCommand<typeof CacheWarm> {
     template: str("prometheus: key template from labels, e.g. 'title:{title}' or '/titles/{title}.json'."),
     top: Flags.integer({ description: 'access-log: how many of the most requested paths.', default: 1000, min: 1 }),
     'strip-query': Flags.boolean({ description: 'access-log: drop query strings before counting.' }),
+    'max-source-size': Flags.string({ description: 'Largest key list or sitemap, after decompression (default 256MiB), e.g. 1GiB.' }),
     prometheus: str('Prometheus URL for prometheus: sources (overrides the config).'),
     at: str('prometheus: evaluation time (RFC 3339 or unix seconds; default now).'),
     rate: str('Requests per second at most, e.g. 500/s (copy mode: keys per second).'),
@@ -94,7 +95,8 @@ export default class CacheWarm extends ReliaCommand<typeof CacheWarm> {
   async run(): Promise<CacheWarmResult> {
     const f = this.flags;
     if (f.emit) {
-      const { objects, yaml } = buildManifest({ ...f, emit: f.emit as 'cronjob' | 'indexed-job' }, this.argv);
+      const { objects, yaml, secretsNeeded } = buildManifest({ ...f, emit: f.emit as 'cronjob' | 'indexed-job' }, this.argv);
+      for (const s of secretsNeeded) this.warn(`the manifest reads the Redis password from Secret ${s.secret} (key ${s.key}); create it: kubectl create secret generic ${s.secret} --from-literal=${s.key}=<password>`);
       if (!this.jsonEnabled()) process.stdout.write(yaml);
       return { emit: f.emit as 'cronjob' | 'indexed-job', manifest: yaml, objects };
     }

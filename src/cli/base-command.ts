@@ -8,11 +8,12 @@
  * and sets `this.status = 1` (via `this.checkFailed`) when its check says no.
  */
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
-import { ExitCode, InterruptedError, ReliaError } from '../core/errors.js';
+import { ExitCode, InputError, InternalError, InterruptedError, ReliaError } from '../core/errors.js';
 import { redactText, type ConfigOverrides, type ResolvedConfig } from '../core/config/resolve.js';
 import type { Clock } from '../ports/clock.js';
 import { loadConfig } from './config-loader.js';
 import { Lifecycle } from './lifecycle.js';
+import { describeParseError, type CommandInfo, type FlagInfo } from './parse-errors.js';
 import { loadProviders, type ProviderRegistry } from './providers.js';
 import { colorEnabled, makeStyle, terminalWidth, type Style } from './style.js';
 
@@ -62,7 +63,7 @@ export function outputFormatOf(argv: readonly string[]): OutputFormat | undefine
 }
 
 /** Internal error (a bug): not one of the documented outcomes. */
-export const EXIT_INTERNAL = 70;
+export const EXIT_INTERNAL = ExitCode.Internal;
 
 export const systemClock: Clock = {
   now: () => Date.now(),
@@ -93,7 +94,7 @@ const PARSE_ERRORS = new Set([
 ]);
 
 /** Map anything thrown to a ReliaError with an exit code and suggestions. */
-export function toReliaError(err: unknown, commandId: string | undefined, interruptedBy: 'SIGINT' | 'SIGTERM' | null): ReliaError {
+export function toReliaError(err: unknown, commandId: string | undefined, interruptedBy: 'SIGINT' | 'SIGTERM' | null, command?: Omit<CommandInfo, 'id'>): ReliaError {
   if (ReliaError.is(err)) return err;
   if (interruptedBy) return new InterruptedError(interruptedBy);
   // Ctrl-C at an @inquirer prompt: the prompt rejects with ExitPromptError
@@ -106,17 +107,22 @@ export function toReliaError(err: unknown, commandId: string | undefined, interr
     const cause = (err as { cause?: unknown }).cause;
     if (ReliaError.is(cause)) return cause;
     if (PARSE_ERRORS.has(err.constructor.name) || (err instanceof Errors.CLIError && 'parse' in err)) {
-      const message = err.message.split('\n').filter((l) => l.trim() !== '' && !/^See more help/.test(l)).join('\n');
       const id = (commandId ?? '').replaceAll(':', ' ');
-      return new ReliaError(message, ExitCode.Usage, { suggestions: [`see \`relia ${id}${id ? ' ' : ''}--help\``] });
+      // eslint-disable-next-line no-control-regex
+      const plain = err.message.replace(/\u001b\[[0-9;]*m/g, '');
+      const described = command ? describeParseError(plain, { ...command, id }) : undefined;
+      if (described) return described;
+      const message = plain.split('\n').filter((l) => l.trim() !== '' && !/^See more help/.test(l)).join('\n');
+      return new InputError(message, { suggestions: [`see \`relia ${id}${id ? ' ' : ''}--help\``] });
     }
     if (err instanceof Errors.CLIError) {
       const exit = (err as Errors.CLIError).oclif?.exit;
-      return new ReliaError(err.message, typeof exit === 'number' ? exit : ExitCode.Usage);
+      const code = typeof exit === 'number' ? exit : ExitCode.Usage;
+      return code === ExitCode.Usage ? new InputError(err.message) : new ReliaError(err.message, code);
     }
   }
   const message = err instanceof Error ? err.message : String(err);
-  return new ReliaError(`internal error: ${message}`, EXIT_INTERNAL, {
+  return new InternalError(`internal error: ${message}`, {
     cause: err,
     suggestions: ['this is a bug in relia; re-run with --verbose and report the output'],
   });
@@ -185,6 +191,14 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
   public override jsonEnabled(): boolean {
     const format = this.outputFormat();
     return super.jsonEnabled() || ((format === 'json' || format === 'yaml') && this.ctor?.enableJsonFlag === true);
+  }
+
+  /** What parse-error messages need to know of this command: its flags and examples. */
+  private commandInfo(): Omit<CommandInfo, 'id'> {
+    const ctor = this.ctor as typeof ReliaCommand;
+    const flags = { ...(ctor.baseFlags ?? {}), ...(ctor.flags ?? {}) } as Record<string, FlagInfo>;
+    const examples = (ctor.examples ?? []).map((e) => (typeof e === 'string' ? e : e.command));
+    return { bin: this.config?.bin ?? 'relia', flags, examples };
   }
 
   /** Overrides from this command's own flags (e.g. --prometheus). */
@@ -275,7 +289,7 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
   }
 
   protected override toErrorJson(err: unknown): Envelope<never> {
-    const e = ReliaError.is(err) ? err : toReliaError(err, this.id, this.lifecycle?.interruptedBy ?? null);
+    const e = ReliaError.is(err) ? err : toReliaError(err, this.id, this.lifecycle?.interruptedBy ?? null, this.commandInfo());
     const body: ErrorBody = { name: e.name, message: e.message, suggestions: e.suggestions };
     if (e.field !== undefined) body.field = e.field;
     return { status: e.exitCode, error: body, warnings: this.warnings };
@@ -289,7 +303,7 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
 
   public override async catch(err: Error & { exitCode?: number }): Promise<void> {
     if (err instanceof Errors.ExitError) throw err;
-    let e = toReliaError(err, this.id, this.lifecycle?.interruptedBy ?? null);
+    let e = toReliaError(err, this.id, this.lifecycle?.interruptedBy ?? null, this.commandInfo());
     const failures = this.lifecycle ? await this.lifecycle.runCleanups() : [];
     if (failures.length > 0) e = this.cleanupError(failures, e);
     this.report(e);

@@ -3,10 +3,12 @@
  * oclif plugin's `relia:providers` hook. Hook modules are tiny; the adapter
  * (and its client library) is imported only inside `create()`.
  */
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
 import type { Config } from '@oclif/core';
 import { DependencyError, InputError } from '../core/errors.js';
 import { guardMetrics } from '../core/metrics-guard.js';
-import type { ResolvedConfig } from '../core/config/resolve.js';
+import { redactUrl, type ResolvedConfig } from '../core/config/resolve.js';
 import { parseDuration } from '../core/units.js';
 import type { PluginKit, PortMap, PortName, ProviderRegistration, ProviderSettingsMap } from '../ports/providers.js';
 import { PROVIDERS_HOOK } from './hooks.js';
@@ -96,7 +98,7 @@ export async function metricsFromConfig(registry: ProviderRegistry, resolved: Re
     });
   }
   const settings: ProviderSettingsMap['metrics'] = { url: m.url, timeoutMs: ms(m.timeout, 'metrics.timeout'), retries: m.retries };
-  if (m.headers) settings.headers = m.headers;
+  if (m.headers || resolved.secrets.metricsHeaders) settings.headers = { ...m.headers, ...resolved.secrets.metricsHeaders };
   if (resolved.secrets.metricsToken) settings.bearerToken = resolved.secrets.metricsToken;
   if (resolved.secrets.metricsBasic) settings.basicAuth = resolved.secrets.metricsBasic;
   if (m.tls) settings.tls = { ...(m.tls.caFile ? { caFile: m.tls.caFile } : {}), insecureSkipVerify: m.tls.insecureSkipVerify && opts.insecure === true };
@@ -107,7 +109,12 @@ export async function metricsFromConfig(registry: ProviderRegistry, resolved: Re
 /** Build a cache port for a `redis://` (or plugin scheme) URL. */
 export async function cacheFromUrl(registry: ProviderRegistry, url: string, resolved: ResolvedConfig, field: string): Promise<PortMap['cache']> {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
-  if (!scheme) throw new InputError(`${field}: expected a URL such as redis://127.0.0.1:6379/0, got ${JSON.stringify(url)}`, { field, suggestions: ['write it like redis://HOST:PORT/DB'] });
+  if (!scheme) throw new InputError(`${field}: expected a URL such as redis://127.0.0.1:6379/0, got ${JSON.stringify(redactUrl(url))}`, { field, suggestions: ['write it like redis://HOST:PORT/DB'] });
+  const port = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?(?:\[[^\]]*\]|[^:/?#]*):(\d+)/i.exec(url)?.[1];
+  if (port !== undefined && !(Number(port) >= 1 && Number(port) <= 65535)) {
+    throw new InputError(`${field}: port ${port} is out of range 1–65535`, { field, suggestions: ['write it like redis://HOST:6379/0'] });
+  }
+  if (!URL.canParse(url)) throw new InputError(`${field}: not a valid URL: ${JSON.stringify(redactUrl(url))}`, { field, suggestions: ['write it like redis://HOST:PORT/DB'] });
   const settings: ProviderSettingsMap['cache'] = { url, timeoutMs: ms(resolved.settings.redis?.timeout ?? '5s', 'redis.timeout') };
   if (resolved.secrets.redisPassword !== undefined) settings.password = resolved.secrets.redisPassword;
   if (resolved.secrets.redisUsername !== undefined) settings.username = resolved.secrets.redisUsername;
@@ -118,9 +125,62 @@ export async function cacheFromUrl(registry: ProviderRegistry, url: string, reso
 export async function httpFromConfig(registry: ProviderRegistry, resolved: ResolvedConfig, connections?: number): Promise<PortMap['http']> {
   const h = resolved.settings.http;
   const settings: ProviderSettingsMap['http'] = { timeoutMs: ms(h?.timeout ?? '10s', 'http.timeout'), userAgent: h?.userAgent ?? 'relia' };
-  if (h?.headers) settings.headers = h.headers;
+  if (h?.headers || resolved.secrets.httpHeaders) settings.headers = { ...h?.headers, ...resolved.secrets.httpHeaders };
   if (connections !== undefined) settings.connections = connections;
   return registry.create('http', 'http', settings, 'http');
+}
+
+/** Settings for the AWS ports from `environments.<env>.aws`; the SDK chain (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL...) fills what is not set. */
+export function awsSettings(resolved: ResolvedConfig, service?: 'route53' | 'cloudwatch' | 'fis'): ProviderSettingsMap['compute'] {
+  const a = resolved.settings.aws;
+  const settings: ProviderSettingsMap['compute'] = { timeoutMs: ms(a?.timeout ?? '10s', 'aws.timeout'), maxAttempts: a?.maxAttempts ?? 3 };
+  if (a?.region) settings.region = a.region;
+  if (a?.profile) settings.profile = a.profile;
+  const endpoint = (service ? a?.endpoints?.[service] : undefined) ?? a?.endpoint;
+  if (endpoint) settings.endpoint = endpoint;
+  return settings;
+}
+
+/** Settings for the cluster port from `environments.<env>.kubernetes`; `context` (e.g. --context) wins over the config's. */
+export function kubernetesSettings(resolved: ResolvedConfig, opts: { context?: string; home?: string } = {}): ProviderSettingsMap['cluster'] {
+  const k = resolved.settings.kubernetes;
+  const settings: ProviderSettingsMap['cluster'] = { timeoutMs: ms(k?.timeout ?? '30s', 'kubernetes.timeout') };
+  if (k?.kubeconfig) settings.kubeconfig = kubeconfigPath(k.kubeconfig, resolved.file, opts.home ?? homedir());
+  const context = opts.context ?? k?.context;
+  if (context) settings.context = context;
+  return settings;
+}
+
+/** `~/x` is under the home directory; a relative path is relative to the config file (else to the working directory). */
+function kubeconfigPath(path: string, configFile: string | null, home: string): string {
+  if (path.startsWith('~/')) return join(home, path.slice(2));
+  if (isAbsolute(path) || !configFile) return path;
+  return join(dirname(configFile), path);
+}
+
+/** The cluster port (plugins/kubernetes by default). */
+export async function clusterFromConfig(registry: ProviderRegistry, resolved: ResolvedConfig, opts: { context?: string; scheme?: string; home?: string } = {}): Promise<PortMap['cluster']> {
+  return registry.create('cluster', opts.scheme ?? 'kubernetes', kubernetesSettings(resolved, opts), 'kubernetes');
+}
+
+/** The compute port: EC2, Auto Scaling and STS (plugins/aws by default). */
+export async function computeFromConfig(registry: ProviderRegistry, resolved: ResolvedConfig, scheme = 'aws'): Promise<PortMap['compute']> {
+  return registry.create('compute', scheme, awsSettings(resolved), 'aws');
+}
+
+/** The DNS port: Route 53 (plugins/aws by default); `aws.endpoints.route53` over `aws.endpoint`. */
+export async function dnsFromConfig(registry: ProviderRegistry, resolved: ResolvedConfig, scheme = 'aws'): Promise<PortMap['dns']> {
+  return registry.create('dns', scheme, awsSettings(resolved, 'route53'), 'aws');
+}
+
+/** The alarms port: CloudWatch (plugins/aws by default); `aws.endpoints.cloudwatch` over `aws.endpoint`. */
+export async function alarmsFromConfig(registry: ProviderRegistry, resolved: ResolvedConfig, scheme = 'aws'): Promise<PortMap['alarms']> {
+  return registry.create('alarms', scheme, awsSettings(resolved, 'cloudwatch'), 'aws');
+}
+
+/** The managed-experiments port: FIS (plugins/aws by default); `aws.endpoints.fis` over `aws.endpoint`. */
+export async function experimentsFromConfig(registry: ProviderRegistry, resolved: ResolvedConfig, scheme = 'aws'): Promise<PortMap['experiments']> {
+  return registry.create('experiments', scheme, awsSettings(resolved, 'fis'), 'aws');
 }
 
 /** Build the process port (local processes through execa; plugins may add other schemes). */

@@ -10,6 +10,7 @@
  *   3 a dependency was unreachable or answered with an error
  *   4 stopped by a safety guard; cleanup or rollback completed
  *   5 cleanup or rollback failed; manual action needed
+ *   70 internal error: a bug in relia
  *   130 / 143 interrupted by SIGINT / SIGTERM after cleanup ran
  */
 
@@ -20,6 +21,7 @@ export const ExitCode = {
   Dependency: 3,
   SafetyStop: 4,
   CleanupFailed: 5,
+  Internal: 70,
   Sigint: 130,
   Sigterm: 143,
 } as const;
@@ -106,6 +108,13 @@ export class InterruptedError extends ReliaError {
   constructor(signal: 'SIGINT' | 'SIGTERM', message = `interrupted by ${signal}; cleanup ran`) {
     super(message, signal === 'SIGINT' ? ExitCode.Sigint : ExitCode.Sigterm);
     this.signal = signal;
+  }
+}
+
+/** Not one of the documented outcomes: a bug in relia. Exit 70. */
+export class InternalError extends ReliaError {
+  constructor(message: string, options: ReliaErrorOptions = {}) {
+    super(message, ExitCode.Internal, options);
   }
 }
 

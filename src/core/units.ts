@@ -205,16 +205,31 @@ export function parseFraction(input: string | number, field = 'fraction'): numbe
   return value;
 }
 
-/** Parse a point in time: RFC 3339 or unix seconds. Returns epoch milliseconds. */
+/**
+ * Every time a user gives relia lies in [1970-01-01, 2200-01-01): anything
+ * else is a typo (a year 0001 or 275760, milliseconds given as seconds), and
+ * would make monthly series, ranges and loops that depend on the span huge.
+ */
+export const TIME_MIN_MS = 0;
+export const TIME_MAX_MS = Date.UTC(2200, 0, 1);
+
+/** Parse a point in time: RFC 3339 or unix seconds, within [1970, 2200). Returns epoch milliseconds. */
 export function parseTime(input: string | number, field = 'time'): number {
   const text = String(input).trim();
-  if (/^\d+(?:\.\d+)?$/.test(text)) {
-    const ms = Number(text) * 1000;
-    if (Number.isFinite(ms)) return ms;
-  }
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/i.test(text)) {
-    const ms = Date.parse(text);
-    if (Number.isFinite(ms)) return ms;
-  }
-  return fail(field, input, 'an RFC 3339 time (2026-11-01T12:00:00Z) or unix seconds', '2026-11-01T12:00:00Z');
+  let ms = Number.NaN;
+  if (/^\d+(?:\.\d+)?$/.test(text)) ms = Number(text) * 1000;
+  else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/i.test(text)) ms = Date.parse(text);
+  if (!Number.isFinite(ms)) return fail(field, input, 'an RFC 3339 time (2026-11-01T12:00:00Z) or unix seconds', '2026-11-01T12:00:00Z');
+  if (ms < TIME_MIN_MS || ms >= TIME_MAX_MS) return fail(field, input, 'a time from 1970-01-01 to 2199-12-31 (unix seconds, not milliseconds)', '2026-11-01T12:00:00Z');
+  return ms;
+}
+
+/** Parse a size: `256MiB`, `1GiB`, `500MB`, `1024` (bytes). Between 1 KiB and 64 GiB. */
+export function parseSize(input: string | number, field = 'size'): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(B|KB|KiB|MB|MiB|GB|GiB)?$/i.exec(String(input).trim());
+  if (!m) return fail(field, input, 'a size such as 256MiB or 1GiB', '512MiB');
+  const units: Record<string, number> = { b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3 };
+  const bytes = Number(m[1]) * (units[(m[2] ?? 'b').toLowerCase()] as number);
+  if (!(bytes >= 1024 && bytes <= 64 * 1024 ** 3)) return fail(field, input, 'a size from 1KiB to 64GiB', '512MiB');
+  return Math.floor(bytes);
 }

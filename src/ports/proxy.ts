@@ -81,4 +81,6 @@ export interface ProxyStartOptions {
 export interface FaultProxyPort {
   readonly kind: string;
   start(options: ProxyStartOptions): Promise<ProxyHandle>;
+  /** Close every proxy this port started (the run's end). Idempotent. */
+  close(): Promise<void>;
 }

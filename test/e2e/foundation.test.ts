@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, relia, reliaJson } from '../helpers/relia.js';
 
-const HEAVY = /node_modules\/(ioredis|undici|@aws-sdk|@kubernetes|ink|react|@inquirer)\/|plugins\/(prometheus|redis|http)\/dist\/adapter/;
+const HEAVY = /node_modules\/(ioredis|undici|@aws-sdk|@smithy|@kubernetes|ink|react|@inquirer)\/|plugins\/(prometheus|redis|http)\/dist\/adapter|plugins\/aws\/dist\/(?!hooks\/)|plugins\/kubernetes\/dist\/(?!hooks\/)/;
 
 async function loadedModules(args: string[]): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'relia-trace-'));
@@ -15,9 +15,22 @@ async function loadedModules(args: string[]): Promise<string[]> {
 }
 
 describe('lazy loading', () => {
-  it.each([[['--help']], [['--version']], [['budget', '--help']], [['cache', '--help']], [['capacity', '--help']], [['risk', '--help']], [['capacity', 'queue', '--help']], [['config', 'show']]])('relia %j loads no adapter SDK, UI or prompt library', async (args) => {
+  it.each([[['--help']], [['--version']], [['budget', '--help']], [['cache', '--help']], [['capacity', '--help']], [['risk', '--help']], [['capacity', 'queue', '--help']], [['config', 'show']], [['providers', 'list']]])('relia %j loads no adapter SDK, UI or prompt library', async (args) => {
     const modules = await loadedModules(args);
     expect(modules.length).toBeGreaterThan(10); // the trace works: oclif itself was seen
+    expect(modules.some((m) => m.includes('@oclif/core'))).toBe(true);
+    expect(modules.filter((m) => HEAVY.test(m))).toEqual([]);
+  });
+
+  it('`providers list` runs the aws and kubernetes hooks without loading their SDKs', async () => {
+    const modules = await loadedModules(['providers', 'list']);
+    expect(modules.some((m) => m.includes('plugins/aws/dist/hooks/providers.js'))).toBe(true);
+    expect(modules.some((m) => m.includes('plugins/kubernetes/dist/hooks/providers.js'))).toBe(true);
+    expect(modules.filter((m) => /@aws-sdk|@smithy|@kubernetes/.test(m))).toEqual([]);
+  });
+
+  it.each([[['chaos', '--help']], [['chaos', 'validate', '--help']], [['chaos', 'run', '--help']], [['failover', '--help']], [['failover', 'apply', '--help']], [['failover', 'evaluate', '--help']]])('relia %j loads no @aws-sdk, @smithy or @kubernetes module, nor the aws/kubernetes adapters', async (args) => {
+    const modules = await loadedModules(args);
     expect(modules.some((m) => m.includes('@oclif/core'))).toBe(true);
     expect(modules.filter((m) => HEAVY.test(m))).toEqual([]);
   });
@@ -62,10 +75,13 @@ describe('output and exit-code contract', () => {
   it('a bad flag gives exit 2 and the help pointer, as JSON too', async () => {
     const r = await relia(['config', 'show', '--nope']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/Nonexistent flag: --nope/);
+    expect(r.stderr).toMatch(/unknown flag --nope/);
     expect(r.stderr).toMatch(/relia config show --help/);
     const j = await reliaJson(['config', 'show', '--nope']);
     expect(j.json.status).toBe(2);
+    expect(j.json.error?.name).toBe('InputError');
+    const typo = await relia(['config', 'show', '--confgi', 'x.yaml']);
+    expect(typo.stderr).toContain('did you mean --config?');
   });
 
   it('never prints secrets, even in config show', async () => {

@@ -80,6 +80,10 @@ export class MemoryFaultProxy implements FaultProxyPort {
     return handle;
   }
 
+  async close(): Promise<void> {
+    for (const h of this.handles) await h.close();
+  }
+
   release(host: string, port: number): void {
     this.used.delete(`${host}:${port}`);
   }

@@ -188,8 +188,14 @@ export class LocalProxy implements ProxyHandle {
 
 export class LocalFaultProxy implements FaultProxyPort {
   readonly kind = 'local';
+  private readonly started = new Set<LocalProxy>();
 
   constructor(private readonly kit: PluginKit) {}
+
+  async close(): Promise<void> {
+    await Promise.all([...this.started].map((p) => p.close()));
+    this.started.clear();
+  }
 
   start(options: ProxyStartOptions): Promise<ProxyHandle> {
     return new Promise((resolve, reject) => {
@@ -206,6 +212,7 @@ export class LocalFaultProxy implements FaultProxyPort {
       });
       server.listen(options.listenPort, options.listenHost, () => {
         proxy.port = (server.address() as { port: number }).port;
+        this.started.add(proxy);
         resolve(proxy);
       });
     });

@@ -23,6 +23,8 @@ export class RedisCache implements KeyValueCache, CopyingCache {
   private readonly endpoint: RawEndpoint;
   private readonly raw: RawConnection[] = [];
   private scanConn: RawConnection | undefined;
+  /** The last error the client emitted: a failed AUTH arrives here, and the command only sees "Connection is closed". */
+  private lastError: Error | undefined;
 
   constructor(
     settings: CacheProviderSettings,
@@ -66,7 +68,9 @@ export class RedisCache implements KeyValueCache, CopyingCache {
     };
     this.client = new Redis(options);
     // Errors surface through the failing command; don't let the emitter crash the process.
-    this.client.on('error', () => undefined);
+    this.client.on('error', (e: Error) => {
+      this.lastError = e;
+    });
   }
 
   /** Connect now, so "unreachable" is reported before any work starts. */
@@ -83,12 +87,19 @@ export class RedisCache implements KeyValueCache, CopyingCache {
 
   private fail(what: string, error: unknown): Error {
     const e = error as NodeJS.ErrnoException;
+    const authError = [e, this.lastError].find((x) => x && /NOAUTH|WRONGPASS|invalid (username-)?password|Authentication required/i.test(String(x.message)));
+    if (authError) {
+      return new this.kit.errors.DependencyError('redis', `authentication failed at Redis ${this.where}: ${String(authError.message).split('\n')[0]}`, {
+        suggestions: [
+          'check the password: RELIA_REDIS_PASSWORD (or redis.passwordEnv in the config), or the user with RELIA_REDIS_USERNAME',
+          `try it by hand: redis-cli -u ${this.where} --askpass ping`,
+        ],
+        cause: error,
+      });
+    }
     const reason = e.code ?? e.message;
-    const auth = /NOAUTH|WRONGPASS|invalid password/i.test(String(e.message));
     return new this.kit.errors.DependencyError('redis', `${what} Redis at ${this.where}: ${reason}`, {
-      suggestions: auth
-        ? ['set the password in RELIA_REDIS_PASSWORD (or redis.passwordEnv in the config)']
-        : [`check the server is up: redis-cli -u ${this.where} ping`],
+      suggestions: [`check the server is up: redis-cli -u ${this.where} ping`],
       cause: error,
     });
   }

@@ -10,7 +10,7 @@
  *   prometheus:QUERY | promql:QUERY    popularity query; needs --template
  *   access-log:PATH              nginx combined log (.gz fine); top --top paths
  */
-import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
@@ -49,7 +49,11 @@ export interface SourceContext {
   at?: number;
   signal: AbortSignal;
   readStdin?: () => Promise<Buffer>;
+  /** Largest document after decompression (`--max-source-size`). Default DEFAULT_MAX_SOURCE_BYTES. */
+  maxBytes?: number;
 }
+
+const limit = (ctx: SourceContext): number => ctx.maxBytes ?? DEFAULT_MAX_SOURCE_BYTES;
 
 const PREFIXES: Record<string, SourceKind> = {
   'list:': 'list',
@@ -78,11 +82,24 @@ export function parseSourceSpec(raw: string): SourceSpec {
   return { kind: 'list', location: text, raw };
 }
 
-function gunzipIfNeeded(data: Buffer, where: string): Buffer {
+/** Largest source document (a key list, a sitemap), after decompression: 256 MiB unless --max-source-size. */
+export const DEFAULT_MAX_SOURCE_BYTES = 256 * 1024 * 1024;
+
+function tooLarge(where: string, limit: number, what: string): InputError {
+  return new InputError(`${where}: ${what} more than the limit of ${Math.round(limit / 1024 / 1024)} MiB`, {
+    field: '--source',
+    suggestions: ['raise it with --max-source-size 1GiB if the source really is that large', 'or split the source into several files'],
+  });
+}
+
+function gunzipIfNeeded(data: Buffer, where: string, limit: number): Buffer {
+  if (data.length > limit) throw tooLarge(where, limit, 'is');
   if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) {
     try {
-      return gunzipSync(data);
+      // Stops at the limit: a gzip bomb (1 MB → 1 GB) never reaches memory.
+      return gunzipSync(data, { maxOutputLength: limit });
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) throw tooLarge(where, limit, 'decompresses to');
       throw new InputError(`${where}: looks gzipped but cannot be decompressed: ${(error as Error).message}`, { field: '--source', suggestions: ['check the file is complete'] });
     }
   }
@@ -95,10 +112,12 @@ async function readStdin(): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function readLocal(path: string): Buffer {
+function readLocal(path: string, max: number): Buffer {
   try {
+    if (statSync(path).size > max) throw tooLarge(path, max, 'is');
     return readFileSync(path);
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(`--source: cannot read ${path}${code === 'ENOENT' ? ': no such file' : `: ${(error as Error).message}`}`, {
       field: '--source',
@@ -108,22 +127,22 @@ function readLocal(path: string): Buffer {
   }
 }
 
-async function fetchUrl(http: HttpClient, url: string, signal: AbortSignal): Promise<Buffer> {
+async function fetchUrl(http: HttpClient, url: string, signal: AbortSignal, limit: number): Promise<Buffer> {
   const res = await http.request({ method: 'GET', url, signal, headers: { 'accept-encoding': 'gzip' } });
   if (res.status < 200 || res.status >= 300) {
     throw new DependencyError('http', `--source: GET ${url} answered ${res.status}`, { suggestions: [`check the URL: curl -I ${url}`] });
   }
-  return gunzipIfNeeded(res.body ?? Buffer.alloc(0), url);
+  return gunzipIfNeeded(res.body ?? Buffer.alloc(0), url, limit);
 }
 
 async function readBytes(location: string, ctx: SourceContext, stdinUsed: { used: boolean }): Promise<Buffer> {
   if (location === '-') {
     if (stdinUsed.used) throw new InputError('--source: stdin (-) can be read only once', { field: '--source', suggestions: ['pass - once'] });
     stdinUsed.used = true;
-    return gunzipIfNeeded(await (ctx.readStdin ?? readStdin)(), 'stdin');
+    return gunzipIfNeeded(await (ctx.readStdin ?? readStdin)(), 'stdin', limit(ctx));
   }
-  if (isUrl(location)) return fetchUrl(await ctx.http(), location, ctx.signal);
-  return gunzipIfNeeded(readLocal(location), location);
+  if (isUrl(location)) return fetchUrl(await ctx.http(), location, ctx.signal, limit(ctx));
+  return gunzipIfNeeded(readLocal(location, limit(ctx)), location, limit(ctx));
 }
 
 /** Count an access log line by line (streamed, gunzipped when .gz), so a large log never sits in memory whole. */
@@ -137,7 +156,7 @@ async function countAccessLog(location: string, ctx: SourceContext, stdinUsed: {
     try {
       fd = openSync(location, 'r');
     } catch {
-      readLocal(location); // throws the InputError naming the file
+      readLocal(location, Infinity); // throws the InputError naming the file
       throw new Error('unreachable');
     }
     try {

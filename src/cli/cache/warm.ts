@@ -3,6 +3,9 @@
  * flags, the key list from the sources, the Kubernetes manifests, and the
  * human report. The command stays flags → context → core → result.
  */
+import { parseHeaderLine } from '../../core/secrets.js';
+import { checkOriginTemplate } from '../../core/cache/origin-template.js';
+import { scrubManifestArgs } from '../../core/cache/manifest-secrets.js';
 import { InputError } from '../../core/errors.js';
 import { redactUrl } from '../../core/config/resolve.js';
 import type { ResolvedConfig } from '../../core/config/resolve.js';
@@ -11,7 +14,7 @@ import { parseVary } from '../../core/cache/http-cache.js';
 import { manifestsToYaml, warmCronJobManifest, warmJobManifest, type K8sObject } from '../../core/cache/k8s.js';
 import { mergeSources } from '../../core/cache/sources.js';
 import type { WarmResult, WarmTarget } from '../../core/cache/warm.js';
-import { parseDuration, parseFraction } from '../../core/units.js';
+import { parseDuration, parseFraction, parseSize } from '../../core/units.js';
 import type { KeyValueCache } from '../../ports/cache.js';
 import type { HttpClient } from '../../ports/http.js';
 import { cacheFromUrl, httpFromConfig, metricsFromConfig, type ProviderRegistry } from '../providers.js';
@@ -51,6 +54,7 @@ export interface WarmFlagsIn {
   template?: string;
   top: number;
   'strip-query'?: boolean;
+  'max-source-size'?: string;
   at?: string;
   concurrency?: number;
 }
@@ -59,9 +63,8 @@ export function parseHeaders(list: readonly string[] | undefined, field = '--hea
   if (!list || list.length === 0) return undefined;
   const out: Record<string, string> = {};
   for (const h of list) {
-    const i = h.indexOf(':');
-    if (i <= 0) throw new InputError(`${field}: expected "Name: value", got ${JSON.stringify(h)}`, { field, suggestions: [`${field} 'Authorization: Bearer …'`] });
-    out[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+    const [name, value] = parseHeaderLine(h, field);
+    out[name] = value;
   }
   return out;
 }
@@ -107,6 +110,9 @@ export async function buildWarmRun(
   let http: HttpClient | undefined;
   const getHttp = async (): Promise<HttpClient> => (http ??= clients.track(await httpFromConfig(registry, resolved, Math.max(f.concurrency ?? 16, 4))));
   const isRedis = /^rediss?:\/\//i.test(targetUrl);
+  // Inputs that would be sent on the wire are checked before anything connects (exit 2, nothing sent).
+  parseHeaders(f.header);
+  if (f.origin !== undefined) checkOriginTemplate(f.origin, '--origin');
 
   // sources; in copy mode without sources the keys come from SCAN of the source cache
   const specs = (f.source ?? []).map(parseSourceSpec);
@@ -131,6 +137,7 @@ export async function buildWarmRun(
       signal,
       ...(f.template !== undefined ? { template: f.template } : {}),
       ...(f['strip-query'] ? { stripQuery: true } : {}),
+      ...(f['max-source-size'] !== undefined ? { maxBytes: parseSize(f['max-source-size'], '--max-source-size') } : {}),
       ...(ctx.at !== undefined ? { at: ctx.at } : {}),
     });
     keys = mergeSources(read.lists);
@@ -138,7 +145,11 @@ export async function buildWarmRun(
     warnings.push(...read.warnings);
   } else {
     // streamed: the engine copies each SCAN batch as it arrives (or reads them all first when it needs the whole list)
-    const pattern = f.pattern ?? '*';
+    // Copying every key must be asked for (--pattern '*'): no selection never means "all".
+    if (f.pattern === undefined) {
+      throw new InputError('--from: which keys? give --source FILE or --pattern', { field: '--pattern', suggestions: ["--pattern 'title:*'", "--pattern '*' to copy every key"] });
+    }
+    const pattern = f.pattern;
     const report: SourceReport = { source: `scan:${pattern}`, kind: 'list', keys: 0 };
     keyStream = scanCounting(from as KeyValueCache, pattern, signal, report);
     sources = [report];
@@ -239,8 +250,10 @@ export function warmArgsForManifest(argv: readonly string[]): string[] {
   return out;
 }
 
-export function buildManifest(flags: ManifestFlags, argv: readonly string[]): { objects: K8sObject[]; yaml: string } {
-  const warmArgs = warmArgsForManifest(argv);
+export function buildManifest(flags: ManifestFlags, argv: readonly string[]): { objects: K8sObject[]; yaml: string; secretsNeeded: Array<{ secret: string; key: string }> } {
+  // Never a credential in the manifest: a Redis URL password becomes a secretKeyRef.
+  const scrubbed = scrubManifestArgs(warmArgsForManifest(argv), `${flags.name}-redis`);
+  const warmArgs = scrubbed.args;
   const mount = '/var/lib/relia';
   if (flags['checkpoint-claim'] && !warmArgs.some((a) => a === '--checkpoint' || a.startsWith('--checkpoint='))) {
     warmArgs.push('--checkpoint', `${mount}/warm-$(JOB_COMPLETION_INDEX).json`);
@@ -253,6 +266,7 @@ export function buildManifest(flags: ManifestFlags, argv: readonly string[]): { 
     ...(flags.parallelism !== undefined ? { parallelism: flags.parallelism } : {}),
     ...(flags.namespace ? { namespace: flags.namespace } : {}),
     ...(flags['secret-env']?.length ? { secretEnvFrom: flags['secret-env'] } : {}),
+    ...(scrubbed.secretEnv.length ? { secretKeyEnv: scrubbed.secretEnv } : {}),
     ...(flags['checkpoint-claim'] ? { checkpointVolume: { claimName: flags['checkpoint-claim'], mountPath: mount } } : {}),
   };
   let object: K8sObject;
@@ -262,7 +276,7 @@ export function buildManifest(flags: ManifestFlags, argv: readonly string[]): { 
   } else {
     object = warmJobManifest({ ...spec, shards: spec.shards ?? 1 });
   }
-  return { objects: [object], yaml: manifestsToYaml([object]) };
+  return { objects: [object], yaml: manifestsToYaml([object]), secretsNeeded: scrubbed.secretsNeeded };
 }
 
 // ---------------------------------------------------------------- report

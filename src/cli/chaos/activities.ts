@@ -4,11 +4,12 @@
  * family (src/core/chaos/actions, probes); this is the one place they are
  * registered, so `validate` lists them and `run` finds them.
  */
+import { registerFaults } from '../../core/chaos/actions/index.js';
 import { ActivityRegistry } from '../../core/chaos/activity.js';
 
 type Registrar = (registry: ActivityRegistry) => void;
 
-const registrars: Registrar[] = [];
+const registrars: Registrar[] = [registerFaults];
 
 /** Add activities (fault families, tests, plugins) to every registry built from now on. */
 export function registerActivities(fn: Registrar): void {

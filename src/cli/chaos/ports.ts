@@ -7,7 +7,7 @@ import type { ActivityPorts } from '../../core/chaos/activity.js';
 import { InputError } from '../../core/errors.js';
 import type { PortMap, PortName } from '../../ports/providers.js';
 import type { CommandContext } from '../base-command.js';
-import { cacheFromUrl, httpFromConfig, metricsFromConfig, type ProviderRegistry } from '../providers.js';
+import { alarmsFromConfig, cacheFromUrl, clusterFromConfig, computeFromConfig, dnsFromConfig, experimentsFromConfig, httpFromConfig, metricsFromConfig, type ProviderRegistry } from '../providers.js';
 
 async function create<P extends PortName>(port: P, registry: ProviderRegistry, ctx: CommandContext): Promise<PortMap[P]> {
   const resolved = ctx.resolved();
@@ -24,18 +24,16 @@ async function create<P extends PortName>(port: P, registry: ProviderRegistry, c
     case 'process':
     case 'proxy':
       return (await registry.create(port, 'local', {} as never, port)) as PortMap[P];
-    case 'cluster': {
-      const settings: { context?: string; timeoutMs: number } = { timeoutMs: 30_000 };
-      if (s.kubernetes?.context) settings.context = s.kubernetes.context;
-      return (await registry.create('cluster', 'kubernetes', settings, 'kubernetes')) as PortMap[P];
-    }
-    default: {
-      const aws: { region?: string; profile?: string; endpoint?: string; timeoutMs: number; maxAttempts: number } = { timeoutMs: 30_000, maxAttempts: 3 };
-      if (s.aws?.region) aws.region = s.aws.region;
-      if (s.aws?.profile) aws.profile = s.aws.profile;
-      if (s.aws?.endpoint) aws.endpoint = s.aws.endpoint;
-      return (await registry.create(port, 'aws', aws as never, 'aws')) as PortMap[P];
-    }
+    case 'cluster':
+      return (await clusterFromConfig(registry, resolved)) as PortMap[P];
+    case 'compute':
+      return (await computeFromConfig(registry, resolved)) as PortMap[P];
+    case 'dns':
+      return (await dnsFromConfig(registry, resolved)) as PortMap[P];
+    case 'alarms':
+      return (await alarmsFromConfig(registry, resolved)) as PortMap[P];
+    case 'experiments':
+      return (await experimentsFromConfig(registry, resolved)) as PortMap[P];
   }
 }
 

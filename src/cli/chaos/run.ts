@@ -4,8 +4,10 @@
  * method and rolls back; later ones only print what is still running: they
  * never skip a rollback), progress lines on stderr, and the journal file.
  */
+import { startProxiesFor } from '../../core/chaos/actions/network.js';
 import type { ActivityContext } from '../../core/chaos/activity.js';
 import { ChaosRun, type EngineOutcome } from '../../core/chaos/engine.js';
+import { allActivities } from '../../core/chaos/model.js';
 import { planExperiment, type PlannedActivity } from '../../core/chaos/validate.js';
 import { InterruptedError } from '../../core/errors.js';
 import type { CommandContext } from '../base-command.js';
@@ -107,6 +109,9 @@ export async function runWithSignals(
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
   try {
+    // Proxies of network.* actions pass traffic through from the start, so the steady state can be checked through them.
+    const proxies = await startProxiesFor(allActivities(loaded.experiment).map((a) => ({ type: a.type, args: a.args })), setup.ctx.ports, setup.ctx.random);
+    for (const p of proxies) opts.progress(`fault proxy ${p} (pass-through until its action)`);
     run = new ChaosRun(loaded.experiment, {
       registry: loaded.registry,
       args: loaded.args,

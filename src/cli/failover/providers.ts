@@ -1,6 +1,7 @@
 /**
  * The AWS and Kubernetes ports failover needs, from the configured
- * providers (plugins/aws, plugins/kubernetes via `relia:providers`). One
+ * providers (plugins/aws, plugins/kubernetes via `relia:providers`), with the
+ * settings of `environments.<env>.aws|kubernetes` (src/cli/providers.ts). One
  * instance of each port per command; one cluster port per kubeconfig
  * context. Every port is closed by a lifecycle cleanup.
  */
@@ -8,8 +9,8 @@ import type { ClusterPort } from '../../ports/cluster.js';
 import type { AlarmsPort } from '../../ports/alarms.js';
 import type { ComputePort } from '../../ports/compute.js';
 import type { DnsPort } from '../../ports/dns.js';
-import type { AwsProviderSettings } from '../../ports/providers.js';
 import type { CommandContext } from '../base-command.js';
+import { alarmsFromConfig, clusterFromConfig, computeFromConfig, dnsFromConfig } from '../providers.js';
 
 export interface PortFactory {
   dns(): Promise<DnsPort>;
@@ -17,8 +18,6 @@ export interface PortFactory {
   alarms(): Promise<AlarmsPort>;
   cluster(context: string | undefined): Promise<ClusterPort>;
 }
-
-const AWS: AwsProviderSettings = { timeoutMs: 10_000, maxAttempts: 3 };
 
 export function portFactory(ctx: CommandContext): PortFactory {
   const clusters = new Map<string, Promise<ClusterPort>>();
@@ -28,14 +27,14 @@ export function portFactory(ctx: CommandContext): PortFactory {
     return port;
   };
   return {
-    dns: async () => track('dns', (await ctx.providers()).create('dns', 'aws', AWS, 'dns')),
-    compute: async () => track('compute', (await ctx.providers()).create('compute', 'aws', AWS, 'compute')),
-    alarms: async () => track('alarms', (await ctx.providers()).create('alarms', 'aws', AWS, 'alarms')),
+    dns: async () => track('dns', dnsFromConfig(await ctx.providers(), ctx.resolved())),
+    compute: async () => track('compute', computeFromConfig(await ctx.providers(), ctx.resolved())),
+    alarms: async () => track('alarms', alarmsFromConfig(await ctx.providers(), ctx.resolved())),
     cluster: (context) => {
       const key = context ?? '';
       let port = clusters.get(key);
       if (!port) {
-        port = (async () => track(`cluster ${key || '(current context)'}`, (await ctx.providers()).create('cluster', 'kubernetes', { timeoutMs: 10_000, ...(context !== undefined ? { context } : {}) }, 'cluster')))();
+        port = (async () => track(`cluster ${key || '(current context)'}`, clusterFromConfig(await ctx.providers(), ctx.resolved(), context !== undefined ? { context } : {})))();
         clusters.set(key, port);
       }
       return port;

@@ -99,6 +99,7 @@ export function parseVary(specs: readonly string[], field = '--vary'): HeaderVar
       });
     }
     const rest = spec.slice(colon + 1);
+    if (/[\r\n\0]/.test(rest)) throw new InputError(`${field}: a header value may not contain CR, LF or NUL`, { field, suggestions: ["--vary 'Accept-Encoding: gzip,br'"] });
     const values = rest.split(rest.includes('|') ? '|' : ',').map((v) => v.trim());
     if (values.some((v) => v === '')) {
       throw new InputError(`${field}: empty value in ${JSON.stringify(spec)}`, { field, suggestions: ["--vary 'Accept-Encoding: gzip,br'"] });

@@ -9,6 +9,7 @@
 import type { KeyValueCache } from '../../ports/cache.js';
 import type { Clock, Random } from '../../ports/clock.js';
 import type { HttpClient } from '../../ports/http.js';
+import { checkOriginTemplate } from './origin-template.js';
 import { InputError } from '../errors.js';
 import { Throttle } from './run.js';
 import { parseKeyTemplate, renderKeyTemplate } from './sources.js';
@@ -396,6 +397,7 @@ export interface OriginRewarmOptions {
  * answer or a transport error rejects, and `invalidate` counts it.
  */
 export function originRewarmer(o: OriginRewarmOptions): (key: string) => Promise<void> {
+  checkOriginTemplate(o.originUrl, '--origin');
   const template = parseKeyTemplate(o.originUrl, '--origin', ['key']);
   if (template.placeholders.length !== 1 || !/^https?:\/\//i.test(o.originUrl)) {
     throw new InputError(`--origin: expected an http(s) URL template with only {key}, got ${JSON.stringify(o.originUrl)}`, {

@@ -29,6 +29,8 @@ export interface WarmJobSpec {
   env?: Readonly<Record<string, string>>;
   /** Secrets exposed as environment variables (envFrom), e.g. the Redis password. */
   secretEnvFrom?: readonly string[];
+  /** Single environment variables from a Secret's key (`valueFrom.secretKeyRef`). */
+  secretKeyEnv?: ReadonlyArray<{ env: string; secret: string; key: string }>;
   serviceAccountName?: string;
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   labels?: Readonly<Record<string, string>>;
@@ -104,7 +106,8 @@ function jobSpec(spec: WarmJobSpec, shards: number, parallelism: number): Record
     command: [...(spec.command ?? ['relia'])],
     args,
   };
-  const env = Object.entries(spec.env ?? {}).map(([name, value]) => ({ name, value }));
+  const env: Array<Record<string, unknown>> = Object.entries(spec.env ?? {}).map(([name, value]) => ({ name, value }));
+  for (const s of spec.secretKeyEnv ?? []) env.push({ name: s.env, valueFrom: { secretKeyRef: { name: s.secret, key: s.key } } });
   if (env.length > 0) container.env = env;
   if (spec.secretEnvFrom?.length) container.envFrom = spec.secretEnvFrom.map((name) => ({ secretRef: { name } }));
   if (spec.resources) container.resources = spec.resources;

@@ -39,6 +39,14 @@ function locs(items: unknown): string[] {
  */
 export function parseSitemap(input: string | Uint8Array, source = 'sitemap'): SitemapDocument {
   const text = toText(input);
+  // A sitemap never needs a DTD: refusing <!DOCTYPE>/<!ENTITY> closes external
+  // entities (XXE) and entity-expansion bombs before the parser sees them.
+  if (/<!(DOCTYPE|ENTITY)/i.test(text)) {
+    throw new InputError(`${source}: a sitemap may not declare a DOCTYPE or entities (<!DOCTYPE>, <!ENTITY>)`, {
+      field: source,
+      suggestions: ['remove the DOCTYPE; sitemaps (https://www.sitemaps.org/protocol.html) use none'],
+    });
+  }
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     throw new InputError(`${source}: not well-formed XML at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`, {
@@ -46,7 +54,13 @@ export function parseSitemap(input: string | Uint8Array, source = 'sitemap'): Si
       suggestions: ['check the file is an XML sitemap (gunzip .xml.gz files first)'],
     });
   }
-  const doc = sitemapParser.parse(text) as Record<string, unknown>;
+  let doc: Record<string, unknown>;
+  try {
+    doc = sitemapParser.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    // e.g. "Maximum nested tags exceeded": the parser's own limits are input errors, not crashes
+    throw new InputError(`${source}: cannot parse the sitemap: ${(error as Error).message}`, { field: source, suggestions: ['check the file is an XML sitemap (https://www.sitemaps.org/protocol.html)'] });
+  }
   if ('urlset' in doc) {
     const root = doc.urlset as { url?: unknown } | string;
     return { kind: 'urlset', urls: typeof root === 'object' ? locs(root.url) : [], sitemaps: [] };

@@ -58,18 +58,22 @@ export function parseByteRate(value: string | number, field: string): number {
   return rate > 0 ? rate : fail();
 }
 
-/** Parse the user's words into Toxics; each field named in errors as `${prefix}${name}`. */
-export function parseToxics(input: ToxicsInput, prefix = ''): Toxics {
+/**
+ * Parse the user's words into Toxics. Errors name each field as
+ * `${prefix}${name}`, or as `names[field]` when given (flags: `--reset-after`).
+ */
+export function parseToxics(input: ToxicsInput, prefix = '', names: Partial<Record<keyof ToxicsInput, string>> = {}): Toxics {
+  const f = (k: keyof ToxicsInput) => names[k] ?? `${prefix}${k}`;
   const toxics: Toxics = {
-    latencyMs: ms(input.latency, `${prefix}latency`),
-    jitterMs: ms(input.jitter, `${prefix}jitter`),
-    loss: input.loss === undefined ? 0 : parseFraction(input.loss, `${prefix}loss`),
-    bandwidthBytesPerSecond: input.bandwidth === undefined ? 0 : parseByteRate(input.bandwidth, `${prefix}bandwidth`),
-    resetAfterBytes: input.resetAfter === undefined ? 0 : parseBytes(input.resetAfter, `${prefix}resetAfter`),
-    timeoutMs: ms(input.timeout, `${prefix}timeout`),
+    latencyMs: ms(input.latency, f('latency')),
+    jitterMs: ms(input.jitter, f('jitter')),
+    loss: input.loss === undefined ? 0 : parseFraction(input.loss, f('loss')),
+    bandwidthBytesPerSecond: input.bandwidth === undefined ? 0 : parseByteRate(input.bandwidth, f('bandwidth')),
+    resetAfterBytes: input.resetAfter === undefined ? 0 : parseBytes(input.resetAfter, f('resetAfter')),
+    timeoutMs: ms(input.timeout, f('timeout')),
   };
   if (toxics.jitterMs > 0 && toxics.latencyMs === 0) {
-    throw new InputError(`${prefix}jitter: jitter needs a latency to vary around`, { field: `${prefix}jitter`, suggestions: ['add a latency, e.g. latency: 300ms, jitter: 50ms'] });
+    throw new InputError(`${f('jitter')}: jitter needs a latency to vary around`, { field: f('jitter'), suggestions: ['add a latency, e.g. latency: 300ms, jitter: 50ms'] });
   }
   return toxics;
 }

@@ -6,6 +6,7 @@
 import { parseDocument } from 'yaml';
 import { InputError } from '../errors.js';
 import { formatPath, parseWithSchema } from '../validation.js';
+import { isCredentialHeader, redactHeaders, REDACTED } from '../secrets.js';
 import {
   ConfigSchema,
   EnvironmentSchema,
@@ -33,6 +34,9 @@ export interface Secrets {
   metricsBasic?: { username: string; password: string };
   redisUsername?: string;
   redisPassword?: string;
+  /** Credential headers from `metrics.headersFromEnv` / `http.headersFromEnv`. */
+  metricsHeaders?: Record<string, string>;
+  httpHeaders?: Record<string, string>;
 }
 
 export interface ResolvedConfig {
@@ -98,7 +102,31 @@ export function parseConfig(text: string, file: string): ReliaConfig {
       ],
     });
   }
+  const literal = literalCredentialHeaders(raw)[0];
+  if (literal) {
+    const path = formatPath(literal);
+    throw new InputError(`${file}: ${path}: a credential header is never read from the config file`, {
+      file,
+      field: path,
+      suggestions: [`put the value in an environment variable and name it: ${formatPath(literal.slice(0, -2))}.headersFromEnv: {${String(literal[literal.length - 1])}: MY_SECRET_VAR}`],
+    });
+  }
   return parseWithSchema(ConfigSchema, raw, { file, docs: 'docs/config.md' });
+}
+
+/** Paths of `…metrics.headers.<Name>` / `…http.headers.<Name>` whose name carries a credential. */
+function literalCredentialHeaders(raw: unknown): PropertyKey[][] {
+  const out: PropertyKey[][] = [];
+  const envs = (raw as { environments?: unknown })?.environments;
+  if (!envs || typeof envs !== 'object') return out;
+  for (const [env, value] of Object.entries(envs)) {
+    for (const section of ['metrics', 'http'] as const) {
+      const headers = (value as Record<string, { headers?: unknown } | undefined> | null)?.[section]?.headers;
+      if (!headers || typeof headers !== 'object') continue;
+      for (const name of Object.keys(headers)) if (isCredentialHeader(name)) out.push(['environments', env, section, 'headers', name]);
+    }
+  }
+  return out;
 }
 
 function override<T>(
@@ -220,6 +248,19 @@ export function resolveConfig(input: {
   if (redisPassword !== undefined) secrets.redisPassword = redisPassword;
   const redisUsername = take(base.redis?.usernameEnv ?? 'RELIA_REDIS_USERNAME');
   if (redisUsername !== undefined) secrets.redisUsername = redisUsername;
+  const fromEnv = (map: Record<string, string> | undefined): Record<string, string> | undefined => {
+    if (!map) return undefined;
+    const out: Record<string, string> = {};
+    for (const [header, name] of Object.entries(map)) {
+      const value = take(name);
+      if (value !== undefined && value !== '') out[header] = value;
+    }
+    return out;
+  };
+  const metricsHeaders = fromEnv(base.metrics?.headersFromEnv);
+  if (metricsHeaders) secrets.metricsHeaders = metricsHeaders;
+  const httpHeaders = fromEnv(base.http?.headersFromEnv);
+  if (httpHeaders) secrets.httpHeaders = httpHeaders;
 
   return {
     file: input.file?.path ?? null,
@@ -241,6 +282,14 @@ export function redactedView(resolved: ResolvedConfig): Record<string, unknown> 
     if (resolved.secrets.metricsToken !== undefined) metrics.credentials = 'bearer token: ***';
     else if (resolved.secrets.metricsBasic !== undefined) metrics.credentials = `basic: ${resolved.secrets.metricsBasic.username || '(no user)'}:***`;
     metrics.url = redactUrl(String(metrics.url));
+    // Defence in depth: literal credential headers are refused at load, but never print one.
+    if (metrics.headers) metrics.headers = redactHeaders(metrics.headers as Record<string, string>);
+    if (resolved.secrets.metricsHeaders) metrics.credentialHeaders = Object.keys(resolved.secrets.metricsHeaders).map((h) => `${h}: ${REDACTED}`);
+  }
+  const http = settings.http as Record<string, unknown> | undefined;
+  if (http) {
+    if (http.headers) http.headers = redactHeaders(http.headers as Record<string, string>);
+    if (resolved.secrets.httpHeaders) http.credentialHeaders = Object.keys(resolved.secrets.httpHeaders).map((h) => `${h}: ${REDACTED}`);
   }
   const redis = settings.redis as Record<string, unknown> | undefined;
   if (redis) {
@@ -271,7 +320,13 @@ export function redactUrl(url: string): string {
 
 /** Redact every known secret value from free text (for --verbose logs). */
 export function redactText(text: string, secrets: Secrets): string {
-  const values = [secrets.metricsToken, secrets.metricsBasic?.password, secrets.redisPassword].filter((v): v is string => !!v && v.length >= 3);
+  const values = [
+    secrets.metricsToken,
+    secrets.metricsBasic?.password,
+    secrets.redisPassword,
+    ...Object.values(secrets.metricsHeaders ?? {}),
+    ...Object.values(secrets.httpHeaders ?? {}),
+  ].filter((v): v is string => !!v && v.length >= 3);
   let out = text;
   for (const v of values) out = out.split(v).join('***');
   return out;

@@ -46,6 +46,8 @@ export const MetricsSchema = z.strictObject({
   auth: AuthSchema.optional(),
   tls: TlsSchema.optional(),
   headers: z.record(z.string(), z.string()).optional(),
+  /** Credential headers (Authorization, X-Api-Key, Cookie, …): header name → environment variable holding its value. */
+  headersFromEnv: z.record(z.string(), envVarName).optional(),
   /** Provider-specific settings, passed through to the provider untouched. */
   options: z.record(z.string(), z.unknown()).optional(),
 });
@@ -63,17 +65,32 @@ export const HttpSchema = z.strictObject({
   timeout: durationString('10s').default('10s'),
   userAgent: z.string().default('relia'),
   headers: z.record(z.string(), z.string()).optional(),
+  /** Credential headers: header name → environment variable holding its value. */
+  headersFromEnv: z.record(z.string(), envVarName).optional(),
 });
 
 export const AwsSchema = z.strictObject({
+  /** Default region (calls that name a region use theirs); omitted: the SDK chain (AWS_REGION, the profile). */
   region: z.string().optional(),
+  /** Named profile; omitted: the SDK chain (AWS_PROFILE, default). */
   profile: z.string().optional(),
+  /** One endpoint for every AWS service (moto, LocalStack, a proxy); omitted: AWS, or AWS_ENDPOINT_URL. */
   endpoint: httpUrl.optional(),
+  /** Per-service endpoints, over `endpoint` (e.g. a FIS stand-in next to moto). */
+  endpoints: z.strictObject({ route53: httpUrl.optional(), cloudwatch: httpUrl.optional(), fis: httpUrl.optional() }).optional(),
+  /** Connection and request timeout of each attempt (default 10s). */
+  timeout: durationString('10s').optional(),
+  /** The SDK's attempts per call, retries of throttling and transient errors included (default 3). */
+  maxAttempts: z.number().int().min(1).max(10).optional(),
 });
 
 export const KubernetesSchema = z.strictObject({
+  /** Path of the kubeconfig (`~/` and paths relative to this config file work); omitted: KUBECONFIG, then ~/.kube/config, then in-cluster. */
+  kubeconfig: z.string().min(1).optional(),
   context: z.string().optional(),
   namespace: z.string().optional(),
+  /** Timeout of each API call (default 30s). */
+  timeout: durationString('30s').optional(),
 });
 
 export const EnvironmentSchema = z.strictObject({

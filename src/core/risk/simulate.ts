@@ -17,6 +17,15 @@ export const DURATION_MODELS: readonly DurationModel[] = ['lognormal', 'exponent
 export const DEFAULT_SIGMA = 1;
 export const DEFAULT_ITERATIONS = 10_000;
 export const MAX_ITERATIONS = 10_000_000;
+/**
+ * Most random draws one run may need (iterations × Σ per risk: one duration
+ * per expected failure and one Poisson step per 30 of its yearly rate).
+ * About 10 s on one core; a register that needs more is refused (exit 2)
+ * instead of spinning: typically an ETTF typed in minutes that meant months.
+ */
+export const MAX_SIMULATION_WORK = 200_000_000;
+/** The async run yields to the event loop (and checks the abort signal) after about this many draws. */
+const WORK_PER_SLICE = 2_000_000;
 
 export interface SimulateOptions {
   /** Integer 0..4294967295. */
@@ -143,8 +152,36 @@ function sampleNormal(uniform: () => number): number {
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
 }
 
-/** Run the simulation. */
+/** Draws one simulated year needs for a risk of yearly rate λ. */
+function yearWork(lambda: number): number {
+  return lambda + Math.ceil(lambda / 30);
+}
+
+/** Run the simulation (synchronously; refuses more than MAX_SIMULATION_WORK draws). */
 export function simulateRisks(register: Register, options: SimulateOptions): SimulateResult {
+  const run = simulation(register, options);
+  let step = run.next();
+  while (!step.done) step = run.next();
+  return step.value;
+}
+
+/**
+ * The same run, yielding to the event loop every ~2M draws (`pause`, e.g.
+ * setImmediate) and stopping with the signal's reason once it is aborted, so
+ * SIGINT/SIGTERM stop it within a fraction of a second.
+ */
+export async function simulateRisksAsync(register: Register, options: SimulateOptions & { signal?: AbortSignal; pause: () => Promise<void> }): Promise<SimulateResult> {
+  const run = simulation(register, options);
+  let step = run.next();
+  while (!step.done) {
+    await options.pause();
+    options.signal?.throwIfAborted();
+    step = run.next();
+  }
+  return step.value;
+}
+
+function* simulation(register: Register, options: SimulateOptions): Generator<void, SimulateResult, void> {
   const objective = checkObjective(options.objective);
   const seed = options.seed;
   if (!(Number.isInteger(seed) && seed >= 0 && seed <= 0xffff_ffff)) bad('seed', `expected an integer from 0 to 4294967295, got ${JSON.stringify(seed)}`, 'pass --seed 42');
@@ -166,6 +203,15 @@ export function simulateRisks(register: Register, options: SimulateOptions): Sim
     const p = effectiveParams(risk, mitigated);
     return { risk, lambda: p.frequencyPerYear, center: p.ettdMinutes + p.ettrMinutes, impact: p.impact, cre: badMinutesPerYear(p) };
   });
+  const perYear = risks.reduce((s, r) => s + yearWork(r.lambda), 0);
+  if (perYear * iterations > MAX_SIMULATION_WORK) {
+    const top = risks.reduce((a, b) => (b.lambda > a.lambda ? b : a));
+    bad(
+      'iterations',
+      `${iterations} simulated years need about ${(perYear * iterations).toExponential(1)} random draws, above the limit of ${MAX_SIMULATION_WORK.toExponential(0)}: risk "${top.risk.name}" fails ${Math.round(top.lambda)} times a year`,
+      top.lambda > 10_000 ? `check that risk's ettf: "1m" is one minute (a month is "30d"); or pass fewer --years` : `pass fewer --years (at most ${Math.max(1, Math.floor(MAX_SIMULATION_WORK / perYear))})`,
+    );
+  }
   const uniform = seededUniform(seed);
   const duration = (center: number): number => {
     if (center <= 0) return 0;
@@ -178,7 +224,13 @@ export function simulateRisks(register: Register, options: SimulateOptions): Sim
   const riskSum = new Float64Array(risks.length);
   const riskHit = new Float64Array(risks.length);
   let over = 0;
+  let sliceWork = 0;
   for (let it = 0; it < iterations; it++) {
+    sliceWork += perYear;
+    if (sliceWork >= WORK_PER_SLICE) {
+      sliceWork = 0;
+      yield;
+    }
     let total = 0;
     for (let r = 0; r < risks.length; r++) {
       const risk = risks[r] as (typeof risks)[number];

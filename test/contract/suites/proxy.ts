@@ -52,5 +52,17 @@ export function proxyContract(name: string, make: () => Promise<ProxyFixture>) {
       expect(again.port).toBe(h.port);
       await again.close();
     });
+
+    it("the port's close() closes every proxy it started, so their addresses are free again", async () => {
+      const f = await make();
+      const a = await f.port.start(proxyOptions(f));
+      const b = await f.port.start(proxyOptions(f));
+      await f.port.close();
+      await f.port.close();
+      for (const h of [a, b]) {
+        const again = await f.port.start(proxyOptions(f, { listenPort: h.port }));
+        await again.close();
+      }
+    });
   });
 }

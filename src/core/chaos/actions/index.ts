@@ -11,8 +11,8 @@ import { flashCrowdAction, retryStormAction } from './load.js';
 import { networkActions } from './network.js';
 import { processProbe, processRun, processSignal } from './process.js';
 
-export function defaultRegistry(): ActivityRegistry {
-  const registry = new ActivityRegistry();
+/** Register every fault and probe in `registry` (src/cli/chaos/activities.ts does, for every chaos command). */
+export function registerFaults(registry: ActivityRegistry): ActivityRegistry {
   const actions: ActionDefinition<unknown>[] = [
     ...kubernetesActions,
     ...awsActions,
@@ -26,4 +26,8 @@ export function defaultRegistry(): ActivityRegistry {
   for (const a of actions) registry.addAction(a);
   registry.addProbe(httpProbe).addProbe(prometheusProbe).addProbe(processProbe).addProbe(alarmState);
   return registry;
+}
+
+export function defaultRegistry(): ActivityRegistry {
+  return registerFaults(new ActivityRegistry());
 }

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { seededRandom } from '../../cache/random.js';
 import type { FaultProxyPort, ProxyHandle } from '../../../ports/proxy.js';
-import type { ActionDefinition, ActionRunContext, ActivityPlan } from '../activity.js';
+import type { ActionDefinition, ActionRunContext, ActivityPlan, ActivityPorts } from '../activity.js';
 import { describeToxics, parseToxics, toxicDecisions } from '../toxics.js';
 import { durationMs, hostPort, ms } from './common.js';
 
@@ -52,32 +52,57 @@ const running = new WeakMap<FaultProxyPort, Map<string, ProxyHandle>>();
 
 const addr = (hp: { host: string; port: number }) => `${hp.host}:${hp.port}`;
 
-async function proxyFor(a: ProxyArgs, ctx: ActionRunContext): Promise<ProxyHandle> {
-  const port = await ctx.ports.get('proxy');
+async function startProxy(port: FaultProxyPort, a: ProxyArgs, random: () => number): Promise<{ handle: ProxyHandle; started: boolean; release: () => void }> {
   let byAddr = running.get(port);
   if (!byAddr) running.set(port, (byAddr = new Map()));
   const key = addr(a.listen);
+  const release = () => byAddr.delete(key);
   const existing = byAddr.get(key);
-  if (existing) return existing;
+  if (existing) return { handle: existing, started: false, release };
   const handle = await port.start({
     listenHost: a.listen.host,
     listenPort: a.listen.port,
     upstreamHost: a.upstream.host,
     upstreamPort: a.upstream.port,
     toxics: null,
-    random: a.seed !== undefined ? seededRandom(a.seed) : ctx.random,
+    random: a.seed !== undefined ? seededRandom(a.seed) : random,
     decisions: toxicDecisions,
   });
   byAddr.set(key, handle);
-  ctx.inject({
-    description: `fault proxy listening on ${handle.host}:${handle.port} → ${addr(a.upstream)}`,
-    manualUndo: 'nothing to do by hand: the proxy stops when relia exits',
-    async undo() {
-      byAddr.delete(key);
-      await handle.close();
-    },
-  });
+  return { handle, started: true, release };
+}
+
+async function proxyFor(a: ProxyArgs, ctx: ActionRunContext): Promise<ProxyHandle> {
+  const { handle, started, release } = await startProxy(await ctx.ports.get('proxy'), a, ctx.random);
+  if (started) {
+    ctx.inject({
+      description: `fault proxy listening on ${handle.host}:${handle.port} → ${addr(a.upstream)}`,
+      manualUndo: 'nothing to do by hand: the proxy stops when relia exits',
+      async undo() {
+        release();
+        await handle.close();
+      },
+    });
+  }
   return handle;
+}
+
+/**
+ * Start, in pass-through, the proxy of every `network.*` action of an
+ * experiment before its steady state is checked, so probes through the proxy
+ * address see the service before any fault. The actions reuse these proxies;
+ * they stop when the proxy port closes at the end of the run.
+ */
+export async function startProxiesFor(activities: ReadonlyArray<{ type: string; args: unknown }>, ports: ActivityPorts, random: () => number): Promise<string[]> {
+  const started: string[] = [];
+  for (const activity of activities) {
+    if (!activity.type.startsWith('network.')) continue;
+    const parsed = ProxyArgs.safeParse(activity.args);
+    if (!parsed.success) continue;
+    const { handle, started: fresh } = await startProxy(await ports.get('proxy'), parsed.data, random);
+    if (fresh) started.push(`${handle.host}:${handle.port} → ${addr(parsed.data.upstream)}`);
+  }
+  return started;
 }
 
 function defineNetwork(type: string, summary: string, required?: keyof ProxyArgs): ActionDefinition<ProxyArgs> {

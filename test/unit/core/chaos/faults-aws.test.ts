@@ -116,11 +116,17 @@ describe('aws.fis-experiment', () => {
     const fis = new MemoryExperiments();
     fis.addTemplate(R, 'EXTforever', { runningPolls: Infinity });
     const ac = new AbortController();
+    // The guard trips during the second poll.
+    const get = fis.get.bind(fis);
+    let polls = 0;
+    fis.get = async (region, id, options) => {
+      if (++polls === 2) ac.abort(new Error('guard tripped'));
+      return get(region, id, options);
+    };
     const ctx = faultsCtx({ compute, experiments: fis }, { signal: ac.signal });
-    const running = fisExperiment.run(args(fisExperiment, { region: R, templateId: 'EXTforever' }), ctx);
-    setTimeout(() => ac.abort(new Error('guard tripped')), 5);
-    await expect(running).rejects.toThrow('guard tripped');
-    const id = (fis.calls.length, ctx.events[0]?.detail?.id) as string;
+    await expect(fisExperiment.run(args(fisExperiment, { region: R, templateId: 'EXTforever' }), ctx)).rejects.toThrow('guard tripped');
+    const id = ctx.events[0]?.detail?.id as string;
+    expect((await get(R, id))?.state).toBe('running');
     await ctx.undoAll();
     expect((await fis.get(R, id))?.state).toMatch(/stopp/);
   });

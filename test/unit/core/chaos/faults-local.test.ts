@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { splitArgs } from '../../../../src/core/chaos/actions/common.js';
 import { httpProbe, prometheusProbe } from '../../../../src/core/chaos/actions/http.js';
-import { networkActions } from '../../../../src/core/chaos/actions/network.js';
+import { networkActions, startProxiesFor } from '../../../../src/core/chaos/actions/network.js';
 import { processProbe, processRun, processSignal } from '../../../../src/core/chaos/actions/process.js';
 import { defaultRegistry } from '../../../../src/core/chaos/actions/index.js';
 import { MemoryHttp } from '../../../fakes/memory-http.js';
@@ -134,5 +134,26 @@ describe('network actions (fault proxy)', () => {
     expect(inputError(() => args(latency, { listen: 1, upstream: 2 })).field).toBe('latency');
     expect(inputError(() => args(latency, { listen: 1, upstream: 2, latency: 'soon' })).field).toBe('latency');
     expect(inputError(() => args(latency, { listen: 1, upstream: 'nohost:xx', latency: '1ms' })).field).toBe('upstream');
+  });
+  it('startProxiesFor starts each network.* proxy once in pass-through; the action then reuses it and registers no proxy undo', async () => {
+    const proxy = new MemoryFaultProxy();
+    const ctx = faultsCtx({ proxy });
+    const started = await startProxiesFor(
+      [
+        { type: 'http.request', args: { url: 'http://x.test' } },
+        { type: 'network.latency', args: { listen: 18081, upstream: 8080, latency: '5ms' } },
+        { type: 'network.loss', args: { listen: 18081, upstream: 8080, loss: '5%' } },
+        { type: 'network.latency', args: { listen: 'bad' } },
+      ],
+      ctx.ports,
+      ctx.random,
+    );
+    expect(started).toEqual(['127.0.0.1:18081 → 127.0.0.1:8080']);
+    expect(proxy.handles[0]!.toxics).toBeNull();
+    await latency.run(args(latency, { listen: 18081, upstream: 8080, latency: '5ms' }), ctx);
+    expect(proxy.handles).toHaveLength(1);
+    expect(ctx.injections.map((i) => i.description)).toEqual(['latency 5ms on proxy 127.0.0.1:18081 → 127.0.0.1:8080']);
+    await proxy.close();
+    expect(proxy.handles[0]!.closed).toBe(true);
   });
 });
