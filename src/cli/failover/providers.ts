@@ -1,8 +1,8 @@
 /**
  * The AWS and Kubernetes ports failover needs, from the configured
  * providers (plugins/aws, plugins/kubernetes via `relia:providers`), with the
- * settings of `environments.<env>.aws|kubernetes` (src/cli/providers.ts). One
- * instance of each port per command; one cluster port per kubeconfig
+ * settings of `environments.<env>.aws` / `.kubernetes` (src/cli/providers.ts).
+ * One instance of each port per command; one cluster port per kubeconfig
  * context. Every port is closed by a lifecycle cleanup.
  */
 import type { ClusterPort } from '../../ports/cluster.js';

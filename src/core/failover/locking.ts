@@ -5,8 +5,9 @@
  *   `--break-lock`, a stale lock is replaced in one batch that DELETEs exactly
  *   the value read and CREATEs ours. A live lock held by another operation is
  *   exit 1 naming the holder.
- * - renew (before every step): DELETE our exact value + CREATE a later expiry,
- *   one batch; rejected means someone broke our lock: stop.
+ * - renew (before every step): read it back (still ours?), and once half its
+ *   life is gone DELETE our exact value + CREATE a later expiry in one batch;
+ *   a mismatch or a rejection means someone broke our lock: stop.
  * - release: DELETE our exact value. No abort signal: it runs during cleanup.
  */
 import type { DnsPort, RecordSet } from '../../ports/dns.js';
@@ -62,8 +63,18 @@ export async function takeLock(dns: DnsPort, o: TakeLockOptions): Promise<HeldLo
   return { zoneId: o.zoneId, record: o.record, info, rr };
 }
 
-/** Push the expiry forward; a rejection means the lock is no longer ours. */
+/**
+ * Before a step: make sure the lock is still ours, and push its expiry
+ * forward once half its life is gone (one DELETE+CREATE batch, rejected if
+ * anyone changed it). Otherwise it is only read back and compared: renewing
+ * within the same second would DELETE and CREATE an identical record.
+ */
 export async function renewLock(dns: DnsPort, lock: HeldLock, now: number, ttlMs: number): Promise<HeldLock> {
+  if (lock.info.expires - now > ttlMs / 2) {
+    const held = await readLock({ dns }, lock.zoneId, lock.record);
+    if (held && JSON.stringify(held.record.values) === JSON.stringify(lock.rr.values)) return lock;
+    throw new CheckFailedError(`lost the failover lock on ${lock.record} (${held?.info ? describeLock(held.info, now) : 'it is gone'}); stopping before the next step`, { suggestions: ['someone broke the lock: relia failover status shows who holds it now'] });
+  }
   const info: LockInfo = { ...lock.info, expires: now + ttlMs };
   const rr = lockRecord(lock.record, info);
   const out = await dns.change(lock.zoneId, [{ action: 'DELETE', record: lock.rr }, { action: 'CREATE', record: rr }], `relia failover lock ${info.operation} (renew)`);

@@ -83,8 +83,10 @@ export async function waitInsync(ctx: Pick<WalkContext, 'ports' | 'insyncPollMs'
 }
 
 /** An `aws route53` command that sets exactly these weights (for exit 5). */
-export function restoreCommand(zoneId: string, records: readonly RecordSet[], w: Weights): string {
-  const changes = weightBatch(records, w).map((c) => ({
+export function restoreCommand(zoneId: string, records: readonly RecordSet[], w: Weights, options: { all?: boolean } = {}): string {
+  // `all`: UPSERT every record to its weight, whatever it is now (a manual undo written before the change).
+  const base = options.all ? records.map((r) => ({ ...r, weight: -1 })) : records;
+  const changes = weightBatch(base, w).map((c) => ({
     Action: 'UPSERT',
     ResourceRecordSet: {
       Name: c.record.name,

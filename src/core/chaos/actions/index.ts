@@ -2,6 +2,7 @@
  * Every fault and probe relia ships, registered in one ActivityRegistry.
  * The chaos engine and `chaos validate/plan/run` use `defaultRegistry()`.
  */
+import { failoverEvacuate } from '../../failover/chaos-action.js';
 import { ActivityRegistry, type ActionDefinition } from '../activity.js';
 import { alarmState, awsActions } from './aws.js';
 import { httpProbe, prometheusProbe } from './http.js';
@@ -20,6 +21,7 @@ export function registerFaults(registry: ActivityRegistry): ActivityRegistry {
     flashCrowdAction as ActionDefinition<unknown>,
     retryStormAction as ActionDefinition<unknown>,
     ...(networkActions as ActionDefinition<unknown>[]),
+    failoverEvacuate as ActionDefinition<unknown>,
   ];
   for (const a of actions) registry.addAction(a);
   registry.addProbe(httpProbe).addProbe(prometheusProbe).addProbe(processProbe).addProbe(alarmState);

@@ -345,3 +345,28 @@ describe('rollback', () => {
     expect(w.weights()).toEqual({ use1: 100, euw1: 0 });
   });
 });
+
+describe('the lock during an operation', () => {
+  it('is renewed once half its life is gone (one DELETE+CREATE batch) and released at the end', async () => {
+    const w = world({ plan: planText('lock: { ttl: 3m }') });
+    const batches: string[] = [];
+    w.dns.after = (_z, changes) => void batches.push(changes.map((c) => `${c.action} ${c.record.type}`).join('+'));
+    await applyFailover({ ...w.run(), ...evacuate });
+    // take, step 1, renew after step 1's 2-minute bake (> half of 3m), step 2, release.
+    expect(batches).toEqual(['CREATE TXT', 'UPSERT A+UPSERT A', 'DELETE TXT+CREATE TXT', 'UPSERT A+UPSERT A', 'DELETE TXT']);
+  });
+
+  it('an operation whose lock was broken stops before its next step', async () => {
+    const w = world();
+    w.dns.after = (_z, changes) => {
+      if (changes.some((c) => c.record.weight === 50)) {
+        const mine = w.memDns.records(w.zoneId).find((r) => r.type === 'TXT')!;
+        void w.memDns.change(w.zoneId, [{ action: 'DELETE', record: mine }, { action: 'CREATE', record: lockRecord(RECORD, { owner: 'ops@laptop:9', operation: 'op-x', acquired: T0, expires: T0 + 3_600_000 }) }]);
+      }
+    };
+    const e = await rejects(applyFailover({ ...w.run(), ...evacuate }), CheckFailedError);
+    expect(e.message).toMatch(/lost the failover lock on api.example.com. \(held by ops@laptop:9 \(operation op-x\)/);
+    expect(w.weights()).toEqual({ use1: 50, euw1: 50 });
+    expect(w.last()).toMatchObject({ status: 'interrupted', position: 0 });
+  });
+});

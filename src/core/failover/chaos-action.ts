@@ -1,0 +1,114 @@
+/**
+ * The chaos action `failover.evacuate` (Chaos Kong): evacuate a region as an
+ * experiment action, with the failover engine's pre-checks, pre-scaling,
+ * safety rules, lock and guards. Its undo is `failover rollback` (stepwise,
+ * guarded), registered the moment the first step is live; its manual undo is
+ * the `aws route53` batch that restores the weights before. The plan is
+ * given inline (the same fields as a plan file, without SLO files: an
+ * experiment judges steady state with its own probes). Destructive, so only
+ * in an account listed in `chaos.allow.awsAccounts`. Pure: ports only.
+ */
+import { z } from 'zod';
+import type { ActionDefinition, ActivityContext } from '../chaos/activity.js';
+import { requireAwsAccount } from '../chaos/targets.js';
+import { parseDuration } from '../units.js';
+import { applyFailover, rollbackFailover } from './engine.js';
+import { resolveTarget } from './inspect.js';
+import { isoOf, type Journal } from './journal.js';
+import { operationId } from './lock.js';
+import { checkDirection, FailoverPlanSchema, normaliseFailoverPlan, type FailoverPlan } from './plan-schema.js';
+import type { FailoverPorts } from './ports.js';
+import { preview } from './preview.js';
+import { restoreCommand } from './steps.js';
+
+/** A bake such as 0s, 30s or 2m, in milliseconds (0 allowed: one guard sample). */
+const bakeMs = z.string().transform((v, ctx) => {
+  try {
+    return Math.round(parseDuration(v, 'bake', { allowZero: true }) * 1000);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `expected a duration such as 0s, 30s or 2m, got ${JSON.stringify(v)}` });
+    return z.NEVER;
+  }
+});
+
+const EvacuateArgs = z.strictObject({
+  /** The failover plan, inline (see docs/failover.md#plan-file); `slos` are not read here. */
+  plan: FailoverPlanSchema,
+  from: z.string().min(1),
+  to: z.string().min(1),
+  steps: z.array(z.number().gt(0).max(100)).min(1).optional(),
+  bake: bakeMs.optional(),
+  mode: z.enum(['graceful', 'ungraceful']).default('graceful'),
+});
+export type EvacuateArgs = z.infer<typeof EvacuateArgs>;
+
+function planOf(a: EvacuateArgs): FailoverPlan {
+  const plan = normaliseFailoverPlan(a.plan, 'experiment');
+  for (const r of Object.values(plan.regions)) r.slos = [];
+  checkDirection(plan, a.from, a.to);
+  return plan;
+}
+
+async function portsOf(ctx: ActivityContext, plan: FailoverPlan, signal: AbortSignal): Promise<FailoverPorts> {
+  const regions = Object.values(plan.regions);
+  const ports: FailoverPorts = { dns: await ctx.ports.get('dns'), clock: ctx.clock, signal, onEvent: (e) => ctx.log(`failover.${e.type}`, { message: e.message }) };
+  if (regions.some((r) => r.capacity.some((c) => c.kind === 'asg'))) ports.compute = await ctx.ports.get('compute');
+  if (regions.some((r) => r.alarms.length > 0)) ports.alarms = await ctx.ports.get('alarms');
+  if (regions.some((r) => r.capacity.some((c) => c.kind === 'deployment'))) ports.cluster = async () => ctx.ports.get('cluster');
+  return ports;
+}
+
+export const failoverEvacuate: ActionDefinition<EvacuateArgs> = {
+  type: 'failover.evacuate',
+  summary: 'Evacuate a region over Route 53 weights (Chaos Kong); the undo is a guarded failover rollback',
+  args: EvacuateArgs,
+  async plan(a, ctx) {
+    const plan = planOf(a);
+    await requireAwsAccount(await ctx.ports.get('compute'), ctx.policy, ctx.signal);
+    const pv = await preview(plan, a.from, a.to, await portsOf(ctx, plan, ctx.signal), { mode: a.mode, steps: a.mode === 'ungraceful' ? [100] : (a.steps ?? plan.steps) });
+    return {
+      targets: [
+        { kind: 'weighted-record', id: `${plan.record} ${plan.type}`, detail: Object.entries(pv.weights).map(([r, w]) => `${r}=${w}`).join(' ') },
+        ...pv.capacity.map((c) => ({ kind: c.target.ref.kind, id: c.target.ref.name, detail: `${c.target.desired} → ${c.desired}` })),
+      ],
+      does: `move ${a.from}'s traffic to ${a.to} in ${pv.steps.length} guarded step${pv.steps.length === 1 ? '' : 's'} (${pv.steps.map((s) => `${s.percent}%`).join(', ')})${pv.ok ? '' : `; pre-checks would refuse: ${pv.prechecks.filter((p) => !p.ok).map((p) => p.name).join(', ')}`}`,
+      undo: `failover rollback to ${Object.entries(pv.weights).map(([r, w]) => `${r}=${w}`).join(' ')}, stepwise with the same guards`,
+    };
+  },
+  async run(a, ctx) {
+    const plan = planOf(a);
+    const compute = await ctx.ports.get('compute');
+    await requireAwsAccount(compute, ctx.policy, ctx.signal);
+    const ports = await portsOf(ctx, plan, ctx.signal);
+    const target = await resolveTarget(plan, ports);
+    let injected = false;
+    const manualUndo = restoreCommand(target.zoneId, target.records, target.weights, { all: true });
+    const sink = {
+      save(j: Journal) {
+        if (injected || j.position < 0) return;
+        injected = true;
+        ctx.inject({
+          description: `${plan.record}: traffic moving ${a.from} → ${a.to} (operation ${j.id})`,
+          manualUndo,
+          async undo(u) {
+            const undoPorts: FailoverPorts = { ...ports, clock: u.clock, signal: u.signal, onEvent: (e) => u.log(`failover.${e.type}`, { message: e.message }) };
+            await rollbackFailover({ plan, ports: undoPorts, sink: { save: () => undefined }, owner: 'relia-chaos', operationId: operationId(u.clock.now(), () => 0.5), journal: structuredClone(j), ...(a.bake !== undefined ? { bakeMs: a.bake } : {}) });
+          },
+        });
+      },
+    };
+    const out = await applyFailover({
+      plan,
+      ports,
+      sink,
+      owner: 'relia-chaos',
+      operationId: operationId(ctx.clock.now(), ctx.random),
+      from: a.from,
+      to: a.to,
+      mode: a.mode,
+      ...(a.steps ? { steps: a.steps } : {}),
+      ...(a.bake !== undefined ? { bakeMs: a.bake } : {}),
+    });
+    return { operation: out.journal?.id ?? null, weights: out.weights, nothingToDo: out.nothingToDo, at: isoOf(ctx.clock.now()) };
+  },
+};
