@@ -26,6 +26,9 @@ export interface CommandContext {
   clock: Clock;
   verbose(line: string): void;
   warn(line: string): void;
+  /** The binary's name and the arguments as given after the command id (for "run this to resume" hints). */
+  bin: string;
+  argv: readonly string[];
 }
 
 export type InferredFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof ReliaCommand)['baseFlags'] & T['flags']>;
@@ -244,6 +247,8 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
       clock: this.clock,
       verbose: (line) => this.verbose(line),
       warn: (line) => void this.warn(line),
+      bin: this.config.bin,
+      argv: this.argv,
     };
   }
 

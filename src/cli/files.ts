@@ -1,7 +1,8 @@
 /** Input files and file writes that never leave half a file behind. */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { fstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { InputError } from '../core/errors.js';
+import { parseSize } from '../core/units.js';
 
 /** Write a sibling temp file, then rename it into place. */
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode?: number): void {
@@ -17,14 +18,41 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode?: 
 }
 
 /**
+ * The largest input file relia reads whole (SLO specs, registers, incident
+ * exports, plans): 64 MiB, or RELIA_MAX_INPUT_SIZE (e.g. 256MB). A parsed
+ * document takes several times its size in memory, so a file past this is
+ * refused up front (exit 2) rather than exhausting memory.
+ */
+export function maxInputBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.RELIA_MAX_INPUT_SIZE;
+  if (raw === undefined || raw === '') return 64 * 1024 * 1024;
+  return parseSize(raw, 'RELIA_MAX_INPUT_SIZE');
+}
+
+/** Refuse an input larger than maxInputBytes(), naming the flag, the file and the way to raise the limit. */
+export function checkInputSize(path: string, field: string, size: number, limit = maxInputBytes()): void {
+  if (size <= limit) return;
+  const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  throw new InputError(`${field} ${path}: the file is ${mib(size)}, over the ${mib(limit)} relia reads whole`, {
+    field,
+    file: path,
+    suggestions: ['split it into smaller files (a directory of files works where the flag takes one)', `or raise the limit: RELIA_MAX_INPUT_SIZE=${Math.ceil(size / 1024 / 1024) + 1}MB`],
+  });
+}
+
+/**
  * Read a text input given to `field` (e.g. `--plan`): a path, or `-` for
  * stdin. A missing or unreadable file is an InputError (exit 2) naming the
  * flag, the reason and, when given, an example.
  */
 export function readTextInput(path: string, field: string, example?: string): string {
   try {
-    return readFileSync(path === '-' ? 0 : path, 'utf8');
+    checkInputSize(path === '-' ? 'stdin' : path, field, path === '-' ? fstatSync(0).size : statSync(path).size);
+    const text = readFileSync(path === '-' ? 0 : path, 'utf8');
+    if (path === '-') checkInputSize('stdin', field, Buffer.byteLength(text));
+    return text;
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     throw new InputError(`${field} ${path}: cannot read it: ${why}`, {

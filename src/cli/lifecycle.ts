@@ -29,6 +29,13 @@ export interface LifecycleOptions {
 
 type Signal = 'SIGINT' | 'SIGTERM';
 
+/**
+ * Lifecycle lines go through console.error: while an ink progress bar is on
+ * screen (it patches the console), ink prints them above the bar instead of
+ * drawing over them, so "stopping and cleaning up" stays visible.
+ */
+const consoleLine = (line: string): void => console.error(line);
+
 export class Lifecycle {
   private readonly controller = new AbortController();
   private readonly cleanups: Array<{ name: string; fn: Cleanup }> = [];
@@ -102,7 +109,7 @@ export class Lifecycle {
   }
 
   private onSignal(sig: Signal): void {
-    const log = this.options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    const log = this.options.log ?? consoleLine;
     if (this.received === null) {
       this.received = sig;
       log(`relia: ${sig} received; stopping and cleaning up (send again to force)`);
@@ -116,7 +123,7 @@ export class Lifecycle {
   }
 
   private async forceExit(sig: Signal, why: string): Promise<void> {
-    const log = this.options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    const log = this.options.log ?? consoleLine;
     log(`relia: ${why}; running cleanup now`);
     const failures = await this.runCleanups();
     for (const f of failures) log(`relia: cleanup "${f.name}" failed: ${f.error instanceof Error ? f.error.message : String(f.error)}`);

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join } from 'node:path';
 import type { ResolvedConfig } from '../core/config/resolve.js';
 import { InputError } from '../core/errors.js';
+import { checkInputSize } from './files.js';
 
 export interface SloInput {
   file: string;
@@ -90,6 +91,7 @@ export function readSloInputs(paths: readonly string[]): SloInput[] {
     }
     if (seenFiles.has(real)) continue;
     seenFiles.add(real);
+    checkInputSize(file, '--slo', statSync(file).size);
     try {
       inputs.push({ file, text: readFileSync(file, 'utf8') });
     } catch (error) {

@@ -40,7 +40,7 @@ export async function startProgress(options: ProgressOptions): Promise<Progress>
 
   if (options.tty) {
     const [{ render }, { createElement }, { ProgressView }] = await Promise.all([import('ink'), import('react'), import('./progress-view.js')]);
-    const app = render(createElement(ProgressView, { state: { ...state } }), { stdout: process.stderr, exitOnCtrlC: false, patchConsole: false });
+    const app = render(createElement(ProgressView, { state: { ...state } }), { stdout: process.stderr, stderr: process.stderr, exitOnCtrlC: false, patchConsole: true });
     let last = 0;
     return {
       update(done, counters, total) {

@@ -122,6 +122,10 @@ describe('relia cache warm → Redis from the origin', () => {
     const first = await child;
     expect(first.exitCode).toBe(143);
     expect(String(first.stderr)).toMatch(/SIGTERM received/);
+    // What was done, where the checkpoint is, and the exact command that resumes.
+    expect(String(first.stderr)).toMatch(/^relia: interrupted by SIGTERM: \d+ of 2000 keys done \(/m);
+    expect(String(first.stderr)).toContain(`relia: checkpoint saved: ${checkpoint}`);
+    expect(String(first.stderr)).toContain(`relia: resume with: relia ${args.join(' ').replace(`${origin()}/items/{key}`, `'${origin()}/items/{key}'`)}`);
     const saved = JSON.parse(readFileSync(checkpoint, 'utf8')) as { doneCount: number; total: number; done: Array<[number, number]> };
     expect(saved.total).toBe(2000);
     expect(saved.doneCount).toBeGreaterThanOrEqual(400);

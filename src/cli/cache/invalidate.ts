@@ -7,12 +7,13 @@ import { readFileSync } from 'node:fs';
 import { invalidate, originRewarmer, type InvalidatePacing, type InvalidateResult, type InvalidateSelection, type InvalidationPlan } from '../../core/cache/invalidate.js';
 import { checkOriginTemplate } from '../../core/cache/origin-template.js';
 import { parseKeyList } from '../../core/cache/sources.js';
-import { InputError } from '../../core/errors.js';
+import { InputError, InterruptedError } from '../../core/errors.js';
 import { parseDuration, parseFraction, parseRate } from '../../core/units.js';
 import type { KeyValueCache } from '../../ports/cache.js';
 import { startProgress } from '../../ui/progress.js';
 import type { CommandContext } from '../base-command.js';
 import { httpFromConfig } from '../providers.js';
+import { resumeHint } from '../resume-hint.js';
 import { renderPairs, type Style } from '../style.js';
 import { type Clients, parseHeaders } from './warm.js';
 
@@ -117,6 +118,8 @@ export async function runInvalidation(ctx: CommandContext, f: InvalidateFlagsIn,
     });
   }
   const progress = await startProgress({ label: plan.action === 'expire' ? 'expiring' : 'invalidating', total: plan.count, tty: process.stderr.isTTY === true, silent: f['no-progress'] });
+  let seen = { done: 0, total: plan.count as number | null };
+  let interrupted: InterruptedError | undefined;
   try {
     return await invalidate({
       cache,
@@ -125,11 +128,23 @@ export async function runInvalidation(ctx: CommandContext, f: InvalidateFlagsIn,
       ...inputs.selection,
       ...inputs.pacing,
       ...(rewarm ? { rewarm } : {}),
-      onProgress: (e) =>
-        e.event === 'progress' ? progress.update(e.done, { deleted: e.deleted, expired: e.expired }, e.total) : progress.update(e.result.matched, { deleted: e.result.deleted, expired: e.result.expired }),
+      onProgress: (e) => {
+        if (e.event === 'progress') {
+          seen = { done: e.done, total: e.total };
+          progress.update(e.done, { deleted: e.deleted, expired: e.expired }, e.total);
+        } else progress.update(e.result.matched, { deleted: e.result.deleted, expired: e.result.expired });
+      },
     });
+  } catch (error) {
+    if (error instanceof InterruptedError) interrupted = error;
+    throw error;
   } finally {
     await progress.stop();
+    if (interrupted) {
+      const done = `${seen.done}${seen.total === null ? '' : ` of ${seen.total}`} keys ${plan.action === 'expire' ? 'expired' : 'deleted'}`;
+      const hint = resumeHint({ bin: ctx.bin, command: 'cache invalidate', argv: ctx.argv, done, checkpointFile: null, signal: interrupted.signal, idempotent: true });
+      for (const line of hint) process.stderr.write(`${line}\n`);
+    }
   }
 }
 

@@ -14,6 +14,8 @@ import { parseDuration, parseTime } from '../../core/units.js';
 import { startProgress } from '../../ui/progress.js';
 import type { CommandContext } from '../base-command.js';
 import type { Style } from '../style.js';
+import { resumeHint } from '../resume-hint.js';
+import { InterruptedError } from '../../core/errors.js';
 import { defaultLockPath, FileCheckpointStore, FileLock } from './files.js';
 import type { SourceReport } from './sources.js';
 import { buildWarmRun, Clients, renderWarmReport, targetId, type WarmFlagsIn } from './warm.js';
@@ -95,6 +97,11 @@ export async function runWarm(ctx: CommandContext, f: WarmRunFlags, out: WarmOut
     settled = true;
     await progress.stop();
     if (partial && out.human) out.log(renderWarmReport(partial, built.sources, out.style));
+    if (error instanceof InterruptedError) {
+      const p = partial as WarmResult | undefined;
+      const done = p ? `${p.total - p.remaining} of ${p.total} keys done (${p.warmed} warmed, ${p.alreadyHot} already hot, ${p.failed} failed)` : 'stopped before the first key';
+      for (const line of resumeHint({ bin: ctx.bin, command: 'cache warm', argv: ctx.argv, done, checkpointFile, signal: error.signal })) process.stderr.write(`${line}\n`);
+    }
     throw error;
   }
   settled = true;
