@@ -1,6 +1,5 @@
-import { Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { breakLockFlag, journalFlag, prometheusFlag, sloAtFlag } from '../../src/cli/failover/context.js';
+import { journalOperationFlags } from '../../src/cli/failover/context.js';
 import { confirm, operate, type FailoverOperationResult } from '../../src/cli/failover/operate.js';
 import { renderJournal } from '../../src/cli/failover/render.js';
 import { journalAndPlan } from '../../src/cli/failover/resolve.js';
@@ -13,15 +12,7 @@ export default class FailoverResume extends ReliaCommand<typeof FailoverResume> 
   static override summary = 'Continue an interrupted operation from its journal, from the step the live weights are at.';
   static override description = 'Finished steps are not repeated; a step whose bake was cut short is baked again. The same pre-checks, lock and guards as apply. Exit codes as apply.';
   static override examples = ['<%= config.bin %> failover resume --yes', '<%= config.bin %> failover resume --journal ~/.config/relia/failover/playback-api.json --yes'];
-  static override flags = {
-    journal: journalFlag,
-    plan: Flags.string({ description: 'Plan file (default: the path the journal recorded).' }),
-    bake: Flags.string({ description: 'Override the bake time after each step.' }),
-    yes: Flags.boolean({ char: 'y', description: 'Act without asking (required off a TTY).' }),
-    'break-lock': breakLockFlag,
-    'slo-at': sloAtFlag,
-    prometheus: prometheusFlag,
-  };
+  static override flags = journalOperationFlags;
 
   async run(): Promise<FailoverResumeResult> {
     const f = this.flags;

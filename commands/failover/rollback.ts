@@ -1,6 +1,5 @@
-import { Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { breakLockFlag, journalFlag, prometheusFlag, sloAtFlag } from '../../src/cli/failover/context.js';
+import { journalOperationFlags } from '../../src/cli/failover/context.js';
 import { confirm, operate, type FailoverOperationResult } from '../../src/cli/failover/operate.js';
 import { renderJournal } from '../../src/cli/failover/render.js';
 import { journalAndPlan } from '../../src/cli/failover/resolve.js';
@@ -14,15 +13,7 @@ export default class FailoverRollback extends ReliaCommand<typeof FailoverRollba
   static override description =
     'Walks the journal’s steps backwards, one guarded ChangeBatch each, the guard watching the region that takes the traffic back. With capacity.scaleBackOnRollback the target goes back to its recorded size afterwards. A freeze does not block a rollback. Exit codes as apply.';
   static override examples = ['<%= config.bin %> failover rollback --yes', '<%= config.bin %> failover rollback --plan playback-api.yaml --bake 0s --yes'];
-  static override flags = {
-    journal: journalFlag,
-    plan: Flags.string({ description: 'Plan file (default: the path the journal recorded).' }),
-    bake: Flags.string({ description: 'Override the bake time after each step.' }),
-    yes: Flags.boolean({ char: 'y', description: 'Act without asking (required off a TTY).' }),
-    'break-lock': breakLockFlag,
-    'slo-at': sloAtFlag,
-    prometheus: prometheusFlag,
-  };
+  static override flags = journalOperationFlags;
 
   async run(): Promise<FailoverRollbackResult> {
     const f = this.flags;

@@ -135,3 +135,14 @@ export function allOf(...handlers: Array<((e: FailoverEvent) => void | Promise<v
     for (const h of handlers) await h?.(e);
   };
 }
+
+/** The flags of the commands that continue a journalled operation (resume, rollback). */
+export const journalOperationFlags = {
+  journal: journalFlag,
+  plan: Flags.string({ description: 'Plan file (default: the path the journal recorded).' }),
+  bake: Flags.string({ description: 'Override the bake time after each step.' }),
+  yes: Flags.boolean({ char: 'y', description: 'Act without asking (required off a TTY).' }),
+  'break-lock': breakLockFlag,
+  'slo-at': sloAtFlag,
+  prometheus: prometheusFlag,
+};
