@@ -110,6 +110,17 @@ run 0 capacity forecast --query 'sum(rate(http_requests_total{service="checkout"
 step "Capacity: headroom of checkout against 400 req/s, and the time to saturation"
 run 0 capacity headroom --usage-query 'sum(rate(http_requests_total{service="checkout"}[5m]))' --capacity 400/s --at "$AT"
 
+# Chaos: the example experiment, pointed at the local origin through relia's fault proxy on a free port.
+PROXY_PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+sed -e "s#proxy: 127.0.0.1:18080#proxy: 127.0.0.1:$PROXY_PORT#" -e "s#/health#/__origin/health#g" docs/examples/chaos/latency.yaml > "$work/latency.yaml"
+step "Chaos: the latency experiment validated, and its plan (what would be injected and how it is undone)"
+ORIGIN="${ORIGIN#http://}" run 0 chaos validate "$work/latency.yaml"
+ORIGIN="${ORIGIN#http://}" run 0 chaos plan "$work/latency.yaml"
+step "Chaos: 300 ms of origin latency; the userImpact guard (> 1 % slower than 200 ms) aborts the run and the latency is removed: exit 4"
+ORIGIN="${ORIGIN#http://}" run 4 chaos run "$work/latency.yaml" --yes --guard-interval 200ms --journal-path "$work/journal.json"
+step "Chaos: the journal (chaostoolkit's fields plus relia's guard events and reaction time)"
+run 0 chaos journal "$work/journal.json"
+
 # @@FAMILIES@@
 
 echo
