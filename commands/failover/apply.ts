@@ -1,11 +1,10 @@
 import { Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { breakLockFlag, capacityReport, directionFlags, failoverPorts, journalFlag, parseSteps, planFlag, prometheusFlag, readPlan, sloAtFlag } from '../../src/cli/failover/context.js';
+import { breakLockFlag, capacityReport, directionFlags, failoverPorts, journalFlag, directedOperation, planFlag, prometheusFlag, sloAtFlag } from '../../src/cli/failover/context.js';
 import { journalPath, readJournal } from '../../src/cli/failover/journal-file.js';
 import { confirm, operate, type FailoverOperationResult } from '../../src/cli/failover/operate.js';
 import { renderJournal, renderPreview } from '../../src/cli/failover/render.js';
 import { applyFailover } from '../../src/core/failover/engine.js';
-import { checkDirection } from '../../src/core/failover/plan-schema.js';
 import { preview } from '../../src/core/failover/preview.js';
 
 export type FailoverApplyResult = FailoverOperationResult;
@@ -34,10 +33,7 @@ export default class FailoverApply extends ReliaCommand<typeof FailoverApply> {
 
   async run(): Promise<FailoverApplyResult> {
     const f = this.flags;
-    const plan = readPlan(f.plan);
-    checkDirection(plan, f.from, f.to);
-    const steps = parseSteps(f.steps);
-    const mode = f.mode === 'ungraceful' ? 'ungraceful' : 'graceful';
+    const { plan, steps, mode } = directedOperation(f);
     const file = journalPath(this.config.configDir, plan.name, f.journal);
     const human = !this.jsonEnabled();
     if (!f.yes) {

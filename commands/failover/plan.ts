@@ -1,8 +1,7 @@
 import { Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { capacityReport, directionFlags, failoverPorts, parseSteps, planFlag, prometheusFlag, readPlan, sloAtFlag } from '../../src/cli/failover/context.js';
+import { capacityReport, directionFlags, failoverPorts, directedOperation, planFlag, prometheusFlag, sloAtFlag } from '../../src/cli/failover/context.js';
 import { renderPreview } from '../../src/cli/failover/render.js';
-import { checkDirection } from '../../src/core/failover/plan-schema.js';
 import { preview, type Preview } from '../../src/core/failover/preview.js';
 
 export type FailoverPlanResult = Preview;
@@ -26,10 +25,7 @@ export default class FailoverPlan extends ReliaCommand<typeof FailoverPlan> {
 
   async run(): Promise<FailoverPlanResult> {
     const f = this.flags;
-    const plan = readPlan(f.plan);
-    checkDirection(plan, f.from, f.to);
-    const steps = parseSteps(f.steps);
-    const mode = f.mode === 'ungraceful' ? 'ungraceful' : 'graceful';
+    const { plan, steps, mode } = directedOperation(f);
     const ports = await failoverPorts(this.context(), plan, { slos: true, sloAt: f['slo-at'] });
     const report = capacityReport(plan);
     const pv = await preview(plan, f.from, f.to, ports, { mode, steps: mode === 'ungraceful' ? [100] : (steps ?? plan.steps), ...(report ? { capacityReport: report } : {}), warn: (l) => this.warn(l) });

@@ -11,7 +11,7 @@ import type { SloDefinition } from '../../core/budget/model.js';
 import { computePlan, type PlanReport } from '../../core/capacity/plan.js';
 import { parsePlan as parseCapacityPlan } from '../../core/capacity/plan-schema.js';
 import { InputError } from '../../core/errors.js';
-import { parseFailoverPlan, type FailoverPlan } from '../../core/failover/plan-schema.js';
+import { checkDirection, parseFailoverPlan, type FailoverPlan } from '../../core/failover/plan-schema.js';
 import type { FailoverEvent, FailoverPorts } from '../../core/failover/ports.js';
 import { budgetSloGuard } from '../../core/failover/slo-guard.js';
 import { parseTime } from '../../core/units.js';
@@ -146,3 +146,14 @@ export const journalOperationFlags = {
   'slo-at': sloAtFlag,
   prometheus: prometheusFlag,
 };
+
+/** What `failover plan` and `failover apply` read from their flags: the plan, checked for the direction, the steps and the mode. */
+export function directedOperation(f: { plan: string; from: string; to: string; steps?: string | undefined; mode?: string | undefined }): {
+  plan: FailoverPlan;
+  steps: number[] | undefined;
+  mode: 'graceful' | 'ungraceful';
+} {
+  const plan = readPlan(f.plan);
+  checkDirection(plan, f.from, f.to);
+  return { plan, steps: parseSteps(f.steps), mode: f.mode === 'ungraceful' ? 'ungraceful' : 'graceful' };
+}
