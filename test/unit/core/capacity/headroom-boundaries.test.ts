@@ -4,7 +4,8 @@
 // at --min-headroom, the one-season moving average point by point, the trend
 // window's ends, and the errors' field and fix.
 import { describe, expect, it } from 'vitest';
-import { computeHeadroom, deseasonalize, describeSaturation, trendRange, usageFromMetrics, usageHistory } from '../../../../src/core/capacity/headroom.js';
+import { commonUnit, computeHeadroom, deseasonalize, describeSaturation, parseQuantity, trendRange, usageFromMetrics, usageHistory } from '../../../../src/core/capacity/headroom.js';
+import { linearTrend } from '../../../../src/core/capacity/trend.js';
 import { MemoryMetrics } from '../../../fakes/memory-metrics.js';
 import { expectInputError } from '../error-contract.js';
 
@@ -123,5 +124,55 @@ describe('bad input names the field and the fix', () => {
     expect(many.suggestions[0]).toContain('sum(');
     expectInputError(await caught(usageFromMetrics(one, 'u', AT)), '--usage-query', ['Infinity']);
     expectInputError(await caught(usageHistory(two, 'u', trendRange(AT, 3600))), '--usage-query', ['2 series over the trend window']);
+  });
+});
+
+describe('parseQuantity reads whole numbers only, and units only at the end', () => {
+  it('numbers with spaces around, decimals of several digits, exponents with a sign or several digits', () => {
+    expect(parseQuantity(' 7500 ', '--usage')).toEqual({ value: 7500, kind: 'number' });
+    expect(parseQuantity('1.25', '--usage')).toEqual({ value: 1.25, kind: 'number' });
+    expect(parseQuantity('1e+3', '--usage')).toEqual({ value: 1000, kind: 'number' });
+    expect(parseQuantity('1e10', '--usage')).toEqual({ value: 1e10, kind: 'number' });
+  });
+
+  it('a sign, a hex prefix, or a number too large for a double is not a quantity', () => {
+    for (const text of ['-5', '0x10', '1e999']) expectInputError(() => parseQuantity(text, '--capacity'), '--capacity', [`--capacity: expected a number, a rate or a bandwidth, got ${JSON.stringify(text)}`]);
+  });
+
+  it('rates with bandwidth never compare; the note says how plain numbers are read', () => {
+    const e = expectInputError(() => commonUnit({ value: 1, kind: 'rate' }, { value: 2, kind: 'bandwidth' }, ['--usage', '--capacity']), '--capacity');
+    expect(e.suggestions).toEqual(['give both as rates (7500/s) or both as bandwidths (40Gbps)']);
+    expect(commonUnit({ value: 1, kind: 'bandwidth' }, { value: 2, kind: 'number' }, ['--usage', '--capacity'])).toEqual({ unit: 'bps', note: 'plain numbers are read as bits per second, like the bandwidths' });
+    expect(commonUnit({ value: 1, kind: 'bandwidth' }, { value: 2, kind: 'bandwidth' }, ['--usage', '--capacity'])).toEqual({ unit: 'bps', note: null });
+  });
+});
+
+describe('the trend fit', () => {
+  it('R² of an imperfect fit, and the fitted value at the last point', () => {
+    // (0,0) (1,2) (2,1): slope 0.5, residuals −0.5, 1, −0.5 → SS_res 1.5 of SS_tot 2 → R² 0.25
+    const fit = linearTrend([[0, 0], [1, 2], [2, 1]]);
+    expect(fit).toEqual({ slope: 0.5, valueAt: 1.5, at: 2, r2: 0.25, points: 3 });
+  });
+
+  it('the weak-trend note is for a rising outlook only', () => {
+    // noisy and falling: no time to saturation, so no caveat about it
+    const t0 = AT / 1000;
+    const noisy: Array<[number, number]> = Array.from({ length: 24 }, (_, i) => [t0 - i * 3600, 7000 + i + (i % 2 ? 900 : -900)]);
+    const r = computeHeadroom({ usage: 7000, capacity: 10_000, unit: '', at: AT, history: noisy });
+    expect(r.outlook).toBe('never');
+    expect((r.trend?.r2 as number) < 0.3).toBe(true);
+    expect(r.notes).toEqual([]);
+  });
+});
+
+describe('the usage query through the metrics port', () => {
+  it('drops non-finite points of the trend window; passes the abort signal on', async () => {
+    const source = MemoryMetrics.fromPoints([{ labels: { __name__: 'u' }, points: [[AT / 1000 - 120, 1], [AT / 1000 - 60, Number.NaN], [AT / 1000, 3]] }]);
+    const pts = await usageHistory(source, 'u', { start: AT - 120_000, end: AT, step: 60 });
+    expect(pts.every(([, v]) => Number.isFinite(v))).toBe(true);
+    expect(pts.length).toBeGreaterThan(0);
+    const stop = new Error('stop');
+    await expect(usageFromMetrics(source, 'u', AT, AbortSignal.abort(stop))).rejects.toBe(stop);
+    await expect(usageHistory(source, 'u', { start: AT - 120_000, end: AT, step: 60 }, AbortSignal.abort(stop))).rejects.toBe(stop);
   });
 });
