@@ -70,7 +70,7 @@ export class KubeStore {
       .filter(([k]) => k.startsWith(`${resource}/${namespace ?? ''}/`) || (namespace === undefined && k.startsWith(`${resource}/`)))
       .map(([, o]) => o)
       .filter((o) => labels(o.metadata.labels ?? {}) && fields(fieldsOf(o)))
-      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
+      .sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name))
       .map((o) => this.present(resource, o));
     const g = GROUP[resource];
     return { kind: `${KIND[resource]}List`, apiVersion: API_VERSION[g], metadata: { resourceVersion: String(this.version) }, items };
