@@ -22,7 +22,7 @@
  *   /apis/policy/v1/namespaces/NS/poddisruptionbudgets[/NAME] GET POST DELETE: status.disruptionsAllowed is
  *                                                            computed from the live Ready pods, as the disruption controller does
  *   /apis/apps/v1/namespaces/NS/{deployments,statefulsets}[/NAME] GET POST PUT DELETE; status follows spec.replicas
- *   .../{deployments,statefulsets}/NAME/scale                GET PUT (resourceVersion checked: 409 Conflict)
+ *   .../{deployments,statefulsets}/NAME/scale                GET PUT PATCH (resourceVersion checked: 409 Conflict)
  * PUT and PATCH carrying a stale metadata.resourceVersion answer 409 Conflict.
  *
  * Admin (for tests, no token needed):
@@ -113,6 +113,7 @@ export function createKubeStandIn(store = new KubeStore()) {
     if (sub === 'scale') {
       if (req.method === 'GET') return send(200, store.scale(resource, namespace, name));
       if (req.method === 'PUT') return send(200, store.replaceScale(resource, namespace, name, body, opts));
+      if (req.method === 'PATCH') return send(200, store.patchScale(resource, namespace, name, String(req.headers['content-type'] ?? ''), body, opts));
       throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }
     if (name === undefined) {

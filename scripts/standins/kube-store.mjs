@@ -184,6 +184,21 @@ export class KubeStore {
     return { ...this.scale(resource, namespace, name), ...(dryRun ? { spec: { replicas } } : {}) };
   }
 
+  /** PATCH of the scale subresource (`kubectl scale` sends a merge patch): applied to the Scale, then the same checks as a replace. */
+  patchScale(resource, namespace, name, contentType, patch, options = {}) {
+    const current = this.scale(resource, namespace, name);
+    let next = clone(current);
+    if (contentType.startsWith('application/json-patch+json')) {
+      if (!Array.isArray(patch)) throw new StatusError(400, 'BadRequest', 'a JSON patch is an array of operations');
+      for (const op of patch) next = applyJsonPatchOp(next, op, resource, name);
+    } else if (contentType.startsWith('application/merge-patch+json') || contentType.startsWith('application/strategic-merge-patch+json')) {
+      next = mergePatch(next, patch);
+    } else {
+      throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json');
+    }
+    return this.replaceScale(resource, namespace, name, next, options);
+  }
+
   /** The eviction subresource: 429 when a PDB allows no disruption, 201 and the pod is gone otherwise. */
   evict(namespace, name, { dryRun = false } = {}) {
     const k = this.key('pods', namespace, name);
