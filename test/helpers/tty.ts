@@ -36,7 +36,7 @@ export interface TtyOptions {
   /** The terminal's size (default 160 × 40). */
   columns?: number;
   rows?: number;
-  /** Extra environment (NO_COLOR=1 and CI unset are always given; COLUMNS, RELIA_CONFIG and RELIA_ENV are unset). */
+  /** Extra environment (NO_COLOR=1 is given; CI is unset, since ink draws only the last frame under any CI, and so are COLUMNS, RELIA_CONFIG and RELIA_ENV). */
   env?: Record<string, string>;
   /** Send stdout to this file instead of the terminal: the screen then shows stderr alone. */
   stdoutFile?: string;
@@ -47,18 +47,25 @@ export async function reliaOnTty(args: string[], cwd: string, options: TtyOption
   const dir = mkdtempSync(join(tmpdir(), 'relia-tty-'));
   const exitFile = join(dir, 'exit');
   const name = `relia-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const env = Object.entries({ NO_COLOR: '1', CI: '', ...options.env }).map(([k, v]) => `${k}=${quote(v)}`);
+  const env = Object.entries({ NO_COLOR: '1', ...options.env }).map(([k, v]) => `${k}=${quote(v)}`);
   const redirect = options.stdoutFile === undefined ? '' : ` > ${quote(options.stdoutFile)}`;
-  const cmd = `cd ${quote(cwd)} && env -u COLUMNS -u RELIA_CONFIG -u RELIA_ENV ${env.join(' ')} ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}${redirect}; echo $? > ${quote(exitFile)}; sleep 600`;
+  const cmd = `cd ${quote(cwd)} && env -u COLUMNS -u CI -u RELIA_CONFIG -u RELIA_ENV ${env.join(' ')} ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}${redirect}; echo $? > ${quote(exitFile)}; sleep 600`;
   await execa('tmux', ['new-session', '-d', '-s', name, '-x', String(options.columns ?? 160), '-y', String(options.rows ?? 40), cmd]);
-  // -J joins lines the terminal wrapped, so a line wider than the screen shows as one long line.
-  const screen = async () => String((await execa('tmux', ['capture-pane', '-p', '-J', '-t', name], { reject: false })).stdout);
+  // -J joins lines the terminal wrapped, so a line wider than the screen shows as one long line
+  // (it also keeps trailing spaces: they are dropped here).
+  const screen = async () => String((await execa('tmux', ['capture-pane', '-p', '-J', '-t', name], { reject: false })).stdout).replace(/[ \t]+$/gm, '');
   const kill = async () => void (await execa('tmux', ['kill-session', '-t', name], { reject: false }));
   return {
     screen,
     keys: async (...keys) => void (await execa('tmux', ['send-keys', '-t', name, ...keys])),
     exit: async (timeoutMs = 20_000) => {
-      await until(() => existsSync(exitFile) && readFileSync(exitFile, 'utf8').trim() !== '', 'the command to exit', timeoutMs);
+      try {
+        await until(() => existsSync(exitFile) && readFileSync(exitFile, 'utf8').trim() !== '', 'the command to exit', timeoutMs);
+      } catch (error) {
+        const text = await screen();
+        await kill();
+        throw new Error(`${(error as Error).message}; the screen:\n${text}`);
+      }
       const exitCode = Number(readFileSync(exitFile, 'utf8').trim());
       recordExit(exitCode, `relia ${args.join(' ')} (tty)`);
       const text = await screen();
