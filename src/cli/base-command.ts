@@ -12,6 +12,7 @@ import { CheckFailedError, CleanupFailedError, ExitCode, InputError, InternalErr
 import { redactText, type ConfigOverrides, type ResolvedConfig } from '../core/config/resolve.js';
 import type { Clock } from '../ports/clock.js';
 import { loadConfig } from './config-loader.js';
+import { deprecatedUses, deprecationWarning } from './deprecations.js';
 import { Lifecycle } from './lifecycle.js';
 import { describeParseError, type CommandInfo, type FlagInfo } from './parse-errors.js';
 import { loadProviders, type ProviderRegistry } from './providers.js';
@@ -257,11 +258,20 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
     return process.stdin.isTTY === true && process.stdout.isTTY === true && !process.env.CI && !this.jsonEnabled();
   }
 
+  /**
+   * Text with secrets removed: the values config resolved (when loaded) and
+   * whatever looks like a credential (URL passwords, credential headers, secret
+   * query parameters). Every failure text, warning, --verbose line and stack
+   * relia prints goes through it.
+   */
+  protected redact(text: string): string {
+    return redactText(text, this.resolvedConfig?.secrets ?? {});
+  }
+
   /** Log a diagnostic line to stderr under --verbose, with secrets redacted. */
   protected verbose(line: string): void {
     if (!this.flags?.verbose) return;
-    const text = this.resolvedConfig ? redactText(line, this.resolvedConfig.secrets) : line;
-    process.stderr.write(`${this.style.dim(`[relia] ${text}`)}\n`);
+    process.stderr.write(`${this.style.dim(`[relia] ${this.redact(line)}`)}\n`);
   }
 
   /** Record that the check's answer is no (exit 1); the result is still printed. */
@@ -276,6 +286,8 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
    */
   protected failWithResult(exitCode: number, name: string, message: string, suggestions: string[] = []): void {
     this.status = exitCode;
+    message = this.redact(message);
+    suggestions = suggestions.map((x) => this.redact(x));
     this.failure = { name, message, suggestions };
     if (!this.jsonEnabled()) {
       const s = this.style ?? makeStyle(false);
@@ -284,10 +296,25 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
   }
 
   public override warn(input: string | Error): string | Error {
-    const text = input instanceof Error ? input.message : input;
+    const text = this.redact(input instanceof Error ? input.message : input);
     this.warnings.push(text);
     if (!this.jsonEnabled()) process.stderr.write(`${this.style?.yellow('warning') ?? 'warning'}: ${text}\n`);
     return input;
+  }
+
+  /**
+   * Deprecated flag spellings (src/cli/deprecations.ts): one warning line
+   * each, on stderr even under --json (which concerns stdout only), and in
+   * the envelope's `warnings`. Replaces oclif's check, which misses
+   * `--old=value` and `-xVALUE`.
+   */
+  protected override warnIfFlagDeprecated(): void {
+    const ctor = this.ctor as typeof ReliaCommand;
+    for (const use of deprecatedUses(this.argv, { ...(ctor.baseFlags ?? {}), ...(ctor.flags ?? {}) })) {
+      const text = deprecationWarning(use);
+      this.warnings.push(text);
+      process.stderr.write(`warning: ${text}\n`);
+    }
   }
 
   protected override toSuccessJson(result: unknown): Envelope<unknown> {
@@ -298,7 +325,7 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
 
   protected override toErrorJson(err: unknown): Envelope<never> {
     const e = ReliaError.is(err) ? err : toReliaError(err, this.id, this.lifecycle?.interruptedBy ?? null, this.commandInfo());
-    const body: ErrorBody = { name: e.name, message: e.message, suggestions: e.suggestions };
+    const body: ErrorBody = { name: e.name, message: this.redact(e.message), suggestions: e.suggestions.map((x) => this.redact(x)) };
     if (e.field !== undefined) body.field = e.field;
     return { status: e.exitCode, error: body, warnings: this.warnings };
   }
@@ -348,12 +375,12 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
     const s = this.style ?? makeStyle(false);
     // An interrupt is the user's choice, not a failure: one quiet line.
     if (e instanceof InterruptedError) {
-      process.stderr.write(`${e.message}\n`);
+      process.stderr.write(`${this.redact(e.message)}\n`);
       return;
     }
-    const lines = [`${s.red('Error')}: ${e.message}`];
-    for (const suggestion of e.suggestions) lines.push(`${s.cyan('Try this')}: ${suggestion}`);
-    if (this.flags?.verbose && e.cause instanceof Error && e.cause.stack) lines.push(s.dim(e.cause.stack));
+    const lines = [`${s.red('Error')}: ${this.redact(e.message)}`];
+    for (const suggestion of e.suggestions) lines.push(`${s.cyan('Try this')}: ${this.redact(suggestion)}`);
+    if (this.flags?.verbose && e.cause instanceof Error && e.cause.stack) lines.push(s.dim(this.redact(e.cause.stack)));
     process.stderr.write(`${lines.join('\n')}\n`);
   }
 
