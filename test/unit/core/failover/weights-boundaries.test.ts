@@ -5,7 +5,7 @@
 // the wording of each broken rule.
 import { describe, expect, it } from 'vitest';
 import type { RecordSet } from '../../../../src/ports/dns.js';
-import { checkBatch, formatWeights, movedPercent, positionOf, resultingWeights, sameWeights, shares, stepWeights, weightBatch } from '../../../../src/core/failover/weights.js';
+import { checkBatch, formatWeights, weightsOf, movedPercent, positionOf, resultingWeights, sameWeights, shares, stepWeights, weightBatch } from '../../../../src/core/failover/weights.js';
 
 const rec = (id: string, weight: number, name = 'api.example.com.'): RecordSet => ({ name, type: 'A', setIdentifier: id, weight, ttl: 60, values: ['10.0.0.1'] });
 const ctx = { name: 'api.example.com.', type: 'A', regionOf: { use1: 'us-east-1', euw1: 'eu-west-1' }, healthy: { 'us-east-1': true, 'eu-west-1': true } };
@@ -58,6 +58,14 @@ describe('shares and the traffic a change moves', () => {
 });
 
 describe('the ChangeBatch', () => {
+  it('records need both a set identifier and a weight to count, before and after a batch', () => {
+    const { weight: _w, ...idOnly } = rec('b', 5);
+    const { setIdentifier: _s, ...weightOnly } = rec('c', 7);
+    expect(weightsOf([rec('a', 3), idOnly, weightOnly])).toEqual({ a: 3 });
+    expect(resultingWeights([rec('a', 3), idOnly, weightOnly], [], 'api.example.com.', 'A')).toEqual({ a: 3 });
+    expect(weightBatch([idOnly, weightOnly], { b: 9, c: 9, undefined: 9 })).toEqual([]);
+  });
+
   it('skips records without a set identifier or weight, and weights the plan does not name', () => {
     const plain: RecordSet = { name: 'api.example.com.', type: 'A', ttl: 60, values: ['10.0.0.9'] };
     const changes = weightBatch([plain, rec('use1', 100), rec('euw1', 0)], { use1: 40 });
