@@ -32,12 +32,17 @@ export interface TtySession {
   kill(): Promise<void>;
 }
 
-/** Start `relia ARGS` in a detached tmux session with a TTY, in `cwd`. */
-export async function reliaOnTty(args: string[], cwd: string): Promise<TtySession> {
+/**
+ * Start `relia ARGS` in a detached tmux session with a TTY, in `cwd`. `env` is
+ * set on the command line itself: a tmux server that is already running gives
+ * new sessions its own environment, not this process's.
+ */
+export async function reliaOnTty(args: string[], cwd: string, options: { env?: Record<string, string> } = {}): Promise<TtySession> {
   const dir = mkdtempSync(join(tmpdir(), 'relia-tty-'));
   const exitFile = join(dir, 'exit');
   const name = `relia-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const cmd = `cd ${quote(cwd)} && NO_COLOR=1 CI= node ${quote(BIN)} ${args.map(quote).join(' ')}; echo $? > ${quote(exitFile)}; sleep 600`;
+  const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${quote(v)} `).join('');
+  const cmd = `cd ${quote(cwd)} && ${env}NO_COLOR=1 CI= node ${quote(BIN)} ${args.map(quote).join(' ')}; echo $? > ${quote(exitFile)}; sleep 600`;
   await execa('tmux', ['new-session', '-d', '-s', name, '-x', '160', '-y', '40', cmd]);
   const screen = async () => String((await execa('tmux', ['capture-pane', '-p', '-t', name], { reject: false })).stdout);
   const kill = async () => void (await execa('tmux', ['kill-session', '-t', name], { reject: false }));
