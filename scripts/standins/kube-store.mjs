@@ -74,7 +74,7 @@ export class KubeStore {
       .filter(([k]) => k.startsWith(`${resource}/${namespace ?? ''}/`) || (namespace === undefined && k.startsWith(`${resource}/`)))
       .map(([, o]) => o)
       .filter((o) => labels(o.metadata.labels ?? {}) && fields(fieldsOf(o)))
-      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
+      .sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name))
       .map((o) => this.present(resource, o));
     const g = GROUP[resource];
     return { kind: `${KIND[resource]}List`, apiVersion: API_VERSION[g], metadata: { resourceVersion: String(this.version) }, items };
@@ -192,6 +192,21 @@ export class KubeStore {
     this.bump(next);
     if (!dryRun) this.objects.set(k, next);
     return { ...this.scale(resource, namespace, name), ...(dryRun ? { spec: { replicas } } : {}) };
+  }
+
+  /** PATCH of the scale subresource (`kubectl scale` sends a merge patch): applied to the Scale, then the same checks as a replace. */
+  patchScale(resource, namespace, name, contentType, patch, options = {}) {
+    const current = this.scale(resource, namespace, name);
+    let next = clone(current);
+    if (contentType.startsWith('application/json-patch+json')) {
+      if (!Array.isArray(patch)) throw new StatusError(400, 'BadRequest', 'a JSON patch is an array of operations');
+      for (const op of patch) next = applyJsonPatchOp(next, op, resource, name);
+    } else if (contentType.startsWith('application/merge-patch+json') || contentType.startsWith('application/strategic-merge-patch+json')) {
+      next = mergePatch(next, patch);
+    } else {
+      throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json');
+    }
+    return this.replaceScale(resource, namespace, name, next, options);
   }
 
   /** The eviction subresource: 429 when a PDB allows no disruption, 201 and the pod is gone otherwise. */
