@@ -32,11 +32,18 @@ step() { printf '\n\033[1m━━ %s\033[0m\n' "$1"; shown+=("$1"); }
 # run EXPECTED_EXIT relia ARGS...: print the command, run it, check the exit code.
 run() {
   local want=$1; shift
-  # The command line, wrapped with ` \` continuations to fit 100 columns.
-  local line='$ relia' arg
-  for arg in "$@"; do
-    [[ $arg == *[[:space:]]* ]] && arg="'$arg'"
-    if [ $(( ${#line} + ${#arg} + 3 )) -gt 100 ]; then printf '%s \\\n' "$line"; line="    $arg"; else line="$line $arg"; fi
+  # The command line, wrapped with ` \` continuations to fit 100 columns; a flag stays with its value.
+  local args=("$@") tokens=() i=0 tok next line='$ relia'
+  while [ $i -lt ${#args[@]} ]; do
+    tok=${args[$i]}; [[ $tok == *[[:space:]]* ]] && tok="'$tok'"
+    if [[ ${args[$i]} == -* ]] && [ $((i + 1)) -lt ${#args[@]} ] && [[ ${args[$((i + 1))]} != -* ]]; then
+      next=${args[$((i + 1))]}; [[ $next == *[[:space:]]* ]] && next="'$next'"
+      tok="$tok $next"; i=$((i + 1))
+    fi
+    tokens+=("$tok"); i=$((i + 1))
+  done
+  for tok in "${tokens[@]}"; do
+    if [ $(( ${#line} + ${#tok} + 3 )) -gt 100 ]; then printf '%s \\\n' "$line"; line="    $tok"; else line="$line $tok"; fi
   done
   printf '%s\n' "$line"
   set +e
