@@ -222,12 +222,23 @@ describe('chaos run: node cordon and drain on the stand-in', () => {
     await seeder.pod(ns, 'agent', { nodeName: n1, owner: { kind: 'DaemonSet', name: 'agent' } });
     await seeder.pod(ns, 'etcd', { nodeName: n1, annotations: { 'kubernetes.io/config.mirror': 'x' } });
     await seeder.pod('kube-system', `dns-${ns}`, { nodeName: n1 });
-    const r = await run('drain', `title: drain the pool
+    const yaml = `title: drain the pool
 method:
   - name: drain
     action: kubernetes.node-drain
     args: { selector: { pool: ${ns} }, mode: all }
-${nodeProbe(n1)}`);
+${nodeProbe(n1)}`;
+    // The plan resolves the same pods through the same adapter, read-only.
+    const planFile = join(tmp, 'drain-plan.yaml');
+    writeFileSync(planFile, yaml);
+    const plan = await relia(['chaos', 'plan', planFile, '--config', config(), '--json']);
+    expect(plan.exitCode, plan.stderr).toBe(0);
+    const targets = (JSON.parse(plan.stdout) as { result: { steps: Array<{ targets: Array<{ kind: string; id: string; detail?: string }> }> } }).result.steps[0]!.targets;
+    expect(targets.filter((t) => t.kind === 'pod').map((t) => t.id)).toEqual([`${ns}/a-0`, `${ns}/a-1`, `${ns2}/b-0`]);
+    expect(targets.filter((t) => t.kind === 'kept pod').map((t) => t.id).sort()).toEqual([`${ns}/agent`, `${ns}/etcd`, `kube-system/dns-${ns}`].sort());
+    expect((await kube<{ spec?: { unschedulable?: boolean } }>(`/api/v1/nodes/${n1}`)).body.spec?.unschedulable).toBeUndefined();
+    expect(await podNames(ns2)).toEqual(['b-0']);
+    const r = await run('drain', yaml);
     expect(r.exitCode, r.stderr).toBe(0);
     const out = r.journal.run[0]?.output as { cordoned: string[]; evicted: string[]; kept: Array<{ pod: string; reason: string }> };
     expect(out.cordoned).toEqual([n1]);

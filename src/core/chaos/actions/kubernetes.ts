@@ -262,7 +262,7 @@ export const nodeDrain: ActionDefinition<DrainArgs> = {
         const b = blocked.get(id);
         targets.push({ kind: 'pod', id, detail: b ? `${b}: ${a.force ? 'would be deleted (force: true)' : a.onBlocked === 'skip' ? 'would be skipped' : 'the drain would fail'}` : `evict from ${n.name}` });
       }
-      for (const k of kept) targets.push({ kind: 'pod', id: k.pod, detail: `stays on ${n.name}: ${k.reason}` });
+      for (const k of kept) targets.push({ kind: 'kept pod', id: k.pod, detail: `stays on ${n.name}: ${k.reason}` });
     }
     return {
       targets,

@@ -108,7 +108,8 @@ describe('kubernetes.node-drain', () => {
     const a = args(nodeDrain, { names: ['node-a'] });
     const plan = await nodeDrain.plan(a, ctx);
     expect(plan.does).toMatch(/every namespace/);
-    const evictions = plan.targets.filter((t) => t.kind === 'pod' && t.detail?.startsWith('evict')).map((t) => t.id);
+    const evictions = plan.targets.filter((t) => t.kind === 'pod').map((t) => t.id);
+    expect(plan.targets.filter((t) => t.kind === 'kept pod').map((t) => t.id)).toEqual(['batch/keep-me', 'kube-system/dns-0', 'kube-system/dns-1', 'web/agent-x', 'web/etcd-node-a', 'web/leaving']);
     expect(evictions).toEqual(['batch/job-0', 'batch/job-1', 'web/api-0', 'web/api-2', 'web/api-4']);
     expect(c.calls).toContain('listPods (all namespaces)');
     const out = (await nodeDrain.run(a, ctx)) as { cordoned: string[]; evicted: string[]; kept: Array<{ pod: string; reason: string }> };
