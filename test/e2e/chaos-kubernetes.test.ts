@@ -132,6 +132,28 @@ describe('chaos run: pod kill by eviction on the Kubernetes API stand-in', () =>
     expect(await podNames(ns)).not.toContain(out.forced[0]!.split('/')[1]);
   });
 
+  it('a chaostoolkit terminate_pods experiment runs unchanged: its pods go through the Eviction API', async () => {
+    const { ns, seed } = await fresh();
+    await seed.pods('api', 3, { app: 'api' });
+    await seed.pdb('api', { app: 'api' }, 2);
+    const exp = join(tmp, 'ctk-terminate-pods.json');
+    writeFileSync(exp, JSON.stringify({
+      version: '1.0.0',
+      title: 'two api pods die',
+      description: 'chaosk8s terminate_pods, mapped to kubernetes.pod-kill',
+      method: [{ type: 'action', name: 'terminate two', provider: { type: 'python', module: 'chaosk8s.pod.actions', func: 'terminate_pods', arguments: { label_selector: 'app=api', ns, qty: 2, rand: true } } }],
+    }));
+    const journalPath = join(tmp, 'ctk-terminate-pods-journal.json');
+    const r = await relia(['chaos', 'run', exp, '--yes', '--config', config(), '--journal-path', journalPath], { timeoutMs: 90_000 });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as Journal;
+    expect(journal.status).toBe('completed');
+    const out = journal.run[0]?.output as { evicted: string[] };
+    expect(out.evicted).toHaveLength(2);
+    expect(await podNames(ns)).toHaveLength(1);
+    expect((await kube<{ status: { disruptionsAllowed: number } }>(`/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets/api`)).body.status.disruptionsAllowed).toBe(0);
+  });
+
   it('kube-system is never selected: exit 2 naming the selector and the protection, and nothing is evicted', async () => {
     const seeder = new KubeSeeder({ kubeconfig: servers().kube.kubeconfig, real: false });
     await seeder.namespace('kube-system').catch(() => undefined);
