@@ -29,10 +29,11 @@ let n = 0;
 const unique = () => `e2e-${process.pid}-${++n}-${Date.now().toString(36)}`;
 const auth = { authorization: `Bearer ${STAND_IN_TOKEN}` };
 
-function config(): string {
-  const file = join(tmp, 'relia.yaml');
+/** A relia config whose environment's kubeconfig is the stand-in's; its context is allowed unless `allow` says otherwise. */
+function config(allow = servers().kube.context): string {
+  const file = join(tmp, `relia-${allow}.yaml`);
   const { kubeconfig, context } = servers().kube;
-  writeFileSync(file, `environments:\n  standin:\n    kubernetes: { kubeconfig: "${kubeconfig}", context: ${context} }\ndefaultEnvironment: standin\nchaos:\n  allow: { kubeContexts: ["${context}"] }\n`);
+  writeFileSync(file, `environments:\n  standin:\n    kubernetes: { kubeconfig: "${kubeconfig}", context: ${context} }\ndefaultEnvironment: standin\nchaos:\n  allow: { kubeContexts: ["${allow}"] }\n`);
   return file;
 }
 
@@ -81,7 +82,7 @@ method:
     args: { namespace: ${ns}, selector: { app: api }, ${extra} }
 `;
 
-describe('chaos run: pod kill by eviction on the Kubernetes API stand-in', () => {
+describe('chaos run: pod kill by eviction on the Kubernetes API stand-in', { timeout: 120_000 }, () => {
   it('no PDB in the way: every eviction is a 201 and the pods are gone', async () => {
     const { ns, seed } = await fresh();
     await seed.pods('api', 3, { app: 'api' });
@@ -154,6 +155,18 @@ describe('chaos run: pod kill by eviction on the Kubernetes API stand-in', () =>
     expect((await kube<{ status: { disruptionsAllowed: number } }>(`/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets/api`)).body.status.disruptionsAllowed).toBe(0);
   });
 
+  it('a context not in chaos.allow.kubeContexts is exit 2 naming it and the key; nothing is evicted', async () => {
+    const { ns, seed } = await fresh();
+    await seed.pods('api', 2, { app: 'api' });
+    const exp = join(tmp, 'evict-denied.yaml');
+    writeFileSync(exp, podKill(ns, 'mode: all'));
+    const r = await relia(['chaos', 'run', exp, '--yes', '--config', config('staging'), '--journal-path', join(tmp, 'denied.json')], { timeoutMs: 90_000 });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/Kubernetes context "relia-stand-in" is not allowed for chaos actions/);
+    expect(r.stderr).toMatch(/chaos: \{ allow: \{ kubeContexts: \["relia-stand-in"\] \} \}/);
+    expect(await podNames(ns)).toEqual(['api-0', 'api-1']);
+  });
+
   it('kube-system is never selected: exit 2 naming the selector and the protection, and nothing is evicted', async () => {
     const seeder = new KubeSeeder({ kubeconfig: servers().kube.kubeconfig, real: false });
     await seeder.namespace('kube-system').catch(() => undefined);
@@ -172,7 +185,7 @@ method:
   });
 });
 
-describe('chaos run: scale-down on the stand-in (the scale subresource)', () => {
+describe('chaos run: scale-down on the stand-in (the scale subresource)', { timeout: 120_000 }, () => {
   const scaleOf = (ns: string, kind: string, name: string) => `/apis/apps/v1/namespaces/${ns}/${kind}/${name}/scale`;
   const readScale = (label: string, path: string) => `  - name: ${label}
     probe: http.request
@@ -224,7 +237,7 @@ method:
   });
 });
 
-describe('chaos run: node cordon and drain on the stand-in', () => {
+describe('chaos run: node cordon and drain on the stand-in', { timeout: 180_000 }, () => {
   const nodeProbe = (node: string) => `  - name: node during
     probe: http.request
     args: { url: "${servers().kube.url}/api/v1/nodes/${node}", headers: { authorization: "Bearer ${STAND_IN_TOKEN}" } }
