@@ -243,7 +243,7 @@ describe('chaos run: node cordon and drain on the stand-in', { timeout: 180_000 
     args: { url: "${servers().kube.url}/api/v1/nodes/${node}", headers: { authorization: "Bearer ${STAND_IN_TOKEN}" } }
 `;
 
-  it('cordons, evicts the node\'s pods in every namespace (DaemonSet, mirror, kube-system stay), and uncordons afterwards', async () => {
+  it('cordons, evicts the node\'s pods in every namespace (DaemonSet, mirror, unmanaged and kube-system pods stay), and uncordons afterwards', async () => {
     const { seeder, ns, seed } = await fresh();
     const ns2 = `${ns}-b`;
     await seeder.namespace(ns2);
@@ -251,8 +251,9 @@ describe('chaos run: node cordon and drain on the stand-in', { timeout: 180_000 
     const n1 = `${ns}-n1`;
     await seed.node(n1, { pool: ns });
     await seed.node(`${ns}-n2`, { pool: `${ns}-other` });
-    await seed.pods('a', 2, { app: 'a' }, n1);
-    await seeder.seed(ns2).pods('b', 1, { app: 'b' }, n1);
+    for (const name of ['a-0', 'a-1']) await seeder.pod(ns, name, { labels: { app: 'a' }, nodeName: n1, owner: { kind: 'ReplicaSet', name: 'a-7d9f' } });
+    await seeder.pod(ns2, 'b-0', { labels: { app: 'b' }, nodeName: n1, owner: { kind: 'StatefulSet', name: 'b' } });
+    await seeder.pod(ns, 'lonely', { nodeName: n1 });
     await seed.pods('c', 1, { app: 'c' }, `${ns}-n2`);
     await seeder.pod(ns, 'agent', { nodeName: n1, owner: { kind: 'DaemonSet', name: 'agent' } });
     await seeder.pod(ns, 'etcd', { nodeName: n1, annotations: { 'kubernetes.io/config.mirror': 'x' } });
@@ -270,7 +271,7 @@ ${nodeProbe(n1)}`;
     expect(plan.exitCode, plan.stderr).toBe(0);
     const targets = (JSON.parse(plan.stdout) as { result: { steps: Array<{ targets: Array<{ kind: string; id: string; detail?: string }> }> } }).result.steps[0]!.targets;
     expect(targets.filter((t) => t.kind === 'pod').map((t) => t.id)).toEqual([`${ns}/a-0`, `${ns}/a-1`, `${ns2}/b-0`]);
-    expect(targets.filter((t) => t.kind === 'kept pod').map((t) => t.id).sort()).toEqual([`${ns}/agent`, `${ns}/etcd`, `kube-system/dns-${ns}`].sort());
+    expect(targets.filter((t) => t.kind === 'kept pod').map((t) => t.id).sort()).toEqual([`${ns}/agent`, `${ns}/etcd`, `${ns}/lonely`, `kube-system/dns-${ns}`].sort());
     expect((await kube<{ spec?: { unschedulable?: boolean } }>(`/api/v1/nodes/${n1}`)).body.spec?.unschedulable).toBeUndefined();
     expect(await podNames(ns2)).toEqual(['b-0']);
     const r = await run('drain', yaml);
@@ -282,20 +283,21 @@ ${nodeProbe(n1)}`;
       [`kube-system/dns-${ns}`]: expect.stringMatching(/namespace kube-system is protected/),
       [`${ns}/agent`]: expect.stringMatching(/DaemonSet/),
       [`${ns}/etcd`]: expect.stringMatching(/mirror/),
+      [`${ns}/lonely`]: expect.stringMatching(/no controller owns it/),
     });
     expect((r.journal.run[1]?.output as { body: { spec: { unschedulable?: boolean } } }).body.spec.unschedulable).toBe(true);
     expect(r.stderr).toMatch(new RegExp(`undone: node ${n1} cordoned`));
     expect((await kube<{ spec: { unschedulable?: boolean } }>(`/api/v1/nodes/${n1}`)).body.spec.unschedulable).toBe(false);
-    expect(await podNames(ns)).toEqual(['agent', 'c-0', 'etcd']);
+    expect(await podNames(ns)).toEqual(['agent', 'c-0', 'etcd', 'lonely']);
     expect(await podNames(ns2)).toEqual([]);
     expect(await podNames('kube-system')).toContain(`dns-${ns}`);
   });
 
   it('a PDB blocks the drain: the run aborts (exit 4), the pod stays, and the node is uncordoned by the rollback', async () => {
-    const { ns, seed } = await fresh();
+    const { seeder, ns, seed } = await fresh();
     const n1 = `${ns}-n1`;
     await seed.node(n1, { pool: ns });
-    await seed.pods('db', 1, { app: 'db' }, n1);
+    await seeder.pod(ns, 'db-0', { labels: { app: 'db' }, nodeName: n1, owner: { kind: 'StatefulSet', name: 'db' } });
     await seed.pdb('db', { app: 'db' }, 0);
     const r = await run('drain-blocked', `title: drain a node a budget protects
 method:
