@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
 import { DEFAULT_INVALIDATE_RATE, invalidationInputs, planVerb, renderInvalidationPlan, renderInvalidationResult, runInvalidation } from '../../src/cli/cache/invalidate.js';
 import { Clients } from '../../src/cli/cache/warm.js';
+import { progressFlags } from '../../src/cli/progress-flag.js';
 import { cacheFromUrl } from '../../src/cli/providers.js';
 import { planInvalidation, type InvalidateResult, type InvalidationPlan } from '../../src/core/cache/invalidate.js';
 import { InputError } from '../../src/core/errors.js';
@@ -16,16 +17,22 @@ export interface CacheInvalidateResult {
 export default class CacheInvalidate extends ReliaCommand<typeof CacheInvalidate> {
   static override summary = 'Delete (or expire) Redis keys gradually, paced over a duration or at a rate, optionally re-warming each key.';
   static override description =
-    'Keys by --pattern (SCAN, never KEYS) or --keys FILE. Shows a plan (count, sample, pacing) and changes nothing unless --yes is given or the prompt on a TTY is confirmed. Exit 0, 2 bad input, 3 Redis/origin unreachable, 130/143 interrupted (stops between batches).';
+    'Keys by --pattern (SCAN, never KEYS) or --source FILE. Shows a plan (count, sample, pacing) and changes nothing unless --yes is given or the prompt on a TTY is confirmed. Exit 0, 2 bad input, 3 Redis/origin unreachable, 130/143 interrupted (stops between batches).';
   static override examples = [
     "<%= config.bin %> cache invalidate --target redis://127.0.0.1:6379/0 --pattern 'title:*' --over 10m",
     "<%= config.bin %> cache invalidate --pattern 'title:*' --over 10m --yes --rewarm --origin 'http://origin/items/{key}' --ttl 1h",
-    '<%= config.bin %> cache invalidate --keys changed.txt --rate 200/s --expire 60s --yes',
+    '<%= config.bin %> cache invalidate --source changed.txt --rate 200/s --expire 60s --yes',
   ];
   static override flags = {
     target: Flags.string({ char: 't', description: "Redis URL (default: the config's redis.url)." }),
-    pattern: Flags.string({ description: "Glob of the keys, e.g. 'title:*' (SCAN MATCH). Exactly one of --pattern and --keys.", exactlyOne: ['pattern', 'keys'] }),
-    keys: Flags.string({ description: 'File with one key per line, or - for stdin.', exactlyOne: ['pattern', 'keys'] }),
+    pattern: Flags.string({ description: "Glob of the keys, e.g. 'title:*' (SCAN MATCH). Exactly one of --pattern and --source.", exactlyOne: ['pattern', 'source'] }),
+    source: Flags.string({
+      char: 's',
+      description: 'Keys: a file with one key per line, or - for stdin (as cache warm --source). Exactly one of --pattern and --source.',
+      exactlyOne: ['pattern', 'source'],
+      aliases: ['keys'],
+      deprecateAliases: true,
+    }),
     over: Flags.string({ description: 'Spread the work evenly over this long, e.g. 10m.', exclusive: ['rate'] }),
     rate: Flags.string({ description: `Or: keys per second, e.g. 200/s. Without --over or --rate: ${DEFAULT_INVALIDATE_RATE}/s.`, exclusive: ['over'] }),
     batch: Flags.integer({ description: 'Largest batch per round trip (default 100).', min: 1 }),
@@ -38,7 +45,7 @@ export default class CacheInvalidate extends ReliaCommand<typeof CacheInvalidate
     sample: Flags.integer({ description: 'Keys shown in the plan.', default: 10, min: 0 }),
     yes: Flags.boolean({ char: 'y', description: 'Act without asking.' }),
     'dry-run': Flags.boolean({ description: 'Only show the plan, even with --yes.' }),
-    'no-progress': Flags.boolean({ description: 'No progress output (off a TTY: no JSON progress lines on stderr).' }),
+    ...progressFlags,
   };
 
   async run(): Promise<CacheInvalidateResult> {

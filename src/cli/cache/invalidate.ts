@@ -11,6 +11,7 @@ import { InputError, InterruptedError } from '../../core/errors.js';
 import { parseDuration, parseFraction, parseRate } from '../../core/units.js';
 import type { KeyValueCache } from '../../ports/cache.js';
 import { startProgress } from '../../ui/progress.js';
+import { progressOutput } from '../progress-flag.js';
 import type { CommandContext } from '../base-command.js';
 import { httpFromConfig } from '../providers.js';
 import { resumeHint } from '../resume-hint.js';
@@ -39,7 +40,7 @@ export function invalidationSelection(pattern: string | undefined, keysFile: str
   try {
     raw = readFileSync(file === '-' ? 0 : file);
   } catch (error) {
-    throw new InputError(`--keys ${file}: cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { field: '--keys', suggestions: ['check the path; one key per line'] });
+    throw new InputError(`--source ${file}: cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { field: '--source', suggestions: ['check the path; one key per line'] });
   }
   // An empty list selects nothing (the plan says 0 keys); it never means "all keys".
   return { keys: parseKeyList(raw) };
@@ -48,7 +49,7 @@ export function invalidationSelection(pattern: string | undefined, keysFile: str
 /** The flags of `cache invalidate` the glue reads. */
 export interface InvalidateFlagsIn {
   pattern?: string;
-  keys?: string;
+  source?: string;
   over?: string;
   rate?: string;
   batch?: number;
@@ -58,6 +59,7 @@ export interface InvalidateFlagsIn {
   header?: string[];
   ttl?: string;
   'ttl-jitter'?: string;
+  progress?: string;
   'no-progress'?: boolean;
 }
 
@@ -70,7 +72,7 @@ export interface InvalidationInputs {
 /** Every input checked before anything connects (a bad header is exit 2 with nothing deleted). */
 export function invalidationInputs(f: InvalidateFlagsIn): InvalidationInputs {
   if (f.rewarm && !f.origin) throw new InputError('--rewarm needs --origin to fetch the values from', { field: '--origin', suggestions: ["--origin 'http://origin/items/{key}'"] });
-  const selection = invalidationSelection(f.pattern, f.keys);
+  const selection = invalidationSelection(f.pattern, f.source);
   const headers = parseHeaders(f.header);
   if (f.origin !== undefined) checkOriginTemplate(f.origin, '--origin');
   const pacing: InvalidatePacing = {
@@ -117,7 +119,7 @@ export async function runInvalidation(ctx: CommandContext, f: InvalidateFlagsIn,
       ...(headers ? { headers } : {}),
     });
   }
-  const progress = await startProgress({ label: plan.action === 'expire' ? 'expiring' : 'invalidating', total: plan.count, tty: process.stderr.isTTY === true, silent: f['no-progress'] });
+  const progress = await startProgress({ label: plan.action === 'expire' ? 'expiring' : 'invalidating', total: plan.count, ...progressOutput(f) });
   let seen = { done: 0, total: plan.count as number | null };
   let interrupted: InterruptedError | undefined;
   try {
