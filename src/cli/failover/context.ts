@@ -7,6 +7,7 @@
 import { userInfo, hostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Flags } from '@oclif/core';
+import { progressFlags } from '../progress-flag.js';
 import type { SloDefinition } from '../../core/budget/model.js';
 import { computePlan, type PlanReport } from '../../core/capacity/plan.js';
 import { parsePlan as parseCapacityPlan } from '../../core/capacity/plan-schema.js';
@@ -145,6 +146,7 @@ export const journalOperationFlags = {
   'break-lock': breakLockFlag,
   'slo-at': sloAtFlag,
   prometheus: prometheusFlag,
+  ...progressFlags,
 };
 
 /** What `failover plan` and `failover apply` read from their flags: the plan, checked for the direction, the steps and the mode. */
