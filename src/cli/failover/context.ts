@@ -7,6 +7,7 @@
 import { userInfo, hostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Flags } from '@oclif/core';
+import { progressFlags } from '../progress-flag.js';
 import type { SloDefinition } from '../../core/budget/model.js';
 import { computePlan, type PlanReport } from '../../core/capacity/plan.js';
 import { parsePlan as parseCapacityPlan } from '../../core/capacity/plan-schema.js';
@@ -160,6 +161,7 @@ export const journalOperationFlags = {
   'break-lock': breakLockFlag,
   'slo-at': sloAtFlag,
   prometheus: prometheusFlag,
+  ...progressFlags,
 };
 
 /** --bake and --slo-at, checked before anything is read from a provider or changed (exit 2 naming the flag). */
