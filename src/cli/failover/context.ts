@@ -7,6 +7,7 @@
 import { userInfo, hostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Flags } from '@oclif/core';
+import { progressFlags } from '../progress-flag.js';
 import type { SloDefinition } from '../../core/budget/model.js';
 import { computePlan, type PlanReport } from '../../core/capacity/plan.js';
 import { parsePlan as parseCapacityPlan } from '../../core/capacity/plan-schema.js';
@@ -23,7 +24,7 @@ import { terminalWidth, wrapText } from '../style.js';
 import { metricsFromConfig, httpFromConfig } from '../providers.js';
 import { portFactory } from './providers.js';
 
-export const planFlag = Flags.string({ description: 'Failover plan file (YAML), see docs/failover.md#plan-file.', required: true });
+export const planFlag = Flags.string({ char: 'p', description: 'Failover plan file (YAML), see docs/failover.md#plan-file.', required: true });
 export const journalFlag = Flags.string({ description: 'Journal file (default: <config dir>/failover/<plan name>.json).' });
 export const directionFlags = {
   from: Flags.string({ description: 'Region traffic leaves (a key of the plan’s regions).', required: true }),
@@ -165,12 +166,13 @@ export function allOf(...handlers: Array<((e: FailoverEvent) => void | Promise<v
 /** The flags of the commands that continue a journalled operation (resume, rollback). */
 export const journalOperationFlags = {
   journal: journalFlag,
-  plan: Flags.string({ description: 'Plan file (default: the path the journal recorded).' }),
+  plan: Flags.string({ char: 'p', description: 'Plan file (default: the path the journal recorded).' }),
   bake: Flags.string({ description: 'Override the bake time after each step.' }),
   yes: Flags.boolean({ char: 'y', description: 'Act without asking (required off a TTY).' }),
   'break-lock': breakLockFlag,
   'slo-at': sloAtFlag,
   prometheus: prometheusFlag,
+  ...progressFlags,
 };
 
 /** --bake and --slo-at, checked before anything is read from a provider or changed (exit 2 naming the flag). */
