@@ -32,7 +32,13 @@ step() { printf '\n\033[1m━━ %s\033[0m\n' "$1"; shown+=("$1"); }
 # run EXPECTED_EXIT relia ARGS...: print the command, run it, check the exit code.
 run() {
   local want=$1; shift
-  printf '$ relia %s\n' "$*"
+  # The command line, wrapped with ` \` continuations to fit 100 columns.
+  local line='$ relia' arg
+  for arg in "$@"; do
+    [[ $arg == *[[:space:]]* ]] && arg="'$arg'"
+    if [ $(( ${#line} + ${#arg} + 3 )) -gt 100 ]; then printf '%s \\\n' "$line"; line="    $arg"; else line="$line $arg"; fi
+  done
+  printf '%s\n' "$line"
   set +e
   node bin/run.js "$@"
   local got=$?
@@ -120,6 +126,24 @@ step "Chaos: 300 ms of origin latency; the userImpact guard (> 1 % slower than 2
 ORIGIN="${ORIGIN#http://}" run 4 chaos run "$work/latency.yaml" --yes --guard-interval 200ms --journal-path "$work/journal.json"
 step "Chaos: the journal (chaostoolkit's fields plus relia's guard events and reaction time)"
 run 0 chaos journal "$work/journal.json"
+
+# Failover: moto holds a hosted zone with two weighted records (100/0), a health check, an Auto
+# Scaling group and an alarm per region; relia reaches it through its AWS adapters. The journal
+# goes to the default place under the config dir (here inside the demo's work dir).
+MOTO=$(json moto.url)
+FO_PLAN=$(node scripts/demo/seed-failover.mjs --moto "$MOTO" --out "$work" --slo "$SLOS/search.yaml")
+fo() { AWS_ENDPOINT_URL="$MOTO" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
+  AWS_EC2_METADATA_DISABLED=true AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true \
+  XDG_CONFIG_HOME="$PWD/$work/config" run "$@"; }
+step "Failover: a plan seeded on moto: 2 steps, each baked 2 s under health, alarm and SLO guards"
+sed -n '2,$p' "$FO_PLAN"
+fo 0 failover plan --plan "$FO_PLAN" --from us-east-1 --to eu-west-1 --slo-at "$AT"
+step "Failover: apply: the eu-west-1 group scaled 2 → 6 first, then 100/0 → 50/50 → 0/100"
+fo 0 failover apply --plan "$FO_PLAN" --from us-east-1 --to eu-west-1 --slo-at "$AT" --yes
+step "Failover: status: the last operation's journal and the live weights"
+fo 0 failover status
+step "Failover: rollback to 100/0 with the same guards; the group scaled back to 2"
+fo 0 failover rollback --slo-at "$AT" --yes
 
 # @@FAMILIES@@
 

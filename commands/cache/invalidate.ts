@@ -17,16 +17,22 @@ export interface CacheInvalidateResult {
 export default class CacheInvalidate extends ReliaCommand<typeof CacheInvalidate> {
   static override summary = 'Delete (or expire) Redis keys gradually, paced over a duration or at a rate, optionally re-warming each key.';
   static override description =
-    'Keys by --pattern (SCAN, never KEYS) or --keys FILE. Shows a plan (count, sample, pacing) and changes nothing unless --yes is given or the prompt on a TTY is confirmed. Exit 0, 2 bad input, 3 Redis/origin unreachable, 130/143 interrupted (stops between batches).';
+    'Keys by --pattern (SCAN, never KEYS) or --source FILE. Shows a plan (count, sample, pacing) and changes nothing unless --yes is given or the prompt on a TTY is confirmed. Exit 0, 2 bad input, 3 Redis/origin unreachable, 130/143 interrupted (stops between batches).';
   static override examples = [
     "<%= config.bin %> cache invalidate --target redis://127.0.0.1:6379/0 --pattern 'title:*' --over 10m",
     "<%= config.bin %> cache invalidate --pattern 'title:*' --over 10m --yes --rewarm --origin 'http://origin/items/{key}' --ttl 1h",
-    '<%= config.bin %> cache invalidate --keys changed.txt --rate 200/s --expire 60s --yes',
+    '<%= config.bin %> cache invalidate --source changed.txt --rate 200/s --expire 60s --yes',
   ];
   static override flags = {
     target: Flags.string({ char: 't', description: "Redis URL (default: the config's redis.url)." }),
-    pattern: Flags.string({ description: "Glob of the keys, e.g. 'title:*' (SCAN MATCH). Exactly one of --pattern and --keys.", exactlyOne: ['pattern', 'keys'] }),
-    keys: Flags.string({ description: 'File with one key per line, or - for stdin.', exactlyOne: ['pattern', 'keys'] }),
+    pattern: Flags.string({ description: "Glob of the keys, e.g. 'title:*' (SCAN MATCH). Exactly one of --pattern and --source.", exactlyOne: ['pattern', 'source'] }),
+    source: Flags.string({
+      char: 's',
+      description: 'Keys: a file with one key per line, or - for stdin (as cache warm --source). Exactly one of --pattern and --source.',
+      exactlyOne: ['pattern', 'source'],
+      aliases: ['keys'],
+      deprecateAliases: true,
+    }),
     over: Flags.string({ description: 'Spread the work evenly over this long, e.g. 10m.', exclusive: ['rate'] }),
     rate: Flags.string({ description: `Or: keys per second, e.g. 200/s. Without --over or --rate: ${DEFAULT_INVALIDATE_RATE}/s.`, exclusive: ['over'] }),
     batch: Flags.integer({ description: 'Largest batch per round trip (default 100).', min: 1 }),

@@ -17,18 +17,18 @@ export interface CapacityLittleResult {
 }
 
 export default class CapacityLittle extends ReliaCommand<typeof CapacityLittle> {
-  static override summary = "Little's law, L = λW: give any two of concurrency, arrival rate and duration, get the third.";
+  static override summary = "Little's law, L = λW: give any two of concurrency, arrival rate and time in system, get the third.";
   static override description =
     'Holds for any stable system, whatever the arrival and service distributions (Little 1961). Rates take units (7500/s, 200/h, 100/30m); durations too (180s, 33m, 2h). Exit 0, 2 bad input. Formula: docs/capacity.md#little.';
   static override examples = [
-    '<%= config.bin %> capacity little --arrival-rate 7500/s --duration 180s',
-    '<%= config.bin %> capacity little --concurrency 15000000 --duration 45m --json',
+    '<%= config.bin %> capacity little --arrival-rate 7500/s --time-in-system 180s',
+    '<%= config.bin %> capacity little --concurrency 15000000 --time-in-system 45m --json',
     '<%= config.bin %> capacity little --concurrency 800 --arrival-rate 4000/s',
   ];
   static override flags = {
     concurrency: Flags.string({ char: 'L', description: 'L: average number in the system (sessions, requests in flight).' }),
-    'arrival-rate': Flags.string({ char: 'r', description: 'λ: arrivals, e.g. 7500/s, 200/h, 100/30m.' }),
-    duration: Flags.string({ char: 'W', description: 'W: average time each spends in the system, e.g. 180s, 33m.' }),
+    'arrival-rate': Flags.string({ charAliases: ['r'], deprecateAliases: true, description: 'λ: arrivals, e.g. 7500/s, 200/h, 100/30m.' }),
+    'time-in-system': Flags.string({ char: 'W', description: 'W: average time each spends in the system, e.g. 180s, 33m.', aliases: ['duration'], deprecateAliases: true }),
   };
 
   async run(): Promise<CapacityLittleResult> {
@@ -43,7 +43,7 @@ export default class CapacityLittle extends ReliaCommand<typeof CapacityLittle> 
     const result = solveLittle({
       ...(concurrency !== undefined ? { concurrency } : {}),
       ...(f['arrival-rate'] !== undefined ? { arrivalRate: parseRate(f['arrival-rate'], '--arrival-rate') } : {}),
-      ...(f.duration !== undefined ? { duration: parseDuration(f.duration, '--duration') } : {}),
+      ...(f['time-in-system'] !== undefined ? { duration: parseDuration(f['time-in-system'], '--time-in-system') } : {}),
     });
     if (!this.jsonEnabled()) {
       const mark = (k: CapacityLittleResult['solved']) => (result.solved === k ? this.style.bold(' ← solved') : '');

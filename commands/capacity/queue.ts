@@ -28,9 +28,9 @@ export default class CapacityQueue extends ReliaCommand<typeof CapacityQueue> {
     '<%= config.bin %> capacity queue --arrival-rate 40000/s --service-time 50ms --max-wait 5ms --max-occupancy 85% --json',
   ];
   static override flags = {
-    'arrival-rate': Flags.string({ char: 'r', description: 'λ: arrivals, e.g. 100/30m, 7500/s.', required: true }),
-    'service-time': Flags.string({ char: 's', description: 'Mean service time (exponential), e.g. 180s, 50ms.', required: true }),
-    servers: Flags.integer({ char: 'c', description: 'Servers (agents, workers, connections) to evaluate.', min: 1 }),
+    'arrival-rate': Flags.string({ charAliases: ['r'], deprecateAliases: true, description: 'λ: arrivals, e.g. 100/30m, 7500/s.', required: true }),
+    'service-time': Flags.string({ charAliases: ['s'], deprecateAliases: true, description: 'Mean service time (exponential), e.g. 180s, 50ms.', required: true }),
+    servers: Flags.integer({ charAliases: ['c'], deprecateAliases: true, description: 'Servers (agents, workers, connections) to evaluate.', min: 1 }),
     'target-wait': Flags.string({ description: 'The service level is P(wait ≤ this), e.g. 20s (default 0: answered at once).' }),
     'target-service-level': Flags.string({ description: 'Size for at least this service level, e.g. 80%.' }),
     'max-wait': Flags.string({ description: 'Size for an average wait (ASA) of at most this, e.g. 10s.' }),

@@ -16,11 +16,11 @@ export default class CapacityUsl extends ReliaCommand<typeof CapacityUsl> {
   static override examples = [
     '<%= config.bin %> capacity usl --input docs/examples/capacity/usl-codahale.csv --predict 64 128 256',
     'cat measurements.csv | <%= config.bin %> capacity usl --input - --json',
-    "<%= config.bin %> capacity usl --concurrency-query 'sum(app_inflight_requests)' --throughput-query 'sum(rate(app_requests_total[1m]))' --from 2026-10-25T00:00:00Z --to 2026-11-01T00:00:00Z --step 5m",
+    "<%= config.bin %> capacity usl --concurrency-query 'sum(app_inflight_requests)' --throughput-query 'sum(rate(app_requests_total[1m]))' --start 2026-10-25T00:00:00Z --end 2026-11-01T00:00:00Z --step 5m",
   ];
   static override flags = {
     ...uslFlags,
-    predict: Flags.string({ char: 'p', description: 'Concurrencies to predict throughput at (space- or comma-separated, repeatable).', multiple: true }),
+    predict: Flags.string({ charAliases: ['p'], deprecateAliases: true, description: 'Concurrencies to predict throughput at (space- or comma-separated, repeatable).', multiple: true }),
     plot: Flags.boolean({ allowNo: true, description: 'Draw the ASCII plot even off a TTY (e.g. into a CI log; to stderr under --json); --no-plot never draws it. Default: only when stdout is a TTY.' }),
   };
 

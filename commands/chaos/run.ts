@@ -25,18 +25,18 @@ export interface ChaosRunResult {
 export default class ChaosRun extends ReliaCommand<typeof ChaosRun> {
   static override summary = 'Run a chaos experiment: hypothesis, method under guards, hypothesis, and rollbacks that always run.';
   static override description =
-    'Off a TTY without --yes it prints the plan and changes nothing; on a TTY it asks. Exit 0 the steady state held, 1 deviated (or not met before: nothing injected), 2 bad experiment (nothing done), 3 a dependency unreachable before any fault, 4 aborted by a guard, a halt or an action error and rolled back, 5 a rollback failed (what is still injected is printed with the command that undoes it), 130/143 interrupted after rollback. The journal (chaostoolkit fields) goes to --journal-path. See docs/chaos.md.';
+    'Off a TTY without --yes it prints the plan and changes nothing; on a TTY it asks. Exit 0 the steady state held, 1 deviated (or not met before: nothing injected), 2 bad experiment (nothing done), 3 a dependency unreachable before any fault, 4 aborted by a guard, a halt or an action error and rolled back, 5 a rollback failed (what is still injected is printed with the command that undoes it), 130/143 interrupted after rollback. The journal (chaostoolkit fields) goes to --journal. See docs/chaos.md.';
   static override examples = [
     '<%= config.bin %> chaos run experiment.yaml --yes',
     '<%= config.bin %> chaos run experiment.yaml --dry-run',
-    '<%= config.bin %> chaos run ctk-experiment.json --yes --var base_url=http://127.0.0.1:8080 --journal-path out/journal.json',
+    '<%= config.bin %> chaos run ctk-experiment.json --yes --var base_url=http://127.0.0.1:8080 --journal out/journal.json',
   ];
   static override args = { file: Args.string({ description: 'Experiment file (YAML or JSON; - for stdin).', required: true }) };
   static override flags = {
     ...experimentFlags,
-    'journal-path': Flags.string({ description: 'Where to write the journal.', default: './journal.json' }),
+    journal: Flags.string({ description: 'Journal file to write (as failover --journal).', default: './journal.json', aliases: ['journal-path'], deprecateAliases: true }),
     'dry-run': Flags.boolean({ description: 'Resolve targets and show the plan; change nothing.' }),
-    yes: Flags.boolean({ description: 'Run without asking (automation).' }),
+    yes: Flags.boolean({ char: 'y', description: 'Run without asking (automation).' }),
     'guard-interval': Flags.string({ description: 'How often the guards and the halt switch are checked (default: chaos.guardInterval, 1s).' }),
     'hypothesis-strategy': Flags.string({ description: "chaostoolkit's strategy: default (before and after the method) or continuously (also during it: journal steady_states.during).", options: ['default', 'continuously'] }),
     'hypothesis-frequency': Flags.string({ description: 'With continuously: the pause between two checks during the method (seconds or a duration; default 1s).' }),
@@ -65,7 +65,7 @@ export default class ChaosRun extends ReliaCommand<typeof ChaosRun> {
     }
     const progress = (line: string): void => void (this.jsonEnabled() ? undefined : process.stderr.write(`${this.style.dim(line)}\n`));
     const outcome = await runWithSignals(loaded, setup, this.context(), { guardIntervalMs, version: this.config.version, progress });
-    const journalPath = resolve(this.flags['journal-path']);
+    const journalPath = resolve(this.flags.journal);
     writeJournal(journalPath, outcome);
     const j = outcome.journal;
     const result: ChaosRunResult = {

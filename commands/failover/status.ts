@@ -22,7 +22,7 @@ export default class FailoverStatus extends ReliaCommand<typeof FailoverStatus> 
   static override examples = ['<%= config.bin %> failover status', '<%= config.bin %> failover status --plan playback-api.yaml --json'];
   static override flags = {
     journal: journalFlag,
-    plan: Flags.string({ description: 'Find the journal of this plan.' }),
+    plan: Flags.string({ char: 'p', description: 'Find the journal of this plan.' }),
   };
 
   async run(): Promise<FailoverStatusResult> {

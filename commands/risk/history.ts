@@ -23,7 +23,7 @@ export default class RiskHistory extends ReliaCommand<typeof RiskHistory> {
   ];
   static override flags = {
     ...incidentFlags,
-    'as-of': Flags.string({ description: 'Measure open incidents up to this time, RFC 3339 (default: now). Pin it for reports that must not change with the day.' }),
+    at: Flags.string({ description: 'Measure open incidents up to this time, RFC 3339 (default: now). Pin it for reports that must not change with the day.', aliases: ['as-of'], deprecateAliases: true }),
     alpha: Flags.string({ description: 'Significance level of the trend test.', default: '0.05' }),
     monthly: Flags.boolean({ description: 'Also print the month-by-month table.' }),
   };
@@ -32,12 +32,12 @@ export default class RiskHistory extends ReliaCommand<typeof RiskHistory> {
     const f = this.flags;
     const alpha = Number(f.alpha);
     if (!(alpha > 0 && alpha < 1)) throw new InputError(`--alpha: expected a significance level between 0 and 1, got ${JSON.stringify(f.alpha)}`, { field: '--alpha', suggestions: ['--alpha 0.05'] });
-    const asOf = parseAsOf(f['as-of'], this.clock.now());
+    const asOf = parseAsOf(f.at, this.clock.now());
     const { incidents, sources, skipped } = loadIncidents(f.incidents, f);
     for (const s of skipped) this.warn(describeSkipped(s));
     const history = analyzeHistory(incidents, { alpha, now: asOf });
     const latest = latestTimestamp(incidents);
-    if (latest !== null && latest > asOf) this.warn(`--as-of ${new Date(asOf).toISOString()} is before the latest time in the data (${new Date(latest).toISOString()}); open incidents are measured to --as-of`);
+    if (latest !== null && latest > asOf) this.warn(`--at ${new Date(asOf).toISOString()} is before the latest time in the data (${new Date(latest).toISOString()}); open incidents are measured to --at`);
     if (incidents.length === 0) this.warn('no incidents to analyse');
     if (!this.jsonEnabled()) {
       for (const s of sources) {

@@ -9,9 +9,9 @@ export interface RiskScoreResult extends Omit<ScoreResult, 'method'> {
   register: string;
   /** cre ranks risks[] by bad minutes; rpn and ap add the FMEA view in `fmea` (risks[] keeps the CRE numbers). */
   method: 'cre' | 'rpn' | 'ap';
-  /** Where the objective came from: `--slo`, `<spec file> <service/name>`, or `register`. */
+  /** Where the objective came from: `--objective`, `<spec file> <service/name>`, or `register`. */
   objectiveSource: string;
-  /** With --method rpn or ap. */
+  /** With --scoring rpn or ap. */
   fmea?: FmeaResult;
   /** One per --event, in the order given. */
   events: EventResult[];
@@ -22,15 +22,21 @@ export default class RiskScore extends ReliaCommand<typeof RiskScore> {
   static override description =
     'Bad minutes/year = (ETTD + ETTR) × impact × 365.25 d / ETTF. Flags untenable risks (one occurrence exceeds the yearly budget), the smallest top set that exceeds the budget and the acceptable line. --event scores a traffic peak and ranks what to mitigate before it. Exit 0, 2 bad input. Formulas and sources: docs/risk.md.';
   static override examples = [
-    '<%= config.bin %> risk score --register docs/examples/risk/register.yaml --slo 99.9',
+    '<%= config.bin %> risk score --register docs/examples/risk/register.yaml --objective 99.9',
     '<%= config.bin %> risk score -r docs/examples/risk/register.yaml --slo-file docs/examples/risk/playback-slo.yaml --mitigated',
     '<%= config.bin %> risk score -r docs/examples/risk/register.yaml --event "premiere:2026-12-18T20:00:00Z/3h x3" --users 400000',
-    '<%= config.bin %> risk score -r docs/examples/risk/register.yaml --method ap --json',
+    '<%= config.bin %> risk score -r docs/examples/risk/register.yaml --scoring ap --json',
   ];
   static override flags = {
     register: Flags.string({ char: 'r', description: 'Risk register (YAML, docs/risk.md#the-risk-register).', required: true }),
     ...objectiveFlags,
-    method: Flags.string({ description: 'cre: bad minutes vs budget; rpn: FMEA severity × occurrence × detection; ap: AIAG-VDA Action Priority.', options: ['cre', 'rpn', 'ap'], default: 'cre' }),
+    scoring: Flags.string({
+      description: 'cre: bad minutes vs budget; rpn: FMEA severity × occurrence × detection; ap: AIAG-VDA Action Priority.',
+      options: ['cre', 'rpn', 'ap'],
+      default: 'cre',
+      aliases: ['method'],
+      deprecateAliases: true,
+    }),
     mitigated: Flags.boolean({ description: 'Re-score with every mitigation applied and show the minutes each one saves.' }),
     event: Flags.string({ description: 'A traffic peak, NAME:START/DURATION xMULTIPLIER, e.g. "premiere:2026-12-18T20:00:00Z/3h x3" (repeatable).', multiple: true }),
     users: Flags.integer({ description: 'Concurrent users at baseline traffic: event costs in user-minutes.', min: 1 }),
@@ -41,7 +47,7 @@ export default class RiskScore extends ReliaCommand<typeof RiskScore> {
     const register = loadRegister(f.register);
     const events = (f.event ?? []).map((text) => parseTrafficEvent(text, '--event'));
     const { objective, source } = resolveObjective(f, register);
-    const method = f.method as RiskScoreResult['method'];
+    const method = f.scoring as RiskScoreResult['method'];
     const mitigated = f.mitigated;
     const now = this.clock.now();
     const score = scoreRisks(register, { objective, mitigated });

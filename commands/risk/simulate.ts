@@ -7,7 +7,7 @@ import { DEFAULT_ITERATIONS, DEFAULT_SIGMA, MAX_ITERATIONS, simulateRisksAsync, 
 
 export interface RiskSimulateResult extends SimulateResult {
   register: string;
-  /** Where the objective came from: `--slo`, `<spec file> <service/name>`, or `register`. */
+  /** Where the objective came from: `--objective`, `<spec file> <service/name>`, or `register`. */
   objectiveSource: string;
   /** False when no --seed was given and relia picked one (pass it back as --seed to repeat the run). */
   seedGiven: boolean;
@@ -19,7 +19,7 @@ export default class RiskSimulate extends ReliaCommand<typeof RiskSimulate> {
     'Each simulated year: every risk fails N ~ Poisson(365.25 d / ETTF) times; each failure lasts a random time around ETTD + ETTR (lognormal by default) and costs duration × impact bad minutes. --seed makes a run reproducible. A run needing more than 2×10⁸ random draws (years × failures) is refused, exit 2; SIGINT/SIGTERM stop it within a second. Exit 0, 2 bad input, 130/143 interrupted. docs/risk.md#simulate.';
   static override examples = [
     '<%= config.bin %> risk simulate --register docs/examples/risk/register.yaml --seed 42',
-    '<%= config.bin %> risk simulate -r docs/examples/risk/register.yaml --seed 42 --years 100000 --mitigated --slo 99.95',
+    '<%= config.bin %> risk simulate -r docs/examples/risk/register.yaml --seed 42 --years 100000 --mitigated --objective 99.95',
     '<%= config.bin %> risk simulate -r docs/examples/risk/register.yaml --seed 7 --model fixed --json',
   ];
   static override flags = {

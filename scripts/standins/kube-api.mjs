@@ -30,6 +30,9 @@
  *   POST /__standin/reset
  *   POST /__standin/interfere {resource, namespace?, name, reads}: after each of the next `reads`
  *        GETs of that object (or of its scale), another writer updates it (its resourceVersion moves on)
+ *   POST /__standin/rollout {resource?: deployments, namespace, name, readyAfterMs}: from then on, a scale-up
+ *        of that workload becomes ready readyAfterMs later (status.readyReplicas stays at what was ready
+ *        before until then), as a rollout waits for new pods
  */
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -89,6 +92,11 @@ export function createKubeStandIn(store = new KubeStore()) {
     if (url.pathname === '/__standin/health') return send(200, { ok: true });
     if (url.pathname === '/__standin/reset' && req.method === 'POST') {
       store.reset();
+      return send(200, { ok: true });
+    }
+    if (url.pathname === '/__standin/rollout' && req.method === 'POST') {
+      const b = (await readBody(req)) ?? {};
+      store.rolloutMs.set(store.key(b.resource ?? 'deployments', b.namespace, b.name), Number(b.readyAfterMs ?? 0));
       return send(200, { ok: true });
     }
     if (url.pathname === '/__standin/interfere' && req.method === 'POST') {

@@ -53,6 +53,10 @@ export class KubeStore {
     this.version = 1000;
     /** `${resource}/${namespace}/${name}` → how many more reads are followed by another writer's update. */
     this.interference = new Map();
+    /** `${resource}/${namespace}/${name}` → ms a scale-up takes to become ready (set by tests through /__standin/rollout). */
+    this.rolloutMs = new Map();
+    /** `${resource}/${namespace}/${name}` → {ready, until}: a scale-up in progress (readyReplicas held at `ready` until `until`). */
+    this.rolling = new Map();
   }
 
   key(resource, namespace, name) {
@@ -97,6 +101,8 @@ export class KubeStore {
     if (resource === 'deployments' || resource === 'statefulsets') {
       const replicas = out.spec?.replicas ?? 1;
       out.status = { replicas, readyReplicas: replicas, availableReplicas: replicas, updatedReplicas: replicas, observedGeneration: out.metadata.generation ?? 1, ...(o.status ?? {}) };
+      const rolling = this.rolling.get(this.key(resource, o.metadata.namespace, o.metadata.name));
+      if (rolling && Date.now() < rolling.until) out.status = { ...out.status, readyReplicas: Math.min(rolling.ready, replicas), availableReplicas: Math.min(rolling.ready, replicas) };
     }
     return out;
   }
@@ -176,6 +182,10 @@ export class KubeStore {
     const rv = body?.metadata?.resourceVersion;
     if (rv !== undefined && rv !== '' && rv !== current.metadata.resourceVersion) throw conflict(resource, name);
     const next = clone(current);
+    const lag = this.rolloutMs.get(k);
+    const readyBefore = this.present(resource, current).status?.readyReplicas ?? 0;
+    // A scale-up under a rollout lag: the new replicas become ready `lag` ms later (a scale-down is at once).
+    if (!dryRun && lag !== undefined && replicas > readyBefore) this.rolling.set(k, { ready: readyBefore, until: Date.now() + lag });
     next.spec = { ...next.spec, replicas };
     if (next.status) next.status = { ...next.status, replicas, readyReplicas: replicas, availableReplicas: replicas };
     next.metadata.generation = (current.metadata.generation ?? 1) + 1;

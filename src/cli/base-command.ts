@@ -12,6 +12,7 @@ import { CheckFailedError, CleanupFailedError, ExitCode, InputError, InternalErr
 import { redactText, type ConfigOverrides, type ResolvedConfig } from '../core/config/resolve.js';
 import type { Clock } from '../ports/clock.js';
 import { loadConfig } from './config-loader.js';
+import { deprecatedUses, deprecationWarning } from './deprecations.js';
 import { Lifecycle } from './lifecycle.js';
 import { describeParseError, type CommandInfo, type FlagInfo } from './parse-errors.js';
 import { loadProviders, type ProviderRegistry } from './providers.js';
@@ -299,6 +300,21 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
     this.warnings.push(text);
     if (!this.jsonEnabled()) process.stderr.write(`${this.style?.yellow('warning') ?? 'warning'}: ${text}\n`);
     return input;
+  }
+
+  /**
+   * Deprecated flag spellings (src/cli/deprecations.ts): one warning line
+   * each, on stderr even under --json (which concerns stdout only), and in
+   * the envelope's `warnings`. Replaces oclif's check, which misses
+   * `--old=value` and `-xVALUE`.
+   */
+  protected override warnIfFlagDeprecated(): void {
+    const ctor = this.ctor as typeof ReliaCommand;
+    for (const use of deprecatedUses(this.argv, { ...(ctor.baseFlags ?? {}), ...(ctor.flags ?? {}) })) {
+      const text = deprecationWarning(use);
+      this.warnings.push(text);
+      process.stderr.write(`warning: ${text}\n`);
+    }
   }
 
   protected override toSuccessJson(result: unknown): Envelope<unknown> {

@@ -28,11 +28,11 @@ beforeAll(() => {
 
 describe('relia capacity little', () => {
   it('solves the third of L = λW, with units', async () => {
-    const r = await reliaJson<CapacityLittleResult>(['capacity', 'little', '--arrival-rate', '7500/s', '--duration', '3m']);
+    const r = await reliaJson<CapacityLittleResult>(['capacity', 'little', '--arrival-rate', '7500/s', '--time-in-system', '3m']);
     expect(r.json.result).toEqual({ concurrency: 1_350_000, arrivalRate: 7500, duration: 180, solved: 'concurrency' });
     const back = await reliaJson<CapacityLittleResult>(['capacity', 'little', '--concurrency', '1350000', '--arrival-rate', '450000/m']);
     expect(back.json.result?.duration).toBe(180); // 1,350,000 / 7500 per s
-    const human = await relia(['capacity', 'little', '--concurrency', '800', '--duration', '200ms']);
+    const human = await relia(['capacity', 'little', '--concurrency', '800', '--time-in-system', '200ms']);
     expect(human.exitCode).toBe(0);
     expect(human.stdout).toMatch(/arrival rate \(λ\) +4000\/s ← solved/);
   });
@@ -40,12 +40,12 @@ describe('relia capacity little', () => {
   it('exit 2 naming the flags when not exactly two are given, or a unit is wrong', async () => {
     const one = await reliaJson(['capacity', 'little', '--arrival-rate', '7500/s']);
     expect(one.exitCode).toBe(2);
-    expect(one.json.error?.message).toMatch(/exactly two of --concurrency, --arrival-rate and --duration; got --arrival-rate/);
-    const bad = await relia(['capacity', 'little', '--arrival-rate', '7500/parsec', '--duration', '3m']);
+    expect(one.json.error?.message).toMatch(/exactly two of --concurrency, --arrival-rate and --time-in-system; got --arrival-rate/);
+    const bad = await relia(['capacity', 'little', '--arrival-rate', '7500/parsec', '--time-in-system', '3m']);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('--arrival-rate');
     expect(bad.stderr).not.toMatch(/\n\s+at /); // no stack trace
-    const nan = await relia(['capacity', 'little', '--concurrency', 'lots', '--duration', '3m']);
+    const nan = await relia(['capacity', 'little', '--concurrency', 'lots', '--time-in-system', '3m']);
     expect(nan.exitCode).toBe(2);
     expect(nan.stderr).toContain('--concurrency: expected a number');
   });
@@ -96,13 +96,13 @@ describe('relia capacity queue', () => {
   });
 
   it('exit 2: --servers with a sizing goal, no goal at all, a bad fraction', async () => {
-    const both = await relia(['capacity', 'queue', '-r', '1/s', '-s', '1s', '--servers', '3', '--max-wait', '1s']);
+    const both = await relia(['capacity', 'queue', '--arrival-rate', '1/s', '--service-time', '1s', '--servers', '3', '--max-wait', '1s']);
     expect(both.exitCode).toBe(2);
     expect(both.stderr).toContain('give one or the other');
-    const none = await reliaJson(['capacity', 'queue', '-r', '1/s', '-s', '1s']);
+    const none = await reliaJson(['capacity', 'queue', '--arrival-rate', '1/s', '--service-time', '1s']);
     expect(none.exitCode).toBe(2);
     expect(none.json.error?.field).toBe('--servers');
-    const frac = await relia(['capacity', 'queue', '-r', '1/s', '-s', '1s', '--target-service-level', '180%']);
+    const frac = await relia(['capacity', 'queue', '--arrival-rate', '1/s', '--service-time', '1s', '--target-service-level', '180%']);
     expect(frac.exitCode).toBe(2);
     expect(frac.stderr).toContain('--target-service-level');
   });
@@ -194,7 +194,7 @@ describe('relia capacity usl', () => {
     // playback-peak (docs/test-servers.md): 3× traffic 2026-10-28T17:00 → 23:00 with 0.3 % errors,
     // so all requests span roughly 0.65× … 4× the mean rate; good requests stay linear in them.
     const r = await reliaJson<CapacityUslResult>([
-      'capacity', 'usl', '--prometheus', prom, '--from', '2026-10-28T00:00:00Z', '--to', '2026-10-29T00:00:00Z', '--step', '10m',
+      'capacity', 'usl', '--prometheus', prom, '--start', '2026-10-28T00:00:00Z', '--end', '2026-10-29T00:00:00Z', '--step', '10m',
       '--prometheus-concurrency', 'sum(rate(http_requests_total{service="playback"}[10m]))',
       '--prometheus-throughput', 'sum(rate(http_requests_total{service="playback",code!="500"}[10m]))',
       '--predict', '1000',
@@ -208,16 +208,16 @@ describe('relia capacity usl', () => {
     expect(u.predictions[0]?.throughput).toBeGreaterThan(990);
   });
 
-  it('exit 2 for a bad time range: too many points, --to without --from, time flags with a CSV', async () => {
+  it('exit 2 for a bad time range: too many points, --end without --start, time flags with a CSV', async () => {
     const q = ['--concurrency-query', 'sum(rate(http_requests_total[5m]))', '--throughput-query', 'sum(rate(http_requests_total[5m]))'];
     const dense = await reliaJson(['capacity', 'usl', '--prometheus', prom, '--at', END, '--range', '30d', '--step', '1m', ...q]);
     expect(dense.exitCode).toBe(2);
     expect(dense.json.error).toMatchObject({ field: '--step' });
     expect(dense.json.error?.message).toMatch(/43201 points; Prometheus answers at most 11000/);
-    const to = await reliaJson(['capacity', 'usl', '--prometheus', prom, '--to', END, ...q]);
-    expect(to.json.error).toMatchObject({ field: '--to' });
-    const backwards = await reliaJson(['capacity', 'usl', '--prometheus', prom, '--from', END, '--to', '2026-10-01T00:00:00Z', ...q]);
-    expect(backwards.json.error).toMatchObject({ field: '--from' });
+    const to = await reliaJson(['capacity', 'usl', '--prometheus', prom, '--end', END, ...q]);
+    expect(to.json.error).toMatchObject({ field: '--end' });
+    const backwards = await reliaJson(['capacity', 'usl', '--prometheus', prom, '--start', END, '--end', '2026-10-01T00:00:00Z', ...q]);
+    expect(backwards.json.error).toMatchObject({ field: '--start' });
     const csv = await reliaJson(['capacity', 'usl', '--input', CODAHALE, '--range', '1d']);
     expect(csv.exitCode).toBe(2);
     expect(csv.json.error).toMatchObject({ field: '--range' });

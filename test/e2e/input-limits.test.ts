@@ -36,7 +36,7 @@ describe('dates and numbers have sane ranges', () => {
         'B,s,c,SEV1,0001-01-01T00:00:00Z,0001-01-01T00:10:00Z,0001-01-01T00:20:00Z,0.5\n' +
         'C,s,c,SEV1,9999-12-31T23:00:00Z,9999-12-31T23:10:00Z,9999-12-31T23:20:00Z,0.5\n',
     );
-    const r = await relia(['risk', 'history', '-i', csv, '--as-of', '2026-01-01T00:00:00Z'], { timeoutMs: 30_000 });
+    const r = await relia(['risk', 'history', '-i', csv, '--at', '2026-01-01T00:00:00Z'], { timeoutMs: 30_000 });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/row/);
   });

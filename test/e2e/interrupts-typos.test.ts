@@ -23,7 +23,7 @@ afterAll(async () => {
 
 describe('a mistyped command is never run', () => {
   it('off a TTY: exit 2, names the closest command, runs nothing', async () => {
-    const r = await relia(['capacity', 'littl', '--arrival-rate', '10/s', '--duration', '2s']);
+    const r = await relia(['capacity', 'littl', '--arrival-rate', '10/s', '--time-in-system', '2s']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('"capacity littl" is not a relia command');
     expect(r.stderr).toContain('relia capacity little');

@@ -43,10 +43,10 @@ async function score(args: string[]) {
 
 describe('relia risk score (CRE)', () => {
   it('ranks the example register against a 99.9 % budget as computed by hand', async () => {
-    const { result, risk } = await score(['--register', REGISTER, '--slo', '99.9']);
+    const { result, risk } = await score(['--register', REGISTER, '--objective', '99.9']);
     // budget = (1 − 0.999) × 525,960 = 525.96 min/year
     expect(result.budgetMinutesPerYear).toBeCloseTo(525.96, 9);
-    expect(result.objectiveSource).toBe('--slo');
+    expect(result.objectiveSource).toBe('--objective');
     // cloud-region-outage: (10 + 600) × 1.0 = 610 min per occurrence; ETTF 3y → 1/3 a year → 203.333 min/y
     const cloud = risk('cloud-region-outage');
     expect(cloud.perOccurrenceMinutes).toBeCloseTo(610, 9);
@@ -78,10 +78,10 @@ describe('relia risk score (CRE)', () => {
   });
 
   it('prints a readable table with the acceptable line, no colour off a TTY', async () => {
-    const r = await relia(['risk', 'score', '-r', REGISTER, '--slo', '99.9'], { env: { NO_COLOR: undefined } });
+    const r = await relia(['risk', 'score', '-r', REGISTER, '--objective', '99.9'], { env: { NO_COLOR: undefined } });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout.includes(`${ESC}[`)).toBe(false);
-    expect(r.stdout).toContain('525.96 min/year (objective 99.9% from --slo)');
+    expect(r.stdout).toContain('525.96 min/year (objective 99.9% from --objective)');
     expect(r.stdout).toContain('735.2 bad min/year = 139.8% of the budget: over budget');
     const lines = r.stdout.split('\n');
     const line = lines.findIndex((l) => l.includes('── acceptable line ──'));
@@ -99,7 +99,7 @@ describe('relia risk score (CRE)', () => {
     expect(spec.result.objectiveSource).toBe(`${EX}/playback-slo.yaml playback/availability`);
     expect(spec.result.budgetMinutesPerYear).toBeCloseTo(525.96, 9);
     // 99.95 %: 0.0005 × 525,960 = 262.98
-    const strict = await score(['-r', REGISTER, '--slo', '99.95%']);
+    const strict = await score(['-r', REGISTER, '--objective', '99.95%']);
     expect(strict.result.budgetMinutesPerYear).toBeCloseTo(262.98, 9);
     const two = file(
       'two-slos.yaml',
@@ -117,13 +117,13 @@ describe('relia risk score (CRE)', () => {
     expect(picked.result.overBudget).toBe(false);
     const minimal = await reliaJson(['risk', 'score', '-r', `${EX}/minimal.yaml`]);
     expect(minimal.exitCode).toBe(2);
-    expect(minimal.json.error?.suggestions.join(' ')).toContain('--slo 99.9');
-    const both = await relia(['risk', 'score', '-r', REGISTER, '--slo', '99.9', '--slo-file', `${EX}/playback-slo.yaml`]);
+    expect(minimal.json.error?.suggestions.join(' ')).toContain('--objective 99.9');
+    const both = await relia(['risk', 'score', '-r', REGISTER, '--objective', '99.9', '--slo-file', `${EX}/playback-slo.yaml`]);
     expect(both.exitCode).toBe(2);
   });
 
   it('scores the minimal form from the issue', async () => {
-    const { result } = await score(['-r', `${EX}/minimal.yaml`, '--slo', '99.9']);
+    const { result } = await score(['-r', `${EX}/minimal.yaml`, '--objective', '99.9']);
     // (5 + 30) × 0.2 = 7 min per occurrence × 365.25/90 = 28.4083 min/y = 5.40 % of 525.96
     expect(result.risks[0]?.badMinutesPerYear).toBeCloseTo(28.408333, 5);
     expect(result.risks[0]?.budgetShare).toBeCloseTo(28.408333 / 525.96, 6);
@@ -131,7 +131,7 @@ describe('relia risk score (CRE)', () => {
   });
 
   it('--mitigated re-scores and shows the minutes each mitigation saves', async () => {
-    const { result, risk } = await score(['-r', REGISTER, '--slo', '99.9', '--mitigated']);
+    const { result, risk } = await score(['-r', REGISTER, '--objective', '99.9', '--mitigated']);
     expect(result.basis).toBe('mitigated');
     // cdn-edge-outage: steering ETTR 40 × 0.25 = 10 → (5 + 10) × 0.3 × 8.11667 = 36.525, saves 73.05;
     // probes cap ETTD at 2 → (2 + 10) × 0.3 × 8.11667 = 29.22, saves 7.305 more; 80.355 in all
@@ -161,20 +161,20 @@ describe('relia risk score (CRE)', () => {
   });
 
   it('--method rpn and ap give the FMEA view from the documented tables', async () => {
-    const rpn = await score(['-r', REGISTER, '--method', 'rpn']);
+    const rpn = await score(['-r', REGISTER, '--scoring', 'rpn']);
     expect(rpn.result.method).toBe('rpn');
     // origin-shield-overload: 17.5 min/occ → S 6 (10–20); 3/y → O 6 (2–4); ETTD 10m → D 5 (10–15); 6 × 6 × 5 = 180
     expect(rpn.result.fmea?.risks[0]).toMatchObject({ name: 'origin-shield-overload', severity: 6, occurrence: 6, detection: 5, rpn: 180 });
     // cloud-region-outage: 610 → S 10; 1/3 a year → O 3 (0.2–0.5); 10m → D 5: RPN 150; AP (S 9–10, O 2–3, D 5–6) = M
     expect(rpn.result.fmea?.risks.find((r) => r.name === 'cloud-region-outage')).toMatchObject({ severity: 10, occurrence: 3, detection: 5, rpn: 150, actionPriority: 'M' });
     expect(rpn.result.risks[0]?.name).toBe('cloud-region-outage'); // risks[] keeps the CRE ranking
-    const ap = await score(['-r', REGISTER, '--method', 'ap']);
+    const ap = await score(['-r', REGISTER, '--scoring', 'ap']);
     // drm-license-outage: 32.5 → S 7; 3.04/y → O 6; 5m → D 4: AP (S 7–8, O 6–7, D 2–4) = H, the only H
     expect(ap.result.fmea?.risks[0]).toMatchObject({ name: 'drm-license-outage', severity: 7, occurrence: 6, detection: 4, actionPriority: 'H' });
     expect(ap.result.fmea?.actionPriorityCounts).toEqual({ H: 1, M: 9, L: 1 });
-    const human = await relia(['risk', 'score', '-r', REGISTER, '--method', 'rpn']);
+    const human = await relia(['risk', 'score', '-r', REGISTER, '--scoring', 'rpn']);
     expect(human.stdout).toMatch(/^\s*1\s+origin-shield-overload\s+6\s+6\s+5\s+180\s+M/m);
-    const bad = await relia(['risk', 'score', '-r', REGISTER, '--method', 'fmea']);
+    const bad = await relia(['risk', 'score', '-r', REGISTER, '--scoring', 'fmea']);
     expect(bad.exitCode).toBe(2);
   });
 
@@ -210,20 +210,20 @@ describe('relia risk score (CRE)', () => {
   it('bad registers exit 2 naming the file, the risk and the field, with a fix', async () => {
     const text = readFileSync(join(ROOT, REGISTER), 'utf8').replace('    impact: 0.3\n    ettf: 45d', '    impact: 1.5\n    ettf: 45d');
     const bad = file('bad-register.yaml', text);
-    const r = await reliaJson(['risk', 'score', '-r', bad, '--slo', '99.9']);
+    const r = await reliaJson(['risk', 'score', '-r', bad, '--objective', '99.9']);
     expect(r.exitCode).toBe(2);
     expect(r.json.error?.message).toContain(`${bad}: risks[0].impact: expected a fraction between 0 and 1`);
     expect(r.json.error?.field).toBe('risks[0].impact');
     expect(r.json.error?.suggestions.length).toBeGreaterThan(0);
-    const human = await relia(['risk', 'score', '-r', bad, '--slo', '99.9']);
+    const human = await relia(['risk', 'score', '-r', bad, '--objective', '99.9']);
     expect(human.stdout).toBe('');
     expect(human.stderr).toContain('risks[0].impact');
     expect(human.stderr).toMatch(/Try this: /);
     const worse = file('worse.yaml', 'risks:\n  - name: x\n    service: s\n    category: c\n    ettd: 5m\n    ettr: 45m\n    impact: 0.2\n    ettf: 90d\n    mitigations:\n      - name: m\n        ettr: 50m\n');
-    const w = await reliaJson(['risk', 'score', '-r', worse, '--slo', '99.9']);
+    const w = await reliaJson(['risk', 'score', '-r', worse, '--objective', '99.9']);
     expect(w.exitCode).toBe(2);
     expect(w.json.error?.message).toContain('risks[0].mitigations[0].ettr: 50m is longer than the risk\'s own value 45m');
-    const missing = await reliaJson(['risk', 'score', '-r', join(tmp, 'nope.yaml'), '--slo', '99.9']);
+    const missing = await reliaJson(['risk', 'score', '-r', join(tmp, 'nope.yaml'), '--objective', '99.9']);
     expect(missing.exitCode).toBe(2);
     expect(missing.json.error?.message).toContain('nope.yaml: cannot read it: no such file');
   });
@@ -239,7 +239,7 @@ async function history(args: string[]) {
 
 describe('relia risk history', () => {
   it('computes MTTD, MTTR and MTBF with medians and p90 as by hand', async () => {
-    const { result, group } = await history(['--incidents', INCIDENTS, '--as-of', AS_OF]);
+    const { result, group } = await history(['--incidents', INCIDENTS, '--at', AS_OF]);
     expect(result.count).toBe(53);
     // billing/database: INC-2016 10:00 → 10:06 → 10:46 (2026-02-10), INC-2032 10:00 → 10:04 → 11:04 (05-21),
     // INC-2040 10:00 → 10:08 → 10:38 (07-30)
@@ -263,7 +263,7 @@ describe('relia risk history', () => {
   });
 
   it('handles open and overlapping incidents explicitly', async () => {
-    const { result, group } = await history(['-i', INCIDENTS, '--as-of', AS_OF]);
+    const { result, group } = await history(['-i', INCIDENTS, '--at', AS_OF]);
     expect(result.open).toBe(2);
     // INC-2052 started 2026-10-19T23:19Z; to 2026-11-01T00:00Z: 41 min + 12 days = 17,321 min
     expect(result.openIncidents.find((i) => i.id === 'INC-2052')?.openMinutes).toBe(17_321);
@@ -274,13 +274,13 @@ describe('relia risk history', () => {
     // playback/cdn: merged counts 10:48 → 12:01 once; summed adds INC-2035's 43 minutes again
     const cdn = group('playback', 'cdn');
     expect(cdn.summedOutageMinutes - cdn.mergedOutageMinutes).toBe(43);
-    const human = await relia(['risk', 'history', '-i', INCIDENTS, '--as-of', AS_OF]);
+    const human = await relia(['risk', 'history', '-i', INCIDENTS, '--at', AS_OF]);
     expect(human.stdout).toMatch(/INC-2052\s+account\s+dependency\s+2026-10-19T23:19:00Z\s+12d/);
     expect(human.stdout).toContain('overlaps: 2 incidents started while an earlier one of the same service and category was still open');
   });
 
   it('gives the monthly trend with a direction; sparklines only on a TTY', async () => {
-    const { result } = await history(['-i', INCIDENTS, '--as-of', AS_OF]);
+    const { result } = await history(['-i', INCIDENTS, '--at', AS_OF]);
     expect(result.months).toHaveLength(12);
     expect(result.months[0]).toBe('2025-11');
     expect(result.overall.trend.mttdMinutes.direction).toBe('improving');
@@ -294,20 +294,20 @@ describe('relia risk history', () => {
   });
 
   it.runIf(existsSync('/usr/bin/script'))('draws sparklines when stdout is a TTY', async () => {
-    const r = await execa('script', ['-qec', `node ${BIN} risk history -i ${INCIDENTS} --as-of ${AS_OF}`, '/dev/null'], { cwd: ROOT, env: { NO_COLOR: '1' }, reject: false });
+    const r = await execa('script', ['-qec', `node ${BIN} risk history -i ${INCIDENTS} --at ${AS_OF}`, '/dev/null'], { cwd: ROOT, env: { NO_COLOR: '1' }, reject: false });
     expect(r.exitCode).toBe(0);
     expect(String(r.stdout)).toMatch(/MTTD \(min\)\s+improving.*[▁▂▃▄▅▆▇█]{12}/);
   });
 
   it('--map reads a second export with other column names', async () => {
-    const pd = await history(['-i', PAGERDUTY, '--map', PD_MAP, '--as-of', AS_OF]);
+    const pd = await history(['-i', PAGERDUTY, '--map', PD_MAP, '--at', AS_OF]);
     expect(pd.result.count).toBe(4);
     expect(pd.result.sources[0]?.columns).toMatchObject({ severity: 'urgency', started: 'created_at', detected: 'acknowledged_at', resolved: 'resolved_at' });
     // PD-Q1F7X2: 21:40+01:00 → 21:49 → 22:31: MTTD 9, MTTR 51, detect→resolve 42
     expect(pd.group('playback', 'cdn')).toMatchObject({ count: 1, mttdMinutes: 9, mttrMinutes: 51, detectToResolveMinutes: 42 });
     // PD-Q5T2B8 (−04:00): 19:30 → 19:42 → 20:25: MTTD 12, MTTR 55
     expect(pd.group('playback', 'dependency')).toMatchObject({ mttdMinutes: 12, mttrMinutes: 55 });
-    const both = await history(['-i', INCIDENTS, '-i', PAGERDUTY, '--map', PD_MAP, '--as-of', AS_OF]);
+    const both = await history(['-i', INCIDENTS, '-i', PAGERDUTY, '--map', PD_MAP, '--at', AS_OF]);
     expect(both.result.count).toBe(57);
     expect(both.result.sources.map((s) => [s.file, s.incidents, s.columns.started])).toEqual([
       [INCIDENTS, 53, 'started'],
@@ -341,7 +341,7 @@ describe('relia risk history', () => {
     expect(r.json.error?.message).toBe(`${bad} row 3: detected: expected an RFC 3339 time, got "yesterday" (and 1 more invalid row)`);
     expect(r.json.error?.field).toBe('detected');
     expect(r.json.error?.suggestions.join(' ')).toContain('--skip-invalid');
-    const skipped = await history(['-i', bad, '--skip-invalid', '--as-of', AS_OF]);
+    const skipped = await history(['-i', bad, '--skip-invalid', '--at', AS_OF]);
     expect(skipped.result.count).toBe(2);
     expect(skipped.result.skipped).toEqual([
       { file: bad, row: 3, field: 'detected', reason: 'expected an RFC 3339 time, got "yesterday"' },
@@ -363,7 +363,7 @@ describe('relia risk history', () => {
 describe('relia risk register', () => {
   it('writes a register (atomically, never over an existing file) that risk score reads back', async () => {
     const out = join(tmp, 'derived.yaml');
-    const r = await reliaJson<RiskRegisterResult>(['risk', 'register', '-i', INCIDENTS, '--estimator', 'median', '--slo', '99.9', '--out', out]);
+    const r = await reliaJson<RiskRegisterResult>(['risk', 'register', '-i', INCIDENTS, '--estimator', 'median', '--objective', '99.9', '--out', out]);
     expect(r.exitCode, r.stderr).toBe(0);
     const result = r.json.result as RiskRegisterResult;
     expect(result.out).toBe(out);
@@ -390,11 +390,11 @@ describe('relia risk register', () => {
   });
 
   it('prints YAML to stdout without --out; --estimator mean; a chosen window', async () => {
-    const r = await relia(['risk', 'register', '-i', INCIDENTS, '--estimator', 'mean', '--from', '2025-11-01T00:00:00Z', '--to', '2026-11-01T00:00:00Z']);
+    const r = await relia(['risk', 'register', '-i', INCIDENTS, '--estimator', 'mean', '--start', '2025-11-01T00:00:00Z', '--end', '2026-11-01T00:00:00Z']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout.startsWith('# Starter risk register')).toBe(true);
     const yamlFile = file('stdout.yaml', r.stdout);
-    const scored = await score(['-r', yamlFile, '--slo', '99.9']);
+    const scored = await score(['-r', yamlFile, '--objective', '99.9']);
     // mean: ETTD 6, ETTR 130/3 = 43.3 → 43 min, impact 0.15; window 365 d / 3 = 121.7 → 122 d
     const b = scored.risk('billing-database');
     expect([b.ettdMinutes, b.ettrMinutes, b.impact, b.ettfDays]).toEqual([6, 43, 0.15, 122]);
@@ -427,7 +427,7 @@ describe('relia risk simulate', () => {
   });
 
   it('matches exact Poisson numbers for fixed durations', async () => {
-    const r = await reliaJson<RiskSimulateResult>(['risk', 'simulate', '-r', `${EX}/minimal.yaml`, '--slo', '99.99', '--model', 'fixed', '--seed', '7', '--years', '20000']);
+    const r = await reliaJson<RiskSimulateResult>(['risk', 'simulate', '-r', `${EX}/minimal.yaml`, '--objective', '99.99', '--model', 'fixed', '--seed', '7', '--years', '20000']);
     expect(r.exitCode, r.stderr).toBe(0);
     const s = r.json.result as RiskSimulateResult;
     // every occurrence costs exactly (5 + 30) × 0.2 = 7 min; N ~ Poisson(λ = 365.25/90 = 4.0583)
@@ -442,7 +442,7 @@ describe('relia risk simulate', () => {
   });
 
   it('prints p50/p90/p99 and P(exhaust budget); without --seed it says which seed it used', async () => {
-    const r = await relia(['risk', 'simulate', '-r', REGISTER, '--seed', '42', '--years', '2000', '--mitigated', '--slo', '99.95']);
+    const r = await relia(['risk', 'simulate', '-r', REGISTER, '--seed', '42', '--years', '2000', '--mitigated', '--objective', '99.95']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/bad min\/year\s+p50 [\d.]+ · p90 [\d.]+ · p99 [\d.]+/);
     expect(r.stdout).toMatch(/P\(exhaust budget\)\s+[\d.]+% of years/);

@@ -52,21 +52,21 @@ function filesText(d: string): string {
 }
 
 describe('cache invalidate never widens its scope', () => {
-  it('--keys FILE with --pattern "*" is exit 2 before anything runs; every key survives', async () => {
+  it('--source FILE with --pattern "*" is exit 2 before anything runs; every key survives', async () => {
     const p = uniquePrefix('scope');
     await redis.mset(`${p}a`, '1', `${p}b`, '2', `${p}c`, '3');
     const keys = join(dir, 'keys.txt');
     writeFileSync(keys, `${p}a\n`);
-    const r = await reliaJson(['cache', 'invalidate', '--target', target(), '--keys', keys, '--pattern', '*', '--yes']);
+    const r = await reliaJson(['cache', 'invalidate', '--target', target(), '--source', keys, '--pattern', '*', '--yes']);
     expect(r.exitCode).toBe(2);
-    expect(r.json.error?.message).toMatch(/--keys cannot also be provided when using --pattern|--pattern cannot also be provided when using --keys/);
+    expect(r.json.error?.message).toMatch(/--source cannot also be provided when using --pattern|--pattern cannot also be provided when using --source/);
     expect(await redis.exists(`${p}a`, `${p}b`, `${p}c`)).toBe(3);
   });
 
-  it('neither --keys nor --pattern is exit 2 (no selection never means all)', async () => {
+  it('neither --source nor --pattern is exit 2 (no selection never means all)', async () => {
     const r = await relia(['cache', 'invalidate', '--target', target(), '--yes']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/Exactly one of the following must be provided: --keys, --pattern/);
+    expect(r.stderr).toMatch(/Exactly one of the following must be provided: --pattern, --source|must be provided: --source, --pattern/);
   });
 
   it('--over with --rate, and --origin without --rewarm, are exit 2 (a flag is never ignored)', async () => {

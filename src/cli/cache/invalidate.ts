@@ -40,7 +40,7 @@ export function invalidationSelection(pattern: string | undefined, keysFile: str
   try {
     raw = readFileSync(file === '-' ? 0 : file);
   } catch (error) {
-    throw new InputError(`--keys ${file}: cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { field: '--keys', suggestions: ['check the path; one key per line'] });
+    throw new InputError(`--source ${file}: cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { field: '--source', suggestions: ['check the path; one key per line'] });
   }
   // An empty list selects nothing (the plan says 0 keys); it never means "all keys".
   return { keys: parseKeyList(raw) };
@@ -49,7 +49,7 @@ export function invalidationSelection(pattern: string | undefined, keysFile: str
 /** The flags of `cache invalidate` the glue reads. */
 export interface InvalidateFlagsIn {
   pattern?: string;
-  keys?: string;
+  source?: string;
   over?: string;
   rate?: string;
   batch?: number;
@@ -72,7 +72,7 @@ export interface InvalidationInputs {
 /** Every input checked before anything connects (a bad header is exit 2 with nothing deleted). */
 export function invalidationInputs(f: InvalidateFlagsIn): InvalidationInputs {
   if (f.rewarm && !f.origin) throw new InputError('--rewarm needs --origin to fetch the values from', { field: '--origin', suggestions: ["--origin 'http://origin/items/{key}'"] });
-  const selection = invalidationSelection(f.pattern, f.keys);
+  const selection = invalidationSelection(f.pattern, f.source);
   const headers = parseHeaders(f.header);
   if (f.origin !== undefined) checkOriginTemplate(f.origin, '--origin');
   const pacing: InvalidatePacing = {

@@ -53,6 +53,7 @@ export const warmFlags = {
   seed: Flags.integer({ description: 'Seed for jitter and backoff (reproducible runs).' }),
   'progress-interval': Flags.string({ description: 'JSON progress (off a TTY, or --progress json): a line on stderr this often.', default: '5s' }),
   ...progressFlags,
+  'dry-run': Flags.boolean({ description: 'Resolve the target and the sources and show what would be warmed (count, sample, shard); warm nothing.', exclusive: ['emit'] }),
   emit: Flags.string({ description: 'Print a Kubernetes manifest that runs this warm instead of running it.', options: ['cronjob', 'indexed-job'] }),
   name: Flags.string({ description: '--emit: object name.', default: 'relia-cache-warm' }),
   image: Flags.string({ description: '--emit: container image with relia.', default: 'ghcr.io/relia/relia:latest' }),

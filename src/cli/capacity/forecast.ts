@@ -15,12 +15,12 @@ import { metricsFromConfig } from '../providers.js';
 import { renderPairs, renderTable, sig, type Style } from '../style.js';
 
 export const forecastFlags = {
-  input: Flags.string({ char: 'i', description: 'History as CSV (timestamp,value; RFC 3339 or unix seconds), or - for stdin.' }),
+  input: Flags.string({ charAliases: ['i'], deprecateAliases: true, description: 'History as CSV (timestamp,value; RFC 3339 or unix seconds), or - for stdin.' }),
   query: Flags.string({ char: 'q', description: 'History from this PromQL range query (one series; aggregate with sum()).' }),
   prometheus: Flags.string({ description: "Prometheus URL (default: the config environment's metrics.url)." }),
   range: Flags.string({ description: 'With --query: this much history ending at --at, e.g. 7d.' }),
-  from: Flags.string({ description: 'With --query: history start (RFC 3339 or unix seconds), instead of --range.' }),
-  to: Flags.string({ description: 'With --from: history end (default --at).' }),
+  start: Flags.string({ description: 'With --query: history start (RFC 3339 or unix seconds), instead of --range.', aliases: ['from'], deprecateAliases: true }),
+  end: Flags.string({ description: 'With --start: history end (default --at).', aliases: ['to'], deprecateAliases: true }),
   at: Flags.string({ description: 'End of the history for --range (default: now).' }),
   step: Flags.string({ description: 'With --query: resolution (default 5m). Points are capped at 11,000.', default: '5m' }),
   season: Flags.string({ description: 'auto (detect 1d/7d from autocorrelation), none, or a season length such as 1d or 7d.', default: 'auto' }),
@@ -39,8 +39,8 @@ export interface ForecastFlags {
   input?: string | undefined;
   query?: string | undefined;
   range?: string | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
+  start?: string | undefined;
+  end?: string | undefined;
   at?: string | undefined;
   step: string;
   season: string;
@@ -101,7 +101,7 @@ export async function runForecast(ctx: CommandContext, f: ForecastFlags): Promis
   let step: number | undefined;
   let source: ForecastSource;
   if (f.input !== undefined) {
-    if (f.range || f.from || f.to) throw new InputError('--range, --from and --to go with --query; a CSV carries its own timestamps', { field: '--range', suggestions: ['remove them, or use --query'] });
+    if (f.range || f.start || f.end) throw new InputError('--range, --start and --end go with --query; a CSV carries its own timestamps', { field: '--range', suggestions: ['remove them, or use --query'] });
     const name = f.input === '-' ? 'stdin' : f.input;
     points = parseHistoryCsv(readTextInput(f.input, '--input', 'history.csv'), name);
     source = { kind: 'csv', input: name, query: null };
@@ -110,17 +110,17 @@ export async function runForecast(ctx: CommandContext, f: ForecastFlags): Promis
     const at = f.at === undefined ? ctx.clock.now() : parseTime(f.at, '--at');
     let start: number;
     let end: number;
-    if (f.from !== undefined) {
-      if (f.range !== undefined) throw new InputError('give --range or --from, not both', { field: '--range', suggestions: ['--range 7d (ending at --at), or --from T1 --to T2'] });
-      start = parseTime(f.from, '--from');
-      end = f.to === undefined ? at : parseTime(f.to, '--to');
+    if (f.start !== undefined) {
+      if (f.range !== undefined) throw new InputError('give --range or --start, not both', { field: '--range', suggestions: ['--range 7d (ending at --at), or --start T1 --end T2'] });
+      start = parseTime(f.start, '--start');
+      end = f.end === undefined ? at : parseTime(f.end, '--end');
     } else {
-      if (f.range === undefined) throw new InputError('--query needs a time range: --range 7d (ending at --at) or --from/--to', { field: '--range', suggestions: ['e.g. --range 7d --at 2026-11-01T00:00:00Z'] });
-      if (f.to !== undefined) throw new InputError('--to goes with --from; --range ends at --at', { field: '--to', suggestions: ['use --at for the end of --range'] });
+      if (f.range === undefined) throw new InputError('--query needs a time range: --range 7d (ending at --at) or --start/--end', { field: '--range', suggestions: ['e.g. --range 7d --at 2026-11-01T00:00:00Z'] });
+      if (f.end !== undefined) throw new InputError('--end goes with --start; --range ends at --at', { field: '--end', suggestions: ['use --at for the end of --range'] });
       end = at;
       start = end - parseDuration(f.range, '--range') * 1000;
     }
-    if (!(end > start)) throw new InputError('--from must be before --to', { field: '--from', suggestions: ['swap them'] });
+    if (!(end > start)) throw new InputError('--start must be before --end', { field: '--start', suggestions: ['swap them'] });
     // align to the step so points fall on a regular grid
     start = Math.ceil(start / 1000 / step) * step * 1000;
     const metrics = await metricsFromConfig(await ctx.providers(), ctx.resolved(), { insecure: f.insecure });

@@ -16,7 +16,7 @@ import { metricsFromConfig } from '../providers.js';
 const MAX_POINTS = 11_000;
 
 export const uslFlags = {
-  input: Flags.string({ char: 'i', description: 'CSV of concurrency,throughput rows (header optional), or - for stdin.' }),
+  input: Flags.string({ charAliases: ['i'], deprecateAliases: true, description: 'CSV of concurrency,throughput rows (header optional), or - for stdin.' }),
   'concurrency-query': Flags.string({
     aliases: ['prometheus-concurrency'],
     description: 'PromQL giving concurrency over time (one series), paired with --throughput-query. Alias --prometheus-concurrency.',
@@ -25,8 +25,8 @@ export const uslFlags = {
   prometheus: Flags.string({ description: "Prometheus URL (default: the config environment's metrics.url)." }),
   range: Flags.string({ description: 'With the queries: this much history ending at --at (default 1d).' }),
   at: Flags.string({ description: 'With --range: end of the range (RFC 3339 or unix seconds; default: now).' }),
-  from: Flags.string({ description: 'With the queries: start (RFC 3339 or unix seconds), instead of --range.' }),
-  to: Flags.string({ description: 'With --from: end (default: --at, or now).' }),
+  start: Flags.string({ description: 'With the queries: start (RFC 3339 or unix seconds), instead of --range.', aliases: ['from'], deprecateAliases: true }),
+  end: Flags.string({ description: 'With --start: end (default: --at, or now).', aliases: ['to'], deprecateAliases: true }),
   step: Flags.string({ description: 'With the queries: resolution.', default: '5m' }),
   insecure: Flags.boolean({ description: 'Allow metrics.tls.insecureSkipVerify from the config.' }),
 };
@@ -37,8 +37,8 @@ export interface UslFlags {
   'throughput-query'?: string | undefined;
   range?: string | undefined;
   at?: string | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
+  start?: string | undefined;
+  end?: string | undefined;
   step: string;
   insecure: boolean;
 }
@@ -65,16 +65,16 @@ export function uslWindow(f: UslFlags, now: number): { start: number; end: numbe
   const at = f.at === undefined ? now : parseTime(f.at, '--at');
   let start: number;
   let end: number;
-  if (f.from !== undefined) {
-    if (f.range !== undefined) throw new InputError('give --range or --from, not both', { field: '--range', suggestions: ['--range 1d (ending at --at), or --from T1 --to T2'] });
-    start = parseTime(f.from, '--from');
-    end = f.to === undefined ? at : parseTime(f.to, '--to');
+  if (f.start !== undefined) {
+    if (f.range !== undefined) throw new InputError('give --range or --start, not both', { field: '--range', suggestions: ['--range 1d (ending at --at), or --start T1 --end T2'] });
+    start = parseTime(f.start, '--start');
+    end = f.end === undefined ? at : parseTime(f.end, '--end');
   } else {
-    if (f.to !== undefined) throw new InputError('--to goes with --from; --range ends at --at', { field: '--to', suggestions: ['--from 2026-10-31T00:00:00Z --to 2026-11-01T00:00:00Z'] });
+    if (f.end !== undefined) throw new InputError('--end goes with --start; --range ends at --at', { field: '--end', suggestions: ['--start 2026-10-31T00:00:00Z --end 2026-11-01T00:00:00Z'] });
     end = at;
     start = end - parseDuration(f.range ?? '1d', '--range') * 1000;
   }
-  if (!(start < end)) throw new InputError('the range is empty: --from must be before --to', { field: '--from', suggestions: ['--from 2026-10-31T00:00:00Z --to 2026-11-01T00:00:00Z'] });
+  if (!(start < end)) throw new InputError('the range is empty: --start must be before --end', { field: '--start', suggestions: ['--start 2026-10-31T00:00:00Z --end 2026-11-01T00:00:00Z'] });
   const points = Math.floor((end - start) / 1000 / step) + 1;
   if (points > MAX_POINTS) {
     throw new InputError(`--step ${f.step} over this range asks for ${points} points; Prometheus answers at most ${MAX_POINTS} per query`, {
@@ -95,7 +95,7 @@ async function fromMetrics(metrics: MetricsSource, f: UslFlags, ctx: CommandCont
   const [c, x] = await Promise.all([metrics.range(cq, options), metrics.range(tq, options)]);
   const paired = pairByTime(oneSeries(c, cq, '--concurrency-query').points, oneSeries(x, tq, '--throughput-query').points);
   if (paired.points.length === 0) {
-    throw new InputError('the two queries have no instants in common with concurrency above 0', { field: '--concurrency-query', suggestions: ['check both queries return data over the range (--range/--at or --from/--to)'] });
+    throw new InputError('the two queries have no instants in common with concurrency above 0', { field: '--concurrency-query', suggestions: ['check both queries return data over the range (--range/--at or --start/--end)'] });
   }
   const skipped = paired.unmatched + paired.dropped;
   if (skipped > 0) ctx.warn(`${skipped} of ${paired.points.length + skipped} instants left out (${paired.unmatched} without a throughput sample, ${paired.dropped} with concurrency ≤ 0 or negative throughput)`);
@@ -112,7 +112,7 @@ export async function readUslPoints(ctx: CommandContext, f: UslFlags): Promise<{
     });
   }
   if (f.input !== undefined) {
-    const timeFlag = (['range', 'at', 'from', 'to'] as const).find((k) => f[k] !== undefined);
+    const timeFlag = (['range', 'at', 'start', 'end'] as const).find((k) => f[k] !== undefined);
     if (timeFlag) throw new InputError(`--${timeFlag} goes with the Prometheus queries; a CSV has no time range`, { field: `--${timeFlag}`, suggestions: [`remove --${timeFlag}`] });
     const name = f.input === '-' ? 'stdin' : f.input;
     const points = parseUslCsv(readTextInput(f.input, '--input', 'docs/examples/capacity/usl-codahale.csv'), name);

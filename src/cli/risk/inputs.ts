@@ -1,7 +1,7 @@
 /**
  * CLI glue of `relia risk`: the shared flags, reading the register and the
  * incident files (several files combined, one `--map` over all of them), and
- * where the objective comes from (`--slo`, `--slo-file` of the budget family,
+ * where the objective comes from (`--objective`, `--slo-file` of the budget family,
  * or the register's own `objective`). Everything that can be wrong in the
  * inputs is an InputError (exit 2) naming the file, row and field, raised
  * before anything is computed or written. docs/risk.md.
@@ -36,7 +36,12 @@ export const incidentFlags = {
 
 /** Flags that set the objective, hence the yearly error budget (score, simulate). */
 export const objectiveFlags = {
-  slo: Flags.string({ description: "Objective: 99.9, 99.9% or 0.999 (default: --slo-file, else the register's objective).", exclusive: ['slo-file'] }),
+  objective: Flags.string({
+    description: "Objective: 99.9, 99.9% or 0.999 (default: --slo-file, else the register's objective).",
+    exclusive: ['slo-file'],
+    aliases: ['slo'],
+    deprecateAliases: true,
+  }),
   'slo-file': Flags.string({ description: 'SLO spec of the budget family (relia, OpenSLO or Sloth YAML) whose objective sets the budget.' }),
   'slo-id': Flags.string({ description: 'Which SLO of --slo-file (service/name, or name) when the file holds several.', dependsOn: ['slo-file'] }),
 };
@@ -49,13 +54,13 @@ export function loadRegister(path: string): Register {
 export interface ObjectiveChoice {
   /** A fraction, e.g. 0.999. */
   objective: number;
-  /** Where it came from: `--slo`, `<file> <service/name>`, or `register`. */
+  /** Where it came from: `--objective`, `<file> <service/name>`, or `register`. */
   source: string;
 }
 
-/** --slo, else --slo-file (its one SLO, or --slo-id), else the register's objective. */
-export function resolveObjective(f: { slo?: string | undefined; 'slo-file'?: string | undefined; 'slo-id'?: string | undefined }, register: Register): ObjectiveChoice {
-  if (f.slo !== undefined) return { objective: parseObjective(f.slo, '--slo'), source: '--slo' };
+/** --objective, else --slo-file (its one SLO, or --slo-id), else the register's objective. */
+export function resolveObjective(f: { objective?: string | undefined; 'slo-file'?: string | undefined; 'slo-id'?: string | undefined }, register: Register): ObjectiveChoice {
+  if (f.objective !== undefined) return { objective: parseObjective(f.objective, '--objective'), source: '--objective' };
   const file = f['slo-file'];
   if (file !== undefined) {
     const slos = loadSpecs(readSloInputs([file]), { validatePolicy: validatePolicyOverrides });
@@ -77,14 +82,14 @@ export function resolveObjective(f: { slo?: string | undefined; 'slo-file'?: str
   }
   if (register.objective !== undefined) return { objective: register.objective, source: 'register' };
   throw new InputError('no objective: the error budget needs one', {
-    field: '--slo',
-    suggestions: ['pass --slo 99.9', 'or --slo-file slo.yaml (an SLO spec of relia budget)', 'or add `objective: 99.9` at the top of the register'],
+    field: '--objective',
+    suggestions: ['pass --objective 99.9', 'or --slo-file slo.yaml (an SLO spec of relia budget)', 'or add `objective: 99.9` at the top of the register'],
   });
 }
 
-/** `--as-of TIME|now` → epoch ms; absent is now. */
+/** `--at TIME|now` (risk history) → epoch ms; absent is now. */
 export function parseAsOf(text: string | undefined, now: number): number {
-  return text === undefined || text.trim().toLowerCase() === 'now' ? now : parseTime(text, '--as-of');
+  return text === undefined || text.trim().toLowerCase() === 'now' ? now : parseTime(text, '--at');
 }
 
 export interface IncidentSource {

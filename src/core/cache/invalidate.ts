@@ -151,9 +151,9 @@ function validate(o: InvalidateSelection & InvalidatePacing & { cache?: KeyValue
   }
   const hasPattern = o.pattern !== undefined;
   if (hasPattern === (o.keys !== undefined)) {
-    throw new InputError('choose the keys with either --pattern or --keys, not both or neither', {
+    throw new InputError('choose the keys with either --pattern or --source, not both or neither', {
       field: '--pattern',
-      suggestions: ["--pattern 'title:*'", '--keys keys.txt'],
+      suggestions: ["--pattern 'title:*'", '--source keys.txt'],
     });
   }
   if (hasPattern && (o.pattern as string).trim() === '') {

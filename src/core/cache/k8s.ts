@@ -18,7 +18,7 @@ export interface WarmJobSpec {
   namespace?: string;
   /** Image with relia installed. */
   image: string;
-  /** Arguments after `relia cache warm`, e.g. ['--keys', '/etc/relia/keys.txt', '--rate', '500/s']. Not `--shard`. */
+  /** Arguments after `relia cache warm`, e.g. ['--source', '/etc/relia/keys.txt', '--rate', '500/s']. Not `--shard`. */
   warmArgs: readonly string[];
   /** The executable. Default ['relia']. */
   command?: readonly string[];

@@ -29,7 +29,7 @@ export interface LittleResult {
   solved: 'concurrency' | 'arrivalRate' | 'duration';
 }
 
-const FLAGS = { concurrency: '--concurrency', arrivalRate: '--arrival-rate', duration: '--duration' } as const;
+const FLAGS = { concurrency: '--concurrency', arrivalRate: '--arrival-rate', duration: '--time-in-system' } as const;
 
 export function solveLittle(input: LittleInput): LittleResult {
   const given = (Object.keys(FLAGS) as Array<keyof typeof FLAGS>).filter((k) => input[k] !== undefined);
@@ -40,14 +40,14 @@ export function solveLittle(input: LittleInput): LittleResult {
       field: given.length > 2 ? FLAGS.concurrency : (missing[0] as string),
       suggestions: [
         given.length > 2 ? 'drop the one to solve for, e.g. remove --concurrency to compute it' : `add ${missing.join(' or ')}`,
-        '--arrival-rate 7500/s --duration 180s  (gives the concurrency)',
-        '--concurrency 1350000 --duration 180s  (gives the arrival rate)',
+        '--arrival-rate 7500/s --time-in-system 180s  (gives the concurrency)',
+        '--concurrency 1350000 --time-in-system 180s  (gives the arrival rate)',
       ],
     });
   }
   for (const k of given) {
     const v = input[k] as number;
-    if (!(Number.isFinite(v) && v > 0)) throw new InputError(`${FLAGS[k]}: expected a positive number, got ${v}`, { field: FLAGS[k], suggestions: ['e.g. --arrival-rate 7500/s --duration 180s'] });
+    if (!(Number.isFinite(v) && v > 0)) throw new InputError(`${FLAGS[k]}: expected a positive number, got ${v}`, { field: FLAGS[k], suggestions: ['e.g. --arrival-rate 7500/s --time-in-system 180s'] });
   }
   const { concurrency: l, arrivalRate: lambda, duration: w } = input;
   if (l === undefined) return { concurrency: (lambda as number) * (w as number), arrivalRate: lambda as number, duration: w as number, solved: 'concurrency' };

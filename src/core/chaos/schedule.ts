@@ -68,7 +68,7 @@ export function chaosCronJob(spec: ChaosScheduleSpec): ChaosK8sObject[] {
   const data: Record<string, string> = { [spec.experimentName]: spec.experimentText };
   if (spec.configText !== undefined) data['relia.config.yaml'] = spec.configText;
   const configMap: ChaosK8sObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(`${spec.name}-experiment`), data };
-  const args = ['chaos', 'run', `/etc/relia/chaos/${spec.experimentName}`, '--yes', '--journal-path', '/tmp/journal.json'];
+  const args = ['chaos', 'run', `/etc/relia/chaos/${spec.experimentName}`, '--yes', '--journal', '/tmp/journal.json'];
   if (spec.guardInterval) args.push('--guard-interval', spec.guardInterval);
   const env: Array<Record<string, unknown>> = spec.envVars.map((v) => ({ name: v.name, valueFrom: { secretKeyRef: { name: spec.secretName, key: v.name, ...(v.optional ? { optional: true } : {}) } } }));
   if (spec.configText !== undefined) env.push({ name: 'RELIA_CONFIG', value: '/etc/relia/chaos/relia.config.yaml' });

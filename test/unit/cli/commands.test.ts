@@ -28,16 +28,16 @@ interface Env<R> {
 
 describe('capacity little in-process', () => {
   it('solves the missing one of three, in human and JSON form (L = λW: 7500/s × 180 s = 1,350,000)', async () => {
-    const human = await runInProcess(CapacityLittle, ['--arrival-rate', '7500/s', '--duration', '180s']);
+    const human = await runInProcess(CapacityLittle, ['--arrival-rate', '7500/s', '--time-in-system', '180s']);
     expect(human.exitCode).toBe(0);
     expect(human.stdout).toMatch(/concurrency \(L\)\s+1\.35e\+6|concurrency \(L\)\s+1,?350,?000/);
     expect(human.stdout).toContain('← solved');
-    const json = await runInProcess(CapacityLittle, ['--arrival-rate', '7500/s', '--duration', '180s', '--json']);
+    const json = await runInProcess(CapacityLittle, ['--arrival-rate', '7500/s', '--time-in-system', '180s', '--json']);
     expect(json.json<Env<CapacityLittleResult>>()).toEqual({ status: 0, result: { concurrency: 1_350_000, arrivalRate: 7500, duration: 180, solved: 'concurrency' }, warnings: [] });
   });
 
   it('a bad number exits 2 naming the flag', async () => {
-    const r = await runInProcess(CapacityLittle, ['--concurrency', 'lots', '--duration', '1s', '--json']);
+    const r = await runInProcess(CapacityLittle, ['--concurrency', 'lots', '--time-in-system', '1s', '--json']);
     expect(r.exitCode).toBe(2);
     expect(r.json<Env<never>>().error).toMatchObject({ name: 'InputError', field: '--concurrency' });
   });
@@ -91,10 +91,10 @@ describe('capacity plan and risk score in-process (the examples in docs/)', () =
     expect(r.json<Env<unknown>>().result).toBeDefined();
   });
 
-  it('risk score of the example register: exit 0; --method with an unknown value exits 2', async () => {
+  it('risk score of the example register: exit 0; --scoring with an unknown value exits 2', async () => {
     const r = await runInProcess(RiskScore, ['--register', join(ROOT, 'docs/examples/risk/register.yaml'), '--json']);
     expect(r.exitCode).toBe(0);
-    const bad = await runInProcess(RiskScore, ['--register', join(ROOT, 'docs/examples/risk/register.yaml'), '--method', 'vibes', '--json']);
+    const bad = await runInProcess(RiskScore, ['--register', join(ROOT, 'docs/examples/risk/register.yaml'), '--scoring', 'vibes', '--json']);
     expect(bad.exitCode).toBe(2);
     expect(bad.json<Env<never>>().error?.suggestions[0]).toMatch(/--help/);
   });

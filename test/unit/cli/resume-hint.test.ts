@@ -22,8 +22,8 @@ describe('resumeHint', () => {
     expect(lines[2]).toBe("relia: run again with: relia cache warm --pattern 'user:*'");
   });
   it('an idempotent command just runs again', () => {
-    const lines = resumeHint({ ...base, command: 'cache invalidate', argv: ['--keys', 'k.txt', '--yes'], checkpointFile: null, idempotent: true });
-    expect(lines[1]).toBe('relia: running it again finishes the rest (what is done is skipped): relia cache invalidate --keys k.txt --yes');
+    const lines = resumeHint({ ...base, command: 'cache invalidate', argv: ['--source', 'k.txt', '--yes'], checkpointFile: null, idempotent: true });
+    expect(lines[1]).toBe('relia: running it again finishes the rest (what is done is skipped): relia cache invalidate --source k.txt --yes');
   });
   it('quotes for a POSIX shell', () => {
     expect(shellQuote('plain-arg_1.2')).toBe('plain-arg_1.2');

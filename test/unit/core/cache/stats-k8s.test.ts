@@ -96,7 +96,7 @@ const SPEC: WarmJobSpec = {
   name: 'relia-warm-titles',
   namespace: 'cache',
   image: 'ghcr.io/acme/relia:0.1.0',
-  warmArgs: ['--keys', '/etc/relia/keys.txt', '--target', 'redis', '--rate', '500/s'],
+  warmArgs: ['--source', '/etc/relia/keys.txt', '--target', 'redis', '--rate', '500/s'],
   shards: 4,
   parallelism: 2,
   env: { RELIA_ENV: 'prod' },
@@ -120,7 +120,7 @@ describe('Kubernetes manifests', () => {
     expect(pod.volumes).toEqual([{ name: 'checkpoints', persistentVolumeClaim: { claimName: 'relia-checkpoints' } }]);
     const c = pod.containers[0] as PodShape['containers'][number];
     expect(c.command).toEqual(['relia']);
-    expect(c.args).toEqual(['cache', 'warm', '--keys', '/etc/relia/keys.txt', '--target', 'redis', '--rate', '500/s', '--shard=$(JOB_COMPLETION_INDEX)/4']);
+    expect(c.args).toEqual(['cache', 'warm', '--source', '/etc/relia/keys.txt', '--target', 'redis', '--rate', '500/s', '--shard=$(JOB_COMPLETION_INDEX)/4']);
     expect(c.env).toEqual([{ name: 'RELIA_ENV', value: 'prod' }]);
     expect(c.envFrom).toEqual([{ secretRef: { name: 'relia-redis' } }]);
     expect(c.volumeMounts).toEqual([{ name: 'checkpoints', mountPath: '/var/lib/relia' }]);
@@ -131,10 +131,10 @@ describe('Kubernetes manifests', () => {
   });
 
   it('emits a plain Job for one shard, with parallelism never above completions', () => {
-    const job = warmJobManifest({ name: 'w', image: 'i', warmArgs: ['--keys', 'k'] });
+    const job = warmJobManifest({ name: 'w', image: 'i', warmArgs: ['--source', 'k'] });
     const spec = job.spec as unknown as JobShape;
     expect(spec.completionMode).toBeUndefined();
-    expect(spec.template.spec.containers[0]?.args).toEqual(['cache', 'warm', '--keys', 'k']);
+    expect(spec.template.spec.containers[0]?.args).toEqual(['cache', 'warm', '--source', 'k']);
     const capped = warmJobManifest({ name: 'w', image: 'i', warmArgs: [], shards: 2, parallelism: 10 });
     expect((capped.spec as unknown as JobShape).parallelism).toBe(2);
   });

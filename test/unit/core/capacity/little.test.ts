@@ -37,7 +37,7 @@ describe("Little's law", () => {
       solveLittle({ arrivalRate: 1 });
     } catch (e) {
       expect((e as InputError).field).toBe('--concurrency');
-      expect((e as InputError).suggestions[0]).toBe('add --concurrency or --duration');
+      expect((e as InputError).suggestions[0]).toBe('add --concurrency or --time-in-system');
     }
     expect(() => solveLittle({ arrivalRate: -1, duration: 2 })).toThrow(/--arrival-rate: expected a positive number/);
     expect(() => solveLittle({ concurrency: Number.POSITIVE_INFINITY, duration: 2 })).toThrow(/--concurrency/);

@@ -137,7 +137,7 @@ describe('journal reports, schedule, halt, schema', () => {
     expect(spec.concurrencyPolicy).toBe('Forbid');
     expect(spec.jobTemplate.spec.backoffLimit).toBe(0);
     const c = spec.jobTemplate.spec.template.spec.containers[0];
-    expect(c?.args).toEqual(['chaos', 'run', '/etc/relia/chaos/e.yaml', '--yes', '--journal-path', '/tmp/journal.json']);
+    expect(c?.args).toEqual(['chaos', 'run', '/etc/relia/chaos/e.yaml', '--yes', '--journal', '/tmp/journal.json']);
     expect(c?.env[0]).toEqual({ name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: 'env', key: 'API_TOKEN' } } });
     expect(() => chaosCronJob({ name: 'Bad_Name', image: 'i', schedule: '@daily', experimentName: 'e', experimentText: '', secretName: 's', envVars: [] })).toThrow(/--name/);
   });
