@@ -1,47 +1,48 @@
-// StrykerJS (mutation testing), run per family: `npm run mutation -- budget`
-// (see scripts/mutation.mjs and docs/testing.md). Not part of CI.
+// StrykerJS (mutation testing), run per family: `npm run mutation -- capacity`
+// (scripts/mutation.mjs drives it; docs/testing.md#mutation-testing). Not part of CI.
 const family = process.env.RELIA_MUTATION_FAMILY ?? 'budget';
 
 /**
- * What each family mutates. On this shared 2-core machine a mutant costs
- * about 5 s (vitest re-runs the tests that cover it), so the default families
- * are each family's safety-critical modules (the deploy gate and burn rates,
- * queueing math, risk scoring, the warm limits, the CLI's exit-code and
- * lifecycle code); `<family>-all` mutates the whole family.
+ * Each family: the source it mutates (all of it, minus index.ts re-exports)
+ * and the unit tests that run against it (only that family's, so a run on this
+ * shared 2-core machine stays in minutes). `--files` in scripts/mutation.mjs
+ * narrows a run to some files of a family (the safety-critical ones first).
  */
 export const FAMILIES = {
-  budget: ['src/core/budget/gate.ts', 'src/core/budget/burn.ts'],
-  capacity: ['src/core/capacity/little.ts', 'src/core/capacity/erlang.ts'],
-  risk: ['src/core/risk/score.ts'],
-  cache: ['src/core/cache/limits.ts'],
-  cli: ['src/cli/base-command.ts', 'src/cli/lifecycle.ts'],
-  'budget-all': ['src/core/budget/**/*.ts'],
-  'capacity-all': ['src/core/capacity/**/*.ts'],
-  'risk-all': ['src/core/risk/**/*.ts'],
-  'cache-all': ['src/core/cache/**/*.ts'],
-  'config-all': ['src/core/config/**/*.ts'],
-  'shared-all': ['src/core/*.ts'],
+  budget: { mutate: ['src/core/budget/**/*.ts'], tests: ['test/unit/core/budget/**/*.test.ts'] },
+  capacity: { mutate: ['src/core/capacity/**/*.ts'], tests: ['test/unit/core/capacity/**/*.test.ts'] },
+  risk: { mutate: ['src/core/risk/**/*.ts'], tests: ['test/unit/core/risk/**/*.test.ts'] },
+  cache: { mutate: ['src/core/cache/**/*.ts'], tests: ['test/unit/core/cache/**/*.test.ts'] },
+  chaos: { mutate: ['src/core/chaos/**/*.ts'], tests: ['test/unit/core/chaos/**/*.test.ts'] },
+  failover: { mutate: ['src/core/failover/**/*.ts'], tests: ['test/unit/core/failover/**/*.test.ts'] },
+  config: { mutate: ['src/core/config/**/*.ts'], tests: ['test/unit/core/config/**/*.test.ts'] },
+  shared: { mutate: ['src/core/*.ts'], tests: ['test/unit/core/*.test.ts'] },
+  cli: { mutate: ['src/cli/base-command.ts', 'src/cli/lifecycle.ts'], tests: ['test/unit/cli/**/*.test.ts'] },
 };
 
-const mutate = FAMILIES[family];
-if (!mutate) throw new Error(`unknown mutation family "${family}"; one of ${Object.keys(FAMILIES).join(', ')}`);
+const spec = FAMILIES[family];
+if (!spec) throw new Error(`unknown mutation family "${family}"; one of ${Object.keys(FAMILIES).join(', ')}`);
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
-  vitest: { configFile: 'vitest.mutation.config.ts', related: true },
+  // vitest.mutation.config.ts reads RELIA_MUTATION_FAMILY and includes only FAMILIES[family].tests.
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
   plugins: ['@stryker-mutator/vitest-runner'],
   checkers: [],
-  mutate: [...mutate, '!**/index.ts'],
-  // The machine is shared: two test processes at most.
+  mutate: [...spec.mutate, '!**/index.ts'],
+  coverageAnalysis: 'perTest',
+  // The machine is shared: two test processes at most (RELIA_MUTATION_CONCURRENCY=1 for one).
   concurrency: Number(process.env.RELIA_MUTATION_CONCURRENCY ?? 2),
+  // scripts/mutation.mjs keeps one merged results file per family and hands it to Stryker as this file.
   incremental: true,
-  incrementalFile: `.relia-test/mutation/${family}.incremental.json`,
-  reporters: ['clear-text', 'progress-append-only', 'json'],
-  jsonReporter: { fileName: `.relia-test/mutation/${family}.json` },
+  incrementalFile: `.relia-test/mutation/${family}.stryker-incremental.json`,
+  reporters: ['progress-append-only', 'json'],
+  jsonReporter: { fileName: `.relia-test/mutation/${family}.run.json` },
   tempDirName: `.relia-test/stryker-tmp-${family}`,
   cleanTempDir: 'always',
-  timeoutMS: 20_000,
+  // Added to 1.5 × a mutant's tests' own time: a mutant that loops for ever costs this much, so keep it short.
+  timeoutMS: 10_000,
   thresholds: { high: 90, low: 80, break: null },
   ignoreStatic: true,
   ignorePatterns: ['dist', 'plugins/*/dist', '.relia-test', '.relia-demo', 'bench', 'coverage'],

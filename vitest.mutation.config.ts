@@ -1,13 +1,19 @@
 import { defineConfig } from 'vitest/config';
+import { FAMILIES } from './stryker.config.mjs';
 
-// The unit project alone, for StrykerJS (`npm run mutation`): no servers, no
-// coverage thresholds. Stryker's vitest runner runs only the tests related to
-// each mutated file.
+// For StrykerJS only (`npm run mutation`): the unit tests of the family being
+// mutated (RELIA_MUTATION_FAMILY, set by scripts/mutation.mjs), no servers, no
+// coverage thresholds. RELIA_MUTATION=1 lets a long property test run fewer
+// cases under instrumentation (test/unit/core/property-runs.ts); the setup file
+// fixes fast-check's seed so every mutant meets the same cases as the dry run.
+const family = (process.env.RELIA_MUTATION_FAMILY ?? 'budget') as keyof typeof FAMILIES;
+
 export default defineConfig({
   test: {
     disableConsoleIntercept: true,
-    // instrumented code with per-test coverage runs several times slower (the Erlang property test)
-    testTimeout: 180_000,
-    include: ['test/unit/**/*.test.{ts,tsx}'],
+    testTimeout: 120_000,
+    include: FAMILIES[family].tests,
+    env: { RELIA_MUTATION: '1' },
+    setupFiles: ['test/unit/core/mutation-setup.ts'],
   },
 });

@@ -32,7 +32,13 @@ step() { printf '\n\033[1m━━ %s\033[0m\n' "$1"; shown+=("$1"); }
 # run EXPECTED_EXIT relia ARGS...: print the command, run it, check the exit code.
 run() {
   local want=$1; shift
-  printf '$ relia %s\n' "$*"
+  # The command line, wrapped with ` \` continuations to fit 100 columns.
+  local line='$ relia' arg
+  for arg in "$@"; do
+    [[ $arg == *[[:space:]]* ]] && arg="'$arg'"
+    if [ $(( ${#line} + ${#arg} + 3 )) -gt 100 ]; then printf '%s \\\n' "$line"; line="    $arg"; else line="$line $arg"; fi
+  done
+  printf '%s\n' "$line"
   set +e
   node bin/run.js "$@"
   local got=$?
@@ -82,7 +88,7 @@ promtool check rules "$work/checkout-rules.yaml"
 RISK=docs/examples/risk
 step "Risk: MTTD, MTTR and MTBF per service and category from a year of incidents (two exports, one mapped with --map)"
 run 0 risk history --incidents "$RISK/incidents.csv" --incidents "$RISK/incidents-pagerduty.csv" \
-  --map severity=urgency,started=created_at,detected=acknowledged_at,resolved=resolved_at --as-of "$AT"
+  --map severity=urgency,started=created_at,detected=acknowledged_at,resolved=resolved_at --at "$AT"
 step "Risk: the register ranked against the playback SLO's error budget, ahead of a premiere at 3x traffic"
 run 0 risk score --register "$RISK/register.yaml" --slo-file "$RISK/playback-slo.yaml" \
   --event "premiere:2026-12-18T20:00:00Z/3h x3" --users 400000
@@ -101,7 +107,7 @@ run 0 capacity queue --arrival-rate 2000/s --service-time 40ms --target-service-
 step "Capacity: the same queue with too few workers is unstable: exit 1"
 run 1 capacity queue --arrival-rate 2000/s --service-time 40ms --servers 80
 step "Capacity: Little's law: 15M concurrent streams of 45 minutes arrive at this rate"
-run 0 capacity little --concurrency 15000000 --duration 45m
+run 0 capacity little --concurrency 15000000 --time-in-system 45m
 step "Capacity: the Universal Scalability Law fitted to load-test measurements, with predictions"
 run 0 capacity usl --input "$CAP/usl-codahale.csv" --predict 64 128 256
 step "Capacity: a Holt-Winters forecast of checkout traffic from 7 days of Prometheus history, with scheduled scaling"
@@ -117,9 +123,27 @@ step "Chaos: the latency experiment validated, and its plan (what would be injec
 ORIGIN="${ORIGIN#http://}" run 0 chaos validate "$work/latency.yaml"
 ORIGIN="${ORIGIN#http://}" run 0 chaos plan "$work/latency.yaml"
 step "Chaos: 300 ms of origin latency; the userImpact guard (> 1 % slower than 200 ms) aborts the run and the latency is removed: exit 4"
-ORIGIN="${ORIGIN#http://}" run 4 chaos run "$work/latency.yaml" --yes --guard-interval 200ms --journal-path "$work/journal.json"
+ORIGIN="${ORIGIN#http://}" run 4 chaos run "$work/latency.yaml" --yes --guard-interval 200ms --journal "$work/journal.json"
 step "Chaos: the journal (chaostoolkit's fields plus relia's guard events and reaction time)"
 run 0 chaos journal "$work/journal.json"
+
+# Failover: moto holds a hosted zone with two weighted records (100/0), a health check, an Auto
+# Scaling group and an alarm per region; relia reaches it through its AWS adapters. The journal
+# goes to the default place under the config dir (here inside the demo's work dir).
+MOTO=$(json moto.url)
+FO_PLAN=$(node scripts/demo/seed-failover.mjs --moto "$MOTO" --out "$work" --slo "$SLOS/search.yaml")
+fo() { AWS_ENDPOINT_URL="$MOTO" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
+  AWS_EC2_METADATA_DISABLED=true AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true \
+  XDG_CONFIG_HOME="$PWD/$work/config" run "$@"; }
+step "Failover: a plan seeded on moto: 2 steps, each baked 2 s under health, alarm and SLO guards"
+sed -n '2,$p' "$FO_PLAN"
+fo 0 failover plan --plan "$FO_PLAN" --from us-east-1 --to eu-west-1 --slo-at "$AT"
+step "Failover: apply: the eu-west-1 group scaled 2 → 6 first, then 100/0 → 50/50 → 0/100"
+fo 0 failover apply --plan "$FO_PLAN" --from us-east-1 --to eu-west-1 --slo-at "$AT" --yes
+step "Failover: status: the last operation's journal and the live weights"
+fo 0 failover status
+step "Failover: rollback to 100/0 with the same guards; the group scaled back to 2"
+fo 0 failover rollback --slo-at "$AT" --yes
 
 # @@FAMILIES@@
 

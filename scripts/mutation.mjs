@@ -1,51 +1,124 @@
 #!/usr/bin/env node
-// `npm run mutation [-- family ...]`: StrykerJS per family, one after the
-// other (stryker.config.mjs lists the families), then the score of each.
-// Incremental: each family keeps its results in
-// .relia-test/mutation/<family>.incremental.json, so a re-run tests only the
-// mutants whose code or tests changed. Not part of CI (it takes minutes).
+// `npm run mutation -- [--family] <family> [...] [--files a.ts,b.ts] [--summary]`
+// StrykerJS per family (stryker.config.mjs lists the families: what each
+// mutates and which unit tests run), one family after the other, then each
+// family's score. Not part of CI: a whole family takes tens of minutes here.
+//
+// Incremental: each family's results live in one merged file,
+// .relia-test/mutation/<family>.json (gitignored). Before a run it is handed to
+// Stryker as its incremental file, so only mutants whose code or covering
+// tests changed are tested again; after the run the files Stryker reported
+// replace their old entries and the others are kept. `--files` therefore adds
+// to a family's results file by file (the safety-critical files first).
+// `--summary` only prints the scores; a file whose source changed since it was
+// measured is marked stale.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { FAMILIES } from '../stryker.config.mjs';
 
+const DIR = '.relia-test/mutation';
 const args = process.argv.slice(2);
 const summaryOnly = args.includes('--summary');
-const asked = args.filter((a) => !a.startsWith('--'));
-const families = asked.length > 0 ? asked : Object.keys(FAMILIES).filter((f) => !f.endsWith('-all'));
+const markdown = args.includes('--markdown');
+let files = [];
+const asked = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--files') files = (args[++i] ?? '').split(',').filter(Boolean);
+  else if (args[i] === '--family') asked.push(args[++i]);
+  else if (!args[i].startsWith('--')) asked.push(args[i]);
+}
+const families = asked.length > 0 ? asked : Object.keys(FAMILIES);
 for (const f of families) {
   if (!FAMILIES[f]) {
-    console.error(`unknown family "${f}"; one of ${Object.keys(FAMILIES).join(', ')}`);
+    console.error(`unknown family "${f}"; one of ${Object.keys(FAMILIES).join(', ')} (try: npm run mutation -- capacity)`);
+    process.exit(2);
+  }
+}
+for (const f of files) {
+  if (!existsSync(f)) {
+    console.error(`--files: no such file "${f}" (paths from the repo root, e.g. src/core/capacity/erlang.ts)`);
     process.exit(2);
   }
 }
 
+/** The files a family's globs name (only `**`, `*` and plain paths are used there; fs.globSync needs Node 22). */
+function expand(glob) {
+  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`^${escaped.split('**/').map((part) => part.replace(/\*/g, '[^/]*')).join('(?:.*/)?')}$`);
+  const root = glob.split('*')[0].replace(/[^/]*$/, '') || '.';
+  return readdirSync(root, { recursive: true }).map((f) => `${root}${f}`).filter((f) => re.test(f));
+}
+
+const storeOf = (family) => `${DIR}/${family}.json`;
+const readJson = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined);
+
+/** The family's results with the run's files replacing theirs; test files merged the same way. */
+function merge(store, run) {
+  if (!store) return run;
+  return { ...run, files: { ...store.files, ...run.files }, testFiles: { ...(store.testFiles ?? {}), ...(run.testFiles ?? {}) } };
+}
+
 let failed = false;
 if (!summaryOnly) {
+  mkdirSync(DIR, { recursive: true });
   for (const family of families) {
-    console.log(`== mutation: ${family}`);
-    const run = spawnSync('npx', ['stryker', 'run', 'stryker.config.mjs'], { stdio: 'inherit', env: { ...process.env, RELIA_MUTATION_FAMILY: family } });
-    if (run.status !== 0) failed = true;
+    console.log(`== mutation: ${family}${files.length > 0 ? ` (${files.join(', ')})` : ''}`);
+    const store = readJson(storeOf(family));
+    const incremental = `${DIR}/${family}.stryker-incremental.json`;
+    const runReport = `${DIR}/${family}.run.json`;
+    if (store) writeFileSync(incremental, JSON.stringify(store));
+    else rmSync(incremental, { force: true });
+    rmSync(runReport, { force: true });
+    const cli = ['stryker', 'run', 'stryker.config.mjs'];
+    if (files.length > 0) cli.push('--mutate', files.join(','));
+    const run = spawnSync('npx', cli, { stdio: 'inherit', env: { ...process.env, RELIA_MUTATION_FAMILY: family } });
+    if (run.status !== 0 || !existsSync(runReport)) {
+      failed = true;
+      continue;
+    }
+    writeFileSync(storeOf(family), JSON.stringify(merge(store, readJson(runReport))));
   }
 }
 
-/** Score = killed (incl. timeouts) / (all valid mutants − ignored), as Stryker reports it. */
-function score(file) {
-  const report = JSON.parse(readFileSync(file, 'utf8'));
-  const count = {};
+/** Counts per status; score = (killed + timeout) / (killed + timeout + survived + no coverage), as Stryker reports it. */
+function tally(report) {
+  const count = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, Ignored: 0, CompileError: 0, RuntimeError: 0 };
   for (const f of Object.values(report.files)) for (const m of f.mutants) count[m.status] = (count[m.status] ?? 0) + 1;
-  const detected = (count.Killed ?? 0) + (count.Timeout ?? 0);
-  const undetected = (count.Survived ?? 0) + (count.NoCoverage ?? 0);
-  return { detected, undetected, survived: count.Survived ?? 0, noCoverage: count.NoCoverage ?? 0, score: detected + undetected === 0 ? NaN : (100 * detected) / (detected + undetected) };
+  const detected = count.Killed + count.Timeout;
+  const valid = detected + count.Survived + count.NoCoverage;
+  return { ...count, score: valid === 0 ? NaN : (100 * detected) / valid };
 }
 
-console.log('\nfamily      score   killed  survived  no-coverage');
+const rows = [];
 for (const family of families) {
-  const file = `.relia-test/mutation/${family}.json`;
-  if (!existsSync(file)) {
-    console.log(`${family.padEnd(10)}  (no report)`);
+  const store = readJson(storeOf(family));
+  const all = FAMILIES[family].mutate.flatMap((g) => expand(g)).filter((f) => !f.endsWith('/index.ts')).sort();
+  if (!store) {
+    rows.push({ family, missing: true, all });
     continue;
   }
-  const s = score(file);
-  console.log(`${family.padEnd(10)}  ${s.score.toFixed(1).padStart(5)} %  ${String(s.detected).padStart(6)}  ${String(s.survived).padStart(8)}  ${String(s.noCoverage).padStart(11)}`);
+  const measured = Object.keys(store.files).sort();
+  const stale = measured.filter((f) => !existsSync(f) || readFileSync(f, 'utf8') !== store.files[f].source);
+  rows.push({ family, ...tally(store), measured, stale, notMeasured: all.filter((f) => !measured.includes(f)) });
+}
+
+if (markdown) {
+  console.log('| Family | Files | Score | Killed | Timeout | Survived | No coverage |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    if (r.missing) console.log(`| ${r.family} | 0 of ${r.all.length} | not measured | | | | |`);
+    else console.log(`| ${r.family} | ${r.measured.length} of ${r.measured.length + r.notMeasured.length} | ${r.score.toFixed(1)} % | ${r.Killed} | ${r.Timeout} | ${r.Survived} | ${r.NoCoverage} |`);
+  }
+} else {
+  console.log('\nfamily      score   killed  timeout  survived  no-cov  files');
+  for (const r of rows) {
+    if (r.missing) {
+      console.log(`${r.family.padEnd(10)}  (not measured)`);
+      continue;
+    }
+    const filesInfo = `${r.measured.length} of ${r.measured.length + r.notMeasured.length}${r.stale.length > 0 ? `, stale: ${r.stale.join(' ')}` : ''}`;
+    console.log(`${r.family.padEnd(10)}  ${r.score.toFixed(1).padStart(5)} %  ${String(r.Killed).padStart(6)}  ${String(r.Timeout).padStart(7)}  ${String(r.Survived).padStart(8)}  ${String(r.NoCoverage).padStart(6)}  ${filesInfo}`);
+    if (r.notMeasured.length > 0) console.log(`            not measured: ${r.notMeasured.join(' ')}`);
+  }
 }
 process.exit(failed ? 1 : 0);

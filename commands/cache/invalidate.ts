@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
 import { DEFAULT_INVALIDATE_RATE, invalidationInputs, planVerb, renderInvalidationPlan, renderInvalidationResult, runInvalidation } from '../../src/cli/cache/invalidate.js';
 import { Clients } from '../../src/cli/cache/warm.js';
+import { progressFlags } from '../../src/cli/progress-flag.js';
 import { cacheFromUrl } from '../../src/cli/providers.js';
 import { planInvalidation, type InvalidateResult, type InvalidationPlan } from '../../src/core/cache/invalidate.js';
 import { InputError } from '../../src/core/errors.js';
@@ -44,7 +45,7 @@ export default class CacheInvalidate extends ReliaCommand<typeof CacheInvalidate
     sample: Flags.integer({ description: 'Keys shown in the plan.', default: 10, min: 0 }),
     yes: Flags.boolean({ char: 'y', description: 'Act without asking.' }),
     'dry-run': Flags.boolean({ description: 'Only show the plan, even with --yes.' }),
-    'no-progress': Flags.boolean({ description: 'No progress output (off a TTY: no JSON progress lines on stderr).' }),
+    ...progressFlags,
   };
 
   async run(): Promise<CacheInvalidateResult> {

@@ -39,6 +39,7 @@ export default class ChaosJournal extends ReliaCommand<typeof ChaosJournal> {
     if (!this.jsonEnabled()) {
       this.log(`${s.title}: ${s.status}${s.deviated ? ' (deviated)' : ''}, exit ${s.exitCode}, ${s.durationSeconds.toFixed(1)} s${s.reason ? `: ${s.reason}` : ''}`);
       if (s.abort) this.log(`aborted by ${s.abort.by} ${s.abort.what}: ${s.abort.message}${s.abort.reactionMs !== undefined ? ` (reaction ${s.abort.reactionMs} ms)` : ''}`);
+      if (s.during.checks > 0) this.log(`hypothesis during the method: ${s.during.met} of ${s.during.checks} checks met`);
       this.log(
         renderTable(
           [

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
-import { experimentFlags, loadExperiment } from '../../src/cli/chaos/load.js';
+import { applyHypothesisStrategy, experimentFlags, loadExperiment } from '../../src/cli/chaos/load.js';
 import { chaosSetup, planSteps, renderPlan, runWithSignals, writeJournal, type PlanStep } from '../../src/cli/chaos/run.js';
 import type { Journal } from '../../src/core/chaos/journal.js';
 import { parseDuration } from '../../src/core/units.js';
@@ -38,11 +38,15 @@ export default class ChaosRun extends ReliaCommand<typeof ChaosRun> {
     'dry-run': Flags.boolean({ description: 'Resolve targets and show the plan; change nothing.' }),
     yes: Flags.boolean({ char: 'y', description: 'Run without asking (automation).' }),
     'guard-interval': Flags.string({ description: 'How often the guards and the halt switch are checked (default: chaos.guardInterval, 1s).' }),
+    'hypothesis-strategy': Flags.string({ description: "chaostoolkit's strategy: default (before and after the method) or continuously (also during it: journal steady_states.during).", options: ['default', 'continuously'] }),
+    'hypothesis-frequency': Flags.string({ description: 'With continuously: the pause between two checks during the method (seconds or a duration; default 1s).' }),
+    'fail-fast': Flags.boolean({ description: 'With continuously: stop the method at the first check not met (deviated, exit 1, rolled back).' }),
   };
 
   async run(): Promise<ChaosRunResult> {
     const loaded = loadExperiment(this.args.file, this.flags);
     const exp = loaded.experiment;
+    applyHypothesisStrategy(exp, this.flags);
     const interval = this.flags['guard-interval'] ?? this.resolved.config.chaos?.guardInterval ?? '1s';
     const guardIntervalMs = Math.round(parseDuration(interval, '--guard-interval') * 1000);
     const setup = chaosSetup(this.context(), this.config.configDir, this.lifecycle.signal, (l) => this.verbose(l));
@@ -78,6 +82,8 @@ export default class ChaosRun extends ReliaCommand<typeof ChaosRun> {
     };
     if (!this.jsonEnabled()) {
       this.log(`${exp.title}: ${j.status}${j.deviated ? ' (deviated)' : ''}, exit ${outcome.exitCode}: ${j.relia.reason}`);
+      const during = j.steady_states.during;
+      if (during.length > 0) this.log(`hypothesis during the method: ${during.filter((d) => d.steady_state_met).length} of ${during.length} checks met`);
       if (j.relia.abort?.reactionMs !== undefined) this.log(`guard reaction: ${j.relia.abort.reactionMs} ms from the first sample over the threshold to the fault removed`);
       for (const l of j.relia.leftovers) this.log(`${this.style.red('STILL INJECTED')}: ${l.description} (${l.error})\n  undo by hand: ${l.manualUndo}`);
       this.log(`journal: ${journalPath}`);

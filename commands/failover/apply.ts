@@ -37,8 +37,8 @@ export default class FailoverApply extends ReliaCommand<typeof FailoverApply> {
     const file = journalPath(this.config.configDir, plan.name, f.journal);
     const human = !this.jsonEnabled();
     if (!f.yes) {
+      const report = capacityReport(plan); // a bad capacity plan is exit 2 before any provider is built
       const ports = await failoverPorts(this.context(), plan, { slos: true, sloAt: f['slo-at'] });
-      const report = capacityReport(plan);
       const pv = await preview(plan, f.from, f.to, ports, { mode, steps: mode === 'ungraceful' ? [100] : (steps ?? plan.steps), ...(report ? { capacityReport: report } : {}), warn: (l) => this.warn(l) });
       if (human) this.log(renderPreview(pv, this.style));
       const go = pv.ok && this.canPrompt() && (await confirm(`start the ${mode} failover ${f.from} → ${f.to} now?`));

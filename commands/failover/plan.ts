@@ -26,8 +26,8 @@ export default class FailoverPlan extends ReliaCommand<typeof FailoverPlan> {
   async run(): Promise<FailoverPlanResult> {
     const f = this.flags;
     const { plan, steps, mode } = directedOperation(f);
+    const report = capacityReport(plan); // a bad capacity plan is exit 2 before any provider is built
     const ports = await failoverPorts(this.context(), plan, { slos: true, sloAt: f['slo-at'] });
-    const report = capacityReport(plan);
     const pv = await preview(plan, f.from, f.to, ports, { mode, steps: mode === 'ungraceful' ? [100] : (steps ?? plan.steps), ...(report ? { capacityReport: report } : {}), warn: (l) => this.warn(l) });
     if (!this.jsonEnabled()) this.log(renderPreview(pv, this.style));
     if (!pv.ok) this.checkFailed(`pre-checks failed: ${pv.prechecks.filter((p) => !p.ok).map((p) => p.name).join(', ')}`, ['fix the checks marked ✗, then run apply']);

@@ -17,11 +17,12 @@
  *   /api/v1/namespaces[/NAME]                               GET POST DELETE
  *   /api/v1/nodes[/NAME]                                    GET POST PATCH PUT DELETE (labelSelector, fieldSelector)
  *   /api/v1/namespaces/NS/{pods,configmaps}[/NAME]          GET POST PUT PATCH DELETE (labelSelector, fieldSelector)
+ *   /api/v1/pods                                            GET: pods of every namespace (labelSelector, fieldSelector)
  *   /api/v1/namespaces/NS/pods/NAME/eviction                POST: 201 and the pod is gone, or 429 when a PDB disallows it
  *   /apis/policy/v1/namespaces/NS/poddisruptionbudgets[/NAME] GET POST DELETE: status.disruptionsAllowed is
  *                                                            computed from the live Ready pods, as the disruption controller does
  *   /apis/apps/v1/namespaces/NS/{deployments,statefulsets}[/NAME] GET POST PUT DELETE; status follows spec.replicas
- *   .../{deployments,statefulsets}/NAME/scale                GET PUT (resourceVersion checked: 409 Conflict)
+ *   .../{deployments,statefulsets}/NAME/scale                GET PUT PATCH (resourceVersion checked: 409 Conflict)
  * PUT and PATCH carrying a stale metadata.resourceVersion answer 409 Conflict.
  *
  * Admin (for tests, no token needed):
@@ -29,6 +30,9 @@
  *   POST /__standin/reset
  *   POST /__standin/interfere {resource, namespace?, name, reads}: after each of the next `reads`
  *        GETs of that object (or of its scale), another writer updates it (its resourceVersion moves on)
+ *   POST /__standin/rollout {resource?: deployments, namespace, name, readyAfterMs}: from then on, a scale-up
+ *        of that workload becomes ready readyAfterMs later (status.readyReplicas stays at what was ready
+ *        before until then), as a rollout waits for new pods
  */
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -62,6 +66,8 @@ function readBody(req) {
 }
 
 function route(path) {
+  // Pods of every namespace: list only, as the API serves it.
+  if (path === '/api/v1/pods') return { resource: 'pods', namespace: undefined, name: undefined, allNamespaces: true };
   let m = /^\/api\/v1\/(namespaces|nodes)(?:\/([^/]+))?$/.exec(path);
   if (m) return { resource: m[1], namespace: undefined, name: m[2] && decodeURIComponent(m[2]) };
   for (const [prefix, resources] of Object.entries(NAMESPACED)) {
@@ -88,6 +94,11 @@ export function createKubeStandIn(store = new KubeStore()) {
       store.reset();
       return send(200, { ok: true });
     }
+    if (url.pathname === '/__standin/rollout' && req.method === 'POST') {
+      const b = (await readBody(req)) ?? {};
+      store.rolloutMs.set(store.key(b.resource ?? 'deployments', b.namespace, b.name), Number(b.readyAfterMs ?? 0));
+      return send(200, { ok: true });
+    }
     if (url.pathname === '/__standin/interfere' && req.method === 'POST') {
       const b = (await readBody(req)) ?? {};
       store.interference.set(store.key(b.resource, b.namespace, b.name), Number(b.reads ?? 1));
@@ -98,8 +109,9 @@ export function createKubeStandIn(store = new KubeStore()) {
     if (!r) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
     const dryRun = url.searchParams.get('dryRun') === 'All';
     const opts = { dryRun };
-    const { resource, namespace, name, sub } = r;
-    if (resource !== 'namespaces' && resource !== 'nodes' && namespace === undefined) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+    const { resource, namespace, name, sub, allNamespaces } = r;
+    if (allNamespaces && req.method !== 'GET') throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    if (resource !== 'namespaces' && resource !== 'nodes' && namespace === undefined && !allNamespaces) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
     const body = ['POST', 'PUT', 'PATCH'].includes(req.method) ? await readBody(req) : undefined;
     if (sub === 'eviction') {
       if (req.method !== 'POST') throw new StatusError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
@@ -109,6 +121,7 @@ export function createKubeStandIn(store = new KubeStore()) {
     if (sub === 'scale') {
       if (req.method === 'GET') return send(200, store.scale(resource, namespace, name));
       if (req.method === 'PUT') return send(200, store.replaceScale(resource, namespace, name, body, opts));
+      if (req.method === 'PATCH') return send(200, store.patchScale(resource, namespace, name, String(req.headers['content-type'] ?? ''), body, opts));
       throw new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }
     if (name === undefined) {

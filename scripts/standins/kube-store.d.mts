@@ -20,6 +20,7 @@ export class KubeStore {
   delete(resource: string, namespace: string | undefined, name: string, options?: { dryRun?: boolean }): KubeObject;
   scale(resource: string, namespace: string, name: string): KubeObject;
   replaceScale(resource: string, namespace: string, name: string, body: unknown, options?: { dryRun?: boolean }): KubeObject;
+  patchScale(resource: string, namespace: string, name: string, contentType: string, patch: unknown, options?: { dryRun?: boolean }): KubeObject;
   evict(namespace: string, name: string, options?: { dryRun?: boolean }): KubeObject;
   patch(resource: string, namespace: string | undefined, name: string, contentType: string, patch: unknown, options?: { dryRun?: boolean }): KubeObject;
 }

@@ -53,6 +53,10 @@ export class KubeStore {
     this.version = 1000;
     /** `${resource}/${namespace}/${name}` → how many more reads are followed by another writer's update. */
     this.interference = new Map();
+    /** `${resource}/${namespace}/${name}` → ms a scale-up takes to become ready (set by tests through /__standin/rollout). */
+    this.rolloutMs = new Map();
+    /** `${resource}/${namespace}/${name}` → {ready, until}: a scale-up in progress (readyReplicas held at `ready` until `until`). */
+    this.rolling = new Map();
   }
 
   key(resource, namespace, name) {
@@ -70,7 +74,7 @@ export class KubeStore {
       .filter(([k]) => k.startsWith(`${resource}/${namespace ?? ''}/`) || (namespace === undefined && k.startsWith(`${resource}/`)))
       .map(([, o]) => o)
       .filter((o) => labels(o.metadata.labels ?? {}) && fields(fieldsOf(o)))
-      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
+      .sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name))
       .map((o) => this.present(resource, o));
     const g = GROUP[resource];
     return { kind: `${KIND[resource]}List`, apiVersion: API_VERSION[g], metadata: { resourceVersion: String(this.version) }, items };
@@ -97,6 +101,8 @@ export class KubeStore {
     if (resource === 'deployments' || resource === 'statefulsets') {
       const replicas = out.spec?.replicas ?? 1;
       out.status = { replicas, readyReplicas: replicas, availableReplicas: replicas, updatedReplicas: replicas, observedGeneration: out.metadata.generation ?? 1, ...(o.status ?? {}) };
+      const rolling = this.rolling.get(this.key(resource, o.metadata.namespace, o.metadata.name));
+      if (rolling && Date.now() < rolling.until) out.status = { ...out.status, readyReplicas: Math.min(rolling.ready, replicas), availableReplicas: Math.min(rolling.ready, replicas) };
     }
     return out;
   }
@@ -176,12 +182,31 @@ export class KubeStore {
     const rv = body?.metadata?.resourceVersion;
     if (rv !== undefined && rv !== '' && rv !== current.metadata.resourceVersion) throw conflict(resource, name);
     const next = clone(current);
+    const lag = this.rolloutMs.get(k);
+    const readyBefore = this.present(resource, current).status?.readyReplicas ?? 0;
+    // A scale-up under a rollout lag: the new replicas become ready `lag` ms later (a scale-down is at once).
+    if (!dryRun && lag !== undefined && replicas > readyBefore) this.rolling.set(k, { ready: readyBefore, until: Date.now() + lag });
     next.spec = { ...next.spec, replicas };
     if (next.status) next.status = { ...next.status, replicas, readyReplicas: replicas, availableReplicas: replicas };
     next.metadata.generation = (current.metadata.generation ?? 1) + 1;
     this.bump(next);
     if (!dryRun) this.objects.set(k, next);
     return { ...this.scale(resource, namespace, name), ...(dryRun ? { spec: { replicas } } : {}) };
+  }
+
+  /** PATCH of the scale subresource (`kubectl scale` sends a merge patch): applied to the Scale, then the same checks as a replace. */
+  patchScale(resource, namespace, name, contentType, patch, options = {}) {
+    const current = this.scale(resource, namespace, name);
+    let next = clone(current);
+    if (contentType.startsWith('application/json-patch+json')) {
+      if (!Array.isArray(patch)) throw new StatusError(400, 'BadRequest', 'a JSON patch is an array of operations');
+      for (const op of patch) next = applyJsonPatchOp(next, op, resource, name);
+    } else if (contentType.startsWith('application/merge-patch+json') || contentType.startsWith('application/strategic-merge-patch+json')) {
+      next = mergePatch(next, patch);
+    } else {
+      throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json');
+    }
+    return this.replaceScale(resource, namespace, name, next, options);
   }
 
   /** The eviction subresource: 429 when a PDB allows no disruption, 201 and the pod is gone otherwise. */

@@ -258,11 +258,20 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
     return process.stdin.isTTY === true && process.stdout.isTTY === true && !process.env.CI && !this.jsonEnabled();
   }
 
+  /**
+   * Text with secrets removed: the values config resolved (when loaded) and
+   * whatever looks like a credential (URL passwords, credential headers, secret
+   * query parameters). Every failure text, warning, --verbose line and stack
+   * relia prints goes through it.
+   */
+  protected redact(text: string): string {
+    return redactText(text, this.resolvedConfig?.secrets ?? {});
+  }
+
   /** Log a diagnostic line to stderr under --verbose, with secrets redacted. */
   protected verbose(line: string): void {
     if (!this.flags?.verbose) return;
-    const text = this.resolvedConfig ? redactText(line, this.resolvedConfig.secrets) : line;
-    process.stderr.write(`${this.style.dim(`[relia] ${text}`)}\n`);
+    process.stderr.write(`${this.style.dim(`[relia] ${this.redact(line)}`)}\n`);
   }
 
   /** Record that the check's answer is no (exit 1); the result is still printed. */
@@ -277,6 +286,8 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
    */
   protected failWithResult(exitCode: number, name: string, message: string, suggestions: string[] = []): void {
     this.status = exitCode;
+    message = this.redact(message);
+    suggestions = suggestions.map((x) => this.redact(x));
     this.failure = { name, message, suggestions };
     if (!this.jsonEnabled()) {
       const s = this.style ?? makeStyle(false);
@@ -285,7 +296,7 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
   }
 
   public override warn(input: string | Error): string | Error {
-    const text = input instanceof Error ? input.message : input;
+    const text = this.redact(input instanceof Error ? input.message : input);
     this.warnings.push(text);
     if (!this.jsonEnabled()) process.stderr.write(`${this.style?.yellow('warning') ?? 'warning'}: ${text}\n`);
     return input;
@@ -314,7 +325,7 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
 
   protected override toErrorJson(err: unknown): Envelope<never> {
     const e = ReliaError.is(err) ? err : toReliaError(err, this.id, this.lifecycle?.interruptedBy ?? null, this.commandInfo());
-    const body: ErrorBody = { name: e.name, message: e.message, suggestions: e.suggestions };
+    const body: ErrorBody = { name: e.name, message: this.redact(e.message), suggestions: e.suggestions.map((x) => this.redact(x)) };
     if (e.field !== undefined) body.field = e.field;
     return { status: e.exitCode, error: body, warnings: this.warnings };
   }
@@ -364,12 +375,12 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
     const s = this.style ?? makeStyle(false);
     // An interrupt is the user's choice, not a failure: one quiet line.
     if (e instanceof InterruptedError) {
-      process.stderr.write(`${e.message}\n`);
+      process.stderr.write(`${this.redact(e.message)}\n`);
       return;
     }
-    const lines = [`${s.red('Error')}: ${e.message}`];
-    for (const suggestion of e.suggestions) lines.push(`${s.cyan('Try this')}: ${suggestion}`);
-    if (this.flags?.verbose && e.cause instanceof Error && e.cause.stack) lines.push(s.dim(e.cause.stack));
+    const lines = [`${s.red('Error')}: ${this.redact(e.message)}`];
+    for (const suggestion of e.suggestions) lines.push(`${s.cyan('Try this')}: ${this.redact(suggestion)}`);
+    if (this.flags?.verbose && e.cause instanceof Error && e.cause.stack) lines.push(s.dim(this.redact(e.cause.stack)));
     process.stderr.write(`${lines.join('\n')}\n`);
   }
 

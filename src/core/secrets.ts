@@ -21,6 +21,27 @@ export function redactHeaders(headers: Readonly<Record<string, string>>): Record
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, isCredentialHeader(k) ? REDACTED : v]));
 }
 
+/** `scheme://user:PASSWORD@` anywhere in free text. */
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/"'<>]*:)[^\s@/"'<>]+@/gi;
+/** `Authorization: Bearer X`, `Cookie: X`, `X-Api-Key: X` (as a header line or a `name=value`/JSON pair): the value. */
+const HEADER_VALUE = /\b((?:proxy-)?authori[sz]ation|(?:set-)?cookie|x-api-key|api-key|x-auth-token|private-token)("?\s*[:=]\s*"?)((?:bearer|basic|token)\s+)?[^\s",;]+/gi;
+/** `?token=X`, `&password=X`, `&X-Amz-Signature=X` in a query string: the value. */
+const QUERY_SECRET = /([?&](?:access_token|token|api_key|apikey|password|passwd|secret|signature|sig|x-amz-signature|x-amz-credential|x-amz-security-token)=)[^\s&#"']+/gi;
+
+/**
+ * Credentials relia can recognise in free text without knowing them: URL
+ * passwords, credential header values and secret query parameters, each
+ * replaced by `***`. For every text relia prints about a failure (messages,
+ * suggestions, warnings, --verbose lines and stacks); the secrets relia
+ * resolved from config are removed by value as well (`redactText`).
+ */
+export function redactCredentials(text: string): string {
+  return text
+    .replace(URL_PASSWORD, `$1${REDACTED}@`)
+    .replace(HEADER_VALUE, (_m, name: string, sep: string, scheme: string | undefined) => `${name}${sep}${scheme ?? ''}${REDACTED}`)
+    .replace(QUERY_SECRET, `$1${REDACTED}`);
+}
+
 /** The password in a URL's userinfo, or undefined. */
 export function urlPassword(url: string): string | undefined {
   try {

@@ -6,6 +6,7 @@
  *
  * Semantics every implementation must keep (the contract suite pins them):
  * - `get*` of something absent returns null; `list*` of nothing returns [].
+ * - `listPods*` are sorted by namespace, then name.
  * - `evictPod` returns `blocked` (never throws) when a PDB disallows the
  *   disruption (the API's 429), and `gone` when the pod no longer exists.
  * - Writes take `dryRun` (the API's `dryRun=All`): validated, nothing changed.
@@ -30,6 +31,11 @@ export interface PodInfo {
   owner?: { kind: string; name: string };
   /** Set while the pod is terminating. */
   deletionTimestamp?: string;
+  /**
+   * The API's mirror of a static pod (annotation kubernetes.io/config.mirror):
+   * the kubelet owns it, so evicting or deleting it does nothing lasting.
+   */
+  mirror?: boolean;
 }
 
 export interface NodeInfo {
@@ -83,6 +89,11 @@ export interface ClusterPort {
   /** The kubeconfig context in use, checked against chaos.allow.kubeContexts. */
   context(): string;
   listPods(namespace: string, options?: ClusterCallOptions & { labelSelector?: string; fieldSelector?: string }): Promise<PodInfo[]>;
+  /**
+   * Pods of every namespace (the API's /api/v1/pods), for what crosses
+   * namespaces, such as a node's pods: `fieldSelector: spec.nodeName=NODE`.
+   */
+  listPodsAllNamespaces(options?: ClusterCallOptions & { labelSelector?: string; fieldSelector?: string }): Promise<PodInfo[]>;
   getPod(namespace: string, name: string, options?: ClusterCallOptions): Promise<PodInfo | null>;
   /** The Eviction API: honours PodDisruptionBudgets. */
   evictPod(namespace: string, name: string, options?: ClusterWriteOptions & { gracePeriodSeconds?: number }): Promise<EvictionOutcome>;

@@ -53,6 +53,8 @@ export interface AutoScalingGroupInfo {
   instances: GroupInstance[];
   /** Names of suspended scaling processes. */
   suspendedProcesses: string[];
+  /** The group's own tags (key → value). */
+  tags: Record<string, string>;
 }
 
 export interface ComputeCallOptions {
@@ -77,6 +79,12 @@ export interface ComputePort {
   startInstances(region: string, ids: string[], options?: ComputeWriteOptions): Promise<void>;
   terminateInstances(region: string, ids: string[], options?: ComputeWriteOptions): Promise<void>;
   describeGroups(region: string, names: string[], options?: ComputeCallOptions): Promise<AutoScalingGroupInfo[]>;
+  /**
+   * The groups of the region that carry every given tag (key → accepted
+   * values, any of them), sorted by name; none is []. An empty `tags` is
+   * InputError: it would select every group.
+   */
+  findGroupsByTags(region: string, tags: Record<string, string | string[]>, options?: ComputeCallOptions): Promise<AutoScalingGroupInfo[]>;
   /** Never changes min or max: a desired capacity outside [min, max] raises InputError naming the group (the core checks first). */
   setDesiredCapacity(region: string, name: string, desired: number, options?: ComputeWriteOptions): Promise<void>;
   terminateInstanceInGroup(region: string, instanceId: string, decrementDesired: boolean, options?: ComputeWriteOptions): Promise<void>;

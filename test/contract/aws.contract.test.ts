@@ -28,7 +28,7 @@ computeContract('aws adapter on moto (EC2, Auto Scaling, STS)', async () => {
     tag,
     seed: {
       instances: (count, tags) => runInstances(region, count, { test: tag, ...tags }),
-      group: (name, sizes) => createGroup(region, name, sizes),
+      group: (name, sizes, tags) => createGroup(region, name, sizes, tags),
     },
   };
 }, { unreachable: async () => createAwsCompute(await unreachable(), kit) });

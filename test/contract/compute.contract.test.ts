@@ -12,7 +12,7 @@ computeContract('memory fake', async () => {
     tag,
     seed: {
       instances: async (count, tags) => Array.from({ length: count }, () => compute.addInstance({ region, tags: { test: tag, ...tags } }).id),
-      group: async (name, sizes) => compute.addGroup({ name, region, ...sizes }),
+      group: async (name, sizes, tags) => compute.addGroup({ name, region, ...sizes, ...(tags ? { tags } : {}) }),
     },
   };
 }, {

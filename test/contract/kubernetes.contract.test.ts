@@ -35,7 +35,11 @@ function contractOn(name: string, target: () => KubeTarget) {
     const namespace = unique();
     await seeder.namespace(namespace);
     const cluster = await createKubernetesCluster({ kubeconfig: t.kubeconfig, ...(t.context ? { context: t.context } : {}), timeoutMs: 10_000 }, kit);
-    return { cluster, namespace, seed: seeder.seed(namespace) };
+    const other = async () => {
+      await seeder.namespace(`${namespace}-b`);
+      return { namespace: `${namespace}-b`, seed: seeder.seed(`${namespace}-b`) };
+    };
+    return { cluster, namespace, seed: seeder.seed(namespace), other };
   }, {
     unreachable: async () => {
       const dir = mkdtempSync(join(tmpdir(), 'relia-kube-'));
@@ -151,5 +155,34 @@ describe('kubernetes adapter: what the contract does not cover', () => {
       if (before === undefined) delete process.env.KUBECONFIG;
       else process.env.KUBECONFIG = before;
     }
+  });
+});
+
+describe('kubernetes adapter: what a drain reads from pods', () => {
+  it('a mirror pod (annotation kubernetes.io/config.mirror) and a DaemonSet pod are told apart from the rest, in every namespace', async () => {
+    const t = standIn();
+    const seeder = new KubeSeeder(t);
+    const a = unique();
+    const b = `${a}-b`;
+    await seeder.namespace(a);
+    await seeder.namespace(b);
+    const node = `${a}-node`;
+    await seeder.seed(a).node(node, {});
+    await seeder.pod(a, 'etcd', { nodeName: node, annotations: { 'kubernetes.io/config.mirror': 'abc123' } });
+    await seeder.pod(b, 'agent', { nodeName: node, owner: { kind: 'DaemonSet', name: 'agent' } });
+    await seeder.pod(b, 'web', { nodeName: node, owner: { kind: 'ReplicaSet', name: 'web-7d9f' } });
+    const cluster = await createKubernetesCluster({ kubeconfig: t.kubeconfig, timeoutMs: 5000 }, kit);
+    const pods = await cluster.listPodsAllNamespaces({ fieldSelector: `spec.nodeName=${node}` });
+    expect(pods.map((p) => ({ id: `${p.namespace}/${p.name}`, mirror: p.mirror === true, owner: p.owner?.kind }))).toEqual([
+      { id: `${a}/etcd`, mirror: true, owner: undefined },
+      { id: `${b}/agent`, mirror: false, owner: 'DaemonSet' },
+      { id: `${b}/web`, mirror: false, owner: 'ReplicaSet' },
+    ]);
+  });
+
+  it('the stand-in serves /api/v1/pods for GET only: a write there is the API\'s 405 Status', async () => {
+    const res = await fetch(`${servers().kube.url}/api/v1/pods`, { method: 'POST', headers: { authorization: 'Bearer relia-stand-in-token', 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(405);
+    expect(await res.json()).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'MethodNotAllowed', code: 405 });
   });
 });

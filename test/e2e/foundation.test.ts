@@ -112,8 +112,8 @@ describe('relia init', () => {
 
   it('refuses to overwrite, and a bad value writes nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'relia-init-'));
-    expect((await relia(['init'], { cwd: dir })).exitCode).toBe(0);
-    const again = await relia(['init'], { cwd: dir });
+    expect((await relia(['init', '--yes'], { cwd: dir })).exitCode).toBe(0);
+    const again = await relia(['init', '--yes'], { cwd: dir });
     expect(again.exitCode).toBe(2);
     expect(again.stderr).toMatch(/already exists/);
     const dir2 = mkdtempSync(join(tmpdir(), 'relia-init-'));
@@ -121,5 +121,29 @@ describe('relia init', () => {
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/--redis-url: expected a redis URL/);
     expect(existsSync(join(dir2, 'relia.config.yaml'))).toBe(false);
+  });
+
+  it('off a TTY with no answers: exit 2 naming the flags to pass, nothing written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relia-init-'));
+    const r = await relia(['init'], { cwd: dir });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('asks its questions only on a terminal');
+    expect(r.stderr).toContain('--prometheus-url http://HOST:9090 --slo-dir slos');
+    expect(r.stderr).toContain('relia init --yes');
+    expect(existsSync(join(dir, 'relia.config.yaml'))).toBe(false);
+  });
+
+  it('flags: --slo-dir with --example-slo writes budget.slos and a spec budget validate reads, and prints the next commands', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relia-init-'));
+    const { json, exitCode } = await reliaJson(['init', '--prometheus-url', 'http://127.0.0.1:9', '--token-env', 'PROM_TOKEN', '--example-slo'], { cwd: dir });
+    expect(exitCode).toBe(0);
+    expect(json.result).toMatchObject({ sloDir: 'slos', exampleSlo: join(dir, 'slos', 'example.yaml'), next: ['relia config validate', 'relia budget status', 'relia budget check'] });
+    const validate = await reliaJson(['budget', 'validate'], { cwd: dir });
+    expect(validate.exitCode).toBe(0);
+    expect(validate.json.result).toMatchObject({ slos: [{ id: 'example/availability' }] });
+    const missing = await relia(['init', '--slo-dir', 'nowhere', '--path', 'other.yaml'], { cwd: dir });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toMatch(/--slo-dir: .*nowhere: no such directory/);
+    expect(existsSync(join(dir, 'other.yaml'))).toBe(false);
   });
 });

@@ -3,7 +3,6 @@
  * 80 and 160 columns, COLUMNS off a TTY, --wide and -o, against the real
  * Prometheus history.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,8 +10,9 @@ import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BudgetStatusResult } from '../../commands/budget/status.js';
 import type { HistoryExpected } from '../../scripts/history/expected.mjs';
-import { BIN, relia } from '../helpers/relia.js';
+import { relia } from '../helpers/relia.js';
 import { servers } from '../helpers/servers.js';
+import { HAS_TMUX, reliaScreen } from '../helpers/tty.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'relia-output-e2e-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -31,42 +31,26 @@ beforeAll(() => {
 const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
 const header = (text: string) => lines(text).find((l) => l.startsWith('SLO')) ?? '';
 
-/** Run relia in a detached tmux session of the given size and return the screen once it exits. */
-function inTmux(columns: number, argv: string[]): string {
-  const session = `relia-e2e-${process.pid}-${columns}`;
-  const done = join(tmp, `${session}.done`);
-  const quoted = [process.execPath, BIN, ...argv].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', String(columns), '-y', '50', `env -u COLUMNS NO_COLOR=1 ${quoted}; touch ${done}; sleep 60`]);
-  try {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      try {
-        readFileSync(done);
-        break;
-      } catch {
-        if (Date.now() > deadline) throw new Error('relia did not finish in tmux');
-        execFileSync('sleep', ['0.2']);
-      }
-    }
-    return execFileSync('tmux', ['capture-pane', '-p', '-t', session, '-J'], { encoding: 'utf8' });
-  } finally {
-    execFileSync('tmux', ['kill-session', '-t', session]);
-  }
+/** `budget status` on a real terminal (tmux) of this width, to the end: the screen. */
+async function inTmux(columns: number, argv: string[]): Promise<string> {
+  const { exitCode, screen } = await reliaScreen(argv, { columns, rows: 50 });
+  expect(exitCode, screen).toBe(0);
+  return screen;
 }
 
 describe('budget status fits the terminal', () => {
-  it('at 80 columns in a real terminal: SLO, verdict, remaining and fastest burn, nothing wrapped, the rest named', () => {
-    const screen = inTmux(80, args);
+  it.runIf(HAS_TMUX)('at 80 columns in a real terminal: SLO, verdict, remaining and fastest burn, nothing wrapped, the rest named', async () => {
+    const screen = await inTmux(80, args);
     for (const l of lines(screen)) expect([...l].length, l).toBeLessThanOrEqual(80);
     expect(header(screen)).toMatch(/^SLO\s+VERDICT\s+REMAINING\s+FASTEST BURN/);
     expect(screen).toMatch(/\d+ more columns at this width \(WINDOW, .*\): --wide or -o wide shows them/);
     expect(lines(screen).filter((l) => l.endsWith('/availability') || /\/availability\s/.test(l)).length).toBeGreaterThanOrEqual(3);
   });
 
-  it('at 160 columns more of the detail fits', () => {
-    const screen = inTmux(160, args);
+  it.runIf(HAS_TMUX)('at 160 columns more of the detail fits', async () => {
+    const screen = await inTmux(160, args);
     for (const l of lines(screen)) expect([...l].length, l).toBeLessThanOrEqual(160);
-    const narrow = header(inTmux(80, args)).split(/\s{2,}/).length;
+    const narrow = header(await inTmux(80, args)).split(/\s{2,}/).length;
     expect(header(screen).split(/\s{2,}/).length).toBeGreaterThan(narrow);
   });
 

@@ -114,12 +114,21 @@ export class MemoryCluster implements ClusterPort {
 
   async listPods(namespace: string, options: ClusterCallOptions & { labelSelector?: string; fieldSelector?: string } = {}): Promise<PodInfo[]> {
     this.enter(`listPods ${namespace}`, options);
+    return this.selectPods((p) => p.namespace === namespace, options);
+  }
+
+  async listPodsAllNamespaces(options: ClusterCallOptions & { labelSelector?: string; fieldSelector?: string } = {}): Promise<PodInfo[]> {
+    this.enter('listPods (all namespaces)', options);
+    return this.selectPods(() => true, options);
+  }
+
+  private selectPods(where: (p: PodInfo) => boolean, options: { labelSelector?: string; fieldSelector?: string }): PodInfo[] {
     const labels = parseSelector(options.labelSelector);
     const fields = parseSelector(options.fieldSelector);
     return [...this.pods.values()]
-      .filter((p) => p.namespace === namespace && labels(p.labels) && fields(podFields(p)))
+      .filter((p) => where(p) && labels(p.labels) && fields(podFields(p)))
       .map(clonePod)
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
   }
 
   async getPod(namespace: string, name: string, options?: ClusterCallOptions): Promise<PodInfo | null> {

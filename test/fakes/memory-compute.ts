@@ -145,8 +145,18 @@ export class MemoryCompute implements ComputePort {
 
   async describeGroups(region: string, names: string[], options?: ComputeCallOptions): Promise<AutoScalingGroupInfo[]> {
     this.enter('autoscaling:DescribeAutoScalingGroups', region, options);
+    return this.groupInfos(region, (g) => names.length === 0 || names.includes(g.seed.name));
+  }
+
+  async findGroupsByTags(region: string, tags: Record<string, string | string[]>, options?: ComputeCallOptions): Promise<AutoScalingGroupInfo[]> {
+    this.enter('autoscaling:DescribeAutoScalingGroups', region, options);
+    if (Object.keys(tags).length === 0) throw new InputError('autoscaling:DescribeAutoScalingGroups: no tags to find groups by', { field: 'tags', suggestions: ['give at least one tag, or name the groups'] });
+    return this.groupInfos(region, (g) => matchesTags(g.seed.tags, tags));
+  }
+
+  private groupInfos(region: string, where: (g: Group) => boolean): AutoScalingGroupInfo[] {
     return [...this.groups.values()]
-      .filter((g) => g.seed.region === region && (names.length === 0 || names.includes(g.seed.name)))
+      .filter((g) => g.seed.region === region && where(g))
       .map((g) => ({
         name: g.seed.name,
         region,
@@ -160,6 +170,7 @@ export class MemoryCompute implements ComputePort {
           ...(i.availabilityZone === undefined ? {} : { availabilityZone: i.availabilityZone }),
         })),
         suspendedProcesses: [...g.suspended].sort(),
+        tags: { ...g.seed.tags },
       }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -221,9 +232,14 @@ const gkey = (region: string, name: string) => `${region}/${name}`;
 function matchesFilter(i: InstanceInfo, f: InstanceFilter): boolean {
   if (f.ids && !f.ids.includes(i.id)) return false;
   if (f.states && !f.states.includes(i.state)) return false;
-  for (const [k, want] of Object.entries(f.tags ?? {})) {
-    const accepted = Array.isArray(want) ? want : [want];
-    if (i.tags[k] === undefined || !accepted.includes(i.tags[k])) return false;
+  return matchesTags(i.tags, f.tags ?? {});
+}
+
+/** Every key present with one of its accepted values. */
+function matchesTags(have: Record<string, string>, want: Record<string, string | string[]>): boolean {
+  for (const [k, v] of Object.entries(want)) {
+    const accepted = Array.isArray(v) ? v : [v];
+    if (have[k] === undefined || !accepted.includes(have[k])) return false;
   }
   return true;
 }

@@ -88,6 +88,15 @@ export class KubeSeeder {
     else await this.apps.createNamespacedStatefulSet({ namespace, body: { metadata: { name }, spec: { ...spec, serviceName: name } } });
   }
 
+  /** One pod with what `seed().pods` does not set: annotations (a mirror pod's), an owner (a DaemonSet's), a node. */
+  async pod(namespace: string, name: string, extra: { labels?: Record<string, string>; annotations?: Record<string, string>; owner?: { kind: string; name: string }; nodeName?: string }): Promise<void> {
+    const ownerReferences = extra.owner ? [{ apiVersion: 'apps/v1', kind: extra.owner.kind, name: extra.owner.name, uid: `uid-${extra.owner.name}`, controller: true }] : undefined;
+    await this.core.createNamespacedPod({
+      namespace,
+      body: { metadata: { name, labels: extra.labels ?? {}, ...(extra.annotations ? { annotations: extra.annotations } : {}), ...(ownerReferences ? { ownerReferences } : {}) }, spec: { containers: [PAUSE], ...(extra.nodeName ? { nodeName: extra.nodeName } : {}) } },
+    });
+  }
+
   /** Real clusters only: remove what the tests created. */
   async cleanup(): Promise<void> {
     if (!this.target.real) return;

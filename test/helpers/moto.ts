@@ -60,8 +60,8 @@ export async function runInstances(region: string, count: number, tags: Record<s
   }
 }
 
-/** An Auto Scaling group from a fresh launch template; moto puts its instances InService at once. */
-export async function createGroup(region: string, name: string, sizes: { min: number; max: number; desired: number }): Promise<void> {
+/** An Auto Scaling group from a fresh launch template, with `tags` when given; moto puts its instances InService at once. */
+export async function createGroup(region: string, name: string, sizes: { min: number; max: number; desired: number }, tags: Record<string, string> = {}): Promise<void> {
   const ec2 = new EC2Client(sdk(region));
   const asg = new AutoScalingClient(sdk(region));
   try {
@@ -74,6 +74,7 @@ export async function createGroup(region: string, name: string, sizes: { min: nu
         MaxSize: sizes.max,
         DesiredCapacity: sizes.desired,
         AvailabilityZones: [`${region}a`, `${region}b`],
+        ...(Object.keys(tags).length > 0 ? { Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value, PropagateAtLaunch: true })) } : {}),
       }),
     );
   } finally {

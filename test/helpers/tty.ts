@@ -1,7 +1,7 @@
 /**
  * Drive the BUILT relia on a real pseudo-terminal (tmux), for what only happens
  * on a TTY: prompts, Ctrl-C at a prompt, "did you mean". Polls; never sleeps a
- * fixed time.
+ * fixed time. One helper for every tmux-driven e2e.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,24 +28,44 @@ export interface TtySession {
   /** tmux send-keys (e.g. 'C-c', 'Enter', 'y'). */
   keys(...keys: string[]): Promise<void>;
   /** Wait for the command to end; its exit code and the final screen. */
-  exit(): Promise<{ exitCode: number; screen: string }>;
+  exit(timeoutMs?: number): Promise<{ exitCode: number; screen: string }>;
   kill(): Promise<void>;
 }
 
+export interface TtyOptions {
+  /** The terminal's size (default 160 × 40). */
+  columns?: number;
+  rows?: number;
+  /** Extra environment (NO_COLOR=1 is given; CI is unset, since ink draws only the last frame under any CI, and so are COLUMNS, RELIA_CONFIG and RELIA_ENV). */
+  env?: Record<string, string>;
+  /** Send stdout to this file instead of the terminal: the screen then shows stderr alone. */
+  stdoutFile?: string;
+}
+
 /** Start `relia ARGS` in a detached tmux session with a TTY, in `cwd`. */
-export async function reliaOnTty(args: string[], cwd: string): Promise<TtySession> {
+export async function reliaOnTty(args: string[], cwd: string, options: TtyOptions = {}): Promise<TtySession> {
   const dir = mkdtempSync(join(tmpdir(), 'relia-tty-'));
   const exitFile = join(dir, 'exit');
   const name = `relia-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const cmd = `cd ${quote(cwd)} && NO_COLOR=1 CI= node ${quote(BIN)} ${args.map(quote).join(' ')}; echo $? > ${quote(exitFile)}; sleep 600`;
-  await execa('tmux', ['new-session', '-d', '-s', name, '-x', '160', '-y', '40', cmd]);
-  const screen = async () => String((await execa('tmux', ['capture-pane', '-p', '-t', name], { reject: false })).stdout);
+  const env = Object.entries({ NO_COLOR: '1', ...options.env }).map(([k, v]) => `${k}=${quote(v)}`);
+  const redirect = options.stdoutFile === undefined ? '' : ` > ${quote(options.stdoutFile)}`;
+  const cmd = `cd ${quote(cwd)} && env -u COLUMNS -u CI -u RELIA_CONFIG -u RELIA_ENV ${env.join(' ')} ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}${redirect}; echo $? > ${quote(exitFile)}; sleep 600`;
+  await execa('tmux', ['new-session', '-d', '-s', name, '-x', String(options.columns ?? 160), '-y', String(options.rows ?? 40), cmd]);
+  // -J joins lines the terminal wrapped, so a line wider than the screen shows as one long line
+  // (it also keeps trailing spaces: they are dropped here).
+  const screen = async () => String((await execa('tmux', ['capture-pane', '-p', '-J', '-t', name], { reject: false })).stdout).replace(/[ \t]+$/gm, '');
   const kill = async () => void (await execa('tmux', ['kill-session', '-t', name], { reject: false }));
   return {
     screen,
     keys: async (...keys) => void (await execa('tmux', ['send-keys', '-t', name, ...keys])),
-    exit: async () => {
-      await until(() => existsSync(exitFile) && readFileSync(exitFile, 'utf8').trim() !== '', 'the command to exit');
+    exit: async (timeoutMs = 20_000) => {
+      try {
+        await until(() => existsSync(exitFile) && readFileSync(exitFile, 'utf8').trim() !== '', 'the command to exit', timeoutMs);
+      } catch (error) {
+        const text = await screen();
+        await kill();
+        throw new Error(`${(error as Error).message}; the screen:\n${text}`);
+      }
       const exitCode = Number(readFileSync(exitFile, 'utf8').trim());
       recordExit(exitCode, `relia ${args.join(' ')} (tty)`);
       const text = await screen();
@@ -54,4 +74,14 @@ export async function reliaOnTty(args: string[], cwd: string): Promise<TtySessio
     },
     kill,
   };
+}
+
+/** Run `relia ARGS` on a terminal of the given width to the end; its exit code and the screen. */
+export async function reliaScreen(args: string[], options: TtyOptions & { cwd?: string; timeoutMs?: number } = {}): Promise<{ exitCode: number; screen: string }> {
+  const session = await reliaOnTty(args, options.cwd ?? process.cwd(), options);
+  try {
+    return await session.exit(options.timeoutMs ?? 60_000);
+  } finally {
+    await session.kill();
+  }
 }

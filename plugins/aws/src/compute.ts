@@ -109,21 +109,34 @@ export class AwsCompute implements ComputePort {
   }
 
   async describeGroups(region: string, names: string[], options: ComputeCallOptions = {}): Promise<AutoScalingGroupInfo[]> {
-    const client = this.asg.get(region);
-    const out: AutoScalingGroupInfo[] = [];
     // The API takes at most 100 names per call.
     const batches = names.length === 0 ? [undefined] : chunk(names, 100);
-    for (const batch of batches) {
-      let token: string | undefined;
-      do {
-        const page = await this.run({ call: 'autoscaling:DescribeAutoScalingGroups', region, ...signal(options) }, () =>
-          client.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: batch, NextToken: token }), send(options)),
-        );
-        for (const g of page.AutoScalingGroups ?? []) out.push(groupInfo(region, g));
-        token = page.NextToken;
-      } while (token);
-    }
+    const out: AutoScalingGroupInfo[] = [];
+    for (const batch of batches) out.push(...(await this.groupPages(region, { AutoScalingGroupNames: batch }, options)));
     return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async findGroupsByTags(region: string, tags: Record<string, string | string[]>, options: ComputeCallOptions = {}): Promise<AutoScalingGroupInfo[]> {
+    const filters = Object.entries(tags).map(([k, v]) => ({ Name: `tag:${k}`, Values: Array.isArray(v) ? v : [v] }));
+    if (filters.length === 0) throw this.input('autoscaling:DescribeAutoScalingGroups: no tags to find groups by', 'tags', 'give at least one tag, or name the groups');
+    // Filters are ANDed across tag keys by the API; the check below keeps that promise whatever the endpoint does.
+    const found = await this.groupPages(region, { Filters: filters }, options);
+    const carries = (g: AutoScalingGroupInfo) => Object.entries(tags).every(([k, v]) => g.tags[k] !== undefined && (Array.isArray(v) ? v : [v]).includes(g.tags[k]));
+    return found.filter(carries).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private async groupPages(region: string, input: { AutoScalingGroupNames?: string[] | undefined; Filters?: Array<{ Name: string; Values: string[] }> }, options: ComputeCallOptions): Promise<AutoScalingGroupInfo[]> {
+    const client = this.asg.get(region);
+    const out: AutoScalingGroupInfo[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.run({ call: 'autoscaling:DescribeAutoScalingGroups', region, ...signal(options) }, () =>
+        client.send(new DescribeAutoScalingGroupsCommand({ ...input, NextToken: token }), send(options)),
+      );
+      for (const g of page.AutoScalingGroups ?? []) out.push(groupInfo(region, g));
+      token = page.NextToken;
+    } while (token);
+    return out;
   }
 
   private async group(call: string, region: string, name: string, options: ComputeCallOptions): Promise<AutoScalingGroupInfo> {
@@ -223,5 +236,6 @@ function groupInfo(region: string, g: AutoScalingGroup): AutoScalingGroupInfo {
       ...(i.AvailabilityZone ? { availabilityZone: i.AvailabilityZone } : {}),
     })),
     suspendedProcesses: (g.SuspendedProcesses ?? []).map((p) => p.ProcessName ?? '').filter((p) => p !== '').sort(),
+    tags: Object.fromEntries((g.Tags ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key as string, t.Value ?? ''])),
   };
 }

@@ -18,6 +18,7 @@ import {
   type ResponseContext,
   type V1Node,
   type V1Pod,
+  type V1PodList,
 } from '@kubernetes/client-node';
 import type {
   ClusterCallOptions,
@@ -117,16 +118,27 @@ export class KubernetesCluster implements ClusterPort {
   }
 
   async listPods(namespace: string, options: ClusterCallOptions & { labelSelector?: string; fieldSelector?: string } = {}): Promise<PodInfo[]> {
+    return this.pagedPods(`listPods ${namespace}`, options, (page, o) =>
+      this.core.listNamespacedPod({ namespace, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, limit: 500, _continue: page }, o),
+    );
+  }
+
+  async listPodsAllNamespaces(options: ClusterCallOptions & { labelSelector?: string; fieldSelector?: string } = {}): Promise<PodInfo[]> {
+    return this.pagedPods('listPods (all namespaces)', options, (page, o) =>
+      this.core.listPodForAllNamespaces({ labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, limit: 500, _continue: page }, o),
+    );
+  }
+
+  /** Follows `continue` tokens page by page; sorted by namespace, then name. */
+  private async pagedPods(call: string, options: ClusterCallOptions, list: (page: string | undefined, o: CallOptions) => Promise<V1PodList>): Promise<PodInfo[]> {
     const out: PodInfo[] = [];
     let token: string | undefined;
     do {
-      const page = await this.call(`listPods ${namespace}`, options.signal, (o) =>
-        this.core.listNamespacedPod({ namespace, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, limit: 500, _continue: token }, o),
-      );
+      const page = await this.call(call, options.signal, (o) => list(token, o));
       for (const p of page.items) out.push(podInfo(p));
       token = page.metadata?._continue || undefined;
     } while (token);
-    return out.sort((a, b) => a.name.localeCompare(b.name));
+    return out.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
   }
 
   async getPod(namespace: string, name: string, options: ClusterCallOptions = {}): Promise<PodInfo | null> {
@@ -253,6 +265,9 @@ export async function createKubernetesCluster(settings: KubernetesProviderSettin
   return new KubernetesCluster(settings, kit);
 }
 
+/** The annotation the kubelet puts on the API's mirror of a static pod. */
+const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
+
 const ready = (conditions: Array<{ type: string; status: string }> | undefined) => (conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
 function podInfo(p: V1Pod): PodInfo {
@@ -268,6 +283,7 @@ function podInfo(p: V1Pod): PodInfo {
   const owner = p.metadata?.ownerReferences?.find((o) => o.controller) ?? p.metadata?.ownerReferences?.[0];
   if (owner) info.owner = { kind: owner.kind, name: owner.name };
   if (p.metadata?.deletionTimestamp) info.deletionTimestamp = new Date(p.metadata.deletionTimestamp).toISOString();
+  if (p.metadata?.annotations?.[MIRROR_ANNOTATION] !== undefined) info.mirror = true;
   return info;
 }
 

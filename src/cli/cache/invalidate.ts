@@ -11,6 +11,7 @@ import { InputError, InterruptedError } from '../../core/errors.js';
 import { parseDuration, parseFraction, parseRate } from '../../core/units.js';
 import type { KeyValueCache } from '../../ports/cache.js';
 import { startProgress } from '../../ui/progress.js';
+import { progressOutput } from '../progress-flag.js';
 import type { CommandContext } from '../base-command.js';
 import { httpFromConfig } from '../providers.js';
 import { resumeHint } from '../resume-hint.js';
@@ -58,6 +59,7 @@ export interface InvalidateFlagsIn {
   header?: string[];
   ttl?: string;
   'ttl-jitter'?: string;
+  progress?: string;
   'no-progress'?: boolean;
 }
 
@@ -117,7 +119,7 @@ export async function runInvalidation(ctx: CommandContext, f: InvalidateFlagsIn,
       ...(headers ? { headers } : {}),
     });
   }
-  const progress = await startProgress({ label: plan.action === 'expire' ? 'expiring' : 'invalidating', total: plan.count, tty: process.stderr.isTTY === true, silent: f['no-progress'] });
+  const progress = await startProgress({ label: plan.action === 'expire' ? 'expiring' : 'invalidating', total: plan.count, ...progressOutput(f) });
   let seen = { done: 0, total: plan.count as number | null };
   let interrupted: InterruptedError | undefined;
   try {

@@ -4,6 +4,7 @@
  * protection, checkpoint and lock, and --emit's Kubernetes manifest.
  */
 import { Flags } from '@oclif/core';
+import { progressFlags } from '../progress-flag.js';
 
 const str = (description: string) => Flags.string({ description });
 
@@ -50,8 +51,8 @@ export const warmFlags = {
   lock: Flags.boolean({ description: 'Take a lock so overlapping runs do not stack (--no-lock: do not).', allowNo: true, default: true }),
   'lock-file': str('Lock file (default: <checkpoint>.lock, else one per target and shard in the temp dir).'),
   seed: Flags.integer({ description: 'Seed for jitter and backoff (reproducible runs).' }),
-  'progress-interval': Flags.string({ description: 'Off a TTY: a JSON progress line on stderr this often.', default: '5s' }),
-  'no-progress': Flags.boolean({ description: 'No progress output.' }),
+  'progress-interval': Flags.string({ description: 'JSON progress (off a TTY, or --progress json): a line on stderr this often.', default: '5s' }),
+  ...progressFlags,
   'dry-run': Flags.boolean({ description: 'Resolve the target and the sources and show what would be warmed (count, sample, shard); warm nothing.', exclusive: ['emit'] }),
   emit: Flags.string({ description: 'Print a Kubernetes manifest that runs this warm instead of running it.', options: ['cronjob', 'indexed-job'] }),
   name: Flags.string({ description: '--emit: object name.', default: 'relia-cache-warm' }),

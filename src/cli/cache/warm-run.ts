@@ -14,6 +14,7 @@ import { parseDuration, parseTime } from '../../core/units.js';
 import { startProgress } from '../../ui/progress.js';
 import type { CommandContext } from '../base-command.js';
 import type { Style } from '../style.js';
+import { progressOutput } from '../progress-flag.js';
 import { resumeHint } from '../resume-hint.js';
 import { InterruptedError } from '../../core/errors.js';
 import { defaultLockPath, FileCheckpointStore, FileLock } from './files.js';
@@ -30,6 +31,7 @@ export interface WarmRunFlags extends WarmFlagsIn, WarmLimitFlags {
   'lock-file'?: string;
   seed?: number;
   'progress-interval': string;
+  progress?: string;
   'no-progress'?: boolean;
 }
 
@@ -62,7 +64,7 @@ export async function runWarm(ctx: CommandContext, f: WarmRunFlags, out: WarmOut
   const store = checkpointFile ? new FileCheckpointStore(checkpointFile) : undefined;
   const id = built.target.id ?? targetId(f.target ?? '');
   const lock = !f.lock ? undefined : new FileLock(f['lock-file'] ? resolve(f['lock-file']) : checkpointFile ? `${checkpointFile}.lock` : defaultLockPath(id, f.shard ?? ''));
-  const progress = await startProgress({ label: 'warming', total: null, tty: process.stderr.isTTY === true, silent: f['no-progress'], intervalMs: progressMs });
+  const progress = await startProgress({ label: 'warming', total: null, ...progressOutput(f), intervalMs: progressMs });
   let handle: WarmHandle | undefined;
   let settled = false;
   let partial: WarmResult | undefined;

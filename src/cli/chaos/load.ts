@@ -16,6 +16,7 @@ import { validatePolicyOverrides } from '../../core/budget/policy.js';
 import { loadSpecs } from '../../core/budget/specs/index.js';
 import type { ResolvedConfig } from '../../core/config/resolve.js';
 import { InputError } from '../../core/errors.js';
+import { parseDuration } from '../../core/units.js';
 import { parseYamlInput } from '../../core/validation.js';
 import { readTextInput } from '../files.js';
 import { readSloInputs } from '../slo-files.js';
@@ -90,4 +91,37 @@ export function chaosPolicy(resolved: ResolvedConfig): ChaosPolicy {
     protectedNamespaces: c?.protectedNamespaces ?? ['kube-system'],
     protectedLabels: c?.protectedLabels ?? {},
   };
+}
+
+/**
+ * chaostoolkit's `--hypothesis-strategy continuously` (with `--hypothesis-frequency`
+ * and `--fail-fast`) on `chaos run`: the hypothesis is also checked during the
+ * method. The flags win over the file's `steadyState.continuous`; `default`
+ * turns it off. Exit 2 for the frequency or fail-fast flags alone, or with no
+ * steady state to check.
+ */
+export function applyHypothesisStrategy(exp: Experiment, flags: { 'hypothesis-strategy'?: string | undefined; 'hypothesis-frequency'?: string | undefined; 'fail-fast'?: boolean | undefined }): void {
+  const strategy = flags['hypothesis-strategy'];
+  if (strategy === undefined) {
+    const lone = flags['hypothesis-frequency'] !== undefined ? '--hypothesis-frequency' : flags['fail-fast'] ? '--fail-fast' : undefined;
+    if (lone && !exp.steadyState?.continuous) throw new InputError(`${lone} needs --hypothesis-strategy continuously`, { field: lone, suggestions: ['add --hypothesis-strategy continuously', 'or write steadyState.continuous in the experiment'] });
+    if (exp.steadyState?.continuous) {
+      if (flags['hypothesis-frequency'] !== undefined) exp.steadyState.continuous.everyMs = frequencyMs(flags['hypothesis-frequency']);
+      if (flags['fail-fast']) exp.steadyState.continuous.failFast = true;
+    }
+    return;
+  }
+  if (strategy === 'default') {
+    if (exp.steadyState) delete exp.steadyState.continuous;
+    return;
+  }
+  if (!exp.steadyState) throw new InputError('--hypothesis-strategy continuously: the experiment has no steady state to check', { field: '--hypothesis-strategy', suggestions: ['add a steady state (steadyState or steady-state-hypothesis)', 'or drop the flag'] });
+  exp.steadyState.continuous = {
+    everyMs: flags['hypothesis-frequency'] !== undefined ? frequencyMs(flags['hypothesis-frequency']) : (exp.steadyState.continuous?.everyMs ?? 1000),
+    failFast: flags['fail-fast'] === true || (exp.steadyState.continuous?.failFast ?? false),
+  };
+}
+
+function frequencyMs(value: string): number {
+  return Math.round(parseDuration(value, '--hypothesis-frequency', { allowBareSeconds: true }) * 1000);
 }

@@ -11,13 +11,15 @@ import type { SloDefinition } from '../../core/budget/model.js';
 import { computePlan, type PlanReport } from '../../core/capacity/plan.js';
 import { parsePlan as parseCapacityPlan } from '../../core/capacity/plan-schema.js';
 import { InputError } from '../../core/errors.js';
-import { checkDirection, parseFailoverPlan, type FailoverPlan } from '../../core/failover/plan-schema.js';
+import { checkDirection, parseFailoverPlan, stepProblems, type FailoverPlan } from '../../core/failover/plan-schema.js';
 import type { FailoverEvent, FailoverPorts } from '../../core/failover/ports.js';
 import { budgetSloGuard } from '../../core/failover/slo-guard.js';
-import { parseTime } from '../../core/units.js';
+import { parseDuration, parseTime } from '../../core/units.js';
+import { throwProblems } from '../../core/validation.js';
 import type { CommandContext } from '../base-command.js';
 import { readPolicyFile, readSlos } from '../budget/run.js';
 import { readTextInput } from '../files.js';
+import { terminalWidth, wrapText } from '../style.js';
 import { metricsFromConfig, httpFromConfig } from '../providers.js';
 import { portFactory } from './providers.js';
 
@@ -121,10 +123,10 @@ export function parseSteps(text: string | undefined): number[] | undefined {
   return out;
 }
 
-/** A progress printer: a human line on a TTY, a JSON line otherwise (stderr either way). */
-export function progressPrinter(tty: boolean, write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): (e: FailoverEvent) => void {
+/** A progress printer: a human line on a TTY (word-wrapped to `width`), a JSON line otherwise (stderr either way). */
+export function progressPrinter(tty: boolean, write: (line: string) => void = (l) => process.stderr.write(`${l}\n`), width = terminalWidth(process.stderr)): (e: FailoverEvent) => void {
   return (e) => {
-    if (tty) write(`[${new Date(e.at).toISOString().slice(11, 19)}] ${e.type.padEnd(11)} ${e.message}`);
+    if (tty) write(wrapText(`[${new Date(e.at).toISOString().slice(11, 19)}] ${e.type.padEnd(11)} ${e.message}`, width, 23));
     else write(JSON.stringify({ event: 'failover', type: e.type, message: e.message, at: new Date(e.at).toISOString(), ...(e.step !== undefined ? { step: e.step + 1 } : {}) }));
   };
 }
@@ -147,13 +149,30 @@ export const journalOperationFlags = {
   prometheus: prometheusFlag,
 };
 
-/** What `failover plan` and `failover apply` read from their flags: the plan, checked for the direction, the steps and the mode. */
-export function directedOperation(f: { plan: string; from: string; to: string; steps?: string | undefined; mode?: string | undefined }): {
+/** --bake and --slo-at, checked before anything is read from a provider or changed (exit 2 naming the flag). */
+export function checkRunFlags(f: { bake?: string | undefined; 'slo-at'?: string | undefined }): void {
+  if (f.bake !== undefined) parseDuration(f.bake, '--bake', { allowZero: true });
+  if (f['slo-at'] !== undefined) parseTime(f['slo-at'], '--slo-at');
+}
+
+/**
+ * What `failover plan` and `failover apply` read from their flags: the plan,
+ * checked for the direction, the steps (increasing, ending at 100) and the
+ * mode. Every flag is checked here, before any provider is built, so bad
+ * input is exit 2 naming the flag even when a provider is missing too.
+ */
+export function directedOperation(f: { plan: string; from: string; to: string; steps?: string | undefined; mode?: string | undefined; bake?: string | undefined; 'slo-at'?: string | undefined }): {
   plan: FailoverPlan;
   steps: number[] | undefined;
   mode: 'graceful' | 'ungraceful';
 } {
   const plan = readPlan(f.plan);
   checkDirection(plan, f.from, f.to);
-  return { plan, steps: parseSteps(f.steps), mode: f.mode === 'ungraceful' ? 'ungraceful' : 'graceful' };
+  const steps = parseSteps(f.steps);
+  if (steps) {
+    const problems = stepProblems(steps, '--steps');
+    if (problems.length > 0) throwProblems(problems, 'e.g. --steps 50,100');
+  }
+  checkRunFlags(f);
+  return { plan, steps, mode: f.mode === 'ungraceful' ? 'ungraceful' : 'graceful' };
 }

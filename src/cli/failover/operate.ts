@@ -56,12 +56,12 @@ export async function confirm(message: string): Promise<boolean> {
 
 /** Build the engine's options and run `op`; exit 5 gains the relia command that restores the weights. */
 export async function operate(o: OperateOptions, op: (run: RunOptions) => Promise<FailoverOutcome>): Promise<FailoverOperationResult> {
+  const report = capacityReport(o.plan); // input first: a bad capacity plan is exit 2 before any provider is built
   let current: string | undefined;
   const sink = fileSink(o.journalFile);
   const notify = await webhookNotifier(o.ctx, o.plan, () => current);
   const progress = o.progress === 'none' ? undefined : progressPrinter(o.progress === 'tty');
   const ports = await failoverPorts(o.ctx, o.plan, { slos: true, sloAt: o.sloAt, onEvent: allOf(progress, notify) });
-  const report = capacityReport(o.plan);
   const approve =
     o.canPrompt && !o.yes && o.plan.safety.approval === 'tty'
       ? (s: StepApproval) => confirm(`step ${s.index + 1}/${s.total}: move to ${s.percent}% (${Object.entries(s.weights).map(([r, w]) => `${r}=${w}`).join(' ')})?`)

@@ -2,7 +2,14 @@
 import type { Evaluation } from '../../core/failover/evaluate.js';
 import { summarise, type Journal } from '../../core/failover/journal.js';
 import type { Preview } from '../../core/failover/preview.js';
-import { renderPairs, renderTable, type Style } from '../style.js';
+import { renderPairs, renderTable, wrapText, type Style } from '../style.js';
+
+/** A check line (`  ✓ name: detail`), word-wrapped to the layout width under its text. */
+const checkLine = (ok: boolean, text: string, style: Style): string =>
+  wrapText(`${ok ? style.green('✓') : style.red('✗')} ${text}`, style.layout.width - 2, 2)
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
 
 const weights = (w: Record<string, number>): string =>
   Object.entries(w)
@@ -48,13 +55,13 @@ export function renderPreview(p: Preview, style: Style): string {
     ], p.steps, style));
   }
   out.push('', style.bold('pre-checks'));
-  for (const c of p.prechecks) out.push(`  ${c.ok ? style.green('✓') : style.red('✗')} ${c.name}: ${c.detail}`);
+  for (const c of p.prechecks) out.push(checkLine(c.ok, `${c.name}: ${c.detail}`, style));
   return out.join('\n');
 }
 
 export function renderEvaluation(e: Evaluation, style: Style): string {
   const out = [style.bold(`failover plan evaluation: ${e.plan}`), ''];
-  for (const c of e.checks) out.push(`  ${c.ok ? style.green('✓') : style.red('✗')} ${c.name}: ${c.detail}`);
+  for (const c of e.checks) out.push(checkLine(c.ok, `${c.name}: ${c.detail}`, style));
   out.push('', e.ok ? style.green('no problems') : style.red(`${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}`));
   return out.join('\n');
 }
@@ -76,7 +83,11 @@ export function renderJournal(j: Journal, path: string, live: Record<string, num
     { header: 'WEIGHTS', value: (s) => weights(regionWeights(s.weights)) },
     { header: 'STATE', value: (s) => (s.state === 'reverted' ? style.red(s.state) : s.state === 'baked' ? style.green(s.state) : s.state) },
   ], j.steps.map((s, i) => ({ ...s, i })), style));
-  if (j.scaling.length > 0) out.push('', 'scaled first: ' + j.scaling.map((s) => `${s.name} ${s.before} → ${s.desired} (ready ${s.ready}/${s.need})`).join(', '));
+  if (j.kind === 'rollback') {
+    // A rollback carries the apply's scaling record; what it did is the scale-back events.
+    const back = j.events.filter((e) => e.type === 'scale').map((e) => e.message.replace(': scaled back ', ' '));
+    if (back.length > 0) out.push('', wrapText(`scaled back: ${back.join(', ')}`, style.layout.width));
+  } else if (j.scaling.length > 0) out.push('', wrapText('scaled first: ' + j.scaling.map((s) => `${s.name} ${s.before} → ${s.desired} (ready ${s.ready}/${s.need})`).join(', '), style.layout.width));
   const bad = j.guard.filter((g) => !g.ok).slice(-3);
   if (bad.length > 0) out.push('', style.bold('guard breaches'), ...bad.map((g) => `  ${g.at} step ${g.step + 1}: ${g.problems.join('; ')}`));
   return out.join('\n');

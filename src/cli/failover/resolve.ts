@@ -9,11 +9,13 @@ import type { Journal } from '../../core/failover/journal.js';
 import type { FailoverPlan } from '../../core/failover/plan-schema.js';
 import { weightsOf } from '../../core/failover/weights.js';
 import type { CommandContext } from '../base-command.js';
-import { readPlan } from './context.js';
+import { checkRunFlags, readPlan } from './context.js';
 import { findJournal } from './journal-file.js';
 import { portFactory } from './providers.js';
 
-export function journalAndPlan(configDir: string, flags: { journal?: string | undefined; plan?: string | undefined }): { path: string; journal: Journal; plan: FailoverPlan } {
+/** resume / rollback: the flags are checked first (exit 2), then the journal and its plan are found. */
+export function journalAndPlan(configDir: string, flags: { journal?: string | undefined; plan?: string | undefined; bake?: string | undefined; 'slo-at'?: string | undefined }): { path: string; journal: Journal; plan: FailoverPlan } {
+  checkRunFlags(flags);
   const planFromFlag = flags.plan !== undefined ? readPlan(flags.plan) : undefined;
   const { path, journal } = findJournal(configDir, { journal: flags.journal, planName: flags.journal === undefined ? planFromFlag?.name : undefined });
   return { path, journal, plan: planFromFlag ?? readPlan(journal.plan.file) };

@@ -105,6 +105,13 @@ export interface ProbeDefinition<A = unknown> {
   plan(args: A, ctx: ActivityContext): Promise<ActivityPlan>;
   /** Measure, read-only; the value is checked against the tolerance. */
   run(args: A, ctx: ActivityContext): Promise<unknown>;
+  /**
+   * The arguments with a measured value added, when this probe is used as a
+   * `probe` tolerance: chaostoolkit hands the hypothesis probe's value to the
+   * tolerance probe as the argument `value`. A probe without it cannot be a
+   * tolerance (validation says so, exit 2).
+   */
+  withValue?(args: A, value: unknown): A;
 }
 
 /** The known activities, by type. */

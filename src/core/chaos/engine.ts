@@ -18,9 +18,9 @@ import type { Clock, Random } from '../../ports/clock.js';
 import type { ActivityPorts, ActivityRegistry, ChaosPolicy, Injection, JournalEventSink } from './activity.js';
 import { checkGuard, SampleWindow, type GuardCheck, type GuardEnv } from './guards.js';
 import { errorLines, iso, type AbortInfo, type ActivityRun, type InjectionRecord, type Journal, type SteadyState } from './journal.js';
-import type { ActivitySpec, Experiment, GuardSpec } from './model.js';
+import type { ActivitySpec, ContinuousHypothesis, Experiment, GuardSpec } from './model.js';
 import { redact } from './substitute.js';
-import { withinTolerance } from './tolerance.js';
+import { checkHypothesis } from './hypothesis.js';
 import type { CheckedArgs } from './validate.js';
 
 export interface HaltState {
@@ -153,12 +153,12 @@ export class ChaosRun {
   }
 
   /** Run one activity (probe or action) and record it. */
-  private async exec(a: ActivitySpec, signal: AbortSignal, timeoutMs?: number): Promise<{ run: ActivityRun; error?: unknown }> {
+  private async exec(a: ActivitySpec, signal: AbortSignal, timeoutMs?: number, argsOverride?: unknown): Promise<{ run: ActivityRun; error?: unknown }> {
     const started = this.o.clock.now();
     const label = `${a.kind} ${a.name} (${a.type})`;
     this.running.add(label);
     this.log('activity-start', { name: a.name, type: a.type, path: a.path });
-    const args = this.o.args.get(a);
+    const args = argsOverride ?? this.o.args.get(a);
     const ctx = { ports: this.o.ports, clock: this.o.clock, random: this.o.random, policy: this.o.policy, dryRun: false, log: (e: string, d?: Record<string, unknown>) => this.log(e, d) };
     let output: unknown;
     let error: unknown;
@@ -202,34 +202,41 @@ export class ChaosRun {
     if (ms !== undefined && ms > 0) await this.o.clock.sleep(ms, signal);
   }
 
-  /** The hypothesis: every probe within its tolerance. The first failure ends it (chaostoolkit). */
-  private async hypothesis(signal: AbortSignal): Promise<{ state: SteadyState; error?: unknown }> {
-    const state: SteadyState = { steady_state_met: true, probes: [] };
-    for (const p of this.exp.steadyState?.probes ?? []) {
-      if (signal.aborted) throw signal.reason;
-      const { run, error } = await this.exec(p, signal);
-      state.probes.push(run);
-      if (error !== undefined) {
-        run.tolerance_met = false;
-        state.steady_state_met = false;
-        return { state, error };
+  /** The hypothesis once (./hypothesis.ts). */
+  private hypothesis(signal: AbortSignal): Promise<{ state: SteadyState; error?: unknown }> {
+    const deps = { registry: this.o.registry, args: this.o.args, exec: (a: ActivitySpec, s: AbortSignal, args?: unknown) => this.exec(a, s, undefined, args) };
+    return checkHypothesis(this.exp.steadyState?.probes ?? [], deps, signal);
+  }
+
+  /**
+   * The hypothesis checked every `everyMs` during the method (chaostoolkit's
+   * `continuously` strategy): each completed check is one entry of
+   * `steady_states.during`; a check cut short by the method's end is dropped.
+   * With failFast, the first check not met stops the method (deviated, exit 1).
+   */
+  private async continuous(spec: ContinuousHypothesis, stop: (info: Omit<AbortInfo, 'trippedAt'>) => void, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      let state: SteadyState;
+      try {
+        ({ state } = await this.hypothesis(signal));
+      } catch {
+        return;
       }
-      const t = p.tolerance;
-      let met = true;
-      if (t !== undefined) {
-        if (typeof t === 'object' && !Array.isArray(t) && t.type === 'probe') {
-          const check = await this.exec(t.probe, signal);
-          const out = check.run.output as { status?: unknown } | boolean | undefined;
-          met = check.error === undefined && (out === true || (typeof out === 'object' && out !== null && (out.status === 0 || (typeof out.status === 'number' && out.status < 400))));
-        } else met = withinTolerance(t, run.output);
+      if (signal.aborted) return;
+      this.journal.steady_states.during.push(state);
+      this.log('hypothesis-during', { met: state.steady_state_met, check: this.journal.steady_states.during.length });
+      if (!state.steady_state_met && spec.failFast) {
+        const last = state.probes[state.probes.length - 1];
+        const name = typeof last?.activity.name === 'string' ? last.activity.name : 'a probe';
+        stop({ by: 'hypothesis', what: name, message: `the steady state deviated during the method: ${name} ${last?.status === 'failed' ? 'failed' : 'was not within its tolerance'} (fail fast)` });
+        return;
       }
-      run.tolerance_met = met;
-      if (!met) {
-        state.steady_state_met = false;
-        return { state };
+      try {
+        await this.o.clock.sleep(spec.everyMs, signal);
+      } catch {
+        return;
       }
     }
-    return { state };
   }
 
   private record(check: GuardCheck): void {
@@ -405,6 +412,7 @@ export class ChaosRun {
     const env = this.guardEnv(watch.signal, startedAt);
     const samplers = this.exp.guards.filter((g): g is Extract<GuardSpec, { type: 'userImpact' }> => g.type === 'userImpact').map((g) => this.sampler(g, watch.signal));
     const monitor = this.monitor(env, stop, watch.signal);
+    const during = this.exp.steadyState?.continuous ? this.continuous(this.exp.steadyState.continuous, stop, watch.signal) : Promise.resolve();
     let deviated = false;
     try {
       const background: Array<Promise<void>> = [];
@@ -438,7 +446,7 @@ export class ChaosRun {
     } finally {
       watch.abort();
       signal.removeEventListener('abort', onSignal);
-      await Promise.allSettled([monitor, ...samplers]);
+      await Promise.allSettled([monitor, during, ...samplers]);
     }
     const interrupted = signal.aborted && signal.reason instanceof InterruptedError ? signal.reason : null;
     if (interrupted && !this.abort) this.abort = { by: 'signal', what: interrupted.signal, message: interrupted.message, trippedAt: iso(clock.now()) };
@@ -449,9 +457,13 @@ export class ChaosRun {
     const left = this.journal.relia.leftovers;
     if (left.length > 0) {
       this.journal.deviated = deviated;
-      return this.finish(ExitCode.CleanupFailed, this.abort ? (interrupted ? 'interrupted' : 'aborted') : 'failed', `${left.length} undo/rollback step(s) failed; manual action is needed`);
+      return this.finish(ExitCode.CleanupFailed, this.abort && this.abort.by !== 'hypothesis' ? (interrupted ? 'interrupted' : 'aborted') : 'failed', `${left.length} undo/rollback step(s) failed; manual action is needed`);
     }
     if (interrupted) return this.finish(interrupted.exitCode, 'interrupted', `interrupted by ${interrupted.signal}; everything injected was undone`);
+    if (this.abort?.by === 'hypothesis') {
+      this.journal.deviated = true;
+      return this.finish(ExitCode.CheckFailed, 'failed', `${this.abort.message}; rolled back`);
+    }
     if (this.abort) {
       const e = this.actionError;
       if (this.abort.by === 'error' && this.journal.relia.injections.length === 0 && this.injections.length === 0 && ReliaError.is(e) && (e.exitCode === ExitCode.Usage || e.exitCode === ExitCode.Dependency)) {

@@ -33,7 +33,8 @@ export interface GuardEvent extends GuardCheck {
 }
 
 export interface AbortInfo {
-  by: 'guard' | 'halt' | 'error' | 'signal';
+  /** `hypothesis`: a continuous hypothesis check with failFast was not met (exit 1, deviated). */
+  by: 'guard' | 'halt' | 'error' | 'signal' | 'hypothesis';
   /** The guard's name, the halt reason, the failed activity or the signal. */
   what: string;
   message: string;

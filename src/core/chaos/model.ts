@@ -37,6 +37,14 @@ export interface ActivitySpec {
   source: Record<string, unknown>;
 }
 
+/** The hypothesis checked during the method too (chaostoolkit's `continuously` strategy). */
+export interface ContinuousHypothesis {
+  /** Between the end of one check and the start of the next, ms (chaostoolkit's frequency). */
+  everyMs: number;
+  /** Stop the method at the first check not met: deviated, exit 1, rolled back. */
+  failFast: boolean;
+}
+
 export type MethodStep = ActivitySpec | { kind: 'pause'; ms: number; path: string };
 
 export type OnError = 'abort' | 'continue';
@@ -74,7 +82,7 @@ export interface Experiment {
   title: string;
   description?: string;
   tags: string[];
-  steadyState: { title: string; probes: ActivitySpec[] } | null;
+  steadyState: { title: string; probes: ActivitySpec[]; continuous?: ContinuousHypothesis } | null;
   method: MethodStep[];
   rollbacks: ActivitySpec[];
   guards: GuardSpec[];

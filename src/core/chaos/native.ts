@@ -78,7 +78,14 @@ export const NativeExperimentSchema = z.strictObject({
   tags: z.array(z.string()).default([]),
   configuration: z.record(z.string(), configValue).optional(),
   secrets: z.record(z.string(), z.record(z.string(), configValue)).optional(),
-  steadyState: z.strictObject({ title: z.string().optional(), probes: z.array(ProbeStep).min(1) }).optional(),
+  steadyState: z
+    .strictObject({
+      title: z.string().optional(),
+      probes: z.array(ProbeStep).min(1),
+      /** Also check the hypothesis every `every` during the method (journal `steady_states.during`). */
+      continuous: z.strictObject({ every: duration.default('1s'), failFast: z.boolean().default(false) }).optional(),
+    })
+    .optional(),
   method: z.array(z.union([ActionStep, ProbeStep, PauseStep])).min(1),
   rollbacks: z.array(ActionStep).default([]),
   guards: z.array(GuardSchema).default([]),
@@ -182,9 +189,11 @@ export function parseNative(data: unknown, opts: ParseOptions): Experiment {
   const resolved = resolveConfiguration(doc.configuration, doc.secrets, opts.env, opts.vars, file);
   const sub = <T>(value: T, path: string): T => substitute(value, resolved.values, path, file) as T;
 
-  const steady = doc.steadyState
+  const steady: Experiment['steadyState'] = doc.steadyState
     ? { title: doc.steadyState.title ?? doc.title, probes: doc.steadyState.probes.map((p, i) => activity(sub(p, `steadyState.probes[${i}]`), `steadyState.probes[${i}]`, file)) }
     : null;
+  const cont = doc.steadyState?.continuous;
+  if (steady && cont) steady.continuous = { everyMs: ms(file, 'steadyState.continuous.every', sub(cont.every, 'steadyState.continuous.every')), failFast: cont.failFast };
   const method: MethodStep[] = doc.method.map((s, i) => {
     const path = `method[${i}]`;
     if ('pause' in s) return { kind: 'pause', ms: ms(file, `${path}.pause`, sub(s.pause, path), true), path };

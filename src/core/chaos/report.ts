@@ -26,6 +26,8 @@ export interface JournalSummary {
   durationSeconds: number;
   abort: Journal['relia']['abort'] | null;
   rows: JournalRow[];
+  /** The hypothesis checks during the method (`steady_states.during`): how many, and how many were met. */
+  during: { checks: number; met: number };
   guards: Journal['relia']['guards'];
   injections: Journal['relia']['injections'];
   leftovers: Journal['relia']['leftovers'];
@@ -55,6 +57,7 @@ export function summarise(j: Journal): JournalSummary {
       ...(j.steady_states?.after?.probes ?? []).map((r) => row('after', r)),
       ...(j.rollbacks ?? []).map((r) => row('rollback', r)),
     ],
+    during: { checks: (j.steady_states?.during ?? []).length, met: (j.steady_states?.during ?? []).filter((d) => d.steady_state_met).length },
     guards: relia.guards ?? [],
     injections: relia.injections ?? [],
     leftovers: relia.leftovers ?? [],
@@ -73,6 +76,7 @@ export function markdownJournal(s: JournalSummary): string {
   if (s.abort) {
     lines.push(`Aborted by ${s.abort.by} **${mdCell(s.abort.what)}**: ${mdCell(s.abort.message)}${s.abort.reactionMs !== undefined ? ` (reaction ${s.abort.reactionMs} ms)` : ''}`, '');
   }
+  if (s.during.checks > 0) lines.push(`Hypothesis during the method: ${s.during.met} of ${s.during.checks} checks met`, '');
   lines.push('| Phase | Activity | Status | Tolerance | Duration |', '|---|---|---|---|---:|');
   for (const r of s.rows) {
     lines.push(`| ${r.phase} | ${mdCell(r.name)} | ${ok(r) ? '✅' : '❌'} ${r.status}${r.error ? `: ${mdCell(r.error)}` : ''} | ${r.toleranceMet === null ? '' : r.toleranceMet ? 'met' : 'not met'} | ${r.durationSeconds.toFixed(2)} s |`);

@@ -9,6 +9,7 @@
 import { InputError } from '../errors.js';
 import { schemaProblems, throwProblems, type Problem } from '../validation.js';
 import type { ActivityContext, ActivityPlan, ActivityRegistry } from './activity.js';
+import { isProbeTolerance } from './hypothesis.js';
 import { allActivities, type ActivitySpec, type Experiment } from './model.js';
 import { CHAOS_DOCS } from './native.js';
 
@@ -43,6 +44,20 @@ export function checkExperiment(exp: Experiment, registry: ActivityRegistry, fil
     const parsed = def.args.safeParse(a.args);
     if (!parsed.success) problems.push(...schemaProblems(parsed.error, file, `${a.path}.args`));
     else out.set(a, parsed.data);
+  }
+  for (const p of exp.steadyState?.probes ?? []) {
+    if (!isProbeTolerance(p.tolerance)) continue;
+    const t = p.tolerance.probe;
+    const def = registry.probe(t.type);
+    if (def && !def.withValue) {
+      const takers = registry.probeTypes().filter((n) => registry.probe(n)?.withValue);
+      problems.push({
+        file,
+        path: t.path,
+        message: `${t.type} cannot be a tolerance probe: it does not take the measured value (the argument \`value\`)`,
+        suggestion: takers.length ? `use one that does: ${takers.join(', ')}` : 'use a range, regex or jsonpath tolerance',
+      });
+    }
   }
   if (exp.steadyState === null && exp.method.every((s) => s.kind !== 'action')) {
     problems.push({ file, path: 'method', message: 'the experiment has no steady state and injects nothing', suggestion: 'add an action to the method' });

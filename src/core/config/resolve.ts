@@ -6,7 +6,7 @@
 import { parseDocument } from 'yaml';
 import { InputError } from '../errors.js';
 import { formatPath, parseWithSchema } from '../validation.js';
-import { isCredentialHeader, redactHeaders, REDACTED } from '../secrets.js';
+import { isCredentialHeader, redactCredentials, redactHeaders, REDACTED } from '../secrets.js';
 import {
   ConfigSchema,
   EnvironmentSchema,
@@ -318,7 +318,11 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** Redact every known secret value from free text (for --verbose logs). */
+/**
+ * Redact every known secret value from free text, then every credential
+ * recognisable by its shape (`redactCredentials`: URL passwords, credential
+ * headers, secret query parameters). For every failure text and --verbose line.
+ */
 export function redactText(text: string, secrets: Secrets): string {
   const values = [
     secrets.metricsToken,
@@ -328,6 +332,6 @@ export function redactText(text: string, secrets: Secrets): string {
     ...Object.values(secrets.httpHeaders ?? {}),
   ].filter((v): v is string => !!v && v.length >= 3);
   let out = text;
-  for (const v of values) out = out.split(v).join('***');
-  return out;
+  for (const v of values) out = out.split(v).join(REDACTED);
+  return redactCredentials(out);
 }

@@ -19,7 +19,8 @@ const durationString = (example: string) =>
     { message: `expected a duration such as ${example}` },
   );
 
-const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name such as PROM_TOKEN' });
+/** An environment variable's name (where a secret lives; never the secret). */
+export const EnvVarNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name such as PROM_TOKEN' });
 
 const httpUrl = z
   .string()
@@ -27,8 +28,8 @@ const httpUrl = z
 
 /** Secrets are never in the file: the file names the environment variable that holds them. */
 export const AuthSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('bearer'), tokenEnv: envVarName }),
-  z.strictObject({ type: z.literal('basic'), username: z.string().optional(), usernameEnv: envVarName.optional(), passwordEnv: envVarName }),
+  z.strictObject({ type: z.literal('bearer'), tokenEnv: EnvVarNameSchema }),
+  z.strictObject({ type: z.literal('basic'), username: z.string().optional(), usernameEnv: EnvVarNameSchema.optional(), passwordEnv: EnvVarNameSchema }),
 ]);
 
 export const TlsSchema = z.strictObject({
@@ -47,7 +48,7 @@ export const MetricsSchema = z.strictObject({
   tls: TlsSchema.optional(),
   headers: z.record(z.string(), z.string()).optional(),
   /** Credential headers (Authorization, X-Api-Key, Cookie, …): header name → environment variable holding its value. */
-  headersFromEnv: z.record(z.string(), envVarName).optional(),
+  headersFromEnv: z.record(z.string(), EnvVarNameSchema).optional(),
   /** Provider-specific settings, passed through to the provider untouched. */
   options: z.record(z.string(), z.unknown()).optional(),
 });
@@ -56,8 +57,8 @@ export const RedisSchema = z.strictObject({
   url: z.string().refine((v) => /^rediss?:\/\/[^\s]+/.test(v) && URL.canParse(v), {
     message: 'expected a redis URL such as redis://127.0.0.1:6379/0 (rediss:// for TLS)',
   }),
-  usernameEnv: envVarName.optional(),
-  passwordEnv: envVarName.optional(),
+  usernameEnv: EnvVarNameSchema.optional(),
+  passwordEnv: EnvVarNameSchema.optional(),
   timeout: durationString('5s').default('5s'),
 });
 
@@ -66,7 +67,7 @@ export const HttpSchema = z.strictObject({
   userAgent: z.string().default('relia'),
   headers: z.record(z.string(), z.string()).optional(),
   /** Credential headers: header name → environment variable holding its value. */
-  headersFromEnv: z.record(z.string(), envVarName).optional(),
+  headersFromEnv: z.record(z.string(), EnvVarNameSchema).optional(),
 });
 
 export const AwsSchema = z.strictObject({
@@ -128,11 +129,14 @@ export const ChaosConfigSchema = z.strictObject({
 });
 export type ChaosConfig = z.infer<typeof ChaosConfigSchema>;
 
+/** The name of an environment (a key of `environments`). */
+export const EnvironmentNameSchema = z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: 'expected an environment name of letters, digits, . _ -' });
+
 export const ConfigSchema = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(1).default(1),
   defaultEnvironment: z.string().optional(),
-  environments: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: 'expected an environment name of letters, digits, . _ -' }), EnvironmentSchema).default({}),
+  environments: z.record(EnvironmentNameSchema, EnvironmentSchema).default({}),
   budget: z
     .strictObject({
       slos: z.array(z.string()).optional(),

@@ -11,7 +11,7 @@ import { throwProblems } from '../validation.js';
 import { scaleAndWait, unmet } from './capacity.js';
 import { healthMap, readFreeze, readRecords, regionHealth, resolveTarget, type Target } from './inspect.js';
 import { isoOf, JOURNAL_VERSION, resumable, weightsAt, type Journal, type Mode, type ScalingRecord } from './journal.js';
-import { releaseLock, takeLock } from './locking.js';
+import { confirmLock, releaseLock, takeLock } from './locking.js';
 import { checkDirection, stepProblems, type FailoverPlan } from './plan-schema.js';
 import type { FailoverPorts } from './ports.js';
 import { byRegion, preview, safetyRules, type Preview } from './preview.js';
@@ -118,7 +118,7 @@ async function finish(o: RunOptions, j: Journal, target: Target, pv: Preview | n
 }
 
 /** Take the lock, run `body`, always release the lock (without the abort signal: it runs during cleanup too). */
-async function locked<T>(o: RunOptions, target: Target, operation: string, body: (lock: WalkContext['lock']) => Promise<T>): Promise<T> {
+async function locked<T>(o: RunOptions, target: Target, operation: string, body: (lock: WalkContext['lock'] & { confirm: () => Promise<void> }) => Promise<T>): Promise<T> {
   const lock = await takeLock(o.ports.dns, {
     zoneId: target.zoneId,
     record: o.plan.record,
@@ -130,12 +130,23 @@ async function locked<T>(o: RunOptions, target: Target, operation: string, body:
     ...(o.ports.signal ? { signal: o.ports.signal } : {}),
     ...(o.warn ? { warn: o.warn } : {}),
   });
-  const box = { current: lock };
+  const box: WalkContext['lock'] & { confirm: () => Promise<void> } = {
+    current: lock,
+    confirm: async () => {
+      try {
+        await confirmLock(o.ports.dns, box.current, o.ports.clock.now());
+      } catch (error) {
+        lost = true;
+        throw error;
+      }
+    },
+  };
+  let lost = false;
   try {
     return await body(box);
   } finally {
-    // walk() renews the lock: the last renewed record is the one to delete.
-    if (!(await releaseLock(o.ports.dns, box.current).catch(() => false))) o.warn?.(`could not release the lock on ${o.plan.record}; it expires at ${isoOf(box.current.info.expires)}`);
+    // walk() renews the lock: the last renewed record is the one to delete. A lock another run holds is not ours to delete.
+    if (!lost && !(await releaseLock(o.ports.dns, box.current).catch(() => false))) o.warn?.(`could not release the lock on ${o.plan.record}; it expires at ${isoOf(box.current.info.expires)}`);
   }
 }
 
@@ -223,6 +234,7 @@ export async function applyFailover(o: ApplyOptions): Promise<FailoverOutcome> {
       ...(o.warn ? { warn: o.warn } : {}),
     }, target);
     if (!pv.ok) throw failedPrechecks(pv);
+    await lock.confirm();
     journal.status = 'running';
     const ctx = walkContext(o, journal, lock, true);
     await emit(ctx, journal, 'start', `${journal === j ? 'resuming' : 'starting'} ${o.mode} failover ${o.from} → ${o.to} (${percents.join('/')}%) at ${formatWeights(pv.weights)}`);
@@ -283,6 +295,7 @@ export async function rollbackFailover(o: RollbackOptions): Promise<FailoverOutc
       const h = await regionHealth(plan, toRegion, ports, ports.clock.now(), { slos: true });
       if (!h.healthy) throw new CheckFailedError(`rollback pre-check: ${j.to} would take traffic back but is unhealthy: ${h.problems.join('; ')}; nothing was changed`, { suggestions: ['fix the region first; relia failover status shows where the operation stands'] });
     }
+    await lock.confirm();
     j.status = 'running';
     await emit(ctx, j, 'start', `rolling back ${o.journal.id}: ${j.steps.length} step${j.steps.length === 1 ? '' : 's'} back to ${formatWeights(byRegion(weightsAt(j, j.steps.length - 1), target))}`);
     await o.sink.save(j);

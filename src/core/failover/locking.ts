@@ -8,6 +8,11 @@
  * - renew (before every step): read it back (still ours?), and once half its
  *   life is gone DELETE our exact value + CREATE a later expiry in one batch;
  *   a mismatch or a rejection means someone broke our lock: stop.
+ * - confirm (after the pre-checks, before the first change): read it back.
+ *   Route 53 rejects a second CREATE atomically, but a DNS service that
+ *   checks and then writes (moto, and our adapter's own check on top of it)
+ *   can let two takers both "win"; the record's final value names the one
+ *   that did, and the other stops with nothing changed.
  * - release: DELETE our exact value. No abort signal: it runs during cleanup.
  */
 import type { DnsPort, RecordSet } from '../../ports/dns.js';
@@ -63,6 +68,18 @@ export async function takeLock(dns: DnsPort, o: TakeLockOptions): Promise<HeldLo
   return { zoneId: o.zoneId, record: o.record, info, rr };
 }
 
+const ours = (held: { record: RecordSet } | null, lock: HeldLock): boolean => held !== null && JSON.stringify(held.record.values) === JSON.stringify(lock.rr.values);
+
+/** Before the first change: the lock record must still carry our exact value; otherwise another taker won the race. */
+export async function confirmLock(dns: DnsPort, lock: HeldLock, now: number): Promise<void> {
+  const held = await readLock({ dns }, lock.zoneId, lock.record);
+  if (ours(held, lock)) return;
+  const who = held?.info ? describeLock(held.info, now) : 'the lock record is gone';
+  throw new CheckFailedError(`another failover holds the lock on ${lock.record}: ${who}; it took the lock at the same moment as this run, and nothing was changed`, {
+    suggestions: ['wait for that operation to finish (relia failover status on its machine), then run this again'],
+  });
+}
+
 /**
  * Before a step: make sure the lock is still ours, and push its expiry
  * forward once half its life is gone (one DELETE+CREATE batch, rejected if
@@ -72,7 +89,7 @@ export async function takeLock(dns: DnsPort, o: TakeLockOptions): Promise<HeldLo
 export async function renewLock(dns: DnsPort, lock: HeldLock, now: number, ttlMs: number): Promise<HeldLock> {
   if (lock.info.expires - now > ttlMs / 2) {
     const held = await readLock({ dns }, lock.zoneId, lock.record);
-    if (held && JSON.stringify(held.record.values) === JSON.stringify(lock.rr.values)) return lock;
+    if (ours(held, lock)) return lock;
     throw new CheckFailedError(`lost the failover lock on ${lock.record} (${held?.info ? describeLock(held.info, now) : 'it is gone'}); stopping before the next step`, { suggestions: ['someone broke the lock: relia failover status shows who holds it now'] });
   }
   const info: LockInfo = { ...lock.info, expires: now + ttlMs };

@@ -22,6 +22,8 @@ export interface ClusterFixture {
   /** Fresh for this test. */
   namespace: string;
   seed: ClusterSeed;
+  /** A second fresh namespace (named after the first) and its seed, for what crosses namespaces. */
+  other(): Promise<{ namespace: string; seed: ClusterSeed }>;
 }
 
 export function clusterContract(name: string, make: () => Promise<ClusterFixture>, options: { unreachable?: () => Promise<ClusterPort> } = {}) {
@@ -57,6 +59,34 @@ export function clusterContract(name: string, make: () => Promise<ClusterFixture
       await seed.pods('b', 1, { app: 'a' });
       const onNode = await cluster.listPods(ns, { fieldSelector: `spec.nodeName=${ns}-n1` });
       expect(onNode.map((p) => p.name).sort()).toEqual(['a-0', 'a-1']);
+      expect(onNode.every((p) => p.nodeName === `${ns}-n1`)).toBe(true);
+      await cluster.close();
+    });
+
+    it('lists pods of every namespace by label and field selector, sorted by namespace then name', async () => {
+      const { cluster, namespace: ns, seed, other } = await make();
+      const second = await other();
+      await seed.pods('a', 2, { suite: ns, app: 'a' });
+      await second.seed.pods('b', 1, { suite: ns, app: 'b' });
+      await seed.pods('c', 1, { suite: `${ns}-not` });
+      const ids = (pods: Array<{ namespace: string; name: string }>) => pods.map((p) => `${p.namespace}/${p.name}`);
+      const all = await cluster.listPodsAllNamespaces({ labelSelector: `suite=${ns}` });
+      expect(ids(all)).toEqual([`${ns}/a-0`, `${ns}/a-1`, `${second.namespace}/b-0`]);
+      expect(all.find((p) => p.name === 'b-0')).toMatchObject({ namespace: second.namespace, labels: { suite: ns, app: 'b' } });
+      expect(ids(await cluster.listPodsAllNamespaces({ labelSelector: `suite=${ns}`, fieldSelector: `metadata.namespace=${second.namespace}` }))).toEqual([`${second.namespace}/b-0`]);
+      expect(await cluster.listPodsAllNamespaces({ labelSelector: `suite=${ns}-nothing` })).toEqual([]);
+      await cluster.close();
+    });
+
+    it('finds a node\'s pods across namespaces with fieldSelector spec.nodeName', async () => {
+      const { cluster, namespace: ns, seed, other } = await make();
+      const second = await other();
+      await seed.node(`${ns}-n1`, {});
+      await seed.pods('a', 1, { app: 'a' }, `${ns}-n1`);
+      await second.seed.pods('b', 2, { app: 'b' }, `${ns}-n1`);
+      await seed.pods('c', 1, { app: 'a' });
+      const onNode = await cluster.listPodsAllNamespaces({ fieldSelector: `spec.nodeName=${ns}-n1` });
+      expect(onNode.map((p) => `${p.namespace}/${p.name}`)).toEqual([`${ns}/a-0`, `${second.namespace}/b-0`, `${second.namespace}/b-1`]);
       expect(onNode.every((p) => p.nodeName === `${ns}-n1`)).toBe(true);
       await cluster.close();
     });

@@ -11,8 +11,8 @@ import { expectDependencyError, expectInputError } from './dependency-error.js';
 export interface ComputeSeed {
   /** `count` running instances tagged {test: <tag>, ...tags}; their ids. */
   instances(count: number, tags: Record<string, string>): Promise<string[]>;
-  /** An Auto Scaling group whose `desired` instances are InService at once. */
-  group(name: string, sizes: { min: number; max: number; desired: number }): Promise<void>;
+  /** An Auto Scaling group whose `desired` instances are InService at once, carrying `tags` when given. */
+  group(name: string, sizes: { min: number; max: number; desired: number }, tags?: Record<string, string>): Promise<void>;
 }
 
 export interface ComputeFixture {
@@ -102,6 +102,27 @@ export function computeContract(name: string, make: () => Promise<ComputeFixture
       expect(g.instances.every((i) => i.lifecycleState === 'InService' && i.healthStatus === 'Healthy')).toBe(true);
       const members = await compute.describeInstances(region, { ids: g.instances.map((i) => i.id) });
       expect(members.every((i) => i.autoScalingGroup === `${tag}-api`)).toBe(true);
+      await compute.close();
+    });
+
+    it('finds groups by tags: every key must match one of its values; none is []; no tags is exit 2', async () => {
+      const { compute, region, tag, seed } = await make();
+      await seed.group(`${tag}-web-a`, { min: 0, max: 3, desired: 1 }, { suite: tag, app: 'web', env: 'staging' });
+      await seed.group(`${tag}-web-b`, { min: 0, max: 3, desired: 0 }, { suite: tag, app: 'web', env: 'prod' });
+      await seed.group(`${tag}-db`, { min: 0, max: 3, desired: 0 }, { suite: tag, app: 'db', env: 'staging' });
+      await seed.group(`${tag}-untagged`, { min: 0, max: 3, desired: 0 });
+      const names = async (tags: Record<string, string | string[]>) => (await compute.findGroupsByTags(region, tags)).map((g) => g.name);
+      expect(await names({ suite: tag })).toEqual([`${tag}-db`, `${tag}-web-a`, `${tag}-web-b`]);
+      expect(await names({ suite: tag, app: 'web', env: 'staging' })).toEqual([`${tag}-web-a`]);
+      expect(await names({ suite: tag, env: ['prod', 'staging'], app: 'web' })).toEqual([`${tag}-web-a`, `${tag}-web-b`]);
+      expect(await names({ suite: tag, app: 'cache' })).toEqual([]);
+      expect(await names({ suite: `${tag}-nothing` })).toEqual([]);
+      const [a] = await compute.findGroupsByTags(region, { suite: tag, env: 'staging', app: 'web' });
+      expect(a).toMatchObject({ name: `${tag}-web-a`, region, desired: 1, min: 0, max: 3, tags: { suite: tag, app: 'web', env: 'staging' } });
+      expect(a!.instances).toHaveLength(1);
+      expect((await compute.describeGroups(region, [`${tag}-web-b`]))[0]?.tags).toEqual({ suite: tag, app: 'web', env: 'prod' });
+      expect((await compute.describeGroups(region, [`${tag}-untagged`]))[0]?.tags).toEqual({});
+      await expectInputError(() => compute.findGroupsByTags(region, {}), /tags/);
       await compute.close();
     });
 

@@ -30,7 +30,10 @@ type Mode =
   | 'cleanup-fails'
   | 'cleanup-fails-after-error'
   | 'cleanup-ok'
-  | 'verbose-secret';
+  | 'verbose-secret'
+  | 'leaky-internal'
+  | 'leaky-dependency'
+  | 'leaky-cleanup';
 
 const cleanupLog: string[] = [];
 
@@ -102,6 +105,23 @@ class Probe extends ReliaCommand<typeof Probe> {
         return result;
       case 'verbose-secret':
         this.verbose(`AUTH default ${this.resolved.secrets.redisPassword ?? '(none)'} for redis://127.0.0.1:6379`);
+        return result;
+      case 'leaky-internal': {
+        // A bug whose message (and so its stack) carries every kind of secret.
+        const pw = this.resolved.secrets.redisPassword ?? 'none';
+        this.warn(`retrying redis://default:${pw}@127.0.0.1:6379/0`);
+        this.verbose(`GET /api/v1/query?query=up&access_token=tok-QUERY-1 Authorization: Bearer tok-HEADER-2`);
+        throw new TypeError(`cannot reach redis://default:${pw}@127.0.0.1:6379/0 (AUTH ${pw}); Authorization: Bearer tok-HEADER-2`);
+      }
+      case 'leaky-dependency':
+        throw new DependencyError('prometheus', 'Prometheus at https://ops:url-Pa55@prom.example:9090 refused', {
+          suggestions: ['check curl -H "Authorization: Basic b3BzOnVybC1QYTU1" https://ops:url-Pa55@prom.example:9090/-/ready'],
+          cause: new Error('401 from https://ops:url-Pa55@prom.example:9090/api/v1/query?query=up&token=tok-QUERY-3'),
+        });
+      case 'leaky-cleanup':
+        this.lifecycle.defer('release lock on redis://default:lock-Pa55@127.0.0.1:6379', () => {
+          throw new Error('NOAUTH for redis://default:lock-Pa55@127.0.0.1:6379');
+        });
         return result;
       default:
         throw new Error(`unknown mode ${String(mode)}`);
@@ -255,6 +275,19 @@ describe('base command in-process: cleanup', () => {
     expect(doc.result).toBeUndefined();
     expect(doc.error?.message).toBe('cleanup failed, manual action is needed:\n  release lock relia:lock: connection closed');
     expect(doc.error?.suggestions).toEqual(['undo the items listed above by hand, then re-run']);
+    expect(doc.error?.name).toBe('CleanupFailedError');
+    expect(doc.warnings).toEqual([]);
+  });
+
+  it('a cleanup failure under --json after an error: one envelope named CleanupFailedError, exit 5, the original error first', async () => {
+    const r = await run(['--mode', 'cleanup-fails-after-error', '--json']);
+    expect(r.exitCode).toBe(5);
+    const doc = r.json<Env>();
+    expect(doc).toEqual({
+      status: 5,
+      error: { name: 'CleanupFailedError', message: 'Redis went away; then cleanup failed, manual action is needed:\n  restore TTLs: READONLY', suggestions: ['undo the items listed above by hand, then re-run'] },
+      warnings: [],
+    });
   });
 
   it('a cleanup failing after an error: exit 5, the message keeps the original error first', async () => {
@@ -284,6 +317,54 @@ describe('base command in-process: --verbose redaction', () => {
     expect(r.stderr).toContain('[relia] AUTH default');
     expect(r.stderr).not.toContain(secret);
     expect(r.stderr).toMatch(/AUTH default \S*(\*|redacted|TEST_REDIS_SECRET)\S* for redis/i);
+  });
+
+  it('a bug carrying secrets: message, warning, --verbose line and stack are all redacted (human and --json)', async () => {
+    const secret = 'Env-Pa55word-9';
+    const human = await run(['--mode', 'leaky-internal', '--verbose', '--config', config], { TEST_REDIS_SECRET: secret });
+    expect(human.exitCode).toBe(70);
+    // the stack is printed, and it is redacted too
+    expect(human.stderr).toMatch(/TypeError: cannot reach redis:\/\/default:\*\*\*@127\.0\.0\.1:6379\/0 \(AUTH \*\*\*\); Authorization: Bearer \*\*\*\n\s+at /);
+    expect(human.stderr).toContain('warning: retrying redis://default:***@127.0.0.1:6379/0');
+    expect(human.stderr).toContain('[relia] GET /api/v1/query?query=up&access_token=*** Authorization: Bearer ***');
+    expect(human.stderr).toContain('Error: internal error: cannot reach redis://default:***@127.0.0.1:6379/0 (AUTH ***)');
+    for (const leak of [secret, 'tok-QUERY-1', 'tok-HEADER-2']) expect(human.stderr + human.stdout).not.toContain(leak);
+
+    const json = await run(['--mode', 'leaky-internal', '--verbose', '--json', '--config', config], { TEST_REDIS_SECRET: secret });
+    expect(json.exitCode).toBe(70);
+    const doc = json.json<Env>();
+    expect(doc.error?.name).toBe('InternalError');
+    expect(doc.error?.message).toBe('internal error: cannot reach redis://default:***@127.0.0.1:6379/0 (AUTH ***); Authorization: Bearer ***');
+    expect(doc.warnings).toEqual(['retrying redis://default:***@127.0.0.1:6379/0']);
+    for (const leak of [secret, 'tok-QUERY-1', 'tok-HEADER-2']) expect(json.stderr + json.stdout).not.toContain(leak);
+  });
+
+  it('secrets relia was never told about (a URL password, a Basic header, a token parameter) are redacted by their shape, in the cause stack too', async () => {
+    const r = await run(['--mode', 'leaky-dependency', '--verbose']);
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toContain('Error: Prometheus at https://ops:***@prom.example:9090 refused');
+    expect(r.stderr).toContain('Try this: check curl -H "Authorization: Basic ***" https://ops:***@prom.example:9090/-/ready');
+    expect(r.stderr).toMatch(/Error: 401 from https:\/\/ops:\*\*\*@prom\.example:9090\/api\/v1\/query\?query=up&token=\*\*\*\n\s+at /);
+    for (const leak of ['url-Pa55', 'b3BzOnVybC1QYTU1', 'tok-QUERY-3']) expect(r.stderr).not.toContain(leak);
+    const json = await run(['--mode', 'leaky-dependency', '--json']);
+    expect(json.json<Env>().error).toEqual({
+      name: 'DependencyError',
+      message: 'Prometheus at https://ops:***@prom.example:9090 refused',
+      suggestions: ['check curl -H "Authorization: Basic ***" https://ops:***@prom.example:9090/-/ready'],
+    });
+  });
+
+  it('a failed cleanup naming a secret: exit 5, CleanupFailedError, redacted', async () => {
+    const r = await run(['--mode', 'leaky-cleanup', '--json']);
+    expect(r.exitCode).toBe(5);
+    const doc = r.json<Env>();
+    expect(doc.error?.name).toBe('CleanupFailedError');
+    expect(doc.error?.message).toBe('cleanup failed, manual action is needed:\n  release lock on redis://default:***@127.0.0.1:6379: NOAUTH for redis://default:***@127.0.0.1:6379');
+    expect(r.stdout).not.toContain('lock-Pa55');
+    const human = await run(['--mode', 'leaky-cleanup']);
+    expect(human.exitCode).toBe(5);
+    expect(human.stderr).toContain('Error: cleanup failed, manual action is needed:');
+    expect(human.stderr).not.toContain('lock-Pa55');
   });
 
   it('without --verbose nothing is logged', async () => {

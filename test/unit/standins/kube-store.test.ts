@@ -75,4 +75,19 @@ describe('kube stand-in store', () => {
     s.delete('namespaces', undefined, 'ns');
     expect(s.list('pods', 'ns').items).toEqual([]);
   });
+
+  it('the scale subresource takes a merge patch (kubectl scale) and a JSON patch; a stale resourceVersion in the patch is 409; replicas < 0 is 422', () => {
+    const s = new KubeStore();
+    s.create('deployments', 'ns', { metadata: { name: 'web' }, spec: { replicas: 3, selector: { matchLabels: { app: 'web' } } } });
+    expect(s.patchScale('deployments', 'ns', 'web', 'application/merge-patch+json', { spec: { replicas: 1 } }).spec?.replicas).toBe(1);
+    expect(s.get('deployments', 'ns', 'web').spec?.replicas).toBe(1);
+    expect(s.patchScale('deployments', 'ns', 'web', 'application/json-patch+json', [{ op: 'replace', path: '/spec/replicas', value: 4 }]).spec?.replicas).toBe(4);
+    const stale = s.scale('deployments', 'ns', 'web').metadata.resourceVersion;
+    s.patchScale('deployments', 'ns', 'web', 'application/merge-patch+json', { spec: { replicas: 2 } });
+    expect(statusOf(() => s.patchScale('deployments', 'ns', 'web', 'application/merge-patch+json', { metadata: { resourceVersion: stale }, spec: { replicas: 5 } }))).toEqual({ code: 409, reason: 'Conflict' });
+    expect(statusOf(() => s.patchScale('deployments', 'ns', 'web', 'application/merge-patch+json', { spec: { replicas: -1 } }))).toEqual({ code: 422, reason: 'Invalid' });
+    expect(statusOf(() => s.patchScale('deployments', 'ns', 'absent', 'application/merge-patch+json', { spec: { replicas: 1 } }))).toEqual({ code: 404, reason: 'NotFound' });
+    expect(s.patchScale('deployments', 'ns', 'web', 'application/merge-patch+json', { spec: { replicas: 0 } }, { dryRun: true }).spec?.replicas).toBe(0);
+    expect(s.get('deployments', 'ns', 'web').spec?.replicas).toBe(2);
+  });
 });

@@ -4,8 +4,9 @@
  * - `aws.ec2-stop` / `aws.ec2-terminate`: instances by tags (or ids, or
  *   chaostoolkit's EC2 filters); stopped instances are started again by the
  *   undo; terminate cannot be undone and its plan says so;
- * - `aws.asg-terminate`: terminate instances of Auto Scaling groups (the
- *   group replaces them; with `decrementDesired` the undo restores desired);
+ * - `aws.asg-terminate`: terminate instances of Auto Scaling groups named
+ *   or found by tags (the group replaces them; with `decrementDesired` the
+ *   undo restores desired);
  * - `aws.asg-suspend`: suspend scaling processes; the undo resumes those this
  *   action suspended;
  * - `aws.fis-experiment`: start an FIS experiment template, poll it until it
@@ -14,7 +15,7 @@
  */
 import { z } from 'zod';
 import { DependencyError, InputError } from '../../errors.js';
-import type { ComputePort, InstanceFilter, InstanceInfo, InstanceState } from '../../../ports/compute.js';
+import type { AutoScalingGroupInfo, ComputePort, InstanceFilter, InstanceInfo, InstanceState } from '../../../ports/compute.js';
 import type { ManagedExperiment } from '../../../ports/experiments.js';
 import type { ActionDefinition, ActivityContext, ActivityPlan, ProbeDefinition } from '../activity.js';
 import { chooseTargets, describeMode, requireAwsAccount, selectionFields } from '../targets.js';
@@ -129,32 +130,65 @@ export const ec2Terminate: ActionDefinition<InstanceArgs> = {
   },
 };
 
+/** Group tags: a map (key → value or values), or chaostoolkit's list of {Key, Value} (every pair must match). */
+const groupTags = z.union([tagValues, z.array(z.strictObject({ Key: z.string().min(1), Value: z.string() })).min(1)]);
+type GroupTags = z.infer<typeof groupTags>;
+const tagMap = (t: GroupTags): Record<string, string | string[]> => (Array.isArray(t) ? Object.fromEntries(t.map((p) => [p.Key, p.Value])) : t);
+
 const GroupArgs = z
   .strictObject({
     region,
-    asgNames: z.array(z.string().min(1)).min(1),
-    /** chaostoolkit's ASG tag lookup: not supported (name the groups). */
-    tags: z.unknown().optional(),
+    /** The groups by name ... */
+    asgNames: z.array(z.string().min(1)).min(1).optional(),
+    /** ... or by the tags they carry (every key must match). */
+    tags: groupTags.optional(),
     az: z.string().optional(),
     ...selectionFields,
     /** Lower the desired capacity too (the group does not replace the instance); the undo restores it. */
     decrementDesired: z.boolean().default(false),
   })
   .superRefine((a, ctx) => {
-    if (a.tags !== undefined) ctx.addIssue({ code: 'custom', path: ['tags'], message: 'finding groups by tags is not supported: name them in asgNames' });
-  });
+    if (a.asgNames === undefined && a.tags === undefined) ctx.addIssue({ code: 'custom', path: ['asgNames'], message: 'choose the groups by asgNames or by tags' });
+    if (a.asgNames !== undefined && a.tags !== undefined) ctx.addIssue({ code: 'custom', path: ['tags'], message: 'give asgNames or tags, not both' });
+    if (Array.isArray(a.tags)) {
+      const seen = new Map<string, string>();
+      for (const [i, t] of a.tags.entries()) {
+        if (seen.has(t.Key) && seen.get(t.Key) !== t.Value) ctx.addIssue({ code: 'custom', path: ['tags', i, 'Key'], message: `tag ${t.Key} is given twice with different values; a group carries one value per key` });
+        seen.set(t.Key, t.Value);
+      }
+    }
+  })
+  .transform(({ tags, ...rest }): typeof rest & { tags?: Record<string, string | string[]> } => (tags === undefined ? rest : { ...rest, tags: tagMap(tags) }));
 export type GroupArgs = z.infer<typeof GroupArgs>;
+
+const groupsWanted = (a: GroupArgs) => (a.asgNames ? `groups ${a.asgNames.join(', ')}` : `groups tagged ${Object.entries(a.tags ?? {}).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : v}`).join(', ')}`);
+
+async function findGroups(a: GroupArgs, compute: ComputePort, account: string, signal: AbortSignal): Promise<AutoScalingGroupInfo[]> {
+  if (a.tags) {
+    const groups = await compute.findGroupsByTags(a.region, a.tags, { signal });
+    if (groups.length === 0 && !a.allowEmpty) {
+      throw new InputError(`tags: no Auto Scaling group in ${a.region} (account ${account}) carries ${JSON.stringify(a.tags)}`, {
+        field: 'tags',
+        suggestions: [`check the tags: aws autoscaling describe-auto-scaling-groups --region ${a.region} --filters Name=tag-key,Values=${Object.keys(a.tags)[0] ?? 'KEY'}`, 'or set allowEmpty: true to let the action do nothing'],
+      });
+    }
+    return groups;
+  }
+  const names = a.asgNames ?? [];
+  const groups = await compute.describeGroups(a.region, names, { signal });
+  const missing = names.filter((n) => !groups.some((g) => g.name === n));
+  if (missing.length > 0) throw new InputError(`asgNames: no Auto Scaling group ${missing.join(', ')} in ${a.region} (account ${account})`, { field: 'asgNames', suggestions: [`check the names: aws autoscaling describe-auto-scaling-groups --region ${a.region}`] });
+  return groups;
+}
 
 async function resolveGroupInstances(a: GroupArgs, ctx: ActivityContext) {
   const compute = await ctx.ports.get('compute');
   const account = await requireAwsAccount(compute, ctx.policy, ctx.signal);
-  const groups = await compute.describeGroups(a.region, a.asgNames, { signal: ctx.signal });
-  const missing = a.asgNames.filter((n) => !groups.some((g) => g.name === n));
-  if (missing.length > 0) throw new InputError(`asgNames: no Auto Scaling group ${missing.join(', ')} in ${a.region} (account ${account})`, { field: 'asgNames', suggestions: [`check the names: aws autoscaling describe-auto-scaling-groups --region ${a.region}`] });
+  const groups = await findGroups(a, compute, account, ctx.signal);
   const candidates = groups.flatMap((g) =>
     g.instances.filter((i) => i.lifecycleState === 'InService' && (!a.az || i.availabilityZone === a.az)).map((i) => ({ id: i.id, labels: {}, group: g.name, desired: g.desired, min: g.min })),
   );
-  const chosen = chooseTargets(candidates, a, { policy: ctx.policy, random: ctx.random, field: 'asgNames', what: 'InService instances', selector: `groups ${a.asgNames.join(', ')} in ${a.region}` });
+  const chosen = chooseTargets(candidates, a, { policy: ctx.policy, random: ctx.random, field: a.tags ? 'tags' : 'asgNames', what: 'InService instances', selector: `${groupsWanted(a)} in ${a.region}` });
   if (a.decrementDesired) {
     for (const g of groups) {
       const n = chosen.chosen.filter((c) => c.group === g.name).length;
@@ -169,10 +203,10 @@ export const asgTerminate: ActionDefinition<GroupArgs> = {
   summary: 'Terminate instances of Auto Scaling groups (the group replaces them)',
   args: GroupArgs,
   async plan(a, ctx) {
-    const { account, chosen } = await resolveGroupInstances(a, ctx);
+    const { account, groups, chosen } = await resolveGroupInstances(a, ctx);
     return {
       targets: chosen.map((c) => ({ kind: 'instance', id: c.id, detail: `group ${c.group}` })),
-      does: `terminate ${describeMode(a)} of the InService instances of ${a.asgNames.join(', ')} in ${a.region} (account ${account})${a.decrementDesired ? ', lowering desired capacity' : ''}`,
+      does: `terminate ${describeMode(a)} of the InService instances of ${groupsWanted(a)} (${groups.map((g) => g.name).join(', ') || 'none found'}) in ${a.region} (account ${account})${a.decrementDesired ? ', lowering desired capacity' : ''}`,
       undo: a.decrementDesired ? 'restore each group’s desired capacity (the instances themselves are gone)' : 'nothing to undo: the groups launch replacements',
     };
   },

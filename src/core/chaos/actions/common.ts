@@ -94,3 +94,14 @@ export const hostPort = z.union([z.number().int().min(0).max(65535), z.string()]
 export function ms(n: number): string {
   return n % 1000 === 0 ? `${n / 1000}s` : `${n}ms`;
 }
+
+/**
+ * A measured value as one command-line word (a `probe` tolerance's `value`):
+ * text as it is, numbers and booleans as written, anything else as JSON
+ * (chaostoolkit writes Python's repr; JSON is what a script can parse).
+ */
+export function valueText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value) ?? 'null';
+}

@@ -99,6 +99,8 @@ export const httpProbe: ProbeDefinition<HttpArgs> = {
     }
     return out;
   },
+  // chaostoolkit sets `arguments.value`: a query parameter for GET/HEAD/DELETE, a field of the JSON body otherwise.
+  withValue: (a, value) => ({ ...a, arguments: { ...(a.arguments ?? {}), value } }),
 };
 
 const PromArgs = z

@@ -7,9 +7,10 @@
  *   deletes the pod with a grace period instead;
  * - `kubernetes.scale`: scale a deployment or statefulset down; the undo
  *   scales it back to what it was;
- * - `kubernetes.node-drain`: cordon nodes and evict their pods (DaemonSet
- *   pods stay, as with kubectl drain); the undo uncordons what this action
- *   cordoned.
+ * - `kubernetes.node-drain`: cordon nodes and evict their pods, found in
+ *   every namespace by `spec.nodeName` (DaemonSet pods, mirror pods and
+ *   protected namespaces or labels stay, as kubectl drain leaves DaemonSet
+ *   and mirror pods); the undo uncordons what this action cordoned.
  */
 import { z } from 'zod';
 import { InputError, SafetyStopError } from '../../errors.js';
@@ -188,15 +189,46 @@ const DrainArgs = z
     ...selectionFields,
     /** Evict the node's pods after cordoning (default true); false only cordons. */
     drain: z.boolean().default(true),
-    /** Namespaces whose pods on the node are evicted. */
+    /** Only these namespaces' pods on the node are evicted; omitted: every namespace (protected ones never). */
     namespaces: z.array(name).min(1).optional(),
     ...evictionFields,
   })
   .superRefine((a, ctx) => {
     if (a.selector === undefined && a.names === undefined) ctx.addIssue({ code: 'custom', path: ['selector'], message: 'name the nodes by selector or names' });
-    if (a.drain && a.namespaces === undefined) ctx.addIssue({ code: 'custom', path: ['namespaces'], message: 'drain needs the namespaces whose pods to evict (or drain: false to cordon only)' });
+    if (!a.drain && a.namespaces !== undefined) ctx.addIssue({ code: 'custom', path: ['namespaces'], message: 'namespaces only narrow a drain: remove it, or set drain: true' });
   });
 export type DrainArgs = z.infer<typeof DrainArgs>;
+
+/** A pod on a drained node that stays, and why (as kubectl drain leaves them). */
+export interface KeptPod {
+  pod: string;
+  reason: string;
+}
+
+/** Why a pod on a node is not evicted by a drain; undefined when it is. */
+export function drainKeeps(p: PodInfo, policy: ActivityContext['policy']): string | undefined {
+  if (p.deletionTimestamp !== undefined) return 'already terminating';
+  if (p.mirror) return 'mirror pod of a static pod (the kubelet owns it)';
+  if (p.owner?.kind === 'DaemonSet') return `DaemonSet pod (${p.owner.name}): its controller ignores the cordon`;
+  return protection({ id: p.name, namespace: p.namespace, labels: p.labels }, policy);
+}
+
+/** The pods on `node`: from every namespace with a field selector, or only from `namespaces`; split into evict and keep. */
+async function podsOnNode(cluster: ClusterPort, node: string, a: DrainArgs, ctx: ActivityContext): Promise<{ evict: PodInfo[]; kept: KeptPod[] }> {
+  if (!a.drain) return { evict: [], kept: [] };
+  const fieldSelector = `spec.nodeName=${node}`;
+  const listed: PodInfo[] = [];
+  if (a.namespaces) for (const ns of a.namespaces) listed.push(...(await cluster.listPods(ns, { signal: ctx.signal, fieldSelector })));
+  else listed.push(...(await cluster.listPodsAllNamespaces({ signal: ctx.signal, fieldSelector })));
+  const evict: PodInfo[] = [];
+  const kept: KeptPod[] = [];
+  for (const p of listed) {
+    const why = drainKeeps(p, ctx.policy);
+    if (why) kept.push({ pod: `${p.namespace}/${p.name}`, reason: why });
+    else evict.push(p);
+  }
+  return { evict, kept };
+}
 
 async function resolveNodes(a: DrainArgs, ctx: ActivityContext) {
   const cluster = await ctx.ports.get('cluster');
@@ -209,35 +241,38 @@ async function resolveNodes(a: DrainArgs, ctx: ActivityContext) {
     a,
     { policy: ctx.policy, random: ctx.random, field: a.selector ? 'selector' : 'names', what: 'nodes', selector: `${selector ?? a.names?.join(', ')} (context ${context})` },
   );
-  const pods = async (node: string): Promise<PodInfo[]> => {
-    if (!a.drain) return [];
-    const out: PodInfo[] = [];
-    for (const ns of a.namespaces ?? []) {
-      if (protection({ id: ns, namespace: ns, labels: {} }, ctx.policy)) continue;
-      const listed = await cluster.listPods(ns, { signal: ctx.signal, fieldSelector: `spec.nodeName=${node}` });
-      out.push(...listed.filter((p) => p.owner?.kind !== 'DaemonSet' && p.deletionTimestamp === undefined && !protection({ id: p.name, namespace: p.namespace, labels: p.labels }, ctx.policy)));
-    }
-    return out;
-  };
-  return { cluster, context, nodes: chosen.chosen.map((c) => nodes.find((n) => n.name === c.id) as (typeof nodes)[number]), pods };
+  return { cluster, context, nodes: chosen.chosen.map((c) => nodes.find((n) => n.name === c.id) as (typeof nodes)[number]) };
 }
+
+const drainScope = (a: DrainArgs) => (a.namespaces ? `their pods in ${a.namespaces.join(', ')}` : 'their pods in every namespace');
 
 export const nodeDrain: ActionDefinition<DrainArgs> = {
   type: 'kubernetes.node-drain',
   summary: 'Cordon nodes and evict their pods (PodDisruptionBudgets honoured); the undo uncordons them',
   args: DrainArgs,
   async plan(a, ctx) {
-    const { context, nodes, pods } = await resolveNodes(a, ctx);
+    const { cluster, context, nodes } = await resolveNodes(a, ctx);
     const targets: PlannedTarget[] = [];
     for (const n of nodes) {
       targets.push({ kind: 'node', id: n.name, detail: n.unschedulable ? 'already cordoned (left cordoned)' : 'cordon' });
-      for (const p of await pods(n.name)) targets.push({ kind: 'pod', id: `${p.namespace}/${p.name}`, detail: `evict from ${n.name}` });
+      const { evict, kept } = await podsOnNode(cluster, n.name, a, ctx);
+      const blocked = await blockingPdbs(cluster, evict, ctx.signal);
+      for (const p of evict) {
+        const id = `${p.namespace}/${p.name}`;
+        const b = blocked.get(id);
+        targets.push({ kind: 'pod', id, detail: b ? `${b}: ${a.force ? 'would be deleted (force: true)' : a.onBlocked === 'skip' ? 'would be skipped' : 'the drain would fail'}` : `evict from ${n.name}` });
+      }
+      for (const k of kept) targets.push({ kind: 'pod', id: k.pod, detail: `stays on ${n.name}: ${k.reason}` });
     }
-    return { targets, does: `cordon${a.drain ? ' and drain' : ''} ${describeMode(a)} of the matching nodes (context ${context})`, undo: 'uncordon the nodes this action cordoned' };
+    return {
+      targets,
+      does: `cordon${a.drain ? ` and drain (evict ${drainScope(a)}; DaemonSet, mirror and protected pods stay)` : ''} ${describeMode(a)} of the matching nodes (context ${context})`,
+      undo: 'uncordon the nodes this action cordoned (evicted pods are replaced by their controllers)',
+    };
   },
   async run(a, ctx) {
-    const { cluster, context, nodes, pods } = await resolveNodes(a, ctx);
-    const report: EvictionReport & { cordoned: string[] } = { cordoned: [], evicted: [], forced: [], skipped: [] };
+    const { cluster, context, nodes } = await resolveNodes(a, ctx);
+    const report: EvictionReport & { cordoned: string[]; kept: KeptPod[] } = { cordoned: [], evicted: [], forced: [], skipped: [], kept: [] };
     for (const n of nodes) {
       if (!n.unschedulable) {
         await cluster.setUnschedulable(n.name, true, { signal: ctx.signal });
@@ -251,7 +286,9 @@ export const nodeDrain: ActionDefinition<DrainArgs> = {
           },
         });
       }
-      const r = await evictAll(cluster, await pods(n.name), a, ctx);
+      const { evict, kept } = await podsOnNode(cluster, n.name, a, ctx);
+      report.kept.push(...kept);
+      const r = await evictAll(cluster, evict, a, ctx);
       report.evicted.push(...r.evicted);
       report.forced.push(...r.forced);
       report.skipped.push(...r.skipped);

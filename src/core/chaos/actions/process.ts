@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { InputError } from '../../errors.js';
 import type { ProcessSignal, RunResult } from '../../../ports/process.js';
 import type { ActionDefinition, ActivityContext, ActivityPlan, ProbeDefinition } from '../activity.js';
-import { durationMs, ms, splitArgs } from './common.js';
+import { durationMs, ms, splitArgs, valueText } from './common.js';
 
 const SIGNALS = ['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGSTOP', 'SIGCONT', 'SIGUSR1', 'SIGUSR2'] as const;
 
@@ -135,4 +135,6 @@ export const processProbe: ProbeDefinition<CommandArgs> = {
   args: CommandArgs,
   plan: async (args) => planCommand(args, 'probe with'),
   run: (args, ctx) => runCommand(args, ctx),
+  // chaostoolkit sets `arguments.value`, and a mapping of arguments becomes `key value` pairs: `... value <the value>`.
+  withValue: (args, value) => ({ ...args, arguments: [...argv(args), 'value', valueText(value)] }),
 };

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyRuns } from '../property-runs.js';
 import { erlangB, erlangC, erlangCFromB, MAX_SERVERS, mmc, solveServers } from '../../../../src/core/capacity/erlang.js';
 import { InputError } from '../../../../src/core/errors.js';
 
@@ -72,7 +73,7 @@ describe('numerical stability at internet scale', () => {
         const B = erlangB(c, A);
         return Number.isFinite(C) && C >= 0 && C <= 1 && Number.isFinite(B) && B >= 0 && B <= 1;
       }),
-      { numRuns: 150 },
+      { numRuns: propertyRuns(150) },
     );
   });
 
@@ -88,7 +89,7 @@ describe('numerical stability at internet scale', () => {
           m.serviceLevel >= 0 && m.serviceLevel <= 1
         );
       }),
-      { numRuns: 100 },
+      { numRuns: propertyRuns(100) },
     );
     // The boundary the issue names: A = c·(1 − 1e-9) at c = 100,000.
     const m = mmc({ arrivalRate: 100_000 * (1 - 1e-9), serviceTime: 1, servers: 100_000 });
@@ -140,7 +141,7 @@ describe('monotonicity (property)', () => {
         const b = mmc({ arrivalRate: A / 10, serviceTime: 10, servers: c + extra, targetWait: t });
         return b.probabilityOfWait <= a.probabilityOfWait + 1e-12 && (b.averageWait as number) <= (a.averageWait as number) + 1e-12 && b.serviceLevel >= a.serviceLevel - 1e-12;
       }),
-      { numRuns: 200 },
+      { numRuns: propertyRuns(200) },
     );
   });
 });
@@ -194,7 +195,7 @@ describe('sizing: the fewest servers', () => {
           return meets(r.servers) && !meets(r.servers - 1);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: propertyRuns(150) },
     );
   });
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyRuns } from '../property-runs.js';
 import { prng } from '../../../helpers/prng.js';
 import { fitHoltWinters, forecastHw, initialState, normalCdf, runHw, varianceFactor, zForLevel, type HwFit, type HwParams } from '../../../../src/core/capacity/holt-winters.js';
 import { nelderMead } from '../../../../src/core/capacity/nelder-mead.js';
@@ -129,7 +130,7 @@ describe('prediction intervals: σ_h² = σ²(1 + Σ_{j<h} c_j²)', () => {
           expect(varianceFactor(p, m, h)).toBeCloseTo(sum, Math.max(0, 8 - Math.ceil(Math.log10(sum + 1))));
         },
       ),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
     expect(varianceFactor({ alpha: 0.3, beta: 0.1, gamma: 0.2 }, 12, 1)).toBe(1);
   });

@@ -3,6 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { propertyRuns } from '../property-runs.js';
 import { inputError as errorOf } from '../../../helpers/errors.js';
 import { ceilSafe, computePlan, flashCrowdFactor, grouped, instancesFor, type PlanReport } from '../../../../src/core/capacity/plan.js';
 import { parsePlan, parseSize, planJsonSchema, PlanSchema, validatePlan } from '../../../../src/core/capacity/plan-schema.js';
@@ -273,7 +274,7 @@ describe('validation errors name the field and a fix (exit 2)', () => {
           expect(ReliaError.is(error) && (error as ReliaError).exitCode === 2).toBe(true);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 });
@@ -314,7 +315,7 @@ describe('property: plan is monotone in traffic', () => {
           );
         },
       ),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 });
@@ -356,7 +357,7 @@ describe('docs/schemas/capacity-plan.schema.json', () => {
         };
         if (PlanSchema.safeParse(data).success) expect(validate(data), ajv.errorsText(validate.errors)).toBe(true);
       }),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyRuns } from '../property-runs.js';
 import { asciiPlot } from '../../../../src/core/capacity/ascii-plot.js';
 import { fitUsl, pairByTime, parseUslCsv, uslThroughput, type UslPoint } from '../../../../src/core/capacity/usl.js';
 import { InputError } from '../../../../src/core/errors.js';
@@ -128,7 +129,7 @@ describe('USL fit: never a silent negative coefficient', () => {
         const fit = fitUsl(pts);
         return fit.sigma >= 0 && fit.kappa >= 0 && Number.isFinite(fit.lambda);
       }),
-      { numRuns: 100 },
+      { numRuns: propertyRuns(100) },
     );
   });
 });

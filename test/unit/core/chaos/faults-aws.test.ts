@@ -87,6 +87,39 @@ describe('Auto Scaling', () => {
     expect((await rejects(asgTerminate.run(args(asgTerminate, { region: R, asgNames: ['nope'] }), faultsCtx({ compute: c })))).field).toBe('asgNames');
     expect((await rejects(asgTerminate.run(args(asgTerminate, { region: R, asgNames: ['web-asg'], decrementDesired: true }), faultsCtx({ compute: c })))).field).toBe('decrementDesired');
   });
+  it('asg-terminate finds groups by tags (a map, or chaostoolkit\'s [{Key, Value}]): every tag must match', async () => {
+    const c = new MemoryCompute();
+    c.addGroup({ name: 'web-a', region: R, min: 0, max: 6, desired: 2, tags: { app: 'web', env: 'staging' } });
+    c.addGroup({ name: 'web-b', region: R, min: 0, max: 6, desired: 2, tags: { app: 'web', env: 'prod' } });
+    c.addGroup({ name: 'db', region: R, min: 0, max: 6, desired: 2, tags: { app: 'db', env: 'staging' } });
+    const ctx = faultsCtx({ compute: c });
+    const a = args(asgTerminate, { region: R, tags: [{ Key: 'app', Value: 'web' }, { Key: 'env', Value: 'staging' }], mode: 'all' });
+    expect(a.tags).toEqual({ app: 'web', env: 'staging' });
+    const plan = await asgTerminate.plan(a, ctx);
+    expect(plan.does).toMatch(/groups tagged app=web, env=staging \(web-a\)/);
+    const before = (await c.describeGroups(R, ['web-a']))[0]!.instances.map((i) => i.id);
+    const out = (await asgTerminate.run(a, ctx)) as { terminated: Array<{ instance: string; group: string }> };
+    expect(out.terminated.map((t) => t.instance).sort()).toEqual(before.sort());
+    expect(out.terminated.every((t) => t.group === 'web-a')).toBe(true);
+    expect((await c.describeGroups(R, ['db']))[0]!.instances).toHaveLength(2);
+    const byMap = (await asgTerminate.run(args(asgTerminate, { region: R, tags: { app: 'web', env: ['prod'] } }), faultsCtx({ compute: c }))) as { terminated: Array<{ group: string }> };
+    expect(byMap.terminated.map((t) => t.group)).toEqual(['web-b']);
+  });
+  it('asg-terminate by tags: none matching is exit 2 naming tags (unless allowEmpty); names and tags together, or neither, are exit 2', async () => {
+    const c = new MemoryCompute();
+    c.addGroup({ name: 'web-a', region: R, min: 0, max: 6, desired: 1, tags: { app: 'web' } });
+    const err = await rejects(asgTerminate.run(args(asgTerminate, { region: R, tags: [{ Key: 'app', Value: 'nope' }] }), faultsCtx({ compute: c })));
+    expect(err.exitCode).toBe(2);
+    expect(err.field).toBe('tags');
+    expect(err.message).toMatch(/no Auto Scaling group in us-east-1 .* carries/);
+    expect(await asgTerminate.run(args(asgTerminate, { region: R, tags: { app: 'nope' }, allowEmpty: true }), faultsCtx({ compute: c }))).toEqual({ terminated: [] });
+    expect(inputError(() => args(asgTerminate, { region: R, asgNames: ['web-a'], tags: { app: 'web' } })).field).toBe('tags');
+    expect(inputError(() => args(asgTerminate, { region: R })).field).toBe('asgNames');
+    const twice = inputError(() => args(asgTerminate, { region: R, tags: [{ Key: 'app', Value: 'a' }, { Key: 'app', Value: 'b' }] }));
+    expect(twice.field).toBe('tags[1].Key');
+    expect(twice.message).toMatch(/tag app is given twice/);
+    expect((await c.describeGroups(R, ['web-a']))[0]!.instances).toHaveLength(1);
+  });
   it('asg-suspend suspends processes and the undo resumes only those it suspended', async () => {
     const c = new MemoryCompute();
     c.addGroup({ name: 'web-asg', region: R, min: 1, max: 6, desired: 2 });

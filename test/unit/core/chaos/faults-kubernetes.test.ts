@@ -94,7 +94,63 @@ describe('kubernetes.node-drain', () => {
     await ctx.undoAll();
     expect((await c.listNodes()).find((n) => n.name === 'node-a')?.unschedulable).toBe(false);
   });
-  it('drain without namespaces is exit 2 naming the field', () => {
-    expect(inputError(() => args(nodeDrain, { selector: 'pool=spot' })).field).toBe('namespaces');
+  it('without namespaces, drain finds the node\'s pods in every namespace; DaemonSet, mirror, terminating and protected pods stay', async () => {
+    const c = cluster();
+    c.addNode({ name: 'node-a', labels: { pool: 'spot' } });
+    c.addNode({ name: 'node-b', labels: { pool: 'base' } });
+    c.addPods('batch', 'job', 2, { app: 'job' }, ['node-a']);
+    c.addPod({ namespace: 'web', name: 'agent-x', labels: { app: 'agent' }, nodeName: 'node-a', owner: { kind: 'DaemonSet', name: 'agent' } });
+    c.addPod({ namespace: 'web', name: 'etcd-node-a', labels: { tier: 'control' }, nodeName: 'node-a', mirror: true });
+    c.addPod({ namespace: 'web', name: 'leaving', labels: {}, nodeName: 'node-a', deletionTimestamp: '2026-12-03T10:00:00.000Z' });
+    c.addPod({ namespace: 'batch', name: 'keep-me', labels: { 'chaos.relia.dev/protected': 'true' }, nodeName: 'node-a' });
+    c.addPods('batch', 'elsewhere', 1, { app: 'job' }, ['node-b']);
+    const ctx = faultsCtx({ cluster: c });
+    const a = args(nodeDrain, { names: ['node-a'] });
+    const plan = await nodeDrain.plan(a, ctx);
+    expect(plan.does).toMatch(/every namespace/);
+    const evictions = plan.targets.filter((t) => t.kind === 'pod' && t.detail?.startsWith('evict')).map((t) => t.id);
+    expect(evictions).toEqual(['batch/job-0', 'batch/job-1', 'web/api-0', 'web/api-2', 'web/api-4']);
+    expect(c.calls).toContain('listPods (all namespaces)');
+    const out = (await nodeDrain.run(a, ctx)) as { cordoned: string[]; evicted: string[]; kept: Array<{ pod: string; reason: string }> };
+    expect(out.evicted).toEqual(evictions);
+    const kept = Object.fromEntries(out.kept.map((k) => [k.pod, k.reason]));
+    expect(kept['web/agent-x']).toMatch(/DaemonSet/);
+    expect(kept['web/etcd-node-a']).toMatch(/mirror/);
+    expect(kept['web/leaving']).toMatch(/terminating/);
+    expect(kept['batch/keep-me']).toMatch(/protected/);
+    expect(kept['kube-system/dns-0']).toMatch(/namespace kube-system is protected/);
+    expect((await c.listPodsAllNamespaces({ fieldSelector: 'spec.nodeName=node-a' })).map((p) => `${p.namespace}/${p.name}`)).toEqual(['batch/keep-me', 'kube-system/dns-0', 'kube-system/dns-1', 'web/agent-x', 'web/etcd-node-a', 'web/leaving']);
+    expect(await c.getPod('batch', 'elsewhere-0')).not.toBeNull();
+    await ctx.undoAll();
+    expect((await c.listNodes()).find((n) => n.name === 'node-a')?.unschedulable).toBe(false);
+  });
+
+  it('a PodDisruptionBudget blocks the drain: the action fails after cordoning (the undo uncordons), onBlocked: skip keeps the pod, force deletes it', async () => {
+    const c = cluster();
+    c.addNode({ name: 'node-a', labels: {} });
+    c.addPdb({ namespace: 'web', name: 'api-pdb', matchLabels: { app: 'api' }, disruptionsAllowed: 0 });
+    const plan = await nodeDrain.plan(args(nodeDrain, { names: ['node-a'], namespaces: ['web'] }), faultsCtx({ cluster: c }));
+    expect(plan.targets.find((t) => t.id === 'web/api-0')?.detail).toMatch(/api-pdb allows no disruption.*the drain would fail/);
+    const ctx = faultsCtx({ cluster: c });
+    const err = await rejects(nodeDrain.run(args(nodeDrain, { names: ['node-a'] }), ctx));
+    expect(err.exitCode).toBe(4);
+    expect(await c.listPods('web')).toHaveLength(6);
+    expect((await c.listNodes())[0]?.unschedulable).toBe(true);
+    await ctx.undoAll();
+    expect((await c.listNodes())[0]?.unschedulable).toBe(false);
+    const skipped = (await nodeDrain.run(args(nodeDrain, { names: ['node-a'], onBlocked: 'skip' }), faultsCtx({ cluster: c }))) as { skipped: unknown[] };
+    expect(skipped.skipped).toHaveLength(3);
+    await c.setUnschedulable('node-a', false);
+    const forced = (await nodeDrain.run(args(nodeDrain, { names: ['node-a'], force: true }), faultsCtx({ cluster: c }))) as { forced: string[] };
+    expect(forced.forced).toEqual(['web/api-0', 'web/api-2', 'web/api-4']);
+  });
+
+  it('drain: false only cordons; namespaces with drain: false is exit 2 naming the field', async () => {
+    const c = cluster();
+    c.addNode({ name: 'node-a', labels: {} });
+    const out = (await nodeDrain.run(args(nodeDrain, { names: ['node-a'], drain: false }), faultsCtx({ cluster: c }))) as { cordoned: string[]; evicted: string[] };
+    expect(out).toMatchObject({ cordoned: ['node-a'], evicted: [] });
+    expect(await c.listPods('web')).toHaveLength(6);
+    expect(inputError(() => args(nodeDrain, { names: ['node-a'], drain: false, namespaces: ['web'] })).field).toBe('namespaces');
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseChaostoolkit, parseExperiment } from '../../../../src/core/chaos/chaostoolkit.js';
+import { asgTerminate } from '../../../../src/core/chaos/actions/aws.js';
 import { parseNative } from '../../../../src/core/chaos/native.js';
+import { parseWithSchema } from '../../../../src/core/validation.js';
 import { checkExperiment, planExperiment } from '../../../../src/core/chaos/validate.js';
 import { jsonPath, parseJsonPath, withinTolerance } from '../../../../src/core/chaos/tolerance.js';
 import { inputError } from '../../../helpers/errors.js';
@@ -57,6 +59,18 @@ describe('chaostoolkit experiments', () => {
     const exp = parseChaostoolkit(doc, opts);
     expect(exp.method[0]).toMatchObject({ type: 'aws.ec2-stop', args: { region: 'eu-west-1', filters: [{ Name: 'tag:app', Values: ['api'] }], mode: 'all' } });
     expect(exp.method[1]).toMatchObject({ type: 'aws.asg-terminate', args: { region: 'eu-west-1', asgNames: ['web'], mode: { percent: 50 } } });
+  });
+
+  it('terminate_random_instances with tags (chaosaws\' [{Key, Value}]) maps to aws.asg-terminate finding the groups by every tag', () => {
+    const doc = {
+      title: 'asg by tags',
+      configuration: { aws_region: 'us-east-1' },
+      method: [{ type: 'action', name: 'kill one', provider: { type: 'python', module: 'chaosaws.asg.actions', func: 'terminate_random_instances', arguments: { tags: [{ Key: 'team', Value: 'web' }, { Key: 'env', Value: 'staging' }], instance_count: 2 } } }],
+    };
+    const exp = parseChaostoolkit(doc, opts);
+    expect(exp.method[0]).toMatchObject({ type: 'aws.asg-terminate', args: { region: 'us-east-1', tags: [{ Key: 'team', Value: 'web' }, { Key: 'env', Value: 'staging' }], mode: { count: 2 } } });
+    const step = exp.method[0]!;
+    expect(step.kind === 'pause' ? undefined : parseWithSchema(asgTerminate.args, step.args)).toMatchObject({ tags: { team: 'web', env: 'staging' }, mode: { count: 2 } });
   });
 
   it('a missing secret env var is exit 2 naming the field and the variable', () => {

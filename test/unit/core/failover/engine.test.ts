@@ -356,6 +356,25 @@ describe('the lock during an operation', () => {
     expect(batches).toEqual(['CREATE TXT', 'UPSERT A+UPSERT A', 'DELETE TXT+CREATE TXT', 'UPSERT A+UPSERT A', 'DELETE TXT']);
   });
 
+  it('two takers that both "won" a non-atomic CREATE (moto): the one whose value was overwritten stops before any change, leaving the winner\'s lock', async () => {
+    const w = world();
+    const winner = lockRecord(RECORD, { owner: 'ci@runner-2:77', operation: 'op-winner', acquired: T0, expires: T0 + 3_600_000 });
+    w.dns.after = (_z, changes) => {
+      if (changes.length === 1 && changes[0]!.action === 'CREATE' && changes[0]!.record.type === 'TXT') {
+        // The other runner's CREATE lands right after ours and replaces it, as a check-then-write service allows.
+        const mine = w.memDns.records(w.zoneId).find((r) => r.type === 'TXT')!;
+        void w.memDns.change(w.zoneId, [{ action: 'DELETE', record: mine }, { action: 'CREATE', record: winner }]);
+      }
+    };
+    const e = await rejects(applyFailover({ ...w.run(), ...evacuate }), CheckFailedError);
+    expect(e.message).toMatch(/^another failover holds the lock on api\.example\.com\.: held by ci@runner-2:77 \(operation op-winner\).*nothing was changed$/);
+    expect(w.weights()).toEqual({ use1: 100, euw1: 0 });
+    expect(w.dns.weightBatches).toHaveLength(0);
+    expect((await w.compute.describeGroups('eu-west-1', ['api-euw1']))[0]!.desired).toBe(2);
+    // The winner's lock is left in place, not deleted by the loser's cleanup.
+    expect(w.memDns.records(w.zoneId).filter((r) => r.type === 'TXT').map((r) => r.values)).toEqual([winner.values]);
+  });
+
   it('an operation whose lock was broken stops before its next step', async () => {
     const w = world();
     w.dns.after = (_z, changes) => {
