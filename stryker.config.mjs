@@ -26,8 +26,9 @@ if (!spec) throw new Error(`unknown mutation family "${family}"; one of ${Object
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
-  // vitest.mutation.config.ts reads RELIA_MUTATION_FAMILY and includes only FAMILIES[family].tests.
-  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  // vitest.mutation.config.ts reads RELIA_MUTATION_FAMILY and includes only FAMILIES[family].tests;
+  // related: of those, only the test files that import the mutated files (directly or not) run.
+  vitest: { configFile: 'vitest.mutation.config.ts', related: true },
   plugins: ['@stryker-mutator/vitest-runner'],
   checkers: [],
   mutate: [...spec.mutate, '!**/index.ts'],

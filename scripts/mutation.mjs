@@ -11,7 +11,8 @@
 // replace their old entries and the others are kept. `--files` therefore adds
 // to a family's results file by file (the safety-critical files first).
 // `--summary` only prints the scores; a file whose source changed since it was
-// measured is marked stale.
+// measured is marked stale. `--survivors` lists each surviving / uncovered
+// mutant (file:line, mutator, the original code and its replacement).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { FAMILIES } from '../stryker.config.mjs';
@@ -20,6 +21,7 @@ const DIR = '.relia-test/mutation';
 const args = process.argv.slice(2);
 const summaryOnly = args.includes('--summary');
 const markdown = args.includes('--markdown');
+const listSurvivors = args.includes('--survivors');
 let files = [];
 const asked = [];
 for (let i = 0; i < args.length; i++) {
@@ -119,6 +121,21 @@ if (markdown) {
     const filesInfo = `${r.measured.length} of ${r.measured.length + r.notMeasured.length}${r.stale.length > 0 ? `, stale: ${r.stale.join(' ')}` : ''}`;
     console.log(`${r.family.padEnd(10)}  ${r.score.toFixed(1).padStart(5)} %  ${String(r.Killed).padStart(6)}  ${String(r.Timeout).padStart(7)}  ${String(r.Survived).padStart(8)}  ${String(r.NoCoverage).padStart(6)}  ${filesInfo}`);
     if (r.notMeasured.length > 0) console.log(`            not measured: ${r.notMeasured.join(' ')}`);
+  }
+}
+if (listSurvivors) {
+  for (const family of families) {
+    const store = readJson(storeOf(family));
+    if (!store) continue;
+    for (const [file, f] of Object.entries(store.files)) {
+      const lines = f.source.split('\n');
+      for (const m of f.mutants) {
+        if (m.status !== 'Survived' && m.status !== 'NoCoverage') continue;
+        const { start, end } = m.location;
+        const original = start.line === end.line ? lines[start.line - 1].slice(start.column - 1, end.column - 1) : `${lines[start.line - 1].slice(start.column - 1)}…`;
+        console.log(`${file}:${start.line}:${start.column} ${m.status} ${m.mutatorName}: ${original.slice(0, 100)} → ${(m.replacement ?? '').slice(0, 100)}`);
+      }
+    }
   }
 }
 process.exit(failed ? 1 : 0);
