@@ -12,7 +12,8 @@
  *   GET|HEAD /sitemap.xml         200 item URLs (/items/item-001 … item-200) on the Host the request named
  * Admin (never counted, never cacheable):
  *   GET  /__origin/health         {"ok":true}
- *   GET  /__origin/stats          {total, byPath, byStatus, since}: content requests since the last reset
+ *   GET  /__origin/stats          {total, byPath, byStatus, since, maxPerSecond}: content requests since the last reset;
+ *                                 maxPerSecond = the most that arrived in any sliding 1-second window
  *   POST /__origin/reset          zero the stats (the mode is kept)
  *   GET  /__origin/mode           the current mode
  *   POST /__origin/mode           replace the mode: {status429Above?: rps, failRatio?: 0..1, latencyMs?: ms}
@@ -41,13 +42,23 @@ const VARY = 'Accept-Encoding';
 const LAST_MODIFIED = new Date(Date.UTC(2026, 9, 1)).toUTCString();
 const WORDS = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu'.split(' ');
 
+const arrivals = [];
 let stats = freshStats();
 let mode = {};
 let admitted = 0;
 const recent = [];
 
 function freshStats() {
-  return { total: 0, byPath: {}, byStatus: {}, since: new Date().toISOString() };
+  arrivals.length = 0;
+  return { total: 0, byPath: {}, byStatus: {}, since: new Date().toISOString(), maxPerSecond: 0 };
+}
+
+/** A content request arrived: the most seen in any sliding 1-second window (a load cap check). */
+function arrived() {
+  const now = performance.now();
+  arrivals.push(now);
+  while (arrivals.length > 0 && arrivals[0] <= now - 1000) arrivals.shift();
+  if (arrivals.length > stats.maxPerSecond) stats.maxPerSecond = arrivals.length;
 }
 
 /** A deterministic filler of 900–1700 characters derived from the key. */
@@ -174,6 +185,7 @@ const server = createServer(async (req, res) => {
   };
   try {
     if (path.startsWith('/__origin/')) return await admin(req, res, path, url);
+    arrived();
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, { ...noStore(), allow: 'GET, HEAD' }, 'method not allowed\n');
     const content = route(req, path);
     if (!content) return reply(404, noStore(), 'not found\n');

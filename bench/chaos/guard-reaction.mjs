@@ -6,28 +6,38 @@
  *
  *   npm run build && node bench/chaos/guard-reaction.mjs [--runs 20] [--interval 200] [--json]
  *
- * Real time, real sockets, relia's real engine (dist/src/core/chaos/engine.js)
- * with the system clock. The origin is a node:http server on 127.0.0.1 (a
- * free port); the fault is 300 ms of latency added by the origin itself
- * (a bench-local action that registers its undo on injection, as every relia
- * action does); the userImpact guard samples it every 20 ms through fetch and
- * counts a response slower than 200 ms as bad, max 1 %. Each run:
- * inject → the first slow sample → the next guard check trips → the method
- * aborts → the undo removes the latency. The journal's abort record gives
- * firstOverAt, trippedAt, removedAt and reactionMs.
+ * What users run, in-process: relia's engine (dist/src/core/chaos/engine.js)
+ * with the system clock, relia's own activities (the default registry:
+ * `network.latency`, `http.request`), relia's TCP fault proxy
+ * (plugins/local) and its undici HTTP client (plugins/http), as `chaos run`
+ * wires them. The origin is a node:http server on a free loopback port;
+ * each run starts the fault proxy in pass-through in front of it (as
+ * `chaos run` does before the hypothesis), the method adds 300 ms of latency
+ * through the proxy, and the userImpact guard samples the origin THROUGH the
+ * proxy every 20 ms with `http.request`, counting a response slower than
+ * 200 ms as bad, max 1 %. A random pause (0..interval) before the fault puts
+ * the first slow sample at a random moment of the guard cycle. inject → the first slow sample → the next guard
+ * check trips → the method aborts → the undo clears the proxy's latency. The
+ * journal's abort record gives firstOverAt, trippedAt, removedAt and
+ * reactionMs.
  */
 import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const dist = (p) => import(pathToFileURL(join(ROOT, 'dist', p)).href);
-const { z } = await import('zod');
-const { ActivityRegistry } = await dist('src/core/chaos/activity.js');
-const { ChaosRun } = await dist('src/core/chaos/engine.js');
-const { parseNative } = await dist('src/core/chaos/native.js');
-const { checkExperiment } = await dist('src/core/chaos/validate.js');
-const { systemClock } = await dist('src/cli/base-command.js');
+const load = (p) => import(pathToFileURL(join(ROOT, p)).href);
+const { defaultRegistry } = await load('dist/src/core/chaos/actions/index.js');
+const { startProxiesFor } = await load('dist/src/core/chaos/actions/network.js');
+const { allActivities } = await load('dist/src/core/chaos/model.js');
+const { ChaosRun } = await load('dist/src/core/chaos/engine.js');
+const { parseNative } = await load('dist/src/core/chaos/native.js');
+const { checkExperiment } = await load('dist/src/core/chaos/validate.js');
+const { systemClock } = await load('dist/src/cli/base-command.js');
+const { makeKit } = await load('dist/src/cli/providers.js');
+const { createFaultProxy } = await load('plugins/local/dist/proxy.js');
+const { createHttpClient } = await load('plugins/http/dist/adapter.js');
 
 function arg(name, dflt) {
   const i = process.argv.indexOf(name);
@@ -37,67 +47,49 @@ const RUNS = Number(arg('--runs', '20'));
 const INTERVAL = Number(arg('--interval', '200'));
 const JSON_OUT = process.argv.includes('--json');
 
-let delayMs = 0;
-const server = createServer((req, res) => {
-  setTimeout(() => {
-    res.writeHead(200, { 'content-type': 'text/plain' });
-    res.end('ok');
-  }, delayMs);
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${server.address().port}/`;
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = createNetServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
 
-const registry = new ActivityRegistry();
-registry.addAction({
-  type: 'bench.origin-latency',
-  summary: 'adds latency at the origin',
-  args: z.strictObject({ ms: z.number() }),
-  plan: async (a) => ({ targets: [{ kind: 'url', id: url }], does: `add ${a.ms} ms`, undo: 'remove it' }),
-  run: async (a, ctx) => {
-    delayMs = a.ms;
-    ctx.inject({ description: `origin latency ${a.ms} ms`, manualUndo: 'restart the bench', undo: async () => void (delayMs = 0) });
-    return { delayMs };
-  },
+const origin = createServer((_req, res) => {
+  res.writeHead(200, { 'content-type': 'text/plain' });
+  res.end('ok');
 });
-registry.addProbe({
-  type: 'bench.get',
-  summary: 'GET the origin',
-  args: z.strictObject({}),
-  plan: async () => ({ targets: [{ kind: 'url', id: url }], does: `GET ${url}`, undo: 'nothing to undo' }),
-  run: async (_a, ctx) => {
-    const t0 = performance.now();
-    const res = await fetch(url, { signal: ctx.signal });
-    await res.text();
-    return { status: res.status, latencyMs: performance.now() - t0 };
-  },
-});
+await new Promise((r) => origin.listen(0, '127.0.0.1', r));
+const upstream = `127.0.0.1:${origin.address().port}`;
 
-const exp = parseNative(
-  {
-    title: 'guard reaction bench',
-    method: [{ name: 'slow origin', action: 'bench.origin-latency', args: { ms: 300 } }, { pause: '60s' }],
-    guards: [{ type: 'userImpact', name: 'users', probe: { probe: 'bench.get' }, every: '20ms', slowerThan: '200ms', max: '1%', window: '10s' }],
-  },
-  { file: 'bench', env: {}, vars: {} },
-);
-const args = checkExperiment(exp, registry, 'bench');
-const ports = { get: async (p) => Promise.reject(new Error(`no ${p} port in the bench`)) };
+const kit = makeKit('bench');
+const registry = defaultRegistry();
+const policy = { allowKubeContexts: [], allowAwsAccounts: [], protectedNamespaces: [], protectedLabels: {} };
 
 const rows = [];
 for (let i = 0; i < RUNS; i++) {
-  delayMs = 0;
-  const run = new ChaosRun(exp, {
-    registry,
-    args,
-    ports,
-    clock: systemClock,
-    random: Math.random,
-    policy: { allowKubeContexts: [], allowAwsAccounts: [], protectedNamespaces: [], protectedLabels: {} },
-    signal: new AbortController().signal,
-    guardIntervalMs: INTERVAL,
-    halt: async () => null,
-  });
+  const listen = `127.0.0.1:${await freePort()}`;
+  const exp = parseNative(
+    {
+      title: 'guard reaction bench',
+      // A random pause first, so the first slow sample lands at a random moment of the guard cycle.
+      method: [{ pause: `${Math.floor(Math.random() * INTERVAL)}ms` }, { name: 'add 300 ms', action: 'network.latency', args: { listen, upstream, latency: '300ms' } }, { pause: '60s' }],
+      guards: [{ type: 'userImpact', name: 'users', probe: { probe: 'http.request', args: { url: `http://${listen}/` } }, every: '20ms', slowerThan: '200ms', max: '1%', window: '10s' }],
+    },
+    { file: 'bench', env: {}, vars: {} },
+  );
+  const args = checkExperiment(exp, registry, 'bench');
+  // One set of ports per run, closed after it, as one `chaos run` process has.
+  const proxy = createFaultProxy(kit);
+  const http = createHttpClient({ timeoutMs: 10_000, userAgent: 'relia-bench' }, kit);
+  const ports = { get: async (p) => (p === 'proxy' ? proxy : p === 'http' ? http : Promise.reject(new Error(`no ${p} port in the bench`))) };
+  await startProxiesFor(allActivities(exp).map((a) => ({ type: a.type, args: a.args })), ports, Math.random);
+  const run = new ChaosRun(exp, { registry, args, ports, clock: systemClock, random: Math.random, policy, signal: new AbortController().signal, guardIntervalMs: INTERVAL, halt: async () => null });
   const { journal, exitCode } = await run.run();
+  await proxy.close();
+  await http.close();
   const a = journal.relia.abort;
   if (exitCode !== 4 || !a || a.reactionMs === undefined) throw new Error(`run ${i}: expected a guard abort, got exit ${exitCode}: ${journal.relia.reason}`);
   const tripped = Date.parse(a.trippedAt);
@@ -105,7 +97,7 @@ for (let i = 0; i < RUNS; i++) {
   const removed = Date.parse(a.removedAt);
   rows.push({ reactionMs: a.reactionMs, detectMs: tripped - first, rollbackMs: removed - tripped, withinTarget: a.reactionMs <= INTERVAL + (removed - tripped) });
 }
-server.close();
+origin.close();
 
 const pick = (k) => rows.map((r) => r[k]).sort((x, y) => x - y);
 const q = (xs, p) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))];
@@ -119,7 +111,7 @@ const summary = {
 };
 if (JSON_OUT) console.log(JSON.stringify({ summary, rows }, null, 2));
 else {
-  console.log(`guard reaction over ${RUNS} runs, guard interval ${INTERVAL} ms (first sample over the threshold → fault removed):`);
+  console.log(`guard reaction over ${RUNS} runs, guard interval ${INTERVAL} ms, 300 ms injected through relia's fault proxy (first sample over the threshold → fault removed):`);
   console.log(`  reaction  min ${summary.reaction.min} ms, median ${summary.reaction.median} ms, p95 ${summary.reaction.p95} ms, max ${summary.reaction.max} ms`);
   console.log(`  detect    (first bad sample → guard tripped) median ${summary.detect.median} ms, max ${summary.detect.max} ms`);
   console.log(`  rollback  (tripped → fault removed) median ${summary.rollback.median} ms, max ${summary.rollback.max} ms`);

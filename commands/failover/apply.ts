@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { ReliaCommand } from '../../src/cli/base-command.js';
+import { eventProgress, progressFlags } from '../../src/cli/progress-flag.js';
 import { breakLockFlag, capacityReport, directionFlags, failoverPorts, journalFlag, directedOperation, planFlag, prometheusFlag, sloAtFlag } from '../../src/cli/failover/context.js';
 import { journalPath, readJournal } from '../../src/cli/failover/journal-file.js';
 import { confirm, operate, type FailoverOperationResult } from '../../src/cli/failover/operate.js';
@@ -29,6 +30,7 @@ export default class FailoverApply extends ReliaCommand<typeof FailoverApply> {
     'break-lock': breakLockFlag,
     'slo-at': sloAtFlag,
     prometheus: prometheusFlag,
+    ...progressFlags,
   };
 
   async run(): Promise<FailoverApplyResult> {
@@ -49,7 +51,7 @@ export default class FailoverApply extends ReliaCommand<typeof FailoverApply> {
       }
     }
     const result = await operate(
-      { ctx: this.context(), plan, journalFile: file, yes: f.yes, canPrompt: this.canPrompt(), breakLock: f['break-lock'], bake: f.bake, sloAt: f['slo-at'], progress: human ? (process.stderr.isTTY ? 'tty' : 'json') : 'none' },
+      { ctx: this.context(), plan, journalFile: file, yes: f.yes, canPrompt: this.canPrompt(), breakLock: f['break-lock'], bake: f.bake, sloAt: f['slo-at'], progress: eventProgress(f) },
       (run) => applyFailover({ ...run, from: f.from, to: f.to, mode, ...(steps ? { steps } : {}), existing: readJournal(file) }),
     );
     if (human) this.log(result.nothingToDo ? `nothing to do: the weights are already ${Object.entries(result.weights).map(([r, w]) => `${r}=${w}`).join(' ')}` : renderJournal(result.operation!, file, result.weights, this.style));

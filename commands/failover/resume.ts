@@ -1,4 +1,5 @@
 import { ReliaCommand } from '../../src/cli/base-command.js';
+import { eventProgress } from '../../src/cli/progress-flag.js';
 import { journalOperationFlags } from '../../src/cli/failover/context.js';
 import { confirm, operate, type FailoverOperationResult } from '../../src/cli/failover/operate.js';
 import { renderJournal } from '../../src/cli/failover/render.js';
@@ -23,7 +24,7 @@ export default class FailoverResume extends ReliaCommand<typeof FailoverResume> 
       return { dryRun: true, nothingToDo: false, journalFile: path, operation: journal, preview: null, weights: {} };
     }
     const result = await operate(
-      { ctx: this.context(), plan, journalFile: path, yes: f.yes, canPrompt: this.canPrompt(), breakLock: f['break-lock'], bake: f.bake, sloAt: f['slo-at'], progress: human ? (process.stderr.isTTY ? 'tty' : 'json') : 'none' },
+      { ctx: this.context(), plan, journalFile: path, yes: f.yes, canPrompt: this.canPrompt(), breakLock: f['break-lock'], bake: f.bake, sloAt: f['slo-at'], progress: eventProgress(f) },
       (run) => resumeFailover({ ...run, journal }),
     );
     if (human && result.operation) this.log(renderJournal(result.operation, path, result.weights, this.style));

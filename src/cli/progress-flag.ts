@@ -32,6 +32,12 @@ export function progressMode(f: ProgressFlagsIn, stderrIsTty: boolean): 'bar' | 
   return stderrIsTty ? 'bar' : 'json';
 }
 
+/** For commands whose progress is event lines (failover): human lines, JSON lines or none. */
+export function eventProgress(f: ProgressFlagsIn, stderrIsTty = process.stderr.isTTY === true): 'tty' | 'json' | 'none' {
+  const mode = progressMode(f, stderrIsTty);
+  return mode === 'bar' ? 'tty' : mode;
+}
+
 /** The `startProgress` options for that mode. */
 export function progressOutput(f: ProgressFlagsIn, stderrIsTty = process.stderr.isTTY === true): { tty: boolean; silent: boolean } {
   const mode = progressMode(f, stderrIsTty);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createPrometheusSource } from '../../plugins/prometheus/src/adapter.js';
 import { computeExpected, type HistoryExpected } from '../../scripts/history/expected.mjs';
 import { FIRST_S, STEP_S, buildSeries, type HistorySeries } from '../../scripts/history/model.mjs';
+import { InstrumentedMetrics } from '../fakes/instrumented-metrics.js';
 import { MemoryMetrics, type MemorySeries } from '../fakes/memory-metrics.js';
 import { deadPort, kit, servers } from '../helpers/servers.js';
 import { metricsContract } from './suites/metrics.js';
@@ -26,6 +27,12 @@ function history() {
   }
   return generated;
 }
+
+metricsContract(
+  'memory fake inside InstrumentedMetrics (no faults armed)',
+  async () => ({ source: new InstrumentedMetrics(new MemoryMetrics(history().memory)), expected: history().expected }),
+  { unreachable: async () => new InstrumentedMetrics(new MemoryMetrics([], { unreachable: true })) },
+);
 
 metricsContract(
   'memory fake (same generated series)',

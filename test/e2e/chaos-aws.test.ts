@@ -36,7 +36,7 @@ function files(account: string, tag: string): { config: string; exp: string } {
   return { config, exp };
 }
 
-describe('chaos run on moto', () => {
+describe('chaos run on moto', { timeout: 90_000 }, () => {
   it('EC2 instances stopped by tag are started again after the run', async () => {
     motoEnv();
     const tag = uniqueName('fleet');
@@ -76,7 +76,7 @@ async function group(name: string): Promise<{ desired: number; instances: string
   }
 }
 
-describe('chaos run on moto: Auto Scaling', () => {
+describe('chaos run on moto: Auto Scaling', { timeout: 120_000 }, () => {
   it('a chaostoolkit terminate_random_instances with tags finds the group by every tag and terminates one of its instances', async () => {
     motoEnv();
     const team = uniqueName('team');

@@ -29,10 +29,11 @@ let n = 0;
 const unique = () => `e2e-${process.pid}-${++n}-${Date.now().toString(36)}`;
 const auth = { authorization: `Bearer ${STAND_IN_TOKEN}` };
 
-function config(): string {
-  const file = join(tmp, 'relia.yaml');
+/** A relia config whose environment's kubeconfig is the stand-in's; its context is allowed unless `allow` says otherwise. */
+function config(allow = servers().kube.context): string {
+  const file = join(tmp, `relia-${allow}.yaml`);
   const { kubeconfig, context } = servers().kube;
-  writeFileSync(file, `environments:\n  standin:\n    kubernetes: { kubeconfig: "${kubeconfig}", context: ${context} }\ndefaultEnvironment: standin\nchaos:\n  allow: { kubeContexts: ["${context}"] }\n`);
+  writeFileSync(file, `environments:\n  standin:\n    kubernetes: { kubeconfig: "${kubeconfig}", context: ${context} }\ndefaultEnvironment: standin\nchaos:\n  allow: { kubeContexts: ["${allow}"] }\n`);
   return file;
 }
 
@@ -81,7 +82,7 @@ method:
     args: { namespace: ${ns}, selector: { app: api }, ${extra} }
 `;
 
-describe('chaos run: pod kill by eviction on the Kubernetes API stand-in', () => {
+describe('chaos run: pod kill by eviction on the Kubernetes API stand-in', { timeout: 120_000 }, () => {
   it('no PDB in the way: every eviction is a 201 and the pods are gone', async () => {
     const { ns, seed } = await fresh();
     await seed.pods('api', 3, { app: 'api' });
@@ -132,6 +133,40 @@ describe('chaos run: pod kill by eviction on the Kubernetes API stand-in', () =>
     expect(await podNames(ns)).not.toContain(out.forced[0]!.split('/')[1]);
   });
 
+  it('a chaostoolkit terminate_pods experiment runs unchanged: its pods go through the Eviction API', async () => {
+    const { ns, seed } = await fresh();
+    await seed.pods('api', 3, { app: 'api' });
+    await seed.pdb('api', { app: 'api' }, 2);
+    const exp = join(tmp, 'ctk-terminate-pods.json');
+    writeFileSync(exp, JSON.stringify({
+      version: '1.0.0',
+      title: 'two api pods die',
+      description: 'chaosk8s terminate_pods, mapped to kubernetes.pod-kill',
+      method: [{ type: 'action', name: 'terminate two', provider: { type: 'python', module: 'chaosk8s.pod.actions', func: 'terminate_pods', arguments: { label_selector: 'app=api', ns, qty: 2, rand: true } } }],
+    }));
+    const journalPath = join(tmp, 'ctk-terminate-pods-journal.json');
+    const r = await relia(['chaos', 'run', exp, '--yes', '--config', config(), '--journal-path', journalPath], { timeoutMs: 90_000 });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as Journal;
+    expect(journal.status).toBe('completed');
+    const out = journal.run[0]?.output as { evicted: string[] };
+    expect(out.evicted).toHaveLength(2);
+    expect(await podNames(ns)).toHaveLength(1);
+    expect((await kube<{ status: { disruptionsAllowed: number } }>(`/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets/api`)).body.status.disruptionsAllowed).toBe(0);
+  });
+
+  it('a context not in chaos.allow.kubeContexts is exit 2 naming it and the key; nothing is evicted', async () => {
+    const { ns, seed } = await fresh();
+    await seed.pods('api', 2, { app: 'api' });
+    const exp = join(tmp, 'evict-denied.yaml');
+    writeFileSync(exp, podKill(ns, 'mode: all'));
+    const r = await relia(['chaos', 'run', exp, '--yes', '--config', config('staging'), '--journal-path', join(tmp, 'denied.json')], { timeoutMs: 90_000 });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/Kubernetes context "relia-stand-in" is not allowed for chaos actions/);
+    expect(r.stderr).toMatch(/chaos: \{ allow: \{ kubeContexts: \["relia-stand-in"\] \} \}/);
+    expect(await podNames(ns)).toEqual(['api-0', 'api-1']);
+  });
+
   it('kube-system is never selected: exit 2 naming the selector and the protection, and nothing is evicted', async () => {
     const seeder = new KubeSeeder({ kubeconfig: servers().kube.kubeconfig, real: false });
     await seeder.namespace('kube-system').catch(() => undefined);
@@ -150,7 +185,7 @@ method:
   });
 });
 
-describe('chaos run: scale-down on the stand-in (the scale subresource)', () => {
+describe('chaos run: scale-down on the stand-in (the scale subresource)', { timeout: 120_000 }, () => {
   const scaleOf = (ns: string, kind: string, name: string) => `/apis/apps/v1/namespaces/${ns}/${kind}/${name}/scale`;
   const readScale = (label: string, path: string) => `  - name: ${label}
     probe: http.request
@@ -202,13 +237,13 @@ method:
   });
 });
 
-describe('chaos run: node cordon and drain on the stand-in', () => {
+describe('chaos run: node cordon and drain on the stand-in', { timeout: 180_000 }, () => {
   const nodeProbe = (node: string) => `  - name: node during
     probe: http.request
     args: { url: "${servers().kube.url}/api/v1/nodes/${node}", headers: { authorization: "Bearer ${STAND_IN_TOKEN}" } }
 `;
 
-  it('cordons, evicts the node\'s pods in every namespace (DaemonSet, mirror, kube-system stay), and uncordons afterwards', async () => {
+  it('cordons, evicts the node\'s pods in every namespace (DaemonSet, mirror, unmanaged and kube-system pods stay), and uncordons afterwards', async () => {
     const { seeder, ns, seed } = await fresh();
     const ns2 = `${ns}-b`;
     await seeder.namespace(ns2);
@@ -216,18 +251,30 @@ describe('chaos run: node cordon and drain on the stand-in', () => {
     const n1 = `${ns}-n1`;
     await seed.node(n1, { pool: ns });
     await seed.node(`${ns}-n2`, { pool: `${ns}-other` });
-    await seed.pods('a', 2, { app: 'a' }, n1);
-    await seeder.seed(ns2).pods('b', 1, { app: 'b' }, n1);
+    for (const name of ['a-0', 'a-1']) await seeder.pod(ns, name, { labels: { app: 'a' }, nodeName: n1, owner: { kind: 'ReplicaSet', name: 'a-7d9f' } });
+    await seeder.pod(ns2, 'b-0', { labels: { app: 'b' }, nodeName: n1, owner: { kind: 'StatefulSet', name: 'b' } });
+    await seeder.pod(ns, 'lonely', { nodeName: n1 });
     await seed.pods('c', 1, { app: 'c' }, `${ns}-n2`);
     await seeder.pod(ns, 'agent', { nodeName: n1, owner: { kind: 'DaemonSet', name: 'agent' } });
     await seeder.pod(ns, 'etcd', { nodeName: n1, annotations: { 'kubernetes.io/config.mirror': 'x' } });
     await seeder.pod('kube-system', `dns-${ns}`, { nodeName: n1 });
-    const r = await run('drain', `title: drain the pool
+    const yaml = `title: drain the pool
 method:
   - name: drain
     action: kubernetes.node-drain
     args: { selector: { pool: ${ns} }, mode: all }
-${nodeProbe(n1)}`);
+${nodeProbe(n1)}`;
+    // The plan resolves the same pods through the same adapter, read-only.
+    const planFile = join(tmp, 'drain-plan.yaml');
+    writeFileSync(planFile, yaml);
+    const plan = await relia(['chaos', 'plan', planFile, '--config', config(), '--json']);
+    expect(plan.exitCode, plan.stderr).toBe(0);
+    const targets = (JSON.parse(plan.stdout) as { result: { steps: Array<{ targets: Array<{ kind: string; id: string; detail?: string }> }> } }).result.steps[0]!.targets;
+    expect(targets.filter((t) => t.kind === 'pod').map((t) => t.id)).toEqual([`${ns}/a-0`, `${ns}/a-1`, `${ns2}/b-0`]);
+    expect(targets.filter((t) => t.kind === 'kept pod').map((t) => t.id).sort()).toEqual([`${ns}/agent`, `${ns}/etcd`, `${ns}/lonely`, `kube-system/dns-${ns}`].sort());
+    expect((await kube<{ spec?: { unschedulable?: boolean } }>(`/api/v1/nodes/${n1}`)).body.spec?.unschedulable).toBeUndefined();
+    expect(await podNames(ns2)).toEqual(['b-0']);
+    const r = await run('drain', yaml);
     expect(r.exitCode, r.stderr).toBe(0);
     const out = r.journal.run[0]?.output as { cordoned: string[]; evicted: string[]; kept: Array<{ pod: string; reason: string }> };
     expect(out.cordoned).toEqual([n1]);
@@ -236,20 +283,21 @@ ${nodeProbe(n1)}`);
       [`kube-system/dns-${ns}`]: expect.stringMatching(/namespace kube-system is protected/),
       [`${ns}/agent`]: expect.stringMatching(/DaemonSet/),
       [`${ns}/etcd`]: expect.stringMatching(/mirror/),
+      [`${ns}/lonely`]: expect.stringMatching(/no controller owns it/),
     });
     expect((r.journal.run[1]?.output as { body: { spec: { unschedulable?: boolean } } }).body.spec.unschedulable).toBe(true);
     expect(r.stderr).toMatch(new RegExp(`undone: node ${n1} cordoned`));
     expect((await kube<{ spec: { unschedulable?: boolean } }>(`/api/v1/nodes/${n1}`)).body.spec.unschedulable).toBe(false);
-    expect(await podNames(ns)).toEqual(['agent', 'c-0', 'etcd']);
+    expect(await podNames(ns)).toEqual(['agent', 'c-0', 'etcd', 'lonely']);
     expect(await podNames(ns2)).toEqual([]);
     expect(await podNames('kube-system')).toContain(`dns-${ns}`);
   });
 
   it('a PDB blocks the drain: the run aborts (exit 4), the pod stays, and the node is uncordoned by the rollback', async () => {
-    const { ns, seed } = await fresh();
+    const { seeder, ns, seed } = await fresh();
     const n1 = `${ns}-n1`;
     await seed.node(n1, { pool: ns });
-    await seed.pods('db', 1, { app: 'db' }, n1);
+    await seeder.pod(ns, 'db-0', { labels: { app: 'db' }, nodeName: n1, owner: { kind: 'StatefulSet', name: 'db' } });
     await seed.pdb('db', { app: 'db' }, 0);
     const r = await run('drain-blocked', `title: drain a node a budget protects
 method:

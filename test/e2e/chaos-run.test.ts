@@ -165,6 +165,22 @@ describe('chaostoolkit experiments run unchanged', { timeout: 90_000 }, () => {
           { type: 'probe', name: 'health', tolerance: 200, provider: { type: 'http', url: '${base}/__origin/health', timeout: 3 } },
           { type: 'probe', name: 'body', tolerance: { type: 'jsonpath', path: '$.ok', target: 'body', expect: true }, provider: { type: 'http', url: '${base}/__origin/health' } },
           { type: 'probe', name: 'node runs', tolerance: { type: 'regex', pattern: '^v\\d+', target: 'stdout' }, provider: { type: 'process', path: 'node', arguments: ['--version'] } },
+          // a probe tolerance: chaostoolkit hands it the measured value as the argument `value`
+          // (a mapping of arguments becomes `key value` pairs: here `node -e SCRIPT value <json>`)
+          {
+            type: 'probe',
+            name: 'fast enough',
+            provider: { type: 'http', url: '${base}/__origin/health' },
+            tolerance: {
+              type: 'probe',
+              name: 'judge the latency',
+              provider: {
+                type: 'process',
+                path: 'node',
+                arguments: { '-e': `const v = JSON.parse(process.argv.at(-1)); require('fs').appendFileSync(${JSON.stringify(join(tmp, 'judged'))}, JSON.stringify(v) + '\\n'); process.exit(v.status === 200 && v.latencyMs < 2000 ? 0 : 1)` },
+              },
+            },
+          },
         ],
       },
       method: [
@@ -175,13 +191,21 @@ describe('chaostoolkit experiments run unchanged', { timeout: 90_000 }, () => {
     };
     const path = file('ctk.json', ctk);
     const journal = join(tmp, 'ctk-journal.json');
-    const r = await relia(['chaos', 'run', path, '--yes', '--journal-path', journal], { env });
+    // chaostoolkit's own flags: the hypothesis is also checked during the method
+    const r = await relia(['chaos', 'run', path, '--yes', '--journal-path', journal, '--hypothesis-strategy', 'continuously', '--hypothesis-frequency', '0.1'], { env });
     expect(r.exitCode, r.stderr).toBe(0);
     const j = journalOf(journal);
     expect(j.status).toBe('completed');
+    // the tolerance probe received the health probe's value, once per hypothesis check
+    const judged = readFileSync(join(tmp, 'judged'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { status: number; body: unknown });
+    expect(judged[0]).toMatchObject({ status: 200, body: { ok: true } });
+    expect(j.steady_states.during.length).toBeGreaterThan(0);
+    expect(judged).toHaveLength(2 + j.steady_states.during.length);
+    for (const d of j.steady_states.during) expect(Object.keys(d).sort()).toEqual(['probes', 'steady_state_met']);
+    expect(j.steady_states.during.every((d) => d.steady_state_met && d.probes.length === 4)).toBe(true);
     expect(j.deviated).toBe(false);
     expect(j.steady_states.before?.steady_state_met).toBe(true);
-    expect(j.steady_states.before?.probes.map((p) => p.tolerance_met)).toEqual([true, true, true]);
+    expect(j.steady_states.before?.probes.map((p) => p.tolerance_met)).toEqual([true, true, true, true]);
     expect(j.steady_states.after?.steady_state_met).toBe(true);
     expect(j.run.map((x) => [x.activity.name, x.status])).toEqual([
       ['touch a marker', 'succeeded'],

@@ -11,11 +11,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
-import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Journal } from '../../src/core/failover/journal.js';
 import { KubeSeeder } from '../helpers/kube.js';
-import { createZone, motoEnv, motoUrl, uniqueName } from '../helpers/moto.js';
+import { readWeights, weightedZone } from '../helpers/failover.js';
+import { motoEnv, motoUrl, uniqueName } from '../helpers/moto.js';
 import { relia, reliaJson, type RunOptions } from '../helpers/relia.js';
 import { servers } from '../helpers/servers.js';
 
@@ -43,18 +43,6 @@ beforeAll(() => {
   apps = kc.makeApiClient(AppsV1Api);
 });
 
-async function weights(zoneId: string, record: string): Promise<Record<string, number>> {
-  const client = new Route53Client({ region: 'us-east-1', endpoint: motoUrl() });
-  try {
-    const out = await client.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: record, StartRecordType: 'A' }));
-    const w: Record<string, number> = {};
-    for (const r of out.ResourceRecordSets ?? []) if (r.Name === record && r.Type === 'A' && r.SetIdentifier) w[r.SetIdentifier] = r.Weight ?? -1;
-    return w;
-  } finally {
-    client.destroy();
-  }
-}
-
 const replicas = async (namespace: string, name: string) => (await apps.readNamespacedDeployment({ namespace, name })).spec?.replicas;
 
 /** The JSON progress lines apply prints on stderr off a TTY. */
@@ -79,19 +67,14 @@ describe('relia failover scaling Kubernetes deployments (the API stand-in)', () 
     const lag = await fetch(`${kube.url}/__standin/rollout`, { method: 'POST', body: JSON.stringify({ namespace: ns, name: 'api-euw1', readyAfterMs: ROLLOUT_MS }) });
     expect(lag.status).toBe(200);
 
-    const zone = await createZone(`${tag}.example.com.`);
-    const record = `api.${tag}.example.com.`;
-    const r53 = new Route53Client({ region: 'us-east-1', endpoint: motoUrl() });
-    const rr = (id: string, weight: number, ip: string) => ({ Action: 'CREATE' as const, ResourceRecordSet: { Name: record, Type: 'A' as const, SetIdentifier: id, Weight: weight, TTL: 60, ResourceRecords: [{ Value: ip }] } });
-    await r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zone.id, ChangeBatch: { Changes: [rr('us-east-1', 100, '192.0.2.10'), rr('eu-west-1', 0, '198.51.100.10')] } }));
-    r53.destroy();
+    const { zoneId, zoneName, record } = await weightedZone(tag, [100, 0]);
 
     const plan = join(tmp, `${tag}.yaml`);
     const journal = join(tmp, `${tag}.journal.json`);
     writeFileSync(
       plan,
       `name: ${tag}
-dns: { zone: ${zone.name}, record: ${record} }
+dns: { zone: ${zoneName}, record: ${record} }
 regions:
   us-east-1: { setIdentifier: us-east-1, capacity: [{ kubernetes: { context: ${kube.context}, namespace: ${ns}, deployment: api-use1 } }] }
   eu-west-1: { setIdentifier: eu-west-1, capacity: [{ kubernetes: { context: ${kube.context}, namespace: ${ns}, deployment: api-euw1 } }] }
@@ -108,7 +91,7 @@ capacity: { percentToMatch: 100, timeout: 2m, scaleBackOnRollback: true }
     // Human mode off a TTY: the progress events are JSON lines on stderr, with millisecond times.
     const r = await relia(['failover', 'apply', '--plan', plan, '--from', 'us-east-1', '--to', 'eu-west-1', '--journal', journal, '--yes'], { env });
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(await weights(zone.id, record)).toEqual({ 'us-east-1': 0, 'eu-west-1': 100 });
+    expect(await readWeights(zoneId, record)).toEqual({ 'us-east-1': 0, 'eu-west-1': 100 });
     expect(await replicas(ns, 'api-euw1')).toBe(6);
     expect(await replicas(ns, 'api-use1')).toBe(6); // the source is never touched
 
@@ -128,7 +111,7 @@ capacity: { percentToMatch: 100, timeout: 2m, scaleBackOnRollback: true }
     const back = await relia(['failover', 'rollback', '--journal', journal, '--bake', '0s', '--yes'], { env });
     expect(back.exitCode, back.stderr).toBe(0);
     expect(JSON.parse(readFileSync(journal, 'utf8'))).toMatchObject({ kind: 'rollback', rollsBack: j.id, status: 'completed' });
-    expect(await weights(zone.id, record)).toEqual({ 'us-east-1': 100, 'eu-west-1': 0 });
+    expect(await readWeights(zoneId, record)).toEqual({ 'us-east-1': 100, 'eu-west-1': 0 });
     expect(await replicas(ns, 'api-euw1')).toBe(2); // scaleBackOnRollback: its recorded size
     expect(events(back.stderr).find((e) => e.type === 'scale')?.message).toBe(`${ns}/api-euw1: scaled back 6 → 2`);
   });

@@ -17,7 +17,8 @@ import type { FailoverApplyResult } from '../../commands/failover/apply.js';
 import type { FailoverStatusResult } from '../../commands/failover/status.js';
 import type { FailoverEvaluateResult } from '../../commands/failover/evaluate.js';
 import type { Journal } from '../../src/core/failover/journal.js';
-import { createGroup, createHealthCheck, createZone, motoEnv, motoUrl, setAlarm, uniqueName } from '../helpers/moto.js';
+import { readWeights, weightedZone } from '../helpers/failover.js';
+import { createGroup, createHealthCheck, motoEnv, motoUrl, setAlarm, uniqueName } from '../helpers/moto.js';
 import { BIN, recordExit, relia, reliaJson, ROOT, type RunOptions } from '../helpers/relia.js';
 import { servers } from '../helpers/servers.js';
 
@@ -49,36 +50,7 @@ interface Setup {
   euw1: string;
 }
 
-async function setWeights(zoneId: string, record: string, weights: [number, number]): Promise<void> {
-  const client = r53();
-  try {
-    await client.send(
-      new ChangeResourceRecordSetsCommand({
-        HostedZoneId: zoneId,
-        ChangeBatch: {
-          Changes: [
-            { Action: 'UPSERT', ResourceRecordSet: { Name: record, Type: 'A', SetIdentifier: 'us-east-1', Weight: weights[0], TTL: 60, ResourceRecords: [{ Value: '192.0.2.10' }] } },
-            { Action: 'UPSERT', ResourceRecordSet: { Name: record, Type: 'A', SetIdentifier: 'eu-west-1', Weight: weights[1], TTL: 60, ResourceRecords: [{ Value: '198.51.100.10' }] } },
-          ],
-        },
-      }),
-    );
-  } finally {
-    client.destroy();
-  }
-}
-
-async function weights(s: Setup): Promise<Record<string, number>> {
-  const client = r53();
-  try {
-    const out = await client.send(new ListResourceRecordSetsCommand({ HostedZoneId: s.zoneId, StartRecordName: s.record, StartRecordType: 'A' }));
-    const w: Record<string, number> = {};
-    for (const r of out.ResourceRecordSets ?? []) if (r.Name === s.record && r.Type === 'A' && r.SetIdentifier) w[r.SetIdentifier] = r.Weight ?? -1;
-    return w;
-  } finally {
-    client.destroy();
-  }
-}
+const weights = (s: Setup) => readWeights(s.zoneId, s.record);
 
 async function desired(region: string, name: string): Promise<number> {
   const asg = new AutoScalingClient({ region, endpoint: motoUrl() });
@@ -93,9 +65,7 @@ async function desired(region: string, name: string): Promise<number> {
 /** A zone, 100/0 weighted records, health checks, a group per region (6 InService in the source, 2 in the target) and OK alarms. */
 async function setup(options: { weights?: [number, number]; extra?: string; euSlos?: string; bake?: string; capacity?: string } = {}): Promise<Setup> {
   const tag = uniqueName('fo');
-  const zone = await createZone(`${tag}.example.com.`);
-  const record = `api.${tag}.example.com.`;
-  await setWeights(zone.id, record, options.weights ?? [100, 0]);
+  const { zoneId, zoneName, record } = await weightedZone(tag, options.weights ?? [100, 0]);
   const [hc1, hc2] = [await createHealthCheck(), await createHealthCheck()];
   const use1 = `${tag}-use1`;
   const euw1 = `${tag}-euw1`;
@@ -107,7 +77,7 @@ async function setup(options: { weights?: [number, number]; extra?: string; euSl
   writeFileSync(
     plan,
     `name: ${tag}
-dns: { zone: ${zone.name}, record: ${record} }
+dns: { zone: ${zoneName}, record: ${record} }
 regions:
   us-east-1: { setIdentifier: us-east-1, healthCheck: ${hc1}, alarms: [${tag}-use1-5xx], capacity: [{ asg: ${use1} }] }
   eu-west-1: { setIdentifier: eu-west-1, healthCheck: ${hc2}, alarms: [${tag}-euw1-5xx], capacity: [{ asg: ${euw1} }]${options.euSlos ?? ''} }
@@ -117,7 +87,7 @@ guardInterval: 1s
 capacity: ${options.capacity ?? '{ percentToMatch: 100, timeout: 2m }'}
 ${options.extra ?? ''}`,
   );
-  return { zoneId: zone.id, record, plan, journal: join(tmp, `${tag}.journal.json`), use1, euw1 };
+  return { zoneId, record, plan, journal: join(tmp, `${tag}.journal.json`), use1, euw1 };
 }
 
 const apply = (s: Setup, ...more: string[]) => ['failover', 'apply', '--plan', s.plan, '--from', 'us-east-1', '--to', 'eu-west-1', '--yes', ...(more.includes('--journal') ? [] : ['--journal', s.journal]), ...more];
@@ -241,6 +211,23 @@ describe('relia failover on moto', () => {
     expect(wrong.exitCode).toBe(2);
     expect(wrong.json.error).toMatchObject({ field: 'regions.eu-west-1.capacity[0].asg' });
     expect(await weights(s)).toEqual({ 'us-east-1': 100, 'eu-west-1': 0 });
+  });
+
+  it('a record set that is not weighted is exit 2 naming dns.record, nothing changed', { timeout: 90_000 }, async () => {
+    const s = await setup();
+    // Replace the weighted pair by one simple A record.
+    const client = r53();
+    const simple = { Name: s.record, Type: 'A' as const, TTL: 60, ResourceRecords: [{ Value: '192.0.2.10' }] };
+    const listed = await client.send(new ListResourceRecordSetsCommand({ HostedZoneId: s.zoneId, StartRecordName: s.record, StartRecordType: 'A' }));
+    const pair = (listed.ResourceRecordSets ?? []).filter((r) => r.Name === s.record && r.Type === 'A');
+    await client.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: s.zoneId, ChangeBatch: { Changes: [...pair.map((r) => ({ Action: 'DELETE' as const, ResourceRecordSet: r })), { Action: 'CREATE', ResourceRecordSet: simple }] } }));
+    client.destroy();
+    const r = await reliaJson(apply(s), { env });
+    expect(r.exitCode).toBe(2);
+    expect(r.json.error).toMatchObject({ field: 'dns.record' });
+    expect(r.json.error!.message).toMatch(/is not a weighted record set/);
+    expect(r.json.error!.suggestions.join('\n')).toMatch(/SetIdentifier \+ Weight/);
+    expect(await desired('eu-west-1', s.euw1)).toBe(2);
   });
 
   it('evaluate: exit 0 on a sound plan; plan: read-only steps and pre-checks', { timeout: 90_000 }, async () => {

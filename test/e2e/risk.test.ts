@@ -91,7 +91,7 @@ describe('relia risk score (CRE)', () => {
     expect(r.stdout).toContain('over-budget set: the top 5 together exceed the budget');
   });
 
-  it('takes the objective from the register, --slo-file (budget family) and --slo-id', async () => {
+  it('takes the objective from the register, --slo-file (budget family) and --slo-id', { timeout: 120_000 }, async () => {
     const own = await score(['-r', REGISTER]);
     expect(own.result.objective).toBeCloseTo(0.999, 12);
     expect(own.result.objectiveSource).toBe('register');

@@ -8,7 +8,13 @@
  *  - `getMany` counts a hit or a miss per key, like `keyspace_hits/misses`;
  *  - SCAN takes a glob (`*`, `?`, `[...]`, `\` escapes) and returns every key
  *    that exists for the whole scan, in batches of `batch` (default 1000,
- *    the adapter's COUNT).
+ *    the adapter's COUNT);
+ *  - copy mode (`copierFrom` another MemoryCache): the Redis copier's
+ *    semantics, pinned by the copy contract (test/contract/suites/cache-copy.ts):
+ *    a key absent from the source is `missing` and not written; without
+ *    `overwrite` a key present in the target is `present` and untouched;
+ *    values are copied byte for byte; each key keeps its source expiry (or
+ *    none, clearing the target's) unless `ttlSeconds` gives one (at least 1 s).
  *
  * Core tests add what they need on top with the wrappers in
  * instrumented-cache.ts (call log, latency on a virtual clock, faults), never
@@ -16,7 +22,10 @@
  * other clients change (`hits`, `misses`, `evictedKeys`, `expiredKeys`) and its
  * memory settings; tests may set them.
  */
-import type { CacheEntry, CacheStats, KeyValueCache } from '../../src/ports/cache.js';
+import type { CacheCopier, CacheEntry, CacheStats, CopyingCache, CopyOptions, CopyOutcomeCodes, KeyValueCache } from '../../src/ports/cache.js';
+
+/** The port's outcome codes, spelt as the port requires. */
+const COPY: CopyOutcomeCodes = { missing: 0, written: 1, present: 2 };
 
 export function globToRegExp(glob: string): RegExp {
   let re = '';
@@ -42,7 +51,7 @@ export function storedTtl(ttlSeconds: number | undefined): number | null {
   return ttlSeconds !== undefined && ttlSeconds > 0 ? Math.max(1, Math.round(ttlSeconds)) : null;
 }
 
-export class MemoryCache implements KeyValueCache {
+export class MemoryCache implements KeyValueCache, CopyingCache {
   readonly kind: string = 'memory';
   private readonly data = new Map<string, { value: Buffer; expiresAt: number | null }>();
   hits = 0;
@@ -151,6 +160,28 @@ export class MemoryCache implements KeyValueCache {
       maxMemoryBytes: this.maxMemoryBytes,
       keys: this.data.size,
     };
+  }
+
+  copierFrom(source: KeyValueCache): CacheCopier | undefined {
+    if (!(source instanceof MemoryCache)) return undefined;
+    return { copy: async (keys, options) => this.copyFrom(source, keys, options) };
+  }
+
+  private copyFrom(source: MemoryCache, keys: readonly string[], options: CopyOptions): Uint8Array {
+    const out = new Uint8Array(keys.length); // COPY.missing
+    keys.forEach((key, j) => {
+      const from = source.live(key);
+      if (!from) return;
+      if (!options.overwrite && this.live(key)) {
+        out[j] = COPY.present;
+        return;
+      }
+      const ttl = options.ttlSeconds?.[j];
+      const expiresAt = ttl !== undefined ? this.now() + Math.max(1, Math.round(ttl)) * 1000 : from.expiresAt === null ? null : this.now() + (from.expiresAt - source.now());
+      this.data.set(key, { value: Buffer.from(from.value), expiresAt });
+      out[j] = COPY.written;
+    });
+    return out;
   }
 
   async close(): Promise<void> {}

@@ -15,12 +15,15 @@ interface Timer {
  * Virtual time. `sleep(ms)` registers a timer; when every task is blocked
  * (checked from a setImmediate, after all microtasks ran) the clock jumps to
  * the earliest timer and wakes it. Ties wake in registration order.
+ * `at(t, fn)` runs test code the first time the clock reaches t (before the
+ * sleeper that got it there wakes): the world changing while the code waits.
  */
 export class FakeClock implements Clock {
   private t: number;
   private timers: Timer[] = [];
   private seq = 0;
   private scheduled = false;
+  private marks: Array<{ at: number; fn: () => void }> = [];
   /** Every sleep requested, ms. */
   readonly sleeps: number[] = [];
 
@@ -35,6 +38,19 @@ export class FakeClock implements Clock {
   /** Move time forward without waking anyone (a test's "meanwhile"). */
   advance(ms: number): void {
     this.t += ms;
+    this.fireMarks();
+  }
+
+  /** Run `fn` once, the first time the clock reaches `ms` (epoch ms). */
+  at(ms: number, fn: () => void): void {
+    this.marks.push({ at: ms, fn });
+    this.fireMarks();
+  }
+
+  private fireMarks(): void {
+    const due = this.marks.filter((m) => m.at <= this.t).sort((a, b) => a.at - b.at);
+    this.marks = this.marks.filter((m) => m.at > this.t);
+    for (const m of due) m.fn();
   }
 
   get pendingTimers(): number {
@@ -74,6 +90,7 @@ export class FakeClock implements Clock {
     for (const x of this.timers) if (x.at < next.at || (x.at === next.at && x.seq < next.seq)) next = x;
     this.timers = this.timers.filter((x) => x !== next);
     this.t = Math.max(this.t, next.at);
+    this.fireMarks();
     next.cleanup();
     next.resolve();
     if (this.timers.length > 0) this.schedule();

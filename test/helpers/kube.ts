@@ -56,7 +56,8 @@ export class KubeSeeder {
         for (let i = 0; i < count; i++) {
           await this.core.createNamespacedPod({ namespace, body: { metadata: { name: `${prefix}-${i}`, labels }, spec: { containers: [PAUSE], ...(nodeName ? { nodeName } : {}) } } });
         }
-        if (this.target.real) {
+        // Pods bound to a node object with no kubelet (the contract's nodes) never start: wait only for the others.
+        if (this.target.real && !nodeName) {
           await until(`${count} ${prefix} pods Ready`, async () => {
             const list = await this.core.listNamespacedPod({ namespace });
             const readyCount = list.items.filter((p) => p.metadata?.name?.startsWith(`${prefix}-`) && (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')).length;

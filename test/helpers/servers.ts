@@ -5,7 +5,8 @@ export { kit } from './kit.js';
 
 /** The shape of servers.json written by `scripts/servers.mjs up` (see docs/test-servers.md). */
 export interface ServersInfo {
-  prometheus: { url: string; pid: number; dataDir: string };
+  /** `scrapeDir`: file_sd target files (`*.json`) scraped every second as job="harness". */
+  prometheus: { url: string; pid: number; dataDir: string; scrapeDir: string };
   redis: Array<{ url: string; port: number; pid: number }>;
   origin: { url: string; pid: number };
   /** `accessLog`: nginx's access log (combined format), for access-log sources. */

@@ -7,6 +7,7 @@
 import { userInfo, hostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Flags } from '@oclif/core';
+import { progressFlags } from '../progress-flag.js';
 import type { SloDefinition } from '../../core/budget/model.js';
 import { computePlan, type PlanReport } from '../../core/capacity/plan.js';
 import { parsePlan as parseCapacityPlan } from '../../core/capacity/plan-schema.js';
@@ -88,17 +89,25 @@ export async function failoverPorts(ctx: CommandContext, plan: FailoverPlan, opt
   return ports;
 }
 
-/** One JSON POST per event to the plan's webhook; a failing hook is a warning (once), never a stop. */
-export async function webhookNotifier(ctx: CommandContext, plan: FailoverPlan, operation: () => string | undefined): Promise<((e: FailoverEvent) => Promise<void>) | undefined> {
+/** How long the end of a command waits for queued webhook notifications. */
+export const WEBHOOK_DRAIN_MS = 10_000;
+
+/**
+ * One JSON POST per event to the plan's webhook, in order, off the engine's
+ * path: the handler queues the POST and returns at once, so a slow hook never
+ * delays a step or a revert (it used to hold a breach's revert for up to its
+ * 5 s timeout). The queue is flushed by a cleanup before the client closes.
+ * A failing hook is a warning (once), never a stop.
+ */
+export async function webhookNotifier(ctx: CommandContext, plan: FailoverPlan, operation: () => string | undefined): Promise<((e: FailoverEvent) => void) | undefined> {
   if (!plan.notify) return undefined;
   const http = await httpFromConfig(await ctx.providers(), ctx.resolved());
   ctx.lifecycle.defer('close webhook client', () => http.close());
   let warned = false;
   const url = plan.notify.webhook;
-  return async (e) => {
-    if (e.type === 'guard' && e.data?.ok === true) return; // only the samples that matter
+  const post = async (e: FailoverEvent, op: string | undefined): Promise<void> => {
     try {
-      const res = await http.request({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: 'relia', plan: plan.name, operation: operation(), ...e, at: new Date(e.at).toISOString() }), timeoutMs: 5_000, readBody: false });
+      const res = await http.request({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: 'relia', plan: plan.name, ...e, operation: e.operation ?? op, at: new Date(e.at).toISOString() }), timeoutMs: 5_000, readBody: false });
       if (res.status >= 300 && !warned) {
         warned = true;
         ctx.warn(`notify.webhook ${url} answered ${res.status}; the operation goes on`);
@@ -109,6 +118,22 @@ export async function webhookNotifier(ctx: CommandContext, plan: FailoverPlan, o
         ctx.warn(`notify.webhook ${url}: ${(error as Error).message}; the operation goes on`);
       }
     }
+  };
+  let queue = Promise.resolve();
+  let pending = 0;
+  // Registered after the close: cleanups run last-first, so the queue drains (for at most WEBHOOK_DRAIN_MS) before the client closes.
+  ctx.lifecycle.defer('send the queued webhook notifications', async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, WEBHOOK_DRAIN_MS)));
+    await Promise.race([queue, late]);
+    clearTimeout(timer);
+    if (pending > 0) ctx.warn(`notify.webhook ${url}: ${pending} notification${pending === 1 ? '' : 's'} not sent within ${WEBHOOK_DRAIN_MS / 1000} s of the end; the journal has every event`);
+  });
+  return (e) => {
+    if (e.type === 'guard' && e.data?.ok === true) return; // only the samples that matter
+    const op = operation(); // as of the event, not of the send
+    pending++;
+    queue = queue.then(() => post(e, op)).finally(() => void pending--);
   };
 }
 
@@ -147,6 +172,7 @@ export const journalOperationFlags = {
   'break-lock': breakLockFlag,
   'slo-at': sloAtFlag,
   prometheus: prometheusFlag,
+  ...progressFlags,
 };
 
 /** --bake and --slo-at, checked before anything is read from a provider or changed (exit 2 naming the flag). */

@@ -35,7 +35,7 @@ export function solveLittle(input: LittleInput): LittleResult {
   const given = (Object.keys(FLAGS) as Array<keyof typeof FLAGS>).filter((k) => input[k] !== undefined);
   if (given.length !== 2) {
     const missing = (Object.keys(FLAGS) as Array<keyof typeof FLAGS>).filter((k) => input[k] === undefined).map((k) => FLAGS[k]);
-    throw new InputError(`Little's law needs exactly two of --concurrency, --arrival-rate and --duration; got ${given.length === 0 ? 'none' : given.map((k) => FLAGS[k]).join(', ')}`, {
+    throw new InputError(`Little's law needs exactly two of --concurrency, --arrival-rate and --time-in-system; got ${given.length === 0 ? 'none' : given.map((k) => FLAGS[k]).join(', ')}`, {
       // Too many: drop one (name the first); too few: name the first one to add.
       field: given.length > 2 ? FLAGS.concurrency : (missing[0] as string),
       suggestions: [

@@ -9,11 +9,12 @@
  * | `type: http` (url, method, headers, arguments, timeout, expected_status) | `http.request` |
  * | `type: process` (path, arguments, timeout)         | `process.run`              |
  * | python `chaosk8s.pod.actions.terminate_pods`       | `kubernetes.pod-kill`      |
+ * | python `chaosaws.ec2.actions.stop_instances`       | `aws.ec2-stop`             |
+ * | python `chaosaws.asg.actions.terminate_random_instances` | `aws.asg-terminate` (asg_names or tags) |
  *
  * Target selection follows `faults`' selection fields: `mode` is `one`, `all`,
- * `{count: N}` or `{percent: P}`.
- * | python `chaosaws.ec2.actions.stop_instances`       | `aws.ec2-stop`             |
- * | python `chaosaws.asg.actions.terminate_random_instances` | `aws.asg-terminate`  |
+ * `{count: N}` or `{percent: P}`; terminate_pods' qty is a count, or a percent
+ * with its mode `percentage`; its name_pattern is not modelled (exit 2).
  * | python `chaosprometheus.probes.query`              | `prometheus.query`         |
  */
 
@@ -83,8 +84,11 @@ export const CTK_PYTHON: Record<string, { kind: 'action' | 'probe'; map: (a: Arg
       args: defined({
         namespace: a.ns ?? 'default',
         selector: a.label_selector,
-        mode: a.all === true ? 'all' : typeof a.qty === 'number' ? { count: a.qty } : 'one',
+        // chaosk8s: qty is a count (mode fixed, the default) or a percent (mode percentage).
+        mode: a.all === true ? 'all' : typeof a.qty === 'number' ? (a.mode === 'percentage' ? { percent: a.qty } : { count: a.qty }) : 'one',
         gracePeriod: a.grace_period !== undefined && a.grace_period !== -1 ? `${String(a.grace_period)}s` : undefined,
+        // Not modelled: passed through under its own name, so the strict args reject it (exit 2 naming it) instead of ignoring it.
+        name_pattern: a.name_pattern,
       }),
     }),
   },

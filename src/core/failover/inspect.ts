@@ -72,34 +72,41 @@ export interface RegionHealth {
   problems: string[];
 }
 
-/** Health check, alarms and (with `slos`) the SLO guard of one region, as of `at`. */
+/**
+ * Health check, alarms and (with `slos`) the SLO guard of one region, as of
+ * `at`. The three reads run at once (a guard sample takes as long as the
+ * slowest, not their sum); when several fail, the error reported is the
+ * first in that order, so the message does not depend on timing.
+ */
 export async function regionHealth(plan: FailoverPlan, region: RegionPlan, ports: FailoverPorts, at: number, options: { slos: boolean }): Promise<RegionHealth> {
   const opts = ports.signal ? { signal: ports.signal } : {};
-  const problems: string[] = [];
-  let healthCheck: RegionHealth['healthCheck'] = null;
-  if (region.healthCheck !== undefined) {
+  const readCheck = async (): Promise<RegionHealth['healthCheck']> => {
+    if (region.healthCheck === undefined) return null;
     const hc = await ports.dns.healthCheckStatus(region.healthCheck, opts);
     if (!hc) throw new InputError(`${plan.file}: regions.${region.name}.healthCheck: no health check ${region.healthCheck}`, { field: `regions.${region.name}.healthCheck`, file: plan.file, suggestions: ['check the id: aws route53 list-health-checks'] });
-    healthCheck = { id: hc.id, healthy: hc.healthy, checkers: hc.checkers, healthyCheckers: hc.healthyCheckers };
-    if (!hc.healthy) problems.push(`health check ${hc.id} is unhealthy (${hc.healthyCheckers}/${hc.checkers} checkers healthy)`);
-  }
-  const alarms: RegionHealth['alarms'] = [];
-  if (region.alarms.length > 0) {
+    return { id: hc.id, healthy: hc.healthy, checkers: hc.checkers, healthyCheckers: hc.healthyCheckers };
+  };
+  const readAlarms = async (): Promise<Array<{ name: string; state: string; reason?: string }>> => {
+    if (region.alarms.length === 0) return [];
     const port = need(ports.alarms, 'CloudWatch alarms', `regions.${region.name}.alarms`);
     const found = await port.describeAlarms(region.alarmRegion, region.alarms, opts);
-    region.alarms.forEach((name, i) => {
+    return region.alarms.map((name, i) => {
       const a = found.find((x) => x.name === name);
       if (!a) throw new InputError(`${plan.file}: regions.${region.name}.alarms[${i}]: no alarm ${JSON.stringify(name)} in ${region.alarmRegion}`, { field: `regions.${region.name}.alarms[${i}]`, file: plan.file, suggestions: [`check the name: aws cloudwatch describe-alarms --region ${region.alarmRegion}`] });
-      alarms.push({ name, state: a.state });
-      if (a.state !== 'OK') problems.push(`alarm ${name} is ${a.state}${a.reason ? ` (${a.reason})` : ''}`);
+      return { name, state: a.state, ...(a.reason ? { reason: a.reason } : {}) };
     });
-  }
-  let slos: SloVerdict[] = [];
-  if (options.slos && region.slos.length > 0 && ports.sloGuard) {
-    slos = await ports.sloGuard(region.name, at, ports.signal);
-    for (const s of slos) if (!s.ok) problems.push(`SLO ${s.id}: ${s.reasons.join('; ') || 'not within budget'}`);
-  }
-  return { region: region.name, healthy: problems.length === 0, healthCheck, alarms, slos, problems };
+  };
+  const readSlos = async (): Promise<SloVerdict[]> => (options.slos && region.slos.length > 0 && ports.sloGuard ? ports.sloGuard(region.name, at, ports.signal) : []);
+  const [hcOut, alarmsOut, slosOut] = await Promise.allSettled([readCheck(), readAlarms(), readSlos()]);
+  for (const out of [hcOut, alarmsOut, slosOut]) if (out.status === 'rejected') throw out.reason;
+  const healthCheck = (hcOut as PromiseFulfilledResult<RegionHealth['healthCheck']>).value;
+  const found = (alarmsOut as PromiseFulfilledResult<Array<{ name: string; state: string; reason?: string }>>).value;
+  const slos = (slosOut as PromiseFulfilledResult<SloVerdict[]>).value;
+  const problems: string[] = [];
+  if (healthCheck && !healthCheck.healthy) problems.push(`health check ${healthCheck.id} is unhealthy (${healthCheck.healthyCheckers}/${healthCheck.checkers} checkers healthy)`);
+  for (const a of found) if (a.state !== 'OK') problems.push(`alarm ${a.name} is ${a.state}${a.reason ? ` (${a.reason})` : ''}`);
+  for (const v of slos) if (!v.ok) problems.push(`SLO ${v.id}: ${v.reasons.join('; ') || 'not within budget'}`);
+  return { region: region.name, healthy: problems.length === 0, healthCheck, alarms: found.map((a) => ({ name: a.name, state: a.state })), slos, problems };
 }
 
 /** Health check and alarms only: is the region fit to carry traffic (for minHealthyRegions). */

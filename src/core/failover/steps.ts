@@ -55,7 +55,7 @@ export async function emit(ctx: Pick<WalkContext, 'ports'>, j: Journal, type: st
   const at = ctx.ports.clock.now();
   addEvent(j, at, type, message);
   try {
-    await ctx.ports.onEvent?.({ type, message, at, ...(step !== undefined ? { step } : {}), ...(data ? { data } : {}) });
+    await ctx.ports.onEvent?.({ type, message, at, operation: j.id, ...(step !== undefined ? { step } : {}), ...(data ? { data } : {}) });
   } catch {
     // Progress and notifications never stop an operation.
   }
@@ -148,7 +148,13 @@ async function revert(ctx: WalkContext, j: Journal, k: number, reason: string): 
   });
 }
 
-/** Sample the guard until the bake ends; a breach reverts (or, ungraceful, is reported). */
+/**
+ * Sample the guard until the bake ends; a breach reverts (or, ungraceful, is
+ * reported). Samples keep a fixed cadence: each starts one guard interval
+ * after the previous one STARTED, not after it ended, so a breach is seen
+ * within one interval however long a sample's reads take (sleeping a full
+ * interval after each sample made the period interval + sample time).
+ */
 async function bake(ctx: WalkContext, j: Journal, k: number): Promise<void> {
   const { clock } = ctx.ports;
   const region = ctx.plan.regions[j.to];
@@ -168,7 +174,8 @@ async function bake(ctx: WalkContext, j: Journal, k: number): Promise<void> {
       throw new CheckFailedError(j.reason, { suggestions: ['the target is unhealthy and the source is down: investigate both regions'] });
     }
     if (now >= end) return;
-    await clock.sleep(Math.min(ctx.guardIntervalMs, end - now), ctx.ports.signal);
+    const wait = Math.min(now + ctx.guardIntervalMs, end) - clock.now();
+    if (wait > 0) await clock.sleep(wait, ctx.ports.signal);
   }
 }
 

@@ -182,9 +182,118 @@ export function metricsContract(name: string, make: () => Promise<MetricsFixture
       await source.close();
     });
 
+    // The constructs the budget engine builds its batched queries from (src/core/budget/evaluate-plan.ts):
+    // label_replace-tagged parts joined by `or`, comparisons with `bool`, max/min, and avg_over_time over a subquery.
+
+    it('label_replace sets a label (tagging, and $1 from a regex capture); `or` keeps the left side on equal label sets', async () => {
+      const { source, expected } = await make();
+      const time = expected.endUnix * 1000;
+      const w = expected.services.checkout!.windows['1h']!;
+      const tag = (expr: string, value: string) => `label_replace(${expr}, "relia_w", "${value}", "", "")`;
+      const total = `sum(increase(${sel('checkout')}[1h]))`;
+      const bad = `sum(increase(${sel('checkout', '500')}[1h]))`;
+      const both = await source.instant(`${tag(total, 'total')} or ${tag(bad, 'bad')}`, { time });
+      expect(both.sort((a, b) => (a.labels.relia_w! < b.labels.relia_w! ? -1 : 1))).toEqual([
+        { labels: { relia_w: 'bad' }, value: w.bad },
+        { labels: { relia_w: 'total' }, value: w.total },
+      ]);
+      // untagged, both sides have the label set {}: only the left one survives
+      expect(await source.instant(`${bad} or ${total}`, { time })).toEqual([{ labels: {}, value: w.bad }]);
+      // `or vector(0)`: the fallback when the left side has no series
+      expect(await source.instant(`sum(increase(no_such_metric_total[1h])) or vector(0)`, { time })).toEqual([{ labels: {}, value: 0 }]);
+      const renamed = await source.instant('label_replace(sum by (service) (increase(http_requests_total{code="500"}[1d])), "svc", "s-$1", "service", "(.*)")', { time });
+      expect(renamed).toHaveLength(Object.keys(expected.services).length);
+      for (const s of renamed) {
+        expect(s.labels).toEqual({ service: s.labels.service, svc: `s-${s.labels.service}` });
+        expect(s.value).toBe(expected.services[s.labels.service!]!.windows['1d']!.bad);
+      }
+      // a regex that does not match leaves the sample as it is
+      expect(await source.instant(`label_replace(${bad}, "relia_w", "x", "nope", "y")`, { time })).toEqual([{ labels: {}, value: w.bad }]);
+      await source.close();
+    });
+
+    it('comparisons: `bool` answers 0/1 and drops the metric name, at equality too; without bool they filter and keep the sample', async () => {
+      const { source, expected } = await make();
+      const time = expected.endUnix * 1000;
+      const total = expected.services.checkout!.windows['1h']!.total;
+      const q = `sum(increase(${sel('checkout')}[1h]))`;
+      const answers: Array<[string, number]> = [
+        [`${q} > bool 0`, 1],
+        [`${q} < bool 0`, 0],
+        [`${q} >= bool ${total}`, 1],
+        [`${q} > bool ${total}`, 0],
+        [`${q} == bool ${total}`, 1],
+        [`${q} != bool ${total}`, 0],
+        [`${q} <= bool ${total - 1}`, 0],
+        [`(${q} / ${q}) < bool 0.5`, 0],
+        ['1 > bool 0', 1],
+        ['(0 / 0) > bool 0', 0],
+        ['(0 / 0) != bool 0', 1],
+      ];
+      for (const [query, want] of answers) expect(single(await source.instant(query, { time })), query).toBe(want);
+      expect(await source.instant(`${q} > ${total}`, { time })).toEqual([]);
+      expect(await source.instant(`${q} >= ${total}`, { time })).toEqual([{ labels: {}, value: total }]);
+      // a filter keeps the series' own value and name; bool and arithmetic drop the name
+      const raw = await source.instant(sel('checkout', '500'), { time });
+      expect(await source.instant(`${sel('checkout', '500')} >= 0`, { time })).toEqual(raw);
+      expect(await source.instant(`0 <= ${sel('checkout', '500')}`, { time })).toEqual(raw);
+      expect(await source.instant(`${sel('checkout', '500')} > bool 0`, { time })).toEqual([{ labels: { service: 'checkout', code: '500' }, value: 1 }]);
+      expect(await source.instant(`${sel('checkout', '500')} * 1`, { time })).toEqual([{ labels: { service: 'checkout', code: '500' }, value: raw[0]!.value }]);
+      await source.close();
+    });
+
+    it('max, min, count, avg and topk aggregate; + - * between vectors match on labels', async () => {
+      const { source, expected } = await make();
+      const time = expected.endUnix * 1000;
+      const w = expected.services.checkout!.windows['1d']!;
+      const byCode = [w.total - w.bad - w.notFound, w.notFound, w.bad];
+      const inc = `increase(${sel('checkout')}[1d])`;
+      expect(single(await source.instant(`max(${inc})`, { time }))).toBe(Math.max(...byCode));
+      expect(single(await source.instant(`min(${inc})`, { time }))).toBe(Math.min(...byCode));
+      expect(single(await source.instant(`count(${inc})`, { time }))).toBe(3);
+      expect(Math.abs(single(await source.instant(`avg(${inc})`, { time })) - w.total / 3)).toBeLessThanOrEqual(1e-9 * w.total);
+      const bad = `sum(increase(${sel('checkout', '500')}[1d]))`;
+      const total = `sum(increase(${sel('checkout')}[1d]))`;
+      expect(single(await source.instant(`${total} - ${bad}`, { time }))).toBe(w.good);
+      expect(single(await source.instant(`${bad} * 2 + 1`, { time }))).toBe(2 * w.bad + 1);
+      expect(single(await source.instant(`-${bad}`, { time }))).toBe(-w.bad);
+      expect(single(await source.instant('2 * 3 - 1', { time }))).toBe(5);
+      const top = await source.instant('topk(3, sum by (title) (increase(plays_total[1h])))', { time });
+      const want = Object.values(expected.plays.increase)
+        .map((x) => x['1h'])
+        .sort((a, b) => b - a)
+        .slice(0, 3);
+      expect(top.map((s) => s.value).sort((a, b) => b - a)).toEqual(want);
+      for (const s of top) expect(expected.plays.increase[s.labels.title!]!['1h']).toBe(s.value);
+      await source.close();
+    });
+
+    it('subqueries: steps aligned to the step, both ends of the range included; *_over_time reduce them', async () => {
+      const { source, expected } = await make();
+      const end = expected.endUnix * 1000;
+      // [1h:1m] on the grid holds 61 steps (END−60m … END); 30 s off the grid, 60
+      expect(single(await source.instant('count_over_time(vector(1)[1h:1m])', { time: end }))).toBe(61);
+      expect(single(await source.instant('count_over_time(vector(1)[1h:1m])', { time: end - 30_000 }))).toBe(60);
+      const perMinute = `sum(increase(${sel('search')}[1m]))`;
+      // 61 one-minute increases ending END−60m … END cover the 61 minutes before END
+      const sum61 = single(await source.instant(`sum(increase(${sel('search')}[61m]))`, { time: end }));
+      expect(single(await source.instant(`sum_over_time(${perMinute}[1h:1m])`, { time: end }))).toBe(sum61);
+      expect(Math.abs(single(await source.instant(`avg_over_time((${perMinute})[1h:1m])`, { time: end })) - sum61 / 61)).toBeLessThanOrEqual(1e-9 * sum61);
+      expect(single(await source.instant(`max_over_time(${perMinute}[1h:1m])`, { time: end }))).toBeGreaterThanOrEqual(sum61 / 61);
+      expect(single(await source.instant(`min_over_time(${perMinute}[1h:1m])`, { time: end }))).toBeLessThanOrEqual(sum61 / 61);
+      // the budget engine's timeslices: 43 201 one-minute slices in [30d:1m]
+      expect(single(await source.instant(`count_over_time((${perMinute} >= bool 0)[30d:1m])`, { time: end }))).toBe(expected.services.search!.perMinute.count);
+      // a bad-slice fraction is a number in [0, 1]; over an incident it is 1
+      const inc = expected.services.checkout!.incidents.find((i) => i.kind === 'errors')!;
+      const slice = `(sum(increase(${sel('checkout', '500')}[1m])) / sum(increase(${sel('checkout')}[1m]))) > bool ${inc.errorRatio / 2}`;
+      const minutes = (inc.endUnix - inc.startUnix) / 60;
+      expect(single(await source.instant(`avg_over_time((${slice})[${minutes - 1}m:1m])`, { time: inc.endUnix * 1000 }))).toBe(1);
+      await source.close();
+    });
+
     it('a bad query is a dependency error (exit 3) that names the query', async () => {
       const { source, expected } = await make();
-      for (const q of ['sum((', 'no_such_function(http_requests_total[5m])', 'http_requests_total{service=}']) {
+      for (const q of ['sum((', 'no_such_function(http_requests_total[5m])', 'http_requests_total{service=}', '1 > 0']) {
         const e = await rejection(source.instant(q, { time: expected.endUnix * 1000 }));
         expect(e.exitCode, q).toBe(3);
         expect(e.message).toContain(JSON.stringify(q));

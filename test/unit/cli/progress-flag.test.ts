@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { progressMode, progressOutput } from '../../../src/cli/progress-flag.js';
+import { eventProgress, progressMode, progressOutput } from '../../../src/cli/progress-flag.js';
 
 describe('--progress', () => {
   it('auto: the bar on a terminal, JSON lines off one', () => {
@@ -22,5 +22,15 @@ describe('--progress', () => {
     expect(progressOutput({ progress: 'auto' }, true)).toEqual({ tty: true, silent: false });
     expect(progressOutput({ progress: 'json' }, true)).toEqual({ tty: false, silent: false });
     expect(progressOutput({ progress: 'none' }, true)).toEqual({ tty: false, silent: true });
+  });
+});
+
+describe('--progress for event-line commands (failover)', () => {
+  it('human lines on a terminal, JSON lines off one or with json, nothing with none; --json does not enter into it', () => {
+    expect(eventProgress({}, true)).toBe('tty');
+    expect(eventProgress({}, false)).toBe('json');
+    expect(eventProgress({ progress: 'json' }, true)).toBe('json');
+    expect(eventProgress({ progress: 'bar' }, false)).toBe('none');
+    expect(eventProgress({ 'no-progress': true }, true)).toBe('none');
   });
 });

@@ -1,17 +1,24 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { MetricsSource } from '../../../src/ports/metrics.js';
+import { MemoryMetrics } from '../../fakes/memory-metrics.js';
 import { assertNotAbove, guardMetrics, MetricsDataError, valueProblem } from '../../../src/core/metrics-guard.js';
 
-/** A source that answers exactly these values (instant: one sample each; range: one series). */
-function answering(values: number[]): MetricsSource {
-  return {
-    kind: 'fake',
-    instant: async () => values.map((value, i) => ({ labels: { i: String(i) }, value })),
-    range: async (_q, o) => [{ labels: {}, points: values.map((v, i) => [o.start / 1000 + i * o.step, v] as [number, number]) }],
-    close: async () => {},
-  };
+const AT = Date.parse('2026-11-01T00:00:00Z');
+/**
+ * The metrics fake holding exactly these values as gauges: `one_each` is one
+ * series per value with its sample at AT; `in_order` is one series with value
+ * i at i × 60 s. A 1 s lookback keeps each range step to its own sample.
+ */
+function answering(values: number[]): MemoryMetrics {
+  return MemoryMetrics.fromPoints(
+    [
+      ...values.map((v, i) => ({ labels: { __name__: 'one_each', i: String(i) }, points: [[AT / 1000, v]] as Array<[number, number]> })),
+      ...(values.length ? [{ labels: { __name__: 'in_order' }, points: values.map((v, i) => [i * 60, v] as [number, number]) }] : []),
+    ],
+    { lookbackSeconds: 1 },
+  );
 }
+const byIndex = (samples: Array<{ labels: Record<string, string>; value: number }>) => [...samples].sort((a, b) => Number(a.labels.i) - Number(b.labels.i)).map((s) => s.value);
 const good = fc.double({ min: 0, max: 1e300, noNaN: true });
 const bad = fc.oneof(fc.constant(Number.NaN), fc.constant(Infinity), fc.constant(-Infinity), fc.double({ max: -Number.MIN_VALUE, noNaN: true, noDefaultInfinity: true }));
 
@@ -20,8 +27,8 @@ describe('guardMetrics', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(good, { maxLength: 20 }), async (values) => {
         const g = guardMetrics(answering(values));
-        expect((await g.instant('q', { time: 0 })).map((s) => s.value)).toEqual(values);
-        expect((await g.range('q', { start: 0, end: 1000, step: 60 }))[0]!.points.map((p) => p[1])).toEqual(values);
+        expect(byIndex(await g.instant('one_each', { time: AT }))).toEqual(values);
+        expect((await g.range('in_order', { start: 0, end: 60_000 * 25, step: 60 }))[0]?.points.map((p) => p[1]) ?? []).toEqual(values);
       }),
     );
   });
@@ -30,13 +37,13 @@ describe('guardMetrics', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(good, { maxLength: 10 }), bad, fc.array(good, { maxLength: 10 }), async (before, x, after) => {
         const g = guardMetrics(answering([...before, x, ...after]));
-        const inst = await g.instant('sum(rate(x[5m]))', { time: Date.parse('2026-11-01T00:00:00Z') }).catch((e: unknown) => e);
+        const inst = await g.instant('one_each', { time: AT }).catch((e: unknown) => e);
         expect(inst).toBeInstanceOf(MetricsDataError);
         expect((inst as MetricsDataError).exitCode).toBe(3);
-        expect((inst as MetricsDataError).query).toBe('sum(rate(x[5m]))');
+        expect((inst as MetricsDataError).query).toBe('one_each');
         expect((inst as MetricsDataError).time).toBe('2026-11-01T00:00:00Z');
         expect((inst as MetricsDataError).message).toContain((inst as MetricsDataError).value);
-        const range = await g.range('r', { start: 0, end: 1e6, step: 60 }).catch((e: unknown) => e);
+        const range = await g.range('in_order', { start: 0, end: 60_000 * 25, step: 60 }).catch((e: unknown) => e);
         expect(range).toBeInstanceOf(MetricsDataError);
         expect((range as MetricsDataError).time).toBe(new Date(before.length * 60_000).toISOString().replace('.000Z', 'Z'));
       }),

@@ -8,9 +8,10 @@
  * - `kubernetes.scale`: scale a deployment or statefulset down; the undo
  *   scales it back to what it was;
  * - `kubernetes.node-drain`: cordon nodes and evict their pods, found in
- *   every namespace by `spec.nodeName` (DaemonSet pods, mirror pods and
- *   protected namespaces or labels stay, as kubectl drain leaves DaemonSet
- *   and mirror pods); the undo uncordons what this action cordoned.
+ *   every namespace by `spec.nodeName` (DaemonSet pods, mirror pods,
+ *   protected namespaces or labels, and by default pods no controller owns
+ *   stay, as kubectl drain leaves DaemonSet and mirror pods and refuses
+ *   unmanaged ones); the undo uncordons what this action cordoned.
  */
 import { z } from 'zod';
 import { InputError, SafetyStopError } from '../../errors.js';
@@ -191,6 +192,8 @@ const DrainArgs = z
     drain: z.boolean().default(true),
     /** Only these namespaces' pods on the node are evicted; omitted: every namespace (protected ones never). */
     namespaces: z.array(name).min(1).optional(),
+    /** Pods no controller owns would not come back: `keep` them on the node (default), or `evict` them too (gone for good). */
+    unmanaged: z.enum(['keep', 'evict']).default('keep'),
     ...evictionFields,
   })
   .superRefine((a, ctx) => {
@@ -206,11 +209,14 @@ export interface KeptPod {
 }
 
 /** Why a pod on a node is not evicted by a drain; undefined when it is. */
-export function drainKeeps(p: PodInfo, policy: ActivityContext['policy']): string | undefined {
+export function drainKeeps(p: PodInfo, policy: ActivityContext['policy'], unmanaged: 'keep' | 'evict' = 'keep'): string | undefined {
   if (p.deletionTimestamp !== undefined) return 'already terminating';
   if (p.mirror) return 'mirror pod of a static pod (the kubelet owns it)';
   if (p.owner?.kind === 'DaemonSet') return `DaemonSet pod (${p.owner.name}): its controller ignores the cordon`;
-  return protection({ id: p.name, namespace: p.namespace, labels: p.labels }, policy);
+  const why = protection({ id: p.name, namespace: p.namespace, labels: p.labels }, policy);
+  if (why) return why;
+  if (p.owner === undefined && unmanaged === 'keep') return 'no controller owns it, so nothing would replace it (unmanaged: evict evicts it anyway)';
+  return undefined;
 }
 
 /** The pods on `node`: from every namespace with a field selector, or only from `namespaces`; split into evict and keep. */
@@ -223,7 +229,7 @@ async function podsOnNode(cluster: ClusterPort, node: string, a: DrainArgs, ctx:
   const evict: PodInfo[] = [];
   const kept: KeptPod[] = [];
   for (const p of listed) {
-    const why = drainKeeps(p, ctx.policy);
+    const why = drainKeeps(p, ctx.policy, a.unmanaged);
     if (why) kept.push({ pod: `${p.namespace}/${p.name}`, reason: why });
     else evict.push(p);
   }
@@ -262,11 +268,11 @@ export const nodeDrain: ActionDefinition<DrainArgs> = {
         const b = blocked.get(id);
         targets.push({ kind: 'pod', id, detail: b ? `${b}: ${a.force ? 'would be deleted (force: true)' : a.onBlocked === 'skip' ? 'would be skipped' : 'the drain would fail'}` : `evict from ${n.name}` });
       }
-      for (const k of kept) targets.push({ kind: 'pod', id: k.pod, detail: `stays on ${n.name}: ${k.reason}` });
+      for (const k of kept) targets.push({ kind: 'kept pod', id: k.pod, detail: `stays on ${n.name}: ${k.reason}` });
     }
     return {
       targets,
-      does: `cordon${a.drain ? ` and drain (evict ${drainScope(a)}; DaemonSet, mirror and protected pods stay)` : ''} ${describeMode(a)} of the matching nodes (context ${context})`,
+      does: `cordon${a.drain ? ` and drain (evict ${drainScope(a)}; DaemonSet, mirror, protected${a.unmanaged === 'keep' ? ' and unmanaged' : ''} pods stay)` : ''} ${describeMode(a)} of the matching nodes (context ${context})`,
       undo: 'uncordon the nodes this action cordoned (evicted pods are replaced by their controllers)',
     };
   },

@@ -18,10 +18,18 @@ import { durationMs, ms, ratePerSecond } from './common.js';
 /** No experiment may ask for more, whatever its maxRate says. */
 export const LOAD_RATE_CEILING = 5000;
 
-/** Hands out send times at most `rate` per second; after a stall it resumes from now (no burst to catch up). */
+/**
+ * Hands out send times at most `rate` per second, one taker at a time (the
+ * retry storm's clients queue for their turn): each slot starts one interval
+ * after the previous one really began, so a timer that fires late, or a
+ * stall, never lets two requests go out closer than the interval; after a
+ * stall it resumes from now, with no burst to catch up. The cap therefore
+ * holds on the times requests really go out, not only on the schedule.
+ */
 export class Pacer {
   private next: number;
   private readonly interval: number;
+  private tail: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly clock: Clock,
@@ -31,11 +39,18 @@ export class Pacer {
     this.next = clock.now();
   }
 
-  async take(signal: AbortSignal): Promise<void> {
+  take(signal: AbortSignal): Promise<void> {
+    const turn = this.tail.then(() => this.slot(signal));
+    this.tail = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async slot(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
     const now = this.clock.now();
     const at = Math.max(this.next, now);
-    this.next = at + this.interval;
     if (at > now) await this.clock.sleep(at - now, signal);
+    this.next = Math.max(at, this.clock.now()) + this.interval;
   }
 }
 

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateSlos, computeStatus, planSlo, defaultPolicy, mergePolicy, type SloDefinition, type BudgetPolicy } from '../../../../src/core/budget/index.js';
 import { DependencyError, type ReliaError } from '../../../../src/core/errors.js';
-import type { MetricsSource } from '../../../../src/ports/metrics.js';
-import { FakeMetrics, type FakeSeries } from './fake-metrics.js';
+import { InstrumentedMetrics } from '../../../fakes/instrumented-metrics.js';
+import { MemoryMetrics } from '../../../fakes/memory-metrics.js';
+
+/** A counter's per-minute increments; fed to the metrics fake with MemoryMetrics.fromIncrements. */
+type FakeSeries = { labels: Record<string, string>; increments: ArrayLike<number> };
 
 const AT = Date.parse('2026-11-01T00:00:00Z');
 const MIN = 60;
@@ -14,9 +17,9 @@ const N = DAYS * 1440;
 const idx = (secondsBeforeAt: number) => N - 1 - secondsBeforeAt / MIN;
 
 function series(service: string, code: string, fill: (i: number) => number): FakeSeries {
-  const perMinute = new Float64Array(N);
-  for (let i = 0; i < N; i++) perMinute[i] = fill(i);
-  return { labels: { __name__: 'req_total', service, code }, perMinute };
+  const increments = new Float64Array(N);
+  for (let i = 0; i < N; i++) increments[i] = fill(i);
+  return { labels: { __name__: 'req_total', service, code }, increments };
 }
 
 /** Minutes ending in (AT − from, AT − to]. */
@@ -58,7 +61,9 @@ const data: FakeSeries[] = [
   series('peaky', '500', (i) => (inLast(i, 7200) ? 30 : i % 2)),
 ];
 
-const fake = () => new FakeMetrics(data, START);
+/** The contract-checked metrics fake holding `data`, wrapped for call logs, concurrency and faults. */
+const metrics = MemoryMetrics.fromIncrements(data, START, 60, { kind: 'prometheus' });
+const fake = () => new InstrumentedMetrics(metrics);
 const policy = defaultPolicy();
 
 describe('evaluateSlos against a synthetic Prometheus', () => {
@@ -266,9 +271,7 @@ describe('evaluateSlos against a synthetic Prometheus', () => {
 
   it('wraps plain errors from a source as DependencyErrors', async () => {
     const src = fake();
-    src.instant = async () => {
-      throw new Error('socket hang up');
-    };
+    src.fault = () => new Error('socket hang up');
     const err = await evaluateSlos([slo('healthy')], src, { at: AT, policy }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DependencyError);
     expect((err as Error).message).toMatch(/^SLO healthy\/availability: the instant query failed: socket hang up; query: label_replace/);
@@ -311,25 +314,16 @@ describe('evaluateSlos against a synthetic Prometheus', () => {
     expect({ ...s, queries: 2 }).toEqual(batched);
   });
 
-  it('defaults to unbatched queries for a non-Prometheus provider (a plugin answering from a table)', async () => {
-    const seen: string[] = [];
-    const table: MetricsSource = {
-      kind: 'fakemetrics',
-      async instant(query) {
-        seen.push(query);
-        const w = /\[(\w+)\]/.exec(query)?.[1];
-        const seconds = { '5m': 300, '30m': 1800, '1h': 3600, '6h': 21_600, '1d': 86_400, '3d': 259_200, '30d': 2_592_000 }[w ?? ''] ?? 1;
-        return [{ labels: { source: 'fakemetrics' }, value: query.includes('500') ? 1 / seconds : 1_000_000 / seconds }];
-      },
-      async range() {
-        return [];
-      },
-      async close() {},
-    };
-    const s = (await evaluateSlos([slo('x')], table, { at: AT, policy })).slos[0]!;
-    expect(seen).toHaveLength(14);
-    expect(s.events).toMatchObject({ total: 1_000_000, bad: 1 });
-    expect(s.budgetRemaining).toBeCloseTo(1 - 1e-6 / 0.001, 12);
+  it('defaults to unbatched queries for a provider that is not Prometheus (a third-party plugin), with the same numbers', async () => {
+    const batched = (await evaluateSlos([slo('healthy')], fake(), { at: AT, policy })).slos[0]!;
+    // the same series behind a source of another kind: only plain templates are sent
+    const plugin = new InstrumentedMetrics(MemoryMetrics.fromIncrements(data, START, 60, { kind: 'fakemetrics' }));
+    const s = (await evaluateSlos([slo('healthy')], plugin, { at: AT, policy })).slos[0]!;
+    expect(plugin.instantCalls).toHaveLength(14);
+    expect(plugin.rangeCalls).toHaveLength(2);
+    expect(plugin.instantCalls.map((c) => c.query).filter((q) => /label_replace| or /.test(q))).toEqual([]);
+    expect(s.queries).toBe(16);
+    expect({ ...s, queries: 2 }).toEqual(batched);
   });
 
   it('reports onQuery for every query', async () => {

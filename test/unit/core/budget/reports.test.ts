@@ -8,19 +8,22 @@ import { escapeData, escapeProperty, githubAnnotations } from '../../../../src/c
 import { junitReport, xmlEscape } from '../../../../src/core/budget/report-junit.js';
 import { markdownReport, mdCell } from '../../../../src/core/budget/report-markdown.js';
 import { budgetCell, burnCell, burnWindowsOf, checkLines, consumedCell, exhaustionCell, fastestBurnCell, nines, statusColumns, statusFootnotes } from '../../../../src/core/budget/report-table.js';
-import { FakeMetrics, type FakeSeries } from './fake-metrics.js';
+import { MemoryMetrics } from '../../../fakes/memory-metrics.js';
+
+/** A counter's per-minute increments; fed to the metrics fake with MemoryMetrics.fromIncrements. */
+type FakeSeries = { labels: Record<string, string>; increments: ArrayLike<number> };
 
 const AT = Date.parse('2026-11-01T00:00:00Z');
 const N = 31 * 1440;
 const START = AT / 1000 - 31 * 86_400;
 const fill = (f: (i: number) => number) => Float64Array.from({ length: N }, (_, i) => f(i));
 const data: FakeSeries[] = [
-  { labels: { __name__: 'req_total', service: 'ok', code: '200' }, perMinute: fill(() => 1000) },
-  { labels: { __name__: 'req_total', service: 'ok', code: '500' }, perMinute: fill((i) => (i % 10 === 0 ? 1 : 0)) },
-  { labels: { __name__: 'req_total', service: 'bad<&>', code: '200' }, perMinute: fill(() => 990) },
-  { labels: { __name__: 'req_total', service: 'bad<&>', code: '500' }, perMinute: fill(() => 10) },
-  { labels: { __name__: 'req_total', service: 'tiny', code: '200' }, perMinute: fill((i) => (i % 100 === 0 ? 1 : 0)) },
-  { labels: { __name__: 'req_total', service: 'tiny', code: '500' }, perMinute: fill(() => 0) },
+  { labels: { __name__: 'req_total', service: 'ok', code: '200' }, increments: fill(() => 1000) },
+  { labels: { __name__: 'req_total', service: 'ok', code: '500' }, increments: fill((i) => (i % 10 === 0 ? 1 : 0)) },
+  { labels: { __name__: 'req_total', service: 'bad<&>', code: '200' }, increments: fill(() => 990) },
+  { labels: { __name__: 'req_total', service: 'bad<&>', code: '500' }, increments: fill(() => 10) },
+  { labels: { __name__: 'req_total', service: 'tiny', code: '200' }, increments: fill((i) => (i % 100 === 0 ? 1 : 0)) },
+  { labels: { __name__: 'req_total', service: 'tiny', code: '500' }, increments: fill(() => 0) },
 ];
 const slo = (service: string, name = 'availability'): SloDefinition => ({
   id: `${service}/${name}`,
@@ -36,7 +39,7 @@ const slo = (service: string, name = 'availability'): SloDefinition => ({
 
 let ev: BudgetEvaluation;
 beforeAll(async () => {
-  const src = new FakeMetrics(data, START);
+  const src = MemoryMetrics.fromIncrements(data, START, 60, { kind: 'prometheus' });
   // This fixture's no-data SLO passes (block.noData: false), to show how each report renders an unblocked no-data SLO.
   ev = await evaluateSlos([slo('ok'), slo('bad<&>', 'avail "x"'), slo('tiny')], src, { at: AT, policy: mergePolicy(defaultPolicy(), { block: { noData: false } }) });
   const ghost = await evaluateSlos([slo('ghost')], src, { at: AT, policy: defaultPolicy(), onUnavailable: 'pass' });

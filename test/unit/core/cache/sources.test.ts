@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { InputError } from '../../../../src/core/errors.js';
-import type { InstantQueryOptions, InstantSample, MetricsSource } from '../../../../src/ports/metrics.js';
+import { InstrumentedMetrics } from '../../../fakes/instrumented-metrics.js';
+import { MemoryMetrics } from '../../../fakes/memory-metrics.js';
 import { collectSitemapUrls, parseSitemap } from '../../../../src/core/cache/sitemap.js';
 import { AccessLogCounter, mergeSources, parseKeyList, parseKeyTemplate, popularKeysFromMetrics, renderKeyTemplate, topPathsFromAccessLog } from '../../../../src/core/cache/sources.js';
 import { rejectionOf } from './fakes.js';
@@ -203,52 +204,44 @@ describe('key templates', () => {
   });
 });
 
-class FakeMetrics implements MetricsSource {
-  readonly kind = 'fake-metrics';
-  readonly queries: Array<{ query: string; options?: InstantQueryOptions }> = [];
-  constructor(private readonly samples: InstantSample[]) {}
-  async instant(query: string, options?: InstantQueryOptions): Promise<InstantSample[]> {
-    this.queries.push({ query, ...(options ? { options } : {}) });
-    return this.samples;
-  }
-  async range(): Promise<never> {
-    throw new Error('not used');
-  }
-  async close(): Promise<void> {}
+/** The contract-checked metrics fake holding one gauge sample per title at T, inside the recording wrapper. */
+const T = 1_700_000_000;
+function popularity(samples: Array<{ labels: Record<string, string>; value: number }>): InstrumentedMetrics<MemoryMetrics> {
+  return new InstrumentedMetrics(MemoryMetrics.fromPoints(samples.map((s) => ({ labels: { __name__: 'title_popularity', ...s.labels }, points: [[T, s.value]] }))));
 }
 
 describe('popularKeysFromMetrics', () => {
-  const query = 'topk(1000, sum by (title) (rate(plays_total[1h])))';
+  const query = 'topk(1000, sum by (title) (title_popularity))';
 
   it('runs the query and maps each sample through the template, most popular first', async () => {
-    const metrics = new FakeMetrics([
+    const metrics = popularity([
       { labels: { title: 'b' }, value: 2 },
       { labels: { title: 'a' }, value: 9.5 },
       { labels: { title: 'c' }, value: Number.NaN },
       { labels: { title: 'd' }, value: 2 },
     ]);
-    const entries = await popularKeysFromMetrics(metrics, { query, template: '/titles/{title}.json', time: 1_700_000_000_000 });
+    const entries = await popularKeysFromMetrics(metrics, { query, template: '/titles/{title}.json', time: T * 1000 });
     expect(entries).toEqual([
       { key: '/titles/a.json', score: 9.5 },
       { key: '/titles/b.json', score: 2 },
       { key: '/titles/d.json', score: 2 },
       { key: '/titles/c.json', score: 0 },
     ]);
-    expect(metrics.queries).toEqual([{ query, options: { time: 1_700_000_000_000 } }]);
+    expect(metrics.instantCalls).toEqual([{ query, time: T * 1000 }]);
   });
 
   it('names the missing label (exit 2)', async () => {
-    const metrics = new FakeMetrics([{ labels: { show: 'x' }, value: 1 }]);
-    const err = await rejectionOf(popularKeysFromMetrics(metrics, { query, template: 'title:{title}', field: '--popular-template' }));
+    const metrics = popularity([{ labels: { show: 'x' }, value: 1 }]);
+    const err = await rejectionOf(popularKeysFromMetrics(metrics, { query: 'title_popularity', template: 'title:{title}', field: '--popular-template', time: T * 1000 }));
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).exitCode).toBe(2);
     expect((err as InputError).message).toMatch(/^--popular-template: the label "title"/);
   });
 
   it('rejects a bad template before querying', async () => {
-    const metrics = new FakeMetrics([]);
+    const metrics = popularity([]);
     await expect(popularKeysFromMetrics(metrics, { query, template: 'static' })).rejects.toThrow(InputError);
-    expect(metrics.queries).toEqual([]);
+    expect(metrics.instantCalls).toEqual([]);
   });
 });
 

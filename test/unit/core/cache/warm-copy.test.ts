@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DependencyError } from '../../../../src/core/errors.js';
 import { applyShard } from '../../../../src/core/cache/shard.js';
-import { COPY_MISSING, COPY_PRESENT, COPY_WRITTEN, jitteredTtl, warm, type CacheCopier, type WarmOptions } from '../../../../src/core/cache/warm.js';
+import { jitteredTtl, warm, type CacheCopier, type WarmOptions } from '../../../../src/core/cache/warm.js';
 import { IndexSet } from '../../../../src/core/cache/checkpoint.js';
 import type { KeyValueCache } from '../../../../src/ports/cache.js';
 import fc from 'fast-check';
@@ -153,27 +153,30 @@ describe('jitteredTtl', () => {
   });
 });
 
-/** A FakeKv with the copier capability (what the Redis adapter does server to server, in memory). */
+/**
+ * A FakeKv with copy mode: the copier of the contract-checked MemoryCache
+ * (test/contract/suites/cache-copy.ts pins it against the Redis copier),
+ * wrapped to record each batch (`copies`, the shared `log`) and to take
+ * `latencyMs` of virtual time per batch.
+ */
 class CopierKv extends FakeKv {
   readonly copies: Array<{ keys: string[]; overwrite: boolean; ttlSeconds?: readonly number[] }> = [];
   /** Shared event log: `copy` entries (the FakeKv call logs have the others). */
   log: string[] | undefined;
 
+  constructor(private readonly clockRef: FakeClock) {
+    super(clockRef);
+  }
+
   copierFrom(source: KeyValueCache): CacheCopier | undefined {
-    if (!(source instanceof FakeKv)) return undefined;
+    const inner = source instanceof FakeKv ? this.inner.copierFrom(source.inner) : undefined;
+    if (!inner) return undefined;
     return {
       copy: async (keys, options) => {
         this.copies.push({ keys: [...keys], overwrite: options.overwrite, ...(options.ttlSeconds ? { ttlSeconds: [...options.ttlSeconds] } : {}) });
         this.log?.push(`copy:${keys.length}`);
-        if (this.latencyMs > 0) await (this as unknown as { clockRef: FakeClock }).clockRef.sleep(this.latencyMs);
-        return keys.map((k, j) => {
-          const value = source.value(k);
-          if (value === undefined) return COPY_MISSING;
-          if (!options.overwrite && this.has(k)) return COPY_PRESENT;
-          const ttl = options.ttlSeconds ? options.ttlSeconds[j] : source.ttl(k) >= 0 ? source.ttl(k) : undefined;
-          this.put(k, value, ttl);
-          return COPY_WRITTEN;
-        });
+        if (this.latencyMs > 0) await this.clockRef.sleep(this.latencyMs);
+        return inner.copy(keys, options);
       },
     };
   }
@@ -183,7 +186,6 @@ function copierSetup(n: number) {
   const clock = new FakeClock(0);
   const from = new FakeKv(clock);
   const cache = new CopierKv(clock);
-  (cache as unknown as { clockRef: FakeClock }).clockRef = clock;
   for (let i = 0; i < n; i++) from.put(`s:${i}`, `value-${i}`, i % 2 === 0 ? 600 + i : undefined);
   return { clock, from, cache };
 }

@@ -3,6 +3,7 @@ import { ChaosRun, runExperiment } from '../../../../src/core/chaos/engine.js';
 import { parseNative } from '../../../../src/core/chaos/native.js';
 import { InterruptedError } from '../../../../src/core/errors.js';
 import { MemoryMetrics } from '../../../fakes/memory-metrics.js';
+import { InstrumentedMetrics } from '../../../fakes/instrumented-metrics.js';
 import { FakeClock, options, ports, World } from './world.js';
 
 const parse = (doc: Record<string, unknown>) => parseNative({ title: 't', ...doc }, { file: 'exp.yaml', env: {}, vars: {} });
@@ -126,15 +127,8 @@ describe('engine: rollbacks always run', () => {
       const clock = new FakeClock();
       let reachable = true;
       const metrics = new MemoryMetrics([{ labels: { __name__: 'bad_share' }, times: [clock.now() / 1000 - 10], values: [0] }], { now: () => clock.now(), lookbackSeconds: 3600 });
-      const flaky = {
-        kind: 'flaky',
-        instant: async (q: string, o?: { time?: number; signal?: AbortSignal }) => {
-          if (!reachable) throw new Error('ECONNREFUSED');
-          return metrics.instant(q, o);
-        },
-        range: metrics.range.bind(metrics),
-        close: async () => undefined,
-      };
+      const flaky = new InstrumentedMetrics(metrics);
+      flaky.fault = () => (reachable ? undefined : new Error('ECONNREFUSED'));
       const exp = parse({
         method: [{ name: 'slow', action: 'test.latency', args: { ms: 5, holdMs: 1000 } }, { pause: '1s' }],
         guards: [{ type: 'userImpact', name: 'prom', query: 'bad_share', onError }],

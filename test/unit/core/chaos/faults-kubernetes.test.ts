@@ -6,7 +6,7 @@ import { args, faultsCtx } from './faults-ctx.js';
 
 function cluster(context = 'memory') {
   const c = new MemoryCluster(context);
-  c.addPods('web', 'api', 6, { app: 'api' }, ['node-a', 'node-b']);
+  for (let i = 0; i < 6; i++) c.addPod({ namespace: 'web', name: `api-${i}`, labels: { app: 'api' }, nodeName: i % 2 === 0 ? 'node-a' : 'node-b', owner: { kind: 'ReplicaSet', name: 'api-7d9f' } });
   c.addPods('kube-system', 'dns', 2, { app: 'api' }, ['node-a']);
   return c;
 }
@@ -98,7 +98,8 @@ describe('kubernetes.node-drain', () => {
     const c = cluster();
     c.addNode({ name: 'node-a', labels: { pool: 'spot' } });
     c.addNode({ name: 'node-b', labels: { pool: 'base' } });
-    c.addPods('batch', 'job', 2, { app: 'job' }, ['node-a']);
+    for (const name of ['job-0', 'job-1']) c.addPod({ namespace: 'batch', name, labels: { app: 'job' }, nodeName: 'node-a', owner: { kind: 'Job', name: 'nightly' } });
+    c.addPod({ namespace: 'batch', name: 'lonely', labels: {}, nodeName: 'node-a' });
     c.addPod({ namespace: 'web', name: 'agent-x', labels: { app: 'agent' }, nodeName: 'node-a', owner: { kind: 'DaemonSet', name: 'agent' } });
     c.addPod({ namespace: 'web', name: 'etcd-node-a', labels: { tier: 'control' }, nodeName: 'node-a', mirror: true });
     c.addPod({ namespace: 'web', name: 'leaving', labels: {}, nodeName: 'node-a', deletionTimestamp: '2026-12-03T10:00:00.000Z' });
@@ -108,7 +109,8 @@ describe('kubernetes.node-drain', () => {
     const a = args(nodeDrain, { names: ['node-a'] });
     const plan = await nodeDrain.plan(a, ctx);
     expect(plan.does).toMatch(/every namespace/);
-    const evictions = plan.targets.filter((t) => t.kind === 'pod' && t.detail?.startsWith('evict')).map((t) => t.id);
+    const evictions = plan.targets.filter((t) => t.kind === 'pod').map((t) => t.id);
+    expect(plan.targets.filter((t) => t.kind === 'kept pod').map((t) => t.id)).toEqual(['batch/keep-me', 'batch/lonely', 'kube-system/dns-0', 'kube-system/dns-1', 'web/agent-x', 'web/etcd-node-a', 'web/leaving']);
     expect(evictions).toEqual(['batch/job-0', 'batch/job-1', 'web/api-0', 'web/api-2', 'web/api-4']);
     expect(c.calls).toContain('listPods (all namespaces)');
     const out = (await nodeDrain.run(a, ctx)) as { cordoned: string[]; evicted: string[]; kept: Array<{ pod: string; reason: string }> };
@@ -118,8 +120,9 @@ describe('kubernetes.node-drain', () => {
     expect(kept['web/etcd-node-a']).toMatch(/mirror/);
     expect(kept['web/leaving']).toMatch(/terminating/);
     expect(kept['batch/keep-me']).toMatch(/protected/);
+    expect(kept['batch/lonely']).toMatch(/no controller owns it/);
     expect(kept['kube-system/dns-0']).toMatch(/namespace kube-system is protected/);
-    expect((await c.listPodsAllNamespaces({ fieldSelector: 'spec.nodeName=node-a' })).map((p) => `${p.namespace}/${p.name}`)).toEqual(['batch/keep-me', 'kube-system/dns-0', 'kube-system/dns-1', 'web/agent-x', 'web/etcd-node-a', 'web/leaving']);
+    expect((await c.listPodsAllNamespaces({ fieldSelector: 'spec.nodeName=node-a' })).map((p) => `${p.namespace}/${p.name}`)).toEqual(['batch/keep-me', 'batch/lonely', 'kube-system/dns-0', 'kube-system/dns-1', 'web/agent-x', 'web/etcd-node-a', 'web/leaving']);
     expect(await c.getPod('batch', 'elsewhere-0')).not.toBeNull();
     await ctx.undoAll();
     expect((await c.listNodes()).find((n) => n.name === 'node-a')?.unschedulable).toBe(false);
@@ -143,6 +146,18 @@ describe('kubernetes.node-drain', () => {
     await c.setUnschedulable('node-a', false);
     const forced = (await nodeDrain.run(args(nodeDrain, { names: ['node-a'], force: true }), faultsCtx({ cluster: c }))) as { forced: string[] };
     expect(forced.forced).toEqual(['web/api-0', 'web/api-2', 'web/api-4']);
+  });
+
+  it('unmanaged: evict also evicts pods no controller owns (they are gone for good); protected ones still stay', async () => {
+    const c = cluster();
+    c.addNode({ name: 'node-a', labels: {} });
+    c.addPod({ namespace: 'batch', name: 'lonely', labels: {}, nodeName: 'node-a' });
+    const a = args(nodeDrain, { names: ['node-a'], unmanaged: 'evict' });
+    expect((await nodeDrain.plan(a, faultsCtx({ cluster: c }))).does).not.toMatch(/unmanaged/);
+    const out = (await nodeDrain.run(a, faultsCtx({ cluster: c }))) as { evicted: string[]; kept: Array<{ pod: string }> };
+    expect(out.evicted).toEqual(['batch/lonely', 'web/api-0', 'web/api-2', 'web/api-4']);
+    expect(out.kept.map((k) => k.pod)).toEqual(['kube-system/dns-0', 'kube-system/dns-1']);
+    expect(await c.getPod('batch', 'lonely')).toBeNull();
   });
 
   it('drain: false only cordons; namespaces with drain: false is exit 2 naming the field', async () => {

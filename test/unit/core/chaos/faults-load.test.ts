@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { flashCrowdAction, retryStormAction, type LoadStats } from '../../../../src/core/chaos/actions/load.js';
+import { flashCrowdAction, Pacer, retryStormAction, type LoadStats } from '../../../../src/core/chaos/actions/load.js';
+import { FakeClock } from '../../../fakes/virtual-clock.js';
 import { MemoryHttp } from '../../../fakes/memory-http.js';
 import { inputError } from '../../../helpers/errors.js';
 import { args, faultsCtx } from './faults-ctx.js';
@@ -55,5 +56,26 @@ describe('load.retry-storm', () => {
     const stats = (await retryStormAction.run(args(retryStormAction, { url: 'http://svc.test/', clients: 1, retries: 2, duration: '3s', maxRate: '10/s', wait: true }), faultsCtx({ http }))) as LoadStats;
     expect(stats.gaveUp).toBe(10);
     expect(stats.retries).toBe(20);
+  });
+});
+
+describe('Pacer: the cap holds on real send times', () => {
+  it('timers that fire late, and several takers at once, never bring two sends closer than 1/rate', async () => {
+    const fake = new FakeClock();
+    const late = [40, 0, 75, 0, 0, 30];
+    // a clock whose timers fire late by the next amount in `late` (as on a loaded machine)
+    const clock = { now: () => fake.now(), sleep: (ms: number, signal?: AbortSignal) => fake.sleep(ms + (late.shift() ?? 0), signal) };
+    const pacer = new Pacer(clock, 10);
+    const signal = new AbortController().signal;
+    const sends: number[] = [];
+    await Promise.all(Array.from({ length: 4 }, async () => {
+      for (let i = 0; i < 5; i++) {
+        await pacer.take(signal);
+        sends.push(fake.now());
+      }
+    }));
+    expect(sends).toHaveLength(20);
+    const gaps = sends.slice(1).map((t, i) => t - (sends[i] as number));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(100);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseChaostoolkit, parseExperiment } from '../../../../src/core/chaos/chaostoolkit.js';
 import { asgTerminate } from '../../../../src/core/chaos/actions/aws.js';
+import { podKill } from '../../../../src/core/chaos/actions/kubernetes.js';
 import { parseNative } from '../../../../src/core/chaos/native.js';
 import { parseWithSchema } from '../../../../src/core/validation.js';
 import { checkExperiment, planExperiment } from '../../../../src/core/chaos/validate.js';
@@ -59,6 +60,18 @@ describe('chaostoolkit experiments', () => {
     const exp = parseChaostoolkit(doc, opts);
     expect(exp.method[0]).toMatchObject({ type: 'aws.ec2-stop', args: { region: 'eu-west-1', filters: [{ Name: 'tag:app', Values: ['api'] }], mode: 'all' } });
     expect(exp.method[1]).toMatchObject({ type: 'aws.asg-terminate', args: { region: 'eu-west-1', asgNames: ['web'], mode: { percent: 50 } } });
+  });
+
+  it('terminate_pods: qty is a count, or a percent with mode percentage; name_pattern is refused, naming it', () => {
+    const pods = (args: Record<string, unknown>) => ({ title: 'pods', method: [{ type: 'action', name: 'kill', provider: { type: 'python', module: 'chaosk8s.pod.actions', func: 'terminate_pods', arguments: args } }] });
+    const step = (args: Record<string, unknown>) => {
+      const s = parseChaostoolkit(pods(args), opts).method[0]!;
+      return s.kind === 'pause' ? undefined : parseWithSchema(podKill.args, s.args);
+    };
+    expect(step({ label_selector: 'app=web', qty: 2 })).toMatchObject({ namespace: 'default', selector: { app: 'web' }, mode: { count: 2 } });
+    expect(step({ label_selector: 'app=web', qty: 30, mode: 'percentage', ns: 'shop' })).toMatchObject({ namespace: 'shop', mode: { percent: 30 } });
+    expect(step({ label_selector: 'app=web', all: true, grace_period: 5 })).toMatchObject({ mode: 'all', gracePeriod: 5000 });
+    expect(inputError(() => step({ label_selector: 'app=web', name_pattern: 'web-.*' })).message).toMatch(/name_pattern/);
   });
 
   it('terminate_random_instances with tags (chaosaws\' [{Key, Value}]) maps to aws.asg-terminate finding the groups by every tag', () => {

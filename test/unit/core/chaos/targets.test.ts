@@ -4,8 +4,8 @@ import { z } from 'zod';
 import type { ChaosPolicy } from '../../../../src/core/chaos/activity.js';
 import { chooseTargets, countFor, type ModeSchema, requireAwsAccount, requireKubeContext, selectionFields, type Candidate } from '../../../../src/core/chaos/targets.js';
 import { parseWithSchema } from '../../../../src/core/validation.js';
-import type { ClusterPort } from '../../../../src/ports/cluster.js';
-import type { ComputePort } from '../../../../src/ports/compute.js';
+import { MemoryCluster } from '../../../fakes/memory-cluster.js';
+import { MemoryCompute } from '../../../fakes/memory-compute.js';
 import { inputError } from '../../../helpers/errors.js';
 import { prng } from '../../../helpers/prng.js';
 
@@ -99,8 +99,9 @@ describe('chooseTargets', () => {
 });
 
 describe('allowlists', () => {
-  const cluster = (context: string) => ({ context: () => context }) as unknown as ClusterPort;
-  const compute = (account: string) => ({ callerIdentity: async () => ({ account, arn: `arn:aws:iam::${account}:user/x` }) }) as unknown as ComputePort;
+  // the contract-checked fakes, each answering for one context / account
+  const cluster = (context: string) => new MemoryCluster(context);
+  const compute = (account: string) => new MemoryCompute({ account, arn: `arn:aws:iam::${account}:user/x` });
   it('an allowed context passes; any other is exit 2 naming it and chaos.allow.kubeContexts', () => {
     expect(requireKubeContext(cluster('staging'), policy)).toBe('staging');
     const err = inputError(() => requireKubeContext(cluster('prod-eu'), policy));

@@ -1,6 +1,7 @@
 /**
  * A small world for the failover engine tests: the contract-checked fakes
- * (MemoryDns, MemoryCompute, MemoryAlarms, MemoryCluster), a virtual clock,
+ * (MemoryDns, MemoryCompute, MemoryAlarms, MemoryCluster), the virtual clock
+ * (FakeClock from test/fakes/, started at T0),
  * an in-memory journal sink, and two documented wrappers on top of the DNS
  * fake: `HookedDns` runs test code around a change batch (to interrupt an
  * operation between steps, or reject a revert), and counts weight batches.
@@ -9,7 +10,7 @@ import { MemoryAlarms } from '../../../fakes/memory-alarms.js';
 import { MemoryCluster } from '../../../fakes/memory-cluster.js';
 import { MemoryCompute } from '../../../fakes/memory-compute.js';
 import { MemoryDns } from '../../../fakes/memory-dns.js';
-import type { Clock } from '../../../../src/ports/clock.js';
+import { FakeClock } from '../../../fakes/virtual-clock.js';
 import type { ChangeOutcome, DnsCallOptions, DnsChange, DnsPort, HealthCheckStatus, HostedZone, RecordSet, RecordType } from '../../../../src/ports/dns.js';
 import type { Journal } from '../../../../src/core/failover/journal.js';
 import { parseFailoverPlan, type FailoverPlan } from '../../../../src/core/failover/plan-schema.js';
@@ -18,31 +19,10 @@ import type { RunOptions } from '../../../../src/core/failover/engine.js';
 
 export const T0 = Date.parse('2026-12-03T07:00:00Z');
 
-/** Virtual time: sleep() advances `now` at once; `at(t, fn)` runs fn the first time the clock reaches t. */
-export class VirtualClock implements Clock {
-  t = T0;
-  private readonly marks: Array<{ at: number; fn: () => void }> = [];
-  readonly sleeps: number[] = [];
-
-  now(): number {
-    return this.t;
-  }
-
-  at(ms: number, fn: () => void): void {
-    this.marks.push({ at: ms, fn });
-  }
-
-  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) throw signal.reason;
-    this.sleeps.push(ms);
-    this.t += ms;
-    for (const m of [...this.marks]) {
-      if (m.at <= this.t) {
-        this.marks.splice(this.marks.indexOf(m), 1);
-        m.fn();
-      }
-    }
-    if (signal?.aborted) throw signal.reason;
+/** The clock fake of every core test (test/fakes/virtual-clock.ts), starting at T0. */
+export class VirtualClock extends FakeClock {
+  constructor() {
+    super(T0);
   }
 }
 
