@@ -18,10 +18,11 @@ export default defineConfig({
       include: ['src/**/*.ts', 'src/**/*.tsx', 'commands/**/*.ts', 'plugins/*/src/**/*.ts'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: '.relia-test/coverage',
-      // Lines, per tree. src/cli, commands and plugins: measured 2026-12-03 from the unit project's in-process
-      // tests alone (21.0 %, 12.8 %, 16.0 %), set a few points under; the full run (contract tests drive the
-      // adapters in-process too) reaches more. Raise them as in-process tests are added (docs/testing.md).
-      thresholds: { 'src/core/**': { lines: 90 }, 'src/cli/**': { lines: 18 }, 'commands/**': { lines: 10 }, 'plugins/*/src/**': { lines: 13 } },
+      // Lines, per tree, measured 2026-12-03 from the unit project alone (`npx vitest run --project unit
+      // --coverage`: 96.4 %, 53.2 %, 55.3 %, 27.6 %) and set a few points under, so they hold for that run and for
+      // the full run scripts/test.sh makes (contract tests drive the adapters in-process too, adding to plugins/).
+      // Raise them as in-process tests are added (docs/testing.md#coverage-thresholds).
+      thresholds: { 'src/core/**': { lines: 94 }, 'src/cli/**': { lines: 50 }, 'commands/**': { lines: 52 }, 'plugins/*/src/**': { lines: 25 } },
     },
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}'] } },

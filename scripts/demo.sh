@@ -32,11 +32,18 @@ step() { printf '\n\033[1m━━ %s\033[0m\n' "$1"; shown+=("$1"); }
 # run EXPECTED_EXIT relia ARGS...: print the command, run it, check the exit code.
 run() {
   local want=$1; shift
-  # The command line, wrapped with ` \` continuations to fit 100 columns.
-  local line='$ relia' arg
-  for arg in "$@"; do
-    [[ $arg == *[[:space:]]* ]] && arg="'$arg'"
-    if [ $(( ${#line} + ${#arg} + 3 )) -gt 100 ]; then printf '%s \\\n' "$line"; line="    $arg"; else line="$line $arg"; fi
+  # The command line, wrapped with ` \` continuations to fit 100 columns; a flag stays with its value.
+  local args=("$@") tokens=() i=0 tok next line='$ relia'
+  while [ $i -lt ${#args[@]} ]; do
+    tok=${args[$i]}; [[ $tok == *[[:space:]]* ]] && tok="'$tok'"
+    if [[ ${args[$i]} == -* ]] && [ $((i + 1)) -lt ${#args[@]} ] && [[ ${args[$((i + 1))]} != -* ]]; then
+      next=${args[$((i + 1))]}; [[ $next == *[[:space:]]* ]] && next="'$next'"
+      tok="$tok $next"; i=$((i + 1))
+    fi
+    tokens+=("$tok"); i=$((i + 1))
+  done
+  for tok in "${tokens[@]}"; do
+    if [ $(( ${#line} + ${#tok} + 3 )) -gt 100 ]; then printf '%s \\\n' "$line"; line="    $tok"; else line="$line $tok"; fi
   done
   printf '%s\n' "$line"
   set +e
@@ -88,7 +95,7 @@ promtool check rules "$work/checkout-rules.yaml"
 RISK=docs/examples/risk
 step "Risk: MTTD, MTTR and MTBF per service and category from a year of incidents (two exports, one mapped with --map)"
 run 0 risk history --incidents "$RISK/incidents.csv" --incidents "$RISK/incidents-pagerduty.csv" \
-  --map severity=urgency,started=created_at,detected=acknowledged_at,resolved=resolved_at --as-of "$AT"
+  --map severity=urgency,started=created_at,detected=acknowledged_at,resolved=resolved_at --at "$AT"
 step "Risk: the register ranked against the playback SLO's error budget, ahead of a premiere at 3x traffic"
 run 0 risk score --register "$RISK/register.yaml" --slo-file "$RISK/playback-slo.yaml" \
   --event "premiere:2026-12-18T20:00:00Z/3h x3" --users 400000
@@ -107,7 +114,7 @@ run 0 capacity queue --arrival-rate 2000/s --service-time 40ms --target-service-
 step "Capacity: the same queue with too few workers is unstable: exit 1"
 run 1 capacity queue --arrival-rate 2000/s --service-time 40ms --servers 80
 step "Capacity: Little's law: 15M concurrent streams of 45 minutes arrive at this rate"
-run 0 capacity little --concurrency 15000000 --duration 45m
+run 0 capacity little --concurrency 15000000 --time-in-system 45m
 step "Capacity: the Universal Scalability Law fitted to load-test measurements, with predictions"
 run 0 capacity usl --input "$CAP/usl-codahale.csv" --predict 64 128 256
 step "Capacity: a Holt-Winters forecast of checkout traffic from 7 days of Prometheus history, with scheduled scaling"
@@ -123,7 +130,7 @@ step "Chaos: the latency experiment validated, and its plan (what would be injec
 ORIGIN="${ORIGIN#http://}" run 0 chaos validate "$work/latency.yaml"
 ORIGIN="${ORIGIN#http://}" run 0 chaos plan "$work/latency.yaml"
 step "Chaos: 300 ms of origin latency; the userImpact guard (> 1 % slower than 200 ms) aborts the run and the latency is removed: exit 4"
-ORIGIN="${ORIGIN#http://}" run 4 chaos run "$work/latency.yaml" --yes --guard-interval 200ms --journal-path "$work/journal.json"
+ORIGIN="${ORIGIN#http://}" run 4 chaos run "$work/latency.yaml" --yes --guard-interval 200ms --journal "$work/journal.json"
 step "Chaos: the journal (chaostoolkit's fields plus relia's guard events and reaction time)"
 run 0 chaos journal "$work/journal.json"
 

@@ -54,6 +54,13 @@ export function describeParseError(message: string, info: CommandInfo): InputErr
     const example = exampleWith(first, info);
     return new InputError(`missing ${text}`, { field: `--${first}`, suggestions: [...(example ? [`e.g. ${example}`] : []), help] });
   }
+  // -o is the output format everywhere (docs/flags.md); `-o FILE` meant to write a file names --out
+  const output = /^Expected --output=(.*) to be one of: (.+)$/.exec(reasons[0] ?? '');
+  if (output && reasons.length === 1) {
+    const value = output[1] as string;
+    const toFile = 'out' in info.flags ? [`to write the result to a file: --out ${value}`] : [];
+    return new InputError(`-o/--output ${JSON.stringify(value)}: not an output format; -o is one of ${output[2]}`, { field: '--output', suggestions: [...toFile, '-o json', help] });
+  }
   const unknown = /^Nonexistent flags?: (.+)$/.exec(reasons[0] ?? '')?.[1];
   if (unknown !== undefined && reasons.length === 1) {
     const flags = unknown.split(/,\s*/).map((f) => f.split('=')[0] as string);

@@ -44,7 +44,7 @@ function expectNoDanglingStatus(screen: string): void {
 }
 
 describe.runIf(HAS_TMUX)('the progress bar on a terminal', () => {
-  it('Ctrl-C mid-warm: the bar on stderr, then what was done, the checkpoint and the exact resume command; exit 130', { timeout: 120_000 }, async () => {
+  it('Ctrl-C mid-warm: the bar on stderr, then what was done, the checkpoint and the exact resume command; exit 130', { timeout: 200_000 }, async () => {
     const { file } = keysFile('ctrlc', 600);
     const checkpoint = join(dir, 'ctrlc.json');
     const stdoutFile = join(dir, 'ctrlc.out');

@@ -102,7 +102,7 @@ class Call implements Dispatcher.DispatchHandlers {
     this.timer = setTimeout(this.onTimeout, this.timeoutMs);
     const headers = req.headers ? { ...this.client.baseHeaders, ...req.headers } : this.client.baseHeaders;
     try {
-      this.client.agent.dispatch({ origin: target.origin, path: target.path, method: req.method, headers }, this);
+      this.client.agent.dispatch({ origin: target.origin, path: target.path, method: req.method, headers, ...(req.body !== undefined ? { body: req.body } : {}) }, this);
     } catch (error) {
       this.settle(error);
     }

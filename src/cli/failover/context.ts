@@ -89,6 +89,9 @@ export async function failoverPorts(ctx: CommandContext, plan: FailoverPlan, opt
   return ports;
 }
 
+/** How long the end of a command waits for queued webhook notifications. */
+export const WEBHOOK_DRAIN_MS = 10_000;
+
 /**
  * One JSON POST per event to the plan's webhook, in order, off the engine's
  * path: the handler queues the POST and returns at once, so a slow hook never
@@ -104,7 +107,7 @@ export async function webhookNotifier(ctx: CommandContext, plan: FailoverPlan, o
   const url = plan.notify.webhook;
   const post = async (e: FailoverEvent, op: string | undefined): Promise<void> => {
     try {
-      const res = await http.request({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: 'relia', plan: plan.name, operation: op, ...e, at: new Date(e.at).toISOString() }), timeoutMs: 5_000, readBody: false });
+      const res = await http.request({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: 'relia', plan: plan.name, ...e, operation: e.operation ?? op, at: new Date(e.at).toISOString() }), timeoutMs: 5_000, readBody: false });
       if (res.status >= 300 && !warned) {
         warned = true;
         ctx.warn(`notify.webhook ${url} answered ${res.status}; the operation goes on`);
@@ -117,12 +120,20 @@ export async function webhookNotifier(ctx: CommandContext, plan: FailoverPlan, o
     }
   };
   let queue = Promise.resolve();
-  // Registered after the close: cleanups run last-first, so the queue drains before the client closes.
-  ctx.lifecycle.defer('send the queued webhook notifications', () => queue);
+  let pending = 0;
+  // Registered after the close: cleanups run last-first, so the queue drains (for at most WEBHOOK_DRAIN_MS) before the client closes.
+  ctx.lifecycle.defer('send the queued webhook notifications', async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, WEBHOOK_DRAIN_MS)));
+    await Promise.race([queue, late]);
+    clearTimeout(timer);
+    if (pending > 0) ctx.warn(`notify.webhook ${url}: ${pending} notification${pending === 1 ? '' : 's'} not sent within ${WEBHOOK_DRAIN_MS / 1000} s of the end; the journal has every event`);
+  });
   return (e) => {
     if (e.type === 'guard' && e.data?.ok === true) return; // only the samples that matter
     const op = operation(); // as of the event, not of the send
-    queue = queue.then(() => post(e, op));
+    pending++;
+    queue = queue.then(() => post(e, op)).finally(() => void pending--);
   };
 }
 

@@ -125,6 +125,6 @@ export function nextCommands(o: NextCommandsInput): string[] {
   else if (o.sloDir) tailored.push(r('budget validate'), r('budget status --prometheus http://HOST:9090'));
   else if (o.prometheusUrl) tailored.push(r('budget status --slo SLO_DIR'));
   if (o.redisUrl) tailored.push(r('cache stats'));
-  const fallbacks = [`${o.bin} capacity little --arrival-rate 7500/s --duration 180ms`, `${o.bin} help`];
+  const fallbacks = [`${o.bin} capacity little --arrival-rate 7500/s --time-in-system 180ms`, `${o.bin} help`];
   return [r('config validate'), ...tailored, ...fallbacks].slice(0, 3);
 }

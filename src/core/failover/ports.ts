@@ -28,6 +28,8 @@ export interface FailoverEvent {
   type: string;
   message: string;
   at: number;
+  /** The operation (journal) id. */
+  operation?: string;
   step?: number;
   data?: Record<string, unknown>;
 }

@@ -55,7 +55,7 @@ export async function emit(ctx: Pick<WalkContext, 'ports'>, j: Journal, type: st
   const at = ctx.ports.clock.now();
   addEvent(j, at, type, message);
   try {
-    await ctx.ports.onEvent?.({ type, message, at, ...(step !== undefined ? { step } : {}), ...(data ? { data } : {}) });
+    await ctx.ports.onEvent?.({ type, message, at, operation: j.id, ...(step !== undefined ? { step } : {}), ...(data ? { data } : {}) });
   } catch {
     // Progress and notifications never stop an operation.
   }

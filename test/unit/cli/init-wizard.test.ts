@@ -121,3 +121,22 @@ describe('relia init from flags, and the writing', () => {
     expect(answersFromFlags({ 'example-slo': true }, dir, path)?.exampleSlo).toBe(false);
   });
 });
+
+describe('relia init in-process (no terminal here)', () => {
+  it('--yes writes a starter; the next commands name --config when relia would not find the file; no answers is exit 2', async () => {
+    const { runInProcess } = await import('../../helpers/in-process.js');
+    const { default: Init } = await import('../../../commands/init.js');
+    const dir = tmp();
+    const path = join(dir, 'conf', 'relia.config.yaml');
+    mkdirSync(join(dir, 'conf'));
+    const ok = await runInProcess(Init, ['--path', path, '--yes', '--json']);
+    expect(ok.exitCode).toBe(0);
+    const result = ok.json<{ result: { path: string; sloDir: string | null; next: string[] } }>().result;
+    expect(result.path).toBe(path);
+    expect(result.sloDir).toBeNull();
+    expect(result.next[0]).toMatch(/^relia config validate --config \S*conf\/relia\.config\.yaml$/);
+    const none = await runInProcess(Init, ['--path', join(dir, 'other.yaml'), '--json']);
+    expect(none.exitCode).toBe(2);
+    expect(none.json<{ error: { message: string } }>().error.message).toContain('asks its questions only on a terminal');
+  });
+});

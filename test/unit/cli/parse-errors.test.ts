@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
 import { Errors } from '@oclif/core';
 import { describe, expect, it } from 'vitest';
 import { toReliaError } from '../../../src/cli/base-command.js';
 import { describeParseError, type CommandInfo } from '../../../src/cli/parse-errors.js';
+import RiskRegister from '../../../commands/risk/register.js';
+import { runInProcess } from '../../helpers/in-process.js';
 
 const info: CommandInfo = {
   id: 'budget check',
@@ -57,5 +60,27 @@ describe('toReliaError names every error as documented', () => {
     expect(internal.name).toBe('InternalError');
     expect(internal.exitCode).toBe(70);
     expect(toReliaError(new Errors.CLIError('bad'), 'x', null).name).toBe('InputError');
+  });
+});
+
+describe('-o is the output format everywhere (docs/flags.md)', () => {
+  it('-o FILE names the formats, and --out when the command writes files', () => {
+    const e = describeParseError('Expected --output=out.yaml to be one of: table, wide, json, yaml, markdown\nSee more help with --help', {
+      ...info,
+      id: 'risk register',
+      flags: { ...info.flags, out: { description: 'Write the YAML to this file.' } },
+    })!;
+    expect(e.message).toBe('-o/--output "out.yaml": not an output format; -o is one of table, wide, json, yaml, markdown');
+    expect(e.field).toBe('--output');
+    expect(e.suggestions[0]).toBe('to write the result to a file: --out out.yaml');
+    const plain = describeParseError('Expected --output=xml to be one of: table, wide, json, yaml, markdown', info)!;
+    expect(plain.suggestions[0]).toBe('-o json');
+  });
+
+  it('through the real parser: risk register -o FILE is exit 2 pointing at --out, and writes nothing', async () => {
+    const r = await runInProcess(RiskRegister, ['-i', 'docs/examples/risk/incidents.csv', '-o', 'never-written.yaml']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('Try this: to write the result to a file: --out never-written.yaml');
+    expect(existsSync('never-written.yaml')).toBe(false);
   });
 });

@@ -50,10 +50,10 @@ describe('nextCommands: three, tailored to the answers', () => {
     expect(nextCommands({ bin: 'relia', prometheusUrl: 'http://p:9090', redisUrl: 'redis://r:6379/0', configPath: null })).toEqual(['relia config validate', 'relia budget status --slo SLO_DIR', 'relia cache stats']);
   });
   it('nothing configured: still three, none needing a server', () => {
-    expect(nextCommands({ bin: 'relia', configPath: null })).toEqual(['relia config validate', 'relia capacity little --arrival-rate 7500/s --duration 180ms', 'relia help']);
+    expect(nextCommands({ bin: 'relia', configPath: null })).toEqual(['relia config validate', 'relia capacity little --arrival-rate 7500/s --time-in-system 180ms', 'relia help']);
   });
   it('a config relia would not find by itself is named with --config (quoted when needed)', () => {
-    expect(nextCommands({ bin: 'relia', redisUrl: 'redis://r:6379/0', configPath: 'conf/relia.yaml' })).toEqual(['relia config validate --config conf/relia.yaml', 'relia cache stats --config conf/relia.yaml', 'relia capacity little --arrival-rate 7500/s --duration 180ms']);
+    expect(nextCommands({ bin: 'relia', redisUrl: 'redis://r:6379/0', configPath: 'conf/relia.yaml' })).toEqual(['relia config validate --config conf/relia.yaml', 'relia cache stats --config conf/relia.yaml', 'relia capacity little --arrival-rate 7500/s --time-in-system 180ms']);
     expect(nextCommands({ bin: 'relia', configPath: 'my conf.yaml' })[0]).toBe("relia config validate --config 'my conf.yaml'");
   });
 });
