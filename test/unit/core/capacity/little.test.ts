@@ -49,16 +49,16 @@ describe("Little's law", () => {
     expect(solveLittle({ concurrency: 15e6, duration: 2700 }).solved).toBe('arrivalRate');
     // one given: named in the message; the first missing one is the field and the fix
     const one = expectInputError(() => solveLittle({ concurrency: 1 }), '--arrival-rate', ['got --concurrency']);
-    expect(one.suggestions[0]).toBe('add --arrival-rate or --duration');
+    expect(one.suggestions[0]).toBe('add --arrival-rate or --time-in-system');
     expect(one.suggestions).toHaveLength(3);
     for (const s of one.suggestions.slice(1)) expect(s).toMatch(/^--\S+ \S+ --\S+ \S+ {2}\(gives the /);
     // three given: all named; drop one, the first
-    const three = expectInputError(() => solveLittle({ arrivalRate: 1, duration: 2, concurrency: 2 }), '--concurrency', ['got --concurrency, --arrival-rate, --duration']);
+    const three = expectInputError(() => solveLittle({ arrivalRate: 1, duration: 2, concurrency: 2 }), '--concurrency', ['got --concurrency, --arrival-rate, --time-in-system']);
     expect(three.suggestions[0]).toBe('drop the one to solve for, e.g. remove --concurrency to compute it');
     expectInputError(() => solveLittle({}), '--concurrency', ['got none']);
-    for (const [input, field] of [[{ arrivalRate: 0, duration: 2 }, '--arrival-rate'], [{ concurrency: 3, duration: 0 }, '--duration']] as const) {
+    for (const [input, field] of [[{ arrivalRate: 0, duration: 2 }, '--arrival-rate'], [{ concurrency: 3, duration: 0 }, '--time-in-system']] as const) {
       const e = expectInputError(() => solveLittle(input), field, [`${field}: expected a positive number, got 0`]);
-      expect(e.suggestions).toEqual(['e.g. --arrival-rate 7500/s --duration 180s']);
+      expect(e.suggestions).toEqual(['e.g. --arrival-rate 7500/s --time-in-system 180s']);
     }
   });
 });
