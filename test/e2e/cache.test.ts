@@ -75,6 +75,7 @@ describe('relia cache warm → Redis from the origin', () => {
     const keys = Array.from({ length: 10_000 }, (_, i) => `${p}${String(i).padStart(5, '0')}`);
     const file = writeKeys('10k.txt', [...keys, ...keys.slice(0, 500)]); // duplicates in the source are dropped
     const before = await originStats();
+    const started = Date.now();
     const { json, exitCode } = await reliaJson(['cache', 'warm', '--source', file, '--target', redisUrl(0), '--origin', `${origin()}/items/{key}`, '--ttl', '1h', '--ttl-jitter', '10%', '--concurrency', '32', '--no-progress']);
     expect(exitCode).toBe(0);
     expect(json.result).toMatchObject({ mode: 'redis-origin', keys: 10_000, attempted: 10_000, warmed: 10_000, alreadyHot: 0, failed: 0, hitRatioBefore: 0, hitRatioAfter: 1 });
@@ -86,7 +87,9 @@ describe('relia cache warm → Redis from the origin', () => {
     const pipe = redis0.pipeline();
     for (const k of keys) pipe.ttl(k);
     const ttls = ((await pipe.exec()) ?? []).map(([, t]) => Number(t));
-    expect(Math.min(...ttls)).toBeGreaterThanOrEqual(3240 - 5);
+    // A TTL counts down from when its key was set: allow the seconds since the run started (slow under load).
+    const elapsed = Math.ceil((Date.now() - started) / 1000) + 1;
+    expect(Math.min(...ttls)).toBeGreaterThanOrEqual(3240 - elapsed);
     expect(Math.max(...ttls)).toBeLessThanOrEqual(3960);
     expect(new Set(ttls).size).toBeGreaterThan(300);
     // the origin was asked exactly once per key

@@ -140,9 +140,11 @@ export interface StaffingResult extends MmcResult {
  * (P(wait), the average wait and occupancy fall, the service level rises as
  * servers are added), so one upward scan finds each goal's minimum; the scan
  * carries Erlang B along (B(c) from B(c − 1) in O(1)), so the whole search is
- * O(answer).
+ * O(answer). `limit` (default MAX_SERVERS) is the most servers it will size
+ * for; tests pass a small one to reach "no number of servers meets the goals"
+ * without a 10-million-step scan.
  */
-export function solveServers(goal: StaffingGoal): StaffingResult {
+export function solveServers(goal: StaffingGoal, limit: number = MAX_SERVERS): StaffingResult {
   positive(goal.arrivalRate, '--arrival-rate', '--arrival-rate 100/30m');
   positive(goal.serviceTime, '--service-time', '--service-time 180s');
   const targetWait = goal.targetWait ?? 0;
@@ -162,8 +164,8 @@ export function solveServers(goal: StaffingGoal): StaffingResult {
   const stability = Math.floor(load) + 1; // the fewest c with A < c
   const forOccupancy = maxOccupancy === undefined ? null : Math.max(1, Math.ceil(load / maxOccupancy - 1e-12));
   const lowest = Math.max(stability, forOccupancy ?? 1);
-  if (lowest > MAX_SERVERS) {
-    throw new InputError(`the offered load is ${load.toPrecision(6)} Erlangs: sizing needs more than ${MAX_SERVERS.toLocaleString('en')} servers`, {
+  if (lowest > limit) {
+    throw new InputError(`the offered load is ${load.toPrecision(6)} Erlangs: sizing needs more than ${limit.toLocaleString('en')} servers`, {
       field: '--arrival-rate',
       suggestions: ['size per shard or per region, with a share of the traffic'],
     });
@@ -173,7 +175,7 @@ export function solveServers(goal: StaffingGoal): StaffingResult {
   let b = 1;
   let c = 0;
   let pw = 1;
-  while ((forSl === -1 || forWait === -1 || c < lowest) && c < MAX_SERVERS) {
+  while ((forSl === -1 || forWait === -1 || c < lowest) && c < limit) {
     c++;
     b = (load * b) / (c + load * b);
     if (c < stability) continue;
@@ -183,7 +185,7 @@ export function solveServers(goal: StaffingGoal): StaffingResult {
     if (forWait === -1 && maxWait !== undefined && m.averageWait !== null && m.averageWait <= maxWait) forWait = c;
   }
   if (forSl === -1 || forWait === -1) {
-    throw new InputError(`no number of servers up to ${MAX_SERVERS.toLocaleString('en')} meets the goals`, { field: forSl === -1 ? '--target-service-level' : '--max-wait', suggestions: ['relax the goal'] });
+    throw new InputError(`no number of servers up to ${limit.toLocaleString('en')} meets the goals`, { field: forSl === -1 ? '--target-service-level' : '--max-wait', suggestions: ['relax the goal'] });
   }
   const serversFor = { stability, serviceLevel: forSl, maxWait: forWait, maxOccupancy: forOccupancy };
   const servers = Math.max(stability, forSl ?? 0, forWait ?? 0, forOccupancy ?? 0);

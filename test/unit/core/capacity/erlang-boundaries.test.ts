@@ -29,9 +29,9 @@ describe('the measures the docs print', () => {
     expect(erlangCFromB(5, 20, 0.1)).toBe(1);
   });
 
-  it('the server count runs from 1 to MAX_SERVERS, both ends included', () => {
+  it('the server count starts at 1 and stops at MAX_SERVERS', () => {
     expect(mmc({ arrivalRate: 0.5, serviceTime: 1, servers: 1 }).stable).toBe(true);
-    expect(mmc({ arrivalRate: 1, serviceTime: 1, servers: MAX_SERVERS }).stable).toBe(true);
+    expectInputError(() => mmc({ arrivalRate: 1, serviceTime: 1, servers: MAX_SERVERS + 1 }), '--servers', ['10,000,000']);
     expectInputError(() => mmc({ arrivalRate: 1, serviceTime: 1, servers: 0 }), '--servers', ['10,000,000', 'got 0']);
   });
 });
@@ -67,11 +67,19 @@ describe('sizing at its boundaries', () => {
     expectInputError(() => solveServers({ arrivalRate: 9_000_000, serviceTime: 1, maxOccupancy: 0.5 }), '--arrival-rate', ['9.00000e+6 Erlangs', '10,000,000']);
   });
 
-  it('goals no number of servers up to MAX_SERVERS meets name the goal that failed', () => {
-    // 9,999,990 Erlangs: P(wait) stays far above 1e-9 (and the wait above 1e-300 s) up to 10,000,000 servers
-    const wait = expectInputError(() => solveServers({ arrivalRate: 9_999_990, serviceTime: 1, maxWait: 1e-300 }), '--max-wait', ['10,000,000 meets the goals']);
+  it('goals no number of servers up to the limit meets name the goal that failed', () => {
+    // 990 Erlangs: P(wait) stays far above 1e-9 (and the wait above 1e-300 s) up to 1,000 servers
+    const wait = expectInputError(() => solveServers({ arrivalRate: 990, serviceTime: 1, maxWait: 1e-300 }, 1000), '--max-wait', ['no number of servers up to 1,000 meets the goals']);
     expect(wait.suggestions).toEqual(['relax the goal']);
-    expectInputError(() => solveServers({ arrivalRate: 9_999_990, serviceTime: 1, targetServiceLevel: 0.999_999_999 }), '--target-service-level');
+    expectInputError(() => solveServers({ arrivalRate: 990, serviceTime: 1, targetServiceLevel: 0.999_999_999 }, 1000), '--target-service-level');
+    // the same goals are met with room to spare
+    expect(solveServers({ arrivalRate: 990, serviceTime: 1, targetServiceLevel: 0.999_999_999 }).servers).toBeGreaterThan(1000);
+  });
+
+  it('the limit itself can be sized for; one more cannot', () => {
+    // stability needs ⌊999.5⌋ + 1 = 1,000 servers
+    expect(solveServers({ arrivalRate: 999.5, serviceTime: 1, maxOccupancy: 1 }, 1000).servers).toBe(1000);
+    expectInputError(() => solveServers({ arrivalRate: 1000, serviceTime: 1, maxOccupancy: 1 }, 1000), '--arrival-rate', ['more than 1,000 servers']);
   });
 });
 

@@ -99,6 +99,7 @@ describe('sloBurn', () => {
     const at = await checkGuard(g, env({ metrics: async () => value('errors', 0.02), slos: new Map([['burn', errorRatio]]) }));
     expect(at).toMatchObject({ state: 'ok', threshold: 2, message: 'checkout/availability burns 2.00× over 5m (max 2×)' });
     expect(at.value).toBeCloseTo(2, 9);
+    expect(at.firstOverAt).toBeUndefined();
     const over = await checkGuard(g, env({ metrics: async () => value('errors', 0.05), slos: new Map([['burn', errorRatio]]) }));
     expect(over).toMatchObject({ state: 'tripped', firstOverAt: NOW, message: 'checkout/availability burns 5.00× over 5m (max 2×)' });
   });
@@ -130,7 +131,7 @@ describe('alarm', () => {
   it('one or several unknown names are errors, in the singular or plural', async () => {
     const alarms = new MemoryAlarms(() => NOW);
     alarms.setAlarm('us-east-1', 'p99', 'OK');
-    expect((await checkGuard(g, env({ alarms: async () => alarms }))).message).toBe('alarm errors not found in us-east-1');
+    expect(await checkGuard(g, env({ alarms: async () => alarms }))).toEqual({ guard: 'a', type: 'alarm', state: 'error', message: 'alarm errors not found in us-east-1' });
     expect((await checkGuard({ ...g, alarms: ['x', 'y'] }, env({ alarms: async () => alarms }))).message).toBe('alarms x, y not found in us-east-1');
   });
 });

@@ -25,6 +25,7 @@ describe('plain tolerances', () => {
     expect(withinTolerance([200, 299], { status: 250 })).toBe(false);
     expect(withinTolerance([200, 299], { status: 299 })).toBe(true);
     expect(withinTolerance([200, 204], { status: null })).toBe(false);
+    expect(withinTolerance([200, 299], null)).toBe(false);
   });
 
   it('any other list is membership', () => {
@@ -97,6 +98,13 @@ describe('jsonpath', () => {
     expect(withinTolerance(jp('$.b.c', { expect: [null] }), value)).toBe(true);
     expect(withinTolerance(jp('$.a', { expect: [[1, 2]] }), value)).toBe(true);
     expect(withinTolerance(jp('$.a[0]', { expect: ['1'] }), value)).toBe(false);
+    // a number is never equal to an empty dict, either way round
+    expect(withinTolerance(jp('$.x', { expect: [1] }), { x: {} })).toBe(false);
+    expect(withinTolerance(jp('$.x', { expect: [{}] }), { x: 1 })).toBe(false);
+  });
+
+  it('only a string is parsed as JSON (an array value stays an array)', () => {
+    expect(withinTolerance(jp('$[0]', { expect: 1 }), [1])).toBe(true);
   });
 });
 
@@ -114,7 +122,7 @@ describe('the JSONPath subset', () => {
 
   it('refuses anything else with the reason', () => {
     expect(() => parseJsonPath('a.b')).toThrow('a JSONPath starts with $');
-    expect(() => parseJsonPath('$x')).toThrow('unsupported JSONPath at "x"');
+    expect(() => parseJsonPath('$x')).toThrow(/^unsupported JSONPath at "x"$/);
     expect(() => parseJsonPath('$.')).toThrow('unsupported JSONPath at "."');
     expect(() => parseJsonPath('$.1a')).toThrow('unsupported JSONPath at ".1a"');
     expect(() => parseJsonPath('$..[0]')).toThrow('unsupported JSONPath at "..[0]"');
@@ -127,6 +135,7 @@ describe('the JSONPath subset', () => {
     expect(at('$.length', [1, 2])).toEqual([]);
     expect(at('$.length', 'abc')).toEqual([]);
     expect(at('$.a', null)).toEqual([]);
+    expect(at('$.a', { b: { a: 2 } })).toEqual([]);
     expect(at('$[0]', 'abc')).toEqual([]);
     expect(at('$[0]', { 0: 'x' })).toEqual([]);
     expect([at('$[-1]', [1, 2, 3]), at('$[-3]', [1, 2, 3]), at('$[-4]', [1, 2, 3]), at('$[2]', [1, 2, 3]), at('$[3]', [1, 2, 3])]).toEqual([[3], [1], [], [3], []]);

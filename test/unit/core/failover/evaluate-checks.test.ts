@@ -108,4 +108,24 @@ describe('failover evaluate, check by check', () => {
     expect(e.checks.map((c) => c.name)).toContain('us-east-1 asg api-use1');
     expect(e.ok).toBe(false);
   });
+
+  it('several alarms are listed with their states; a port that throws a non-Error is reported as text', async () => {
+    const w = world({ plan: planText().replace('[api-use1-5xx]', '[api-use1-5xx, api-use1-p99]'), targetDesired: 6 });
+    w.alarms.setAlarm('us-east-1', 'api-use1-p99', 'ALARM');
+    const e = await evaluatePlan(w.plan, w.ports());
+    expect(detail(e, 'us-east-1 alarms')).toEqual({ name: 'us-east-1 alarms', ok: true, detail: 'api-use1-5xx OK, api-use1-p99 ALARM' });
+    const ports = w.ports();
+    const compute = new Proxy(w.compute, {
+      get(target, prop, receiver) {
+        if (prop === 'describeGroups') {
+          return async () => {
+            throw 'throttled'; // what a misbehaving SDK can do
+          };
+        }
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+    const e2 = await evaluatePlan(w.plan, { ...ports, compute });
+    expect(detail(e2, 'us-east-1 asg api-use1')).toEqual({ name: 'us-east-1 asg api-use1', ok: false, detail: 'throttled' });
+  });
 });

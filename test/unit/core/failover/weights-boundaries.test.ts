@@ -61,8 +61,8 @@ describe('the ChangeBatch', () => {
   it('records need both a set identifier and a weight to count, before and after a batch', () => {
     const { weight: _w, ...idOnly } = rec('b', 5);
     const { setIdentifier: _s, ...weightOnly } = rec('c', 7);
-    expect(weightsOf([rec('a', 3), idOnly, weightOnly])).toEqual({ a: 3 });
-    expect(resultingWeights([rec('a', 3), idOnly, weightOnly], [], 'api.example.com.', 'A')).toEqual({ a: 3 });
+    expect(weightsOf([rec('a', 3), idOnly, weightOnly])).toStrictEqual({ a: 3 });
+    expect(resultingWeights([rec('a', 3), idOnly, weightOnly], [], 'api.example.com.', 'A')).toStrictEqual({ a: 3 });
     expect(weightBatch([idOnly, weightOnly], { b: 9, c: 9, undefined: 9 })).toEqual([]);
   });
 
