@@ -75,8 +75,8 @@ node -e 'for (let i = 1; i <= 200; i++) console.log(`/items/item-${String(i).pad
 run 0 cache warm --source "$work/paths.txt" --target "$NGINX" --rate 500/s --verify --no-progress
 step "Cache: Redis hit ratio, memory and key prefixes"
 run 0 cache stats --target "$REDIS/0"
-step "Cache: invalidation defaults to a plan off a TTY; --yes spreads the deletes over 2 s"
-run 0 cache invalidate --target "$REDIS/0" --pattern 'title:*' --over 2s --sample 3
+step "Cache: invalidation shows its plan first (--dry-run; off a TTY it is the default); --yes spreads the deletes over 2 s"
+run 0 cache invalidate --target "$REDIS/0" --pattern 'title:*' --over 2s --sample 3 --dry-run
 run 0 cache invalidate --target "$REDIS/0" --pattern 'title:*' --over 2s --yes --no-progress
 
 SLOS=docs/examples/slo/services

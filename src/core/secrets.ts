@@ -23,8 +23,8 @@ export function redactHeaders(headers: Readonly<Record<string, string>>): Record
 
 /** `scheme://user:PASSWORD@` anywhere in free text. */
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/"'<>]*:)[^\s@/"'<>]+@/gi;
-/** `Authorization: Bearer X`, `Cookie: X`, `X-Api-Key: X` (as a header line or a `name=value`/JSON pair): the value. */
-const HEADER_VALUE = /\b((?:proxy-)?authori[sz]ation|(?:set-)?cookie|x-api-key|api-key|x-auth-token|private-token)("?\s*[:=]\s*"?)((?:bearer|basic|token)\s+)?[^\s",;]+/gi;
+/** `Authorization: Bearer X`, `Cookie: X`, `X-Api-Key: X` (as a header line or a `name=value`/JSON pair): the value. Not a config path naming the header (`…headers.X-Api-Key: message`). */
+const HEADER_VALUE = /(?<![\w.-])((?:proxy-)?authori[sz]ation|(?:set-)?cookie|x-api-key|api-key|x-auth-token|private-token)("?\s*[:=]\s*"?)((?:bearer|basic|token)\s+)?[^\s",;]+/gi;
 /** `?token=X`, `&password=X`, `&X-Amz-Signature=X` in a query string: the value. */
 const QUERY_SECRET = /([?&](?:access_token|token|api_key|apikey|password|passwd|secret|signature|sig|x-amz-signature|x-amz-credential|x-amz-security-token)=)[^\s&#"']+/gi;
 

@@ -4,11 +4,21 @@
  * idle work time: the bar would show half the real rate and twice the ETA
  * early on. The window starts at the first sample, so startup never counts,
  * and forgets samples older than `windowMs`, so the rate follows the present.
+ * No rate is shown until the samples span `minSpanMs` (1 s, or the window if
+ * shorter): a rate limiter's initial burst over the first 50 ms would read as
+ * twice the `--rate` the run keeps to.
  */
 export class RateMeter {
   private readonly samples: Array<{ t: number; done: number }> = [];
 
-  constructor(private readonly windowMs = 10_000) {}
+  private readonly minSpanMs: number;
+
+  constructor(
+    private readonly windowMs = 10_000,
+    minSpanMs = 1000,
+  ) {
+    this.minSpanMs = Math.min(minSpanMs, windowMs);
+  }
 
   /** Record `done` items at time `t` (ms). Samples must not go back in time. */
   add(t: number, done: number): void {
@@ -22,11 +32,11 @@ export class RateMeter {
     while (this.samples.length > 2 && (this.samples[1] as { t: number }).t <= t - this.windowMs) this.samples.shift();
   }
 
-  /** Items per second over the window; 0 until two samples span some time. */
+  /** Items per second over the window; 0 until the samples span `minSpanMs`. */
   rate(): number {
     const first = this.samples[0];
     const last = this.samples.at(-1);
-    if (!first || !last || last.t <= first.t) return 0;
+    if (!first || !last || last.t <= first.t || last.t - first.t < this.minSpanMs) return 0;
     return Math.max(0, (last.done - first.done) / ((last.t - first.t) / 1000));
   }
 

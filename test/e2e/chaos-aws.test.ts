@@ -42,7 +42,7 @@ describe('chaos run on moto', { timeout: 90_000 }, () => {
     const tag = uniqueName('fleet');
     const ids = (await runInstances(R, 3, { fleet: tag })).sort();
     const { config, exp } = files('123456789012', tag);
-    const r = await relia(['chaos', 'run', exp, '--yes', '--config', config, '--journal-path', join(tmp, 'j.json')], { env });
+    const r = await relia(['chaos', 'run', exp, '--yes', '--config', config, '--journal', join(tmp, 'j.json')], { env });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/injected: instances i-\w+, i-\w+, i-\w+ stopped \(us-east-1\)/);
     expect(r.stderr).toMatch(/undone: instances/);
@@ -54,7 +54,7 @@ describe('chaos run on moto', { timeout: 90_000 }, () => {
     const tag = uniqueName('fleet');
     const ids = await runInstances(R, 1, { fleet: tag });
     const { config, exp } = files('999999999999', tag);
-    const r = await relia(['chaos', 'run', exp, '--yes', '--config', config, '--journal-path', join(tmp, 'j2.json')], { env });
+    const r = await relia(['chaos', 'run', exp, '--yes', '--config', config, '--journal', join(tmp, 'j2.json')], { env });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/AWS account 123456789012 .* is not allowed/);
     expect(r.stderr).toMatch(/chaos: \{ allow: \{ awsAccounts: \["123456789012"\] \} \}/);
@@ -96,7 +96,7 @@ describe('chaos run on moto: Auto Scaling', { timeout: 120_000 }, () => {
       method: [{ type: 'action', name: 'terminate one', provider: { type: 'python', module: 'chaosaws.asg.actions', func: 'terminate_random_instances', arguments: { tags: [{ Key: 'team', Value: team }, { Key: 'env', Value: 'staging' }], instance_count: 1 } } }],
     }));
     const journalPath = join(tmp, 'ctk-asg-journal.json');
-    const r = await relia(['chaos', 'run', exp, '--yes', '--config', config, '--journal-path', journalPath], { env });
+    const r = await relia(['chaos', 'run', exp, '--yes', '--config', config, '--journal', journalPath], { env });
     expect(r.exitCode, r.stderr).toBe(0);
     const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { status: string; run: Array<{ status: string; output: { terminated: Array<{ instance: string; group: string }> } }> };
     expect(journal.status).toBe('completed');
@@ -119,7 +119,7 @@ describe('chaos run on moto: Auto Scaling', { timeout: 120_000 }, () => {
     const { config } = files('123456789012', name);
     const exp = join(tmp, 'asg-decrement.yaml');
     writeFileSync(exp, `title: lose one for good\nmethod:\n  - name: terminate one\n    action: aws.asg-terminate\n    args: { region: ${R}, asgNames: ["${name}"], decrementDesired: true, seed: 4 }\n`);
-    const r = await relia(['chaos', 'run', exp, '--yes', '--config', config, '--journal-path', join(tmp, 'asg-dec.json')], { env });
+    const r = await relia(['chaos', 'run', exp, '--yes', '--config', config, '--journal', join(tmp, 'asg-dec.json')], { env });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toMatch(new RegExp(`injected: group ${name}: instance i-\\w+ terminated, desired capacity lowered`));
     expect(r.stderr).toMatch(new RegExp(`undone: group ${name}`));
@@ -139,7 +139,7 @@ describe('chaos run on moto: Auto Scaling', { timeout: 120_000 }, () => {
     const exp = join(tmp, 'asg-suspend.yaml');
     writeFileSync(exp, `title: no launches\nmethod:\n  - name: suspend\n    action: aws.asg-suspend\n    args: { region: ${R}, asgName: "${name}", processes: [Launch, Terminate, AZRebalance] }\n`);
     const journalPath = join(tmp, 'asg-suspend.json');
-    const r = await relia(['chaos', 'run', exp, '--yes', '--config', config, '--journal-path', journalPath], { env });
+    const r = await relia(['chaos', 'run', exp, '--yes', '--config', config, '--journal', journalPath], { env });
     expect(r.exitCode, r.stderr).toBe(0);
     const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { run: Array<{ output: { group: string; suspended: string[] } }> };
     // What moto reported as newly suspended, read back by the action after SuspendProcesses.

@@ -72,7 +72,7 @@ describe('chaos run with the fault proxy in front of the real origin', () => {
 `,
     );
     const journal = join(tmp, 'guard-journal.json');
-    const r = await relia(['chaos', 'run', file, '--yes', '--journal-path', journal]);
+    const r = await relia(['chaos', 'run', file, '--yes', '--journal', journal]);
     expect(r.exitCode).toBe(4);
     expect(r.stderr).toMatch(/injected: latency 300ms on proxy 127\.0\.0\.1:\d+/);
     expect(r.stderr).toMatch(/undone: latency 300ms/);
@@ -86,7 +86,7 @@ describe('chaos run with the fault proxy in front of the real origin', () => {
     const port = await freePort();
     const file = experiment('sigint.yaml', port, '');
     const journal = join(tmp, 'sigint-journal.json');
-    const child = execa('node', [BIN, 'chaos', 'run', file, '--yes', '--journal-path', journal], { reject: false, env: { NO_COLOR: '1' } });
+    const child = execa('node', [BIN, 'chaos', 'run', file, '--yes', '--journal', journal], { reject: false, env: { NO_COLOR: '1' } });
     const lines = createInterface({ input: child.stderr! });
     await new Promise<void>((resolve) => lines.on('line', (l) => /^injected: latency/.test(l) && resolve()));
     // The fault is really in place: a request through the proxy pays it twice (up and down).
@@ -118,7 +118,7 @@ describe('chaos run with the fault proxy in front of the real origin', () => {
       }),
     );
     const journal = join(tmp, 'ctk-journal.json');
-    const r = await relia(['chaos', 'run', path, '--yes', '--journal-path', journal]);
+    const r = await relia(['chaos', 'run', path, '--yes', '--journal', journal]);
     expect(r.exitCode).toBe(0);
     const j = JSON.parse(readFileSync(journal, 'utf8')) as { status: string; deviated: boolean; steady_states: { before: { steady_state_met: boolean } }; run: Array<{ status: string; output: { status: number; stdout: string } }> };
     expect(j.status).toBe('completed');

@@ -69,7 +69,7 @@ async function run(name: string, yaml: string): Promise<{ exitCode: number; stde
   const exp = join(tmp, `${name}.yaml`);
   writeFileSync(exp, yaml);
   const journalPath = join(tmp, `${name}-journal.json`);
-  const r = await relia(['chaos', 'run', exp, '--yes', '--config', config(), '--journal-path', journalPath], { timeoutMs: 90_000 });
+  const r = await relia(['chaos', 'run', exp, '--yes', '--config', config(), '--journal', journalPath], { timeoutMs: 90_000 });
   const wroteJournal = existsSync(journalPath);
   const journal = wroteJournal ? (JSON.parse(readFileSync(journalPath, 'utf8')) as Journal) : { status: 'none', run: [], rollbacks: [], relia: { exitCode: r.exitCode, injections: [] } };
   return { exitCode: r.exitCode, stderr: r.stderr, journal, wroteJournal };
@@ -145,7 +145,7 @@ describe('chaos run: pod kill by eviction on the Kubernetes API stand-in', { tim
       method: [{ type: 'action', name: 'terminate two', provider: { type: 'python', module: 'chaosk8s.pod.actions', func: 'terminate_pods', arguments: { label_selector: 'app=api', ns, qty: 2, rand: true } } }],
     }));
     const journalPath = join(tmp, 'ctk-terminate-pods-journal.json');
-    const r = await relia(['chaos', 'run', exp, '--yes', '--config', config(), '--journal-path', journalPath], { timeoutMs: 90_000 });
+    const r = await relia(['chaos', 'run', exp, '--yes', '--config', config(), '--journal', journalPath], { timeoutMs: 90_000 });
     expect(r.exitCode, r.stderr).toBe(0);
     const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as Journal;
     expect(journal.status).toBe('completed');
@@ -160,7 +160,7 @@ describe('chaos run: pod kill by eviction on the Kubernetes API stand-in', { tim
     await seed.pods('api', 2, { app: 'api' });
     const exp = join(tmp, 'evict-denied.yaml');
     writeFileSync(exp, podKill(ns, 'mode: all'));
-    const r = await relia(['chaos', 'run', exp, '--yes', '--config', config('staging'), '--journal-path', join(tmp, 'denied.json')], { timeoutMs: 90_000 });
+    const r = await relia(['chaos', 'run', exp, '--yes', '--config', config('staging'), '--journal', join(tmp, 'denied.json')], { timeoutMs: 90_000 });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/Kubernetes context "relia-stand-in" is not allowed for chaos actions/);
     expect(r.stderr).toMatch(/chaos: \{ allow: \{ kubeContexts: \["relia-stand-in"\] \} \}/);

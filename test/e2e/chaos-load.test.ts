@@ -58,7 +58,7 @@ async function runLoad(name: string, action: string, args: Record<string, unknow
   const path = join(tmp, `${name}.yaml`);
   writeFileSync(path, stringify({ title: name, method: [{ name, action, args: { wait: true, ...args } }] }));
   const journal = join(tmp, `${name}-journal.json`);
-  const r = await relia(['chaos', 'run', path, '--yes', '--journal-path', journal], { env, timeoutMs: 60_000 });
+  const r = await relia(['chaos', 'run', path, '--yes', '--journal', journal], { env, timeoutMs: 60_000 });
   const j = JSON.parse(readFileSync(journal, 'utf8')) as Journal;
   return { exitCode: r.exitCode, out: j.run[0]?.output as LoadStats, stderr: r.stderr };
 }

@@ -75,7 +75,7 @@ describe('chaos run: the userImpact guard on the real Prometheus', { timeout: 12
       writeFileSync(path, stringify(exp));
       const journalPath = join(tmp, 'prom-latency-journal.json');
       const started = Date.now();
-      const r = await reliaJson<ChaosRunResult>(['chaos', 'run', path, '--yes', '--guard-interval', '1s', '--journal-path', journalPath], {
+      const r = await reliaJson<ChaosRunResult>(['chaos', 'run', path, '--yes', '--guard-interval', '1s', '--journal', journalPath], {
         env: { ...env, RELIA_METRICS_URL: prom.url },
         timeoutMs: 90_000,
       });

@@ -67,7 +67,7 @@ describe('chaos run on the origin behind the fault proxy', { timeout: 90_000 }, 
     const path = file('latency.yaml', exp);
     const journal = join(tmp, 'latency-journal.json');
     const started = Date.now();
-    const r = await reliaJson<ChaosRunResult>(['chaos', 'run', path, '--yes', '--guard-interval', '200ms', '--journal-path', journal], { env });
+    const r = await reliaJson<ChaosRunResult>(['chaos', 'run', path, '--yes', '--guard-interval', '200ms', '--journal', journal], { env });
     expect(r.exitCode, r.stderr).toBe(4);
     expect(Date.now() - started).toBeLessThan(25_000); // the 30 s pause was cut short
     const j = journalOf(journal);
@@ -90,7 +90,7 @@ describe('chaos run on the origin behind the fault proxy', { timeout: 90_000 }, 
     const { exp, proxy } = await latencyExperiment([]);
     const path = file('sigint.yaml', exp);
     const journal = join(tmp, 'sigint-journal.json');
-    const child = execa('node', [BIN, 'chaos', 'run', path, '--yes', '--journal-path', journal], { env: { ...env, NO_COLOR: '1' }, extendEnv: true, reject: false });
+    const child = execa('node', [BIN, 'chaos', 'run', path, '--yes', '--journal', journal], { env: { ...env, NO_COLOR: '1' }, extendEnv: true, reject: false });
     let stderr = '';
     await new Promise<void>((resolve, reject) => {
       child.stderr?.on('data', (chunk: Buffer) => {
@@ -126,7 +126,7 @@ describe('chaos run on the origin behind the fault proxy', { timeout: 90_000 }, 
     expect((await relia(['chaos', 'halt', '--reason', 'game day over'], { env })).exitCode).toBe(0);
     try {
       const journal = join(tmp, 'halted-journal.json');
-      const r = await relia(['chaos', 'run', path, '--yes', '--journal-path', journal], { env });
+      const r = await relia(['chaos', 'run', path, '--yes', '--journal', journal], { env });
       expect(r.exitCode).toBe(4);
       expect(journalOf(journal).run).toEqual([]);
       expect(r.stdout).toMatch(/halted: game day over/);
@@ -141,11 +141,11 @@ describe('guards on the real Prometheus', { timeout: 90_000 }, () => {
   it('a bad share over 1 % trips the guard (exit 4); an unreachable Prometheus before any fault is exit 3 with nothing injected', async () => {
     const { exp, proxy } = await latencyExperiment([{ type: 'userImpact', name: 'prom', query: 'vector(0.02)', max: '1%' }]);
     const trips = file('prom.yaml', exp);
-    const r = await relia(['chaos', 'run', trips, '--yes', '--journal-path', join(tmp, 'prom.json')], { env: { ...env, RELIA_METRICS_URL: servers().prometheus.url } });
+    const r = await relia(['chaos', 'run', trips, '--yes', '--journal', join(tmp, 'prom.json')], { env: { ...env, RELIA_METRICS_URL: servers().prometheus.url } });
     // the preflight check already sees 2 %: the run is refused before anything is injected
     expect(r.exitCode).toBe(4);
     expect(journalOf(join(tmp, 'prom.json')).relia.reason).toMatch(/guard prom tripped: 2\.00 % of requests bad.*nothing was injected/);
-    const dead = await relia(['chaos', 'run', trips, '--yes', '--journal-path', join(tmp, 'dead.json')], { env: { ...env, RELIA_METRICS_URL: `http://127.0.0.1:${await deadPort()}` } });
+    const dead = await relia(['chaos', 'run', trips, '--yes', '--journal', join(tmp, 'dead.json')], { env: { ...env, RELIA_METRICS_URL: `http://127.0.0.1:${await deadPort()}` } });
     expect(dead.exitCode).toBe(3);
     expect(journalOf(join(tmp, 'dead.json')).relia.injections).toEqual([]);
     expect(await listening(proxy)).toBe(false);
@@ -192,7 +192,7 @@ describe('chaostoolkit experiments run unchanged', { timeout: 90_000 }, () => {
     const path = file('ctk.json', ctk);
     const journal = join(tmp, 'ctk-journal.json');
     // chaostoolkit's own flags: the hypothesis is also checked during the method
-    const r = await relia(['chaos', 'run', path, '--yes', '--journal-path', journal, '--hypothesis-strategy', 'continuously', '--hypothesis-frequency', '0.1'], { env });
+    const r = await relia(['chaos', 'run', path, '--yes', '--journal', journal, '--hypothesis-strategy', 'continuously', '--hypothesis-frequency', '0.1'], { env });
     expect(r.exitCode, r.stderr).toBe(0);
     const j = journalOf(journal);
     expect(j.status).toBe('completed');

@@ -153,11 +153,11 @@ export class ChaosRun {
   }
 
   /** Run one activity (probe or action) and record it. */
-  private async exec(a: ActivitySpec, signal: AbortSignal, timeoutMs?: number, argsOverride?: unknown): Promise<{ run: ActivityRun; error?: unknown }> {
+  private async exec(a: ActivitySpec, signal: AbortSignal, timeoutMs?: number, argsOverride?: unknown, quiet = false): Promise<{ run: ActivityRun; error?: unknown }> {
     const started = this.o.clock.now();
     const label = `${a.kind} ${a.name} (${a.type})`;
     this.running.add(label);
-    this.log('activity-start', { name: a.name, type: a.type, path: a.path });
+    if (!quiet) this.log('activity-start', { name: a.name, type: a.type, path: a.path });
     const args = argsOverride ?? this.o.args.get(a);
     const ctx = { ports: this.o.ports, clock: this.o.clock, random: this.o.random, policy: this.o.policy, dryRun: false, log: (e: string, d?: Record<string, unknown>) => this.log(e, d) };
     let output: unknown;
@@ -203,8 +203,8 @@ export class ChaosRun {
   }
 
   /** The hypothesis once (./hypothesis.ts). */
-  private hypothesis(signal: AbortSignal): Promise<{ state: SteadyState; error?: unknown }> {
-    const deps = { registry: this.o.registry, args: this.o.args, exec: (a: ActivitySpec, s: AbortSignal, args?: unknown) => this.exec(a, s, undefined, args) };
+  private hypothesis(signal: AbortSignal, quiet = false): Promise<{ state: SteadyState; error?: unknown }> {
+    const deps = { registry: this.o.registry, args: this.o.args, exec: (a: ActivitySpec, s: AbortSignal, args?: unknown) => this.exec(a, s, undefined, args, quiet) };
     return checkHypothesis(this.exp.steadyState?.probes ?? [], deps, signal);
   }
 
@@ -218,7 +218,7 @@ export class ChaosRun {
     while (!signal.aborted) {
       let state: SteadyState;
       try {
-        ({ state } = await this.hypothesis(signal));
+        ({ state } = await this.hypothesis(signal, true)); // one progress line per check (hypothesis-during), not one per probe
       } catch {
         return;
       }

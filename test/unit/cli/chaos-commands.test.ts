@@ -120,7 +120,7 @@ describe('chaos plan in-process', () => {
 describe('chaos run in-process (nothing injected)', () => {
   it('off a TTY without --yes: the plan, mode plan, exit 0, and a warning that nothing was done', async () => {
     const path = file('run-plan.yaml', { title: 'run me', steadyState: { probes: [probe] }, method: [latency] });
-    const r = await runInProcess(ChaosRun, [path, '--json', '--journal-path', join(dir, 'never.json')], { env });
+    const r = await runInProcess(ChaosRun, [path, '--json', '--journal', join(dir, 'never.json')], { env });
     expect(r.exitCode).toBe(0);
     const e = r.json<Env<ChaosRunResult>>();
     expect(e.result).toMatchObject({ mode: 'plan', exitCode: 0, status: null, journalPath: null });

@@ -25,5 +25,7 @@ describe('redactCredentials: secrets recognised by their shape', () => {
   it('leaves ordinary text, config paths and env var names alone', () => {
     const plain = 'environments.prod.redis.passwordEnv: REDIS_PASSWORD is unset; tokens: 3; Basic auth is off';
     expect(redactCredentials(plain)).toBe(plain);
+    const path = 'literal.yaml: environments.prod.metrics.headers.X-Api-Key: a credential header is never read from the config file';
+    expect(redactCredentials(path)).toBe(path);
   });
 });

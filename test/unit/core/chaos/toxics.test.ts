@@ -47,11 +47,14 @@ describe('decisions', () => {
         const b = seededRandom(seed);
         const n = 1000;
         let refused = 0;
+        const differing: number[] = [];
         for (let i = 0; i < n; i++) {
           const d = decideConnection(t, a);
-          expect(decideConnection(t, b)).toEqual(d);
+          // One expect per property run, not per connection: 15,000 deep-equal expects timed out under load.
+          if (JSON.stringify(decideConnection(t, b)) !== JSON.stringify(d)) differing.push(i);
           if (d.kind === 'refuse') refused++;
         }
+        expect(differing, 'the same seed decides the same').toEqual([]);
         // 5 standard deviations of a binomial share.
         expect(Math.abs(refused / n - loss)).toBeLessThanOrEqual(5 * Math.sqrt((loss * (1 - loss)) / n) + 1e-9);
       }),
