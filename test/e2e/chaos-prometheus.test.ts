@@ -8,7 +8,6 @@
  * is removed and the journal says `aborted`. An HTTP probe measures the same
  * origin through the proxy, before the method and continuously during it.
  */
-import { connect } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,24 +16,13 @@ import { stringify } from 'yaml';
 import type { ChaosRunResult } from '../../commands/chaos/run.js';
 import type { Journal } from '../../src/core/chaos/journal.js';
 import { reliaJson } from '../helpers/relia.js';
-import { deadPort, servers } from '../helpers/servers.js';
+import { deadPort, listening, servers } from '../helpers/servers.js';
 import { promValue, UserTraffic, waitFor } from '../helpers/user-traffic.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'relia-chaos-prom-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 // Built plugins, as in chaos-run.test.ts (NODE_ENV=test would load their TypeScript sources).
 const env = { XDG_CONFIG_HOME: join(tmp, 'config'), NODE_ENV: undefined };
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
 
 /** Share of completed requests slower than 200 ms over the last 5 s (0 while nothing completes: no users, no impact). */
 function slowShareQuery(scenario: string): string {

@@ -4,7 +4,6 @@
  * probes; a userImpact guard on the real Prometheus; SIGINT mid-method; a
  * chaostoolkit experiment with http and process providers run unchanged.
  */
-import { connect } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +14,7 @@ import type { ChaosRunResult } from '../../commands/chaos/run.js';
 import type { ChaosScheduleResult } from '../../commands/chaos/schedule.js';
 import type { Journal } from '../../src/core/chaos/journal.js';
 import { BIN, recordExit, relia, reliaJson } from '../helpers/relia.js';
-import { deadPort, servers } from '../helpers/servers.js';
+import { deadPort, listening, servers } from '../helpers/servers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'relia-chaos-run-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -29,18 +28,6 @@ function file(name: string, data: unknown): string {
   return path;
 }
 const journalOf = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Journal;
-
-/** True when something accepts connections on the port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
 
 async function latencyExperiment(guards: unknown[]) {
   const origin = new URL(servers().origin.url);

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Journal } from '../../src/core/failover/journal.js';
 import { KubeSeeder } from '../helpers/kube.js';
 import { readWeights, weightedZone } from '../helpers/failover.js';
-import { motoEnv, motoUrl, uniqueName } from '../helpers/moto.js';
+import { motoCliEnv, motoEnv, uniqueName } from '../helpers/moto.js';
 import { relia, reliaJson, type RunOptions } from '../helpers/relia.js';
 import { servers } from '../helpers/servers.js';
 
@@ -28,16 +28,7 @@ let apps: AppsV1Api;
 beforeAll(() => {
   motoEnv();
   const kube = servers().kube;
-  env = {
-    AWS_ENDPOINT_URL: motoUrl(),
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    KUBECONFIG: kube.kubeconfig,
-    XDG_CONFIG_HOME: join(tmp, 'config'),
-    CI: 'true',
-  };
+  env = motoCliEnv({ KUBECONFIG: kube.kubeconfig, XDG_CONFIG_HOME: join(tmp, 'config'), CI: 'true' });
   const kc = new KubeConfig();
   kc.loadFromFile(kube.kubeconfig);
   apps = kc.makeApiClient(AppsV1Api);

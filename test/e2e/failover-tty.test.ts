@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Journal } from '../../src/core/failover/journal.js';
 import { readWeights, weightedZone } from '../helpers/failover.js';
-import { motoEnv, motoUrl, uniqueName } from '../helpers/moto.js';
+import { motoCliEnv, motoEnv, uniqueName } from '../helpers/moto.js';
 import { relia, ROOT } from '../helpers/relia.js';
 import { HAS_TMUX, reliaOnTty, until, type TtySession } from '../helpers/tty.js';
 
@@ -21,7 +21,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 let env: Record<string, string>;
 beforeAll(() => {
   motoEnv();
-  env = { AWS_ENDPOINT_URL: motoUrl(), AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_EC2_METADATA_DISABLED: 'true', XDG_CONFIG_HOME: join(tmp, 'config') };
+  env = motoCliEnv({ XDG_CONFIG_HOME: join(tmp, 'config') });
 });
 
 interface Setup {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Journal } from '../../src/core/failover/journal.js';
 import { readWeights, weightedZone } from '../helpers/failover.js';
-import { motoEnv, motoUrl, uniqueName } from '../helpers/moto.js';
+import { motoCliEnv, motoEnv, uniqueName } from '../helpers/moto.js';
 import { relia, type RunOptions } from '../helpers/relia.js';
 
 const HOOK_MS = 1_500;
@@ -24,7 +24,7 @@ let env: RunOptions['env'];
 
 beforeAll(async () => {
   motoEnv();
-  env = { AWS_ENDPOINT_URL: motoUrl(), AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_EC2_METADATA_DISABLED: 'true', XDG_CONFIG_HOME: join(tmp, 'config'), CI: 'true' };
+  env = motoCliEnv({ XDG_CONFIG_HOME: join(tmp, 'config'), CI: 'true' });
   hook = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += String(c)));

@@ -18,7 +18,7 @@ import type { FailoverStatusResult } from '../../commands/failover/status.js';
 import type { FailoverEvaluateResult } from '../../commands/failover/evaluate.js';
 import type { Journal } from '../../src/core/failover/journal.js';
 import { readWeights, weightedZone } from '../helpers/failover.js';
-import { createGroup, createHealthCheck, motoEnv, motoUrl, setAlarm, uniqueName } from '../helpers/moto.js';
+import { createGroup, createHealthCheck, motoCliEnv, motoEnv, motoUrl, setAlarm, uniqueName } from '../helpers/moto.js';
 import { BIN, recordExit, relia, reliaJson, ROOT, type RunOptions } from '../helpers/relia.js';
 import { servers } from '../helpers/servers.js';
 
@@ -28,15 +28,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 let env: RunOptions['env'];
 beforeAll(() => {
   motoEnv();
-  env = {
-    AWS_ENDPOINT_URL: motoUrl(),
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    XDG_CONFIG_HOME: join(tmp, 'config'),
-    CI: 'true',
-  };
+  env = motoCliEnv({ XDG_CONFIG_HOME: join(tmp, 'config'), CI: 'true' });
 });
 
 const r53 = () => new Route53Client({ region: 'us-east-1', endpoint: motoUrl() });

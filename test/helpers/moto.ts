@@ -28,6 +28,18 @@ export function motoUrl(): string {
   return servers().moto.url;
 }
 
+/** The environment a relia subprocess needs to reach moto (us-east-1 by default), plus `extra`. */
+export function motoCliEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: motoUrl(),
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...extra,
+  };
+}
+
 export function motoSettings(overrides: Partial<AwsProviderSettings> = {}): AwsProviderSettings {
   motoEnv();
   return { region: 'us-east-1', endpoint: motoUrl(), timeoutMs: 5000, maxAttempts: 2, ...overrides };

@@ -1,5 +1,5 @@
 /** Access to the real local servers the harness started (see test/setup/servers.ts). */
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { inject } from 'vitest';
 export { kit } from './kit.js';
 
@@ -47,4 +47,16 @@ let counter = 0;
 export function uniquePrefix(tag: string): string {
   counter++;
   return `relia-test:${tag}:${process.pid}:${counter}:`;
+}
+
+/** True when something accepts connections on the loopback port. */
+export function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
 }
