@@ -27,8 +27,8 @@ const env = { XDG_CONFIG_HOME: join(tmp, 'config'), NODE_ENV: undefined };
 /** Share of completed requests slower than 200 ms over the last 5 s (0 while nothing completes: no users, no impact). */
 function slowShareQuery(scenario: string): string {
   const sel = `scenario="${scenario}"`;
-  const total = `sum(rate(relia_harness_request_duration_seconds_count{${sel}}[5s]))`;
-  const fast = `sum(rate(relia_harness_request_duration_seconds_bucket{${sel},le="0.2"}[5s]))`;
+  const total = `sum(rate(relia_harness_request_duration_seconds_count{${sel}}[10s]))`;
+  const fast = `sum(rate(relia_harness_request_duration_seconds_bucket{${sel},le="0.2"}[10s]))`;
   return `(${total} - ${fast}) / clamp_min(${total}, 1e-9)`;
 }
 
@@ -46,6 +46,9 @@ describe('chaos run: the userImpact guard on the real Prometheus', { timeout: 12
       // Prometheus picks the target up (file_sd) and scrapes it: wait for that, not for a fixed time.
       await waitFor('Prometheus to scrape the user-traffic target', () => promValue(prom.url, `up{job="harness",scenario="${scenario}"} == 1`), 30_000);
       users.start(`http://${listen}/__origin/health`, 40);
+      // The guard's first reading needs scrapes with traffic inside its rate window; without them the query has no
+      // data and the run fails closed (exit 3) before any fault. Wait until the query answers, not for a fixed time.
+      await waitFor('Prometheus to have a rate for the user traffic', () => promValue(prom.url, slowShareQuery(scenario)), 30_000);
 
       const exp = {
         title: 'origin latency, judged by Prometheus',

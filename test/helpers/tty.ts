@@ -50,14 +50,18 @@ export async function reliaOnTty(args: string[], cwd: string, options: TtyOption
   const env = Object.entries({ NO_COLOR: '1', ...options.env }).map(([k, v]) => `${k}=${quote(v)}`);
   const redirect = options.stdoutFile === undefined ? '' : ` > ${quote(options.stdoutFile)}`;
   const cmd = `cd ${quote(cwd)} && env -u COLUMNS -u CI -u RELIA_CONFIG -u RELIA_ENV ${env.join(' ')} ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}${redirect}; echo $? > ${quote(exitFile)}; sleep 600`;
-  await execa('tmux', ['new-session', '-d', '-s', name, '-x', String(options.columns ?? 160), '-y', String(options.rows ?? 40), cmd]);
+  // Each session gets its own tmux server (-L socket): test files run in parallel, and with one shared server a
+  // session ending (the server exits with its last session) raced another file's new-session ("server exited
+  // unexpectedly").
+  const tmux = (tmuxArgs: string[], opts: { reject?: boolean } = {}) => execa('tmux', ['-L', name, ...tmuxArgs], opts);
+  await tmux(['new-session', '-d', '-s', name, '-x', String(options.columns ?? 160), '-y', String(options.rows ?? 40), cmd]);
   // -J joins lines the terminal wrapped, so a line wider than the screen shows as one long line
   // (it also keeps trailing spaces: they are dropped here).
-  const screen = async () => String((await execa('tmux', ['capture-pane', '-p', '-J', '-t', name], { reject: false })).stdout).replace(/[ \t]+$/gm, '');
-  const kill = async () => void (await execa('tmux', ['kill-session', '-t', name], { reject: false }));
+  const screen = async () => String((await tmux(['capture-pane', '-p', '-J', '-t', name], { reject: false })).stdout).replace(/[ \t]+$/gm, '');
+  const kill = async () => void (await tmux(['kill-server'], { reject: false }));
   return {
     screen,
-    keys: async (...keys) => void (await execa('tmux', ['send-keys', '-t', name, ...keys])),
+    keys: async (...keys) => void (await tmux(['send-keys', '-t', name, ...keys])),
     exit: async (timeoutMs = 20_000) => {
       try {
         await until(() => existsSync(exitFile) && readFileSync(exitFile, 'utf8').trim() !== '', 'the command to exit', timeoutMs);
