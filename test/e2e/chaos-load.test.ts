@@ -75,7 +75,10 @@ describe('chaos load faults on the local origin, under the hard rate cap', { tim
     expect(seen.byStatus['200']).toBe(out.ok);
     expect(seen.total).toBeGreaterThan(60);
     // the hard cap, as the origin observed it
-    expect(seen.maxPerSecond).toBeLessThanOrEqual(80);
+    // The pacer spaces its sends ≥ 1/cap apart; the origin times arrivals, and delivery jitter can put one
+    // send's arrival a few ms late beside the next, so a sliding second at the origin may hold one more (seen once in
+    // CI: 61 at a cap of 60). The total below is the strict check.
+    expect(seen.maxPerSecond).toBeLessThanOrEqual(80 + 1);
     expect(seen.total).toBeLessThanOrEqual(80 * 3 + 1);
     expect(out.achievedRate).toBeLessThanOrEqual(80);
   });
@@ -94,7 +97,10 @@ describe('chaos load faults on the local origin, under the hard rate cap', { tim
       // every failure is retried unless its call ran out of retries or the storm's time was up
       expect(out.retries).toBeLessThanOrEqual(out.failed - out.gaveUp);
       expect(out.retries).toBeGreaterThanOrEqual(out.failed - out.gaveUp - 8);
-      expect(seen.maxPerSecond).toBeLessThanOrEqual(60);
+      // The pacer spaces its sends ≥ 1/cap apart; the origin times arrivals, and delivery jitter can put one
+      // send's arrival a few ms late beside the next, so a sliding second at the origin may hold one more (seen once in
+      // CI: 61 at a cap of 60). The total below is the strict check.
+      expect(seen.maxPerSecond).toBeLessThanOrEqual(60 + 1);
       expect(seen.total).toBeLessThanOrEqual(60 * 3 + 1);
     } finally {
       await post('/__origin/mode', {});
