@@ -9,6 +9,20 @@
 import { randomUUID } from 'node:crypto';
 import { matchesLabels, parseSelector } from './label-selector.mjs';
 
+/** A JSON patch (add, replace, remove) or a merge patch applied to a copy of `current`; 415 for any other media type. */
+function applyPatch(current, contentType, patch, resource, name) {
+  let next = clone(current);
+  if (contentType.startsWith('application/json-patch+json')) {
+    if (!Array.isArray(patch)) throw new StatusError(400, 'BadRequest', 'a JSON patch is an array of operations');
+    for (const op of patch) next = applyJsonPatchOp(next, op, resource, name);
+  } else if (contentType.startsWith('application/merge-patch+json') || contentType.startsWith('application/strategic-merge-patch+json')) {
+    next = mergePatch(next, patch);
+  } else {
+    throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json');
+  }
+  return next;
+}
+
 export class StatusError extends Error {
   constructor(code, reason, message, details = undefined) {
     super(message);
@@ -197,15 +211,7 @@ export class KubeStore {
   /** PATCH of the scale subresource (`kubectl scale` sends a merge patch): applied to the Scale, then the same checks as a replace. */
   patchScale(resource, namespace, name, contentType, patch, options = {}) {
     const current = this.scale(resource, namespace, name);
-    let next = clone(current);
-    if (contentType.startsWith('application/json-patch+json')) {
-      if (!Array.isArray(patch)) throw new StatusError(400, 'BadRequest', 'a JSON patch is an array of operations');
-      for (const op of patch) next = applyJsonPatchOp(next, op, resource, name);
-    } else if (contentType.startsWith('application/merge-patch+json') || contentType.startsWith('application/strategic-merge-patch+json')) {
-      next = mergePatch(next, patch);
-    } else {
-      throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json');
-    }
+    const next = applyPatch(current, contentType, patch, resource, name);
     return this.replaceScale(resource, namespace, name, next, options);
   }
 
@@ -235,15 +241,7 @@ export class KubeStore {
   patch(resource, namespace, name, contentType, patch, { dryRun = false } = {}) {
     const current = this.objects.get(this.key(resource, namespace, name));
     if (!current) throw notFound(resource, name);
-    let next = clone(current);
-    if (contentType.startsWith('application/json-patch+json')) {
-      if (!Array.isArray(patch)) throw new StatusError(400, 'BadRequest', 'a JSON patch is an array of operations');
-      for (const op of patch) next = applyJsonPatchOp(next, op, resource, name);
-    } else if (contentType.startsWith('application/merge-patch+json') || contentType.startsWith('application/strategic-merge-patch+json')) {
-      next = mergePatch(next, patch);
-    } else {
-      throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
-    }
+    const next = applyPatch(current, contentType, patch, resource, name);
     const rv = next.metadata?.resourceVersion;
     if (rv !== current.metadata.resourceVersion) throw conflict(resource, name);
     next.metadata = { ...current.metadata, labels: next.metadata?.labels ?? current.metadata.labels, annotations: next.metadata?.annotations ?? current.metadata.annotations };
