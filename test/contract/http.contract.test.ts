@@ -1,6 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../plugins/http/src/adapter.js';
 import type { HttpClient } from '../../src/ports/http.js';
@@ -8,6 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { InstrumentedHttp } from '../fakes/instrumented-http.js';
 import { type Handler, MemoryHttp, fakeOrigin } from '../fakes/memory-http.js';
 import { FakeClock } from '../fakes/virtual-clock.js';
+import { startOrigin, type PrivateOrigin } from '../helpers/origin.js';
 import { deadPort, kit, servers } from '../helpers/servers.js';
 import { httpContract } from './suites/http.js';
 
@@ -119,26 +117,18 @@ describe('nginx caches the origin', () => {
 
 // Modes change the origin for everyone, so they are tested on a private origin.
 describe('scripts/origin.mjs modes (private origin)', () => {
-  let child: ChildProcess | undefined;
+  let origin: PrivateOrigin | undefined;
   let base = '';
   const http = client();
 
   beforeAll(async () => {
-    child = spawn(process.execPath, [fileURLToPath(new URL('../../scripts/origin.mjs', import.meta.url)), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const lines = createInterface({ input: child.stdout! });
-    base = await new Promise<string>((resolve, reject) => {
-      lines.once('line', (line) => resolve(/(http:\/\/\S+)/.exec(line)?.[1] ?? ''));
-      child!.once('exit', (code) => reject(new Error(`origin exited ${code}`)));
-    });
+    origin = await startOrigin();
+    base = origin.base;
   });
 
   afterAll(async () => {
     await http.close();
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await origin?.stop();
   });
 
   const mode = async (m: object) => {

@@ -7,21 +7,19 @@
  * requests it saw arrive in any sliding 1-second window, and its total count,
  * never exceed the cap.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { LoadStats } from '../../src/core/chaos/actions/load.js';
 import type { Journal } from '../../src/core/chaos/journal.js';
+import { startOrigin, type PrivateOrigin } from '../helpers/origin.js';
 import { relia } from '../helpers/relia.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'relia-chaos-load-'));
 const env = { XDG_CONFIG_HOME: join(tmp, 'config'), NODE_ENV: undefined };
-let child: ChildProcess | undefined;
+let origin: PrivateOrigin | undefined;
 let base = '';
 
 interface OriginStats {
@@ -31,20 +29,12 @@ interface OriginStats {
 }
 
 beforeAll(async () => {
-  child = spawn(process.execPath, [fileURLToPath(new URL('../../scripts/origin.mjs', import.meta.url)), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
-  base = await new Promise<string>((resolve, reject) => {
-    lines.once('line', (line) => resolve(/(http:\/\/\S+)/.exec(line)?.[1] ?? ''));
-    child!.once('exit', (code) => reject(new Error(`origin exited ${code}`)));
-  });
+  origin = await startOrigin();
+  base = origin.base;
 });
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child!.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await origin?.stop();
   rmSync(tmp, { recursive: true, force: true });
 });
 
