@@ -44,6 +44,9 @@ export default {
   cleanTempDir: 'always',
   // Added to 1.5 × a mutant's tests' own time: a mutant that loops for ever costs this much, so keep it short.
   timeoutMS: 10_000,
+  // The dry run runs every related test of the family once, instrumented: the budget family's took over Stryker's
+  // default 5 minutes on the loaded shared machine (2026-12-03), so it gets 20.
+  dryRunTimeoutMinutes: 20,
   thresholds: { high: 90, low: 80, break: null },
   ignoreStatic: true,
   ignorePatterns: ['dist', 'plugins/*/dist', '.relia-test', '.relia-demo', 'bench', 'coverage'],

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { durationMoments, parseRegister, samplePoisson, scoreRisks, seededUniform, simulateRisks, type DurationAnchor, type DurationModel } from '../../../../src/core/risk/index.js';
+import { propertyRuns } from '../property-runs.js';
 import { example, inputError, risk } from './helpers.js';
+
+// Simulated years per statistical case: 20,000 in every normal run; 2,000 under StrykerJS (each mutant re-runs
+// these, several times slower instrumented). The bounds below scale with √n, so they hold at either size.
+const YEARS = propertyRuns(20_000, 2_000);
 
 const register = parseRegister(example('risk-register.yaml'), 'risk-register.yaml');
 
@@ -24,7 +29,7 @@ describe('simulateRisks', () => {
     ['exponential', 'median', 1],
     ['fixed', 'median', 1],
   ] as Array<[DurationModel, DurationAnchor, number]>)('%s (%s-anchored, σ=%d): the mean converges to the analytic expectation', (model, anchor, sigma) => {
-    const n = 20_000;
+    const n = YEARS;
     const result = simulateRisks(register, { seed: 42, iterations: n, objective: 0.999, durationModel: model, anchor, sigma });
     const cre = scoreRisks(register, { objective: 0.999 }).totalBadMinutesPerYear;
     const { m1 } = durationMoments(model, sigma, anchor);
@@ -47,7 +52,7 @@ describe('simulateRisks', () => {
     // 99.95 % → 0.0005 × 525,960 = 262.98 min: exhausted when N ≥ 3 (300 > 262.98)
     // P(N ≥ 3) = 1 − e^−3 (1 + 3 + 4.5) = 1 − 8.5 × 0.0497871 = 0.5768099
     const one = { risks: [risk({ name: 'r', ettdMinutes: 20, ettrMinutes: 80, impact: 1, frequencyPerYear: 3 })] };
-    const n = 20_000;
+    const n = YEARS;
     const result = simulateRisks(one, { seed: 1, iterations: n, objective: 0.9995, durationModel: 'fixed' });
     const p = 1 - 8.5 * Math.exp(-3);
     // binomial standard error √(p(1 − p)/n) = 0.0035; allow 4 of them
@@ -105,7 +110,7 @@ describe('samplers', () => {
   it('draws Poisson counts with the right mean and variance, small and large λ', () => {
     for (const lambda of [0.3, 4, 50]) {
       const uniform = seededUniform(11);
-      const n = 20_000;
+      const n = YEARS;
       const xs = Array.from({ length: n }, () => samplePoisson(lambda, uniform));
       const mean = xs.reduce((a, b) => a + b, 0) / n;
       const variance = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1);
