@@ -5,9 +5,17 @@
  * whichever format, and they are the generator's (expected.json). The
  * OpenSLO spec's queries have no range (counter: true) and are rewritten by
  * relia; the Pyrra spec gives bare selectors.
+ *
+ * OpenSLO v1alpha as Sloth reads it has good/total only (no bad): relia then
+ * counts bad = total − good, which differs from a queried bad rate in the last
+ * binary digits. So the v1alpha form equals exactly the same SLO written with
+ * good/total in relia's native format, and the error-event formats in every
+ * count and verdict, with ratios equal to 1e-12.
  */
-import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BudgetCheckResult } from '../../commands/budget/check.js';
 import type { HistoryExpected } from '../../scripts/history/expected.mjs';
 import { reliaJson } from '../helpers/relia.js';
@@ -22,6 +30,19 @@ const FORMATS: Record<string, string> = {
   'openslo-windowless': `${PEER}/openslo/checkout.yaml`,
   'openslo-explicit': `${PEER}/openslo/explicit-window.yaml`,
   pyrra: `${PEER}/pyrra/checkout.yaml`,
+};
+
+/** The same SLO with good events, as the v1alpha form has them. */
+const tmp = mkdtempSync(join(tmpdir(), 'relia-peer-e2e-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const RELIA_GOOD = join(tmp, 'relia-good.yaml');
+writeFileSync(
+  RELIA_GOOD,
+  readFileSync(FORMATS.relia!, 'utf8').replace(/^ {2}bad: (.*)code="500"(.*)$/m, '  good: $1code!="500"$2'),
+);
+const GOOD_FORMATS: Record<string, string> = {
+  'relia-good': RELIA_GOOD,
+  'openslo-v1alpha': `${PEER}/openslo/v1alpha-checkout.yaml`,
 };
 
 type Slo = BudgetCheckResult['slos'][number];
@@ -45,7 +66,8 @@ describe('budget check: the same SLO in every format gives the same numbers', ()
     const info = servers();
     prom = info.prometheus.url;
     expected = JSON.parse(readFileSync(info.history.expectedFile, 'utf8')) as HistoryExpected;
-    for (const [format, file] of Object.entries(FORMATS)) {
+    expect(readFileSync(RELIA_GOOD, 'utf8')).toContain('good: sum(rate(http_requests_total{service="checkout",code!="500"}[{{.window}}]))');
+    for (const [format, file] of Object.entries({ ...FORMATS, ...GOOD_FORMATS })) {
       const r = await reliaJson<BudgetCheckResult>(['budget', 'check', '--slo', file, '--prometheus', prom, '--at', expected.end]);
       expect([0, 1], `${format}: ${r.stderr}`).toContain(r.exitCode);
       const slos = r.json.result!.slos;
@@ -57,6 +79,28 @@ describe('budget check: the same SLO in every format gives the same numbers', ()
   it('agrees exactly across relia, Sloth (file and Kubernetes resource), OpenSLO (windowless and explicit) and Pyrra', () => {
     const reference = numbers(results.relia!);
     for (const format of Object.keys(FORMATS)) expect(numbers(results[format]!), format).toEqual(reference);
+  });
+
+  it('OpenSLO v1alpha (good/total, as Sloth reads it) agrees exactly with the same good/total SLO in relia’s format', () => {
+    expect(numbers(results['openslo-v1alpha']!)).toEqual(numbers(results['relia-good']!));
+  });
+
+  it('and with the error-event formats: every count and verdict exactly, every ratio to 1e-12', () => {
+    const reference = numbers(results.relia!);
+    const close = (a: number | null | undefined, b: number | null | undefined, what: string) => {
+      expect(typeof a, what).toBe(typeof b);
+      if (typeof a === 'number' && typeof b === 'number') expect(Math.abs(a - b) / Math.max(Math.abs(b), 1e-300), what).toBeLessThan(1e-12);
+    };
+    for (const format of Object.keys(GOOD_FORMATS)) {
+      const got = numbers(results[format]!);
+      expect([got.objective, got.window, got.events, got.verdict], format).toEqual([reference.objective, reference.window, reference.events, reference.verdict]);
+      close(got.sli, reference.sli, `${format} sli`);
+      close(got.budgetRemaining, reference.budgetRemaining, `${format} budgetRemaining`);
+      expect(Object.keys(got.burnRates).sort(), format).toEqual(Object.keys(reference.burnRates).sort());
+      for (const w of Object.keys(reference.burnRates)) close(got.burnRates[w], reference.burnRates[w], `${format} burn ${w}`);
+      expect(Object.keys(got.exhaustion ?? {}).sort(), format).toEqual(Object.keys(reference.exhaustion ?? {}).sort());
+      for (const w of Object.keys(reference.exhaustion ?? {})) close(got.exhaustion?.[w], reference.exhaustion?.[w], `${format} exhaustion ${w}`);
+    }
   });
 
   it('and the numbers are the generator’s', () => {
