@@ -12,13 +12,15 @@
  * good/total in relia's native format, and the error-event formats in every
  * count and verdict, with ratios equal to 1e-12.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BudgetCheckResult } from '../../commands/budget/check.js';
+import type { BudgetValidateResult } from '../../commands/budget/validate.js';
 import type { HistoryExpected } from '../../scripts/history/expected.mjs';
-import { reliaJson } from '../helpers/relia.js';
+import { relia, reliaJson } from '../helpers/relia.js';
 import { servers } from '../helpers/servers.js';
 
 const PEER = 'test/fixtures/peer-specs';
@@ -112,4 +114,36 @@ describe('budget check: the same SLO in every format gives the same numbers', ()
     const h = expected.services.checkout!.windows['1h']!;
     expect(Math.abs(s.burnRates['1h']! - h.bad / h.total / 0.001) / Math.max(1e-300, h.bad / h.total / 0.001)).toBeLessThan(1e-9);
   });
+});
+
+describe('the peer-spec corpus through the CLI: budget validate, and budget rules that promtool accepts', () => {
+  const dirs = ['sloth', 'openslo', 'pyrra'].map((d) => `${PEER}/${d}`);
+  const files = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.yaml')).map((f) => `${d}/${f}`)).sort();
+
+  it('validates every accepted file, each giving at least one SLO', async () => {
+    const r = await reliaJson<BudgetValidateResult>(['budget', 'validate', ...dirs]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const result = r.json.result!;
+    expect(result.valid).toBe(true);
+    expect([...result.files].sort()).toEqual(files);
+    expect([...new Set(result.slos.map((s) => s.file))].sort()).toEqual(files);
+    expect(new Set(result.slos.map((s) => s.format))).toEqual(new Set(['sloth', 'openslo', 'pyrra']));
+  });
+
+  for (const scheme of ['sloth', 'pyrra'] as const) {
+    it(`writes rules for every SLO that promtool check rules accepts (--burn-scheme ${scheme})`, async () => {
+      const out = join(tmp, `corpus.${scheme}.rules.yaml`);
+      const r = await relia(['budget', 'rules', ...dirs.flatMap((d) => ['--slo', d]), '--burn-scheme', scheme, '--out', out]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      const check = await execa('/usr/bin/promtool', ['check', 'rules', out], { reject: false });
+      expect(check.exitCode, `${check.stdout}\n${check.stderr}`).toBe(0);
+      const validate = await reliaJson<BudgetValidateResult>(['budget', 'validate', ...dirs]);
+      const text = readFileSync(out, 'utf8');
+      for (const { id } of validate.json.result!.slos) {
+        const [service, name] = id.split('/') as [string, string];
+        expect(text, id).toContain(`relia_service: ${service}`);
+        expect(text, id).toContain(`relia_slo: ${name}\n`);
+      }
+    });
+  }
 });
