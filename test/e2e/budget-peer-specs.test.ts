@@ -147,3 +147,18 @@ describe('the peer-spec corpus through the CLI: budget validate, and budget rule
     });
   }
 });
+
+describe('a grouped Pyrra SLO in budget check: the worst group, without event counts (docs/budget-specs.md#pyrra)', () => {
+  it('gives the SLI of the service with the highest 30d error ratio, and no events', async () => {
+    const info = servers();
+    const expected = JSON.parse(readFileSync(info.history.expectedFile, 'utf8')) as HistoryExpected;
+    const spec = join(tmp, 'grouping-30d.yaml');
+    writeFileSync(spec, readFileSync(`${PEER}/pyrra/grouping.yaml`, 'utf8').replace('window: 2w', 'window: 30d'));
+    const r = await reliaJson<BudgetCheckResult>(['budget', 'check', '--slo', spec, '--prometheus', info.prometheus.url, '--at', expected.end]);
+    expect([0, 1], r.stderr).toContain(r.exitCode);
+    const [slo] = r.json.result!.slos as [Slo];
+    const ratios = Object.values(expected.services).map((svc) => svc.windows['30d']!.bad / svc.windows['30d']!.total);
+    expect(Math.abs(slo.sli! - (1 - Math.max(...ratios)))).toBeLessThan(1e-12);
+    expect(slo.events).toBeNull();
+  });
+});
