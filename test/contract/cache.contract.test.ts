@@ -5,6 +5,7 @@ import { MemoryCache } from '../fakes/memory-cache.js';
 import { cutProxy } from '../helpers/cut-proxy.js';
 import { deadPort, kit, servers, uniquePrefix } from '../helpers/servers.js';
 import { cacheContract } from './suites/cache.js';
+import { expiringContract } from './suites/cache-expire.js';
 
 cacheContract(
   'redis (real redis-server)',
@@ -43,3 +44,7 @@ cacheContract('memory fake', async () => ({ cache: new MemoryCache(), prefix: un
 
 // The wrapper core tests put around the fake must not change its semantics.
 cacheContract('memory fake inside InstrumentedCache (no faults armed)', async () => ({ cache: new InstrumentedCache(new MemoryCache(), wallClock), prefix: uniquePrefix('wrapped') }));
+
+// The ExpiringCache capability (`cache invalidate --expire`): the Redis adapter and the fake.
+expiringContract('redis (real redis-server, EXPIRE … LT)', async () => ({ cache: await createRedisCache({ url: servers().redis[0]!.url, timeoutMs: 2000 }, kit), prefix: uniquePrefix('expire') }));
+expiringContract('memory fake', async () => ({ cache: new MemoryCache(), prefix: uniquePrefix('expire-fake') }));
