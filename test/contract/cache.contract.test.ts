@@ -1,3 +1,4 @@
+import { systemClock } from '../../src/cli/base-command.js';
 import { createRedisCache } from '../../plugins/redis/src/adapter.js';
 import type { Clock } from '../../src/ports/clock.js';
 import { InstrumentedCache } from '../fakes/instrumented-cache.js';
@@ -32,7 +33,8 @@ cacheContract(
   },
 );
 
-const wallClock: Clock = { now: () => Date.now(), sleep: async () => undefined };
+// The wrapper's clock: the real one (nothing is armed with latency, so it never sleeps here).
+const wallClock: Clock = systemClock;
 
 cacheContract('memory fake', async () => ({ cache: new MemoryCache(), prefix: uniquePrefix('fake') }), {
   cutting: async () => {

@@ -7,25 +7,13 @@
  */
 import { InstrumentedCache } from '../../../fakes/instrumented-cache.js';
 import { MemoryCache } from '../../../fakes/memory-cache.js';
-import type { Clock, Random } from '../../../../src/ports/clock.js';
+import type { Clock } from '../../../../src/ports/clock.js';
 import type { HttpRequest } from '../../../../src/ports/http.js';
 import { InstrumentedHttp, type SeenRequest } from '../../../fakes/instrumented-http.js';
 import { MemoryHttp } from '../../../fakes/memory-http.js';
 
 export { FakeClock } from '../../../fakes/virtual-clock.js';
-
-/** Seeded PRNG (xorshift32) returning [0, 1). */
-export function seededRandom(seed = 42): Random {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
-}
+export { seededRandom } from '../../../fakes/seeded-random.js';
 
 /**
  * The cache fake of the core tests: the contract-checked MemoryCache
