@@ -66,7 +66,7 @@ beforeAll(async () => {
   server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    let pending = Buffer.alloc(0);
+    let pending: Buffer = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
       const got: string[][] = [];
       pending = decode(Buffer.concat([pending, chunk]), got);
