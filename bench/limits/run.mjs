@@ -5,8 +5,8 @@
  *   `budget check --slo` (Prometheus unreachable: it parses everything, then
  *   fails closed with exit 3) on one multi-document SLO file, and of
  *   `risk history --incidents` on one incident CSV, at each --sizes MiB (the
- *   default input limit is 64 MiB: src/cli/files.ts), with RELIA_MAX_INPUT_SIZE
- *   raised so the largest size is read;
+ *   default input limit is 8 MiB, 64 MiB before this bench: src/cli/files.ts),
+ *   with RELIA_MAX_INPUT_SIZE raised so the largest size is read;
  * - the same file one byte over the limit: refused before it is read;
  * - the gzip bomb: a 300 MB run of zeros gzipped (~291 KB) as a cache warm
  *   sitemap source: refused at the 256 MiB source limit (exit 2);
@@ -14,7 +14,7 @@
  *   the signal is sent once the run has reported its first slice
  *   (`--progress json`), --rounds times each.
  *
- *   npm run build && node bench/limits/run.mjs [--sizes 4,16,64] [--rounds 10] [--only mem,bomb,signal]
+ *   npm run build && node bench/limits/run.mjs [--sizes 2,8,16] [--rounds 10] [--only mem,bomb,signal]
  *
  * Prints a Markdown table per part (copy into docs/performance.md).
  */
@@ -31,7 +31,7 @@ const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : dflt;
 };
-const SIZES = arg('--sizes', '4,16,64').split(',').map(Number);
+const SIZES = arg('--sizes', '2,8,16').split(',').map(Number);
 const ROUNDS = Number(arg('--rounds', '10'));
 const ONLY = arg('--only', 'mem,bomb,signal').split(',');
 const MiB = 1024 * 1024;
@@ -101,8 +101,8 @@ if (ONLY.includes('mem')) {
     rmSync(incidents);
   }
   const over = join(tmp, 'over.csv');
-  const overMiB = generate(over, 64 * MiB + 1, 'id,service,category,severity,started,detected,resolved,impact\n', incident) / MiB;
-  row('risk history --incidents F (over the 64 MiB default: refused)', overMiB, measure(['risk', 'history', '--incidents', over, '--json']));
+  const overMiB = generate(over, 8 * MiB + 1, 'id,service,category,severity,started,detected,resolved,impact\n', incident) / MiB;
+  row('risk history --incidents F (over the 8 MiB default: refused)', overMiB, measure(['risk', 'history', '--incidents', over, '--json']));
   rmSync(over);
 }
 
