@@ -144,6 +144,9 @@ describe('the peer-spec corpus through the CLI: budget validate, and budget rule
       const check = await execa('/usr/bin/promtool', ['check', 'rules', out], { reject: false });
       expect(check.exitCode, `${check.stdout}\n${check.stderr}`).toBe(0);
       const text = readFileSync(out, 'utf8');
+      // The scheme reaches the rules: Pyrra's conditions are separate alerts with long/short labels and for:.
+      if (scheme === 'pyrra') expect(text).toMatch(/\n {10}long: 64m\n {10}short: 5m\n[^]*?\n {8}for: 2m\n/);
+      else expect(text).not.toMatch(/\n {10}long: /);
       for (const { id } of validated.slos) {
         const [service, name] = id.split('/') as [string, string];
         expect(text, id).toContain(`relia_service: ${service}`);
