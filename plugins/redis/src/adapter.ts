@@ -4,7 +4,7 @@
  * with a DependencyError naming the server.
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import type { CacheEntry, CacheStats, CopyingCache, KeyValueCache } from '../../../src/ports/cache.js';
+import type { CacheEntry, CacheStats, CopyingCache, ExpiringCache, KeyValueCache } from '../../../src/ports/cache.js';
 import type { CacheProviderSettings, PluginKit } from '../../../src/ports/providers.js';
 import { RedisCopier } from './copy.js';
 import { ArrayReply, encodeCommand, RawConnection, type RawEndpoint, RespError } from './resp.js';
@@ -16,7 +16,7 @@ function describe(url: URL): string {
   return `${url.protocol}//${url.hostname}:${url.port || 6379}${url.pathname && url.pathname !== '/' ? url.pathname : ''}`;
 }
 
-export class RedisCache implements KeyValueCache, CopyingCache {
+export class RedisCache implements KeyValueCache, CopyingCache, ExpiringCache {
   readonly kind = 'redis';
   private readonly client: Redis;
   private readonly where: string;
@@ -210,7 +210,7 @@ export class RedisCache implements KeyValueCache, CopyingCache {
 
   /**
    * Give existing keys a TTL of `ttlSeconds` (capability used by gradual
-   * invalidation, see src/core/cache/invalidate.ts `ExpiringCache`). On
+   * invalidation: the port's `ExpiringCache`, src/ports/cache.ts). On
    * Redis ≥ 7 `EXPIRE key s LT` only ever shortens a TTL (a key without one
    * gets it); older servers set it unconditionally. Returns how many keys
    * existed.

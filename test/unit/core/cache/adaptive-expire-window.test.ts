@@ -11,7 +11,8 @@ import { warm, type WarmHandle } from '../../../../src/core/cache/warm.js';
 import { canExpire, invalidate, originRewarmer, planInvalidation } from '../../../../src/core/cache/invalidate.js';
 import { cacheStats } from '../../../../src/core/cache/stats.js';
 import { seededRandom as pureRandom } from '../../../../src/core/cache/random.js';
-import { FakeClock, FakeHttp, FakeKv, MemoryCheckpointStore, rejectionOf, seededRandom } from './fakes.js';
+import { FakeClock, FakeHttp, FakeKv, rejectionOf, seededRandom } from './fakes.js';
+import { InstrumentedCheckpointStore } from '../../../fakes/instrumented-checkpoint.js';
 
 const ORIGIN = 'http://origin/items/{key}';
 const keys = (n: number, p = 'k:') => Array.from({ length: n }, (_, i) => `${p}${i}`);
@@ -142,7 +143,7 @@ describe('the checkpoint handle (for cleanup hooks)', () => {
   it('saves progress on demand mid-run, and refuses once the run has cleared its checkpoint', async () => {
     const clock = new FakeClock(0);
     const cache = new FakeKv(clock);
-    const store = new MemoryCheckpointStore();
+    const store = new InstrumentedCheckpointStore();
     let handle: WarmHandle | undefined;
     const saves: number[] = [];
     const origin = new FakeHttp(clock, (req) => {
