@@ -4,8 +4,9 @@
  * plane that does not answer, an interrupt between steps), status, resume,
  * rollback, freeze and unfreeze. The real command classes run with oclif's
  * runner; the AWS ports are the contract-checked fakes of test/fakes
- * (MemoryDns, MemoryCompute, MemoryAlarms) put behind the `relia:providers`
- * hook in place of plugins/aws, on a FakeClock (bakes and polls take no real
+ * (MemoryDns, MemoryCompute, MemoryAlarms, seeded by the failover engine
+ * tests' world) put behind the `relia:providers` hook in place of
+ * plugins/aws, on a FakeClock (bakes and polls take no real
  * time). Each test asserts the envelope, the exit code, the human lines the
  * docs promise (docs/failover.md) and what changed in the fakes.
  */
@@ -23,10 +24,7 @@ import FailoverRollback, { type FailoverRollbackResult } from '../../../commands
 import FailoverStatus, { type FailoverStatusResult } from '../../../commands/failover/status.js';
 import FailoverUnfreeze, { type FailoverUnfreezeResult } from '../../../commands/failover/unfreeze.js';
 import type { Journal } from '../../../src/core/failover/journal.js';
-import { MemoryAlarms } from '../../fakes/memory-alarms.js';
-import { MemoryCompute } from '../../fakes/memory-compute.js';
-import { MemoryDns } from '../../fakes/memory-dns.js';
-import { FakeClock } from '../../fakes/virtual-clock.js';
+import { RECORD, T0, world as engineWorld } from '../core/failover/world.js';
 import { fakeProvider, runInProcess, type InProcessOptions } from '../../helpers/in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'relia-failover-cmd-'));
@@ -34,8 +32,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const config = join(dir, 'relia.config.yaml');
 writeFileSync(config, 'version: 1\n');
-const RECORD = 'api.example.com.';
-const T0 = Date.parse('2026-12-03T07:00:00Z');
 
 function planFile(name: string, extra = ''): string {
   const path = join(dir, `${name}.yaml`);
@@ -61,32 +57,21 @@ interface Env<R> {
   warnings: string[];
 }
 
-/** The AWS side of one test: Route 53, Auto Scaling and CloudWatch fakes, behind the providers hook. */
+/**
+ * The AWS side of one test: the failover engine tests' world (test/unit/core/failover/world.ts: Route 53,
+ * Auto Scaling and CloudWatch fakes seeded with use1 at 100 and euw1 at 0, the source group at 6, the
+ * target at 2, both alarms OK, a FakeClock at T0), its fakes put behind the providers hook.
+ */
 function world(options: { weights?: [number, number]; targetDesired?: number } = {}) {
-  const clock = new FakeClock(T0);
-  const dns = new MemoryDns();
-  const zone = dns.addZone('example.com.');
-  const [w1, w2] = options.weights ?? [100, 0];
-  dns.addRecords(zone.id, { name: RECORD, type: 'A', setIdentifier: 'use1', weight: w1, ttl: 60, values: ['192.0.2.10'] }, { name: RECORD, type: 'A', setIdentifier: 'euw1', weight: w2, ttl: 60, values: ['198.51.100.10'] });
-  dns.addHealthCheck({ id: 'hc-use1' });
-  dns.addHealthCheck({ id: 'hc-euw1' });
-  const compute = new MemoryCompute();
-  compute.addGroup({ name: 'api-use1', region: 'us-east-1', min: 1, max: 20, desired: 6 });
-  compute.addGroup({ name: 'api-euw1', region: 'eu-west-1', min: 1, max: 20, desired: options.targetDesired ?? 2 });
-  const alarms = new MemoryAlarms(() => clock.now());
-  alarms.setAlarm('us-east-1', 'api-use1-5xx', 'OK');
-  alarms.setAlarm('eu-west-1', 'api-euw1-5xx', 'OK');
+  const w = engineWorld(options);
+  const { clock, memDns: dns, compute, alarms } = w;
+  const zone = { id: w.zoneId };
   const signals = new EventEmitter();
   const providers = [fakeProvider('dns', 'aws', () => dns), fakeProvider('compute', 'aws', () => compute), fakeProvider('alarms', 'aws', () => alarms)];
-  const weights = () => {
-    const out: Record<string, number> = {};
-    for (const r of dns.records(zone.id)) if (r.name === RECORD && r.type === 'A' && r.setIdentifier) out[r.setIdentifier] = r.weight ?? -1;
-    return out;
-  };
   const desired = async (region: string, name: string) => (await compute.describeGroups(region, [name]))[0]?.desired;
   const opts: InProcessOptions = { providers, clock, signals };
   const run = <R>(Cmd: Parameters<typeof runInProcess>[0], argv: string[]) => runInProcess<R>(Cmd, [...argv, '--config', config], opts);
-  return { clock, dns, zone, compute, alarms, signals, weights, desired, run };
+  return { clock, dns, zone, compute, alarms, signals, weights: () => w.weights(), desired, run };
 }
 
 const direction = (plan: string, journal?: string) => ['--plan', plan, '--from', 'us-east-1', '--to', 'eu-west-1', ...(journal ? ['--journal', journal] : [])];
