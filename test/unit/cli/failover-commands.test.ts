@@ -24,7 +24,8 @@ import FailoverRollback, { type FailoverRollbackResult } from '../../../commands
 import FailoverStatus, { type FailoverStatusResult } from '../../../commands/failover/status.js';
 import FailoverUnfreeze, { type FailoverUnfreezeResult } from '../../../commands/failover/unfreeze.js';
 import type { Journal } from '../../../src/core/failover/journal.js';
-import { RECORD, T0, world as engineWorld } from '../core/failover/world.js';
+import type { ProviderRegistration } from '../../../src/ports/providers.js';
+import { planText, RECORD, T0, world as engineWorld } from '../core/failover/world.js';
 import { fakeProvider, runInProcess, type InProcessOptions } from '../../helpers/in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'relia-failover-cmd-'));
@@ -67,11 +68,18 @@ function world(options: { weights?: [number, number]; targetDesired?: number } =
   const { clock, memDns: dns, compute, alarms } = w;
   const zone = { id: w.zoneId };
   const signals = new EventEmitter();
-  const providers = [fakeProvider('dns', 'aws', () => dns), fakeProvider('compute', 'aws', () => compute), fakeProvider('alarms', 'aws', () => alarms)];
+  const contexts: Array<string | undefined> = [];
+  const providers = [
+    fakeProvider('dns', 'aws', () => dns),
+    fakeProvider('compute', 'aws', () => compute),
+    fakeProvider('alarms', 'aws', () => alarms),
+    // one cluster per kubeconfig context (use1: 4 replicas, euw1: 1), as the plan's capacity names them
+    { port: 'cluster', scheme: 'kubernetes', create: async (settings) => (contexts.push(settings.context), w.ports().cluster!(settings.context ?? '')) } satisfies ProviderRegistration<'cluster'>,
+  ];
   const desired = async (region: string, name: string) => (await compute.describeGroups(region, [name]))[0]?.desired;
   const opts: InProcessOptions = { providers, clock, signals };
   const run = <R>(Cmd: Parameters<typeof runInProcess>[0], argv: string[]) => runInProcess<R>(Cmd, [...argv, '--config', config], opts);
-  return { clock, dns, zone, compute, alarms, signals, weights: () => w.weights(), desired, run };
+  return { clock, dns, zone, compute, alarms, cluster: w.cluster, contexts, signals, weights: () => w.weights(), desired, run };
 }
 
 const direction = (plan: string, journal?: string) => ['--plan', plan, '--from', 'us-east-1', '--to', 'eu-west-1', ...(journal ? ['--journal', journal] : [])];
@@ -216,6 +224,24 @@ describe('failover apply in-process', () => {
     const again = await w.run<FailoverApplyResult>(FailoverApply, [...direction(planFile('apply'), journal), '--yes']);
     expect(again.exitCode).toBe(0);
     expect(again.stdout).toContain('nothing to do: the weights are already us-east-1=0 eu-west-1=100');
+  });
+
+  it('--yes with Kubernetes capacity: one cluster port per context, the target deployment scaled to the source’s ready replicas before the first step', async () => {
+    const w = world();
+    const plan = join(dir, 'kube.yaml');
+    writeFileSync(plan, planText().replace('name: api', 'name: kube'));
+    const journal = join(dir, 'kube.json');
+    const r = await w.run<FailoverApplyResult>(FailoverApply, [...direction(plan, journal), '--yes', '--json']);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(w.weights()).toEqual({ use1: 0, euw1: 100 });
+    expect((await w.cluster.getScale({ kind: 'deployment', namespace: 'web', name: 'api' }))?.replicas).toBe(4);
+    expect(await w.desired('eu-west-1', 'api-euw1')).toBe(6);
+    expect([...new Set(w.contexts)].sort()).toEqual(['euw1', 'use1']);
+    // the journal records what was scaled, from what, to what (for scaleBackOnRollback)
+    expect(readJournalFile(journal).scaling.map((s) => [s.kind, s.name, s.where, s.before, s.desired, s.need])).toEqual([
+      ['asg', 'api-euw1', 'eu-west-1', 2, 6, 6],
+      ['deployment', 'web/api', 'euw1', 1, 4, 4],
+    ]);
   });
 
   it('a guard breach during the bake (target alarm): reverts to the previous step, exit 4, the journal says reverted', async () => {
