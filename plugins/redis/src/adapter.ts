@@ -97,7 +97,10 @@ export class RedisCache implements KeyValueCache, CopyingCache, ExpiringCache {
         cause: error,
       });
     }
-    const reason = e.code ?? e.message;
+    // ioredis rejects the command with "Connection is closed." and emits the cause (ECONNREFUSED, ENOTFOUND,
+    // ETIMEDOUT…) as an 'error' event: name the cause, which says what to fix.
+    const cause = /Connection is closed/i.test(String(e?.message)) && this.lastError ? (this.lastError as NodeJS.ErrnoException) : e;
+    const reason = cause.code ?? cause.message;
     return new this.kit.errors.DependencyError('redis', `${what} Redis at ${this.where}: ${reason}`, {
       suggestions: [`check the server is up: redis-cli -u ${this.where} ping`],
       cause: error,

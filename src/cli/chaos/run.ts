@@ -8,6 +8,7 @@ import { startProxiesFor } from '../../core/chaos/actions/network.js';
 import type { ActivityContext } from '../../core/chaos/activity.js';
 import { ChaosRun, type EngineOutcome } from '../../core/chaos/engine.js';
 import { allActivities } from '../../core/chaos/model.js';
+import { redact } from '../../core/chaos/substitute.js';
 import { planExperiment, type PlannedActivity } from '../../core/chaos/validate.js';
 import { InterruptedError } from '../../core/errors.js';
 import type { CommandContext } from '../base-command.js';
@@ -51,7 +52,8 @@ export function chaosSetup(cmd: CommandContext, configDir: string, signal: Abort
 
 export async function planSteps(loaded: LoadedExperiment, ctx: ActivityContext): Promise<PlanStep[]> {
   const planned = await planExperiment(loaded.experiment, loaded.registry, loaded.args, ctx, loaded.file);
-  return planned.map((p) => ({
+  // The plan shows resolved arguments (URLs, headers): the experiment's secrets are replaced by *** as in the journal.
+  const steps = planned.map((p) => ({
     phase: p.phase,
     path: p.path,
     name: p.name,
@@ -62,6 +64,7 @@ export async function planSteps(loaded: LoadedExperiment, ctx: ActivityContext):
     does: p.plan.does,
     undo: p.plan.undo,
   }));
+  return redact(steps, loaded.experiment.secretValues);
 }
 
 export function renderPlan(title: string, steps: readonly PlanStep[]): string {
