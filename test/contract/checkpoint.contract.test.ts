@@ -115,4 +115,16 @@ describe('FileCheckpointStore: what only a file shows', () => {
     expect((err as InputError).field).toBe('--checkpoint');
     expect((err as Error).message).toContain(path);
   });
+
+  it('a path that cannot be written (under a file) is an InputError naming --checkpoint, not an internal error', async () => {
+    const dir = join(root, `file-${n++}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'a-file'), 'x');
+    const path = join(dir, 'a-file', 'warm.json');
+    const err = await new FileCheckpointStore(path).save(checkpoint(1)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).field).toBe('--checkpoint');
+    expect((err as Error).message).toContain(path);
+    expect(readdirSync(dir)).toEqual(['a-file']);
+  });
 });
