@@ -183,7 +183,7 @@ describe('cache invalidate in-process', () => {
     expect(w.clock.now() - T0).toBeLessThanOrEqual(3000);
   });
 
-  it('--source FILE (and its deprecated --keys): only the listed keys are deleted; --expire on a provider without TTLs is exit 2, nothing changed', async () => {
+  it('--source FILE (and its deprecated --keys): only the listed keys are deleted; --expire gives the listed keys a TTL and deletes none', async () => {
     const w = world();
     titles(w.target, 10);
     const list = join(dir, 'changed.txt');
@@ -197,12 +197,15 @@ describe('cache invalidate in-process', () => {
     expect(w.target.has('title:0001')).toBe(false);
     expect(w.target.has('title:0002')).toBe(false);
     expect(w.target.size).toBe(8);
-    // MemoryCache, like a provider without EXPIRE, has no expireMany: refused before anything is touched
-    const expire = await w.run(CacheInvalidate, ['--target', TARGET, '--source', list, '--expire', '60s', '--yes', '--json']);
-    expect(expire.exitCode).toBe(2);
-    expect(expire.json<Env<never>>().error).toMatchObject({ field: '--expire', message: '--expire: the memory cache provider cannot set TTLs' });
+    // MemoryCache has the ExpiringCache capability (as Redis does, EXPIRE … LT): the listed keys get the TTL, none is deleted
+    const later = join(dir, 'later.txt');
+    writeFileSync(later, 'title:0003\ntitle:0004\ntitle:9999\n');
+    const expire = await w.run<CacheInvalidateResult>(CacheInvalidate, ['--target', TARGET, '--source', later, '--expire', '60s', '--rate', '1000/s', '--yes', '--json']);
+    expect(expire.exitCode, expire.stdout + expire.stderr).toBe(0);
+    expect(expire.json<Env<CacheInvalidateResult>>().result?.result).toMatchObject({ deleted: 0, expired: 2 });
     expect(w.target.size).toBe(8);
-    expect(w.target.ttl('title:0003')).toBe(-1);
+    expect(w.target.ttl('title:0003')).toBe(60);
+    expect(w.target.ttl('title:0005')).toBe(-1);
   });
 
   it('--rewarm: each deleted key is fetched from the origin and set again with the TTL', async () => {
