@@ -2,7 +2,7 @@ import { systemClock } from '../../src/cli/base-command.js';
 import { createRedisCache } from '../../plugins/redis/src/adapter.js';
 import type { Clock } from '../../src/ports/clock.js';
 import { InstrumentedCache } from '../fakes/instrumented-cache.js';
-import { ExpiringMemoryCache, MemoryCache } from '../fakes/memory-cache.js';
+import { MemoryCache } from '../fakes/memory-cache.js';
 import { cutProxy } from '../helpers/cut-proxy.js';
 import { deadPort, kit, servers, uniquePrefix } from '../helpers/servers.js';
 import { cacheContract } from './suites/cache.js';
@@ -49,4 +49,4 @@ cacheContract('memory fake inside InstrumentedCache (no faults armed)', async ()
 
 // The ExpiringCache capability (`cache invalidate --expire`): the Redis adapter and the fake.
 expiringContract('redis (real redis-server, EXPIRE … LT)', async () => ({ cache: await createRedisCache({ url: servers().redis[0]!.url, timeoutMs: 2000 }, kit), prefix: uniquePrefix('expire') }));
-expiringContract('memory fake (ExpiringMemoryCache)', async () => ({ cache: new ExpiringMemoryCache(), prefix: uniquePrefix('expire-fake') }));
+expiringContract('memory fake', async () => ({ cache: new MemoryCache(), prefix: uniquePrefix('expire-fake') }));

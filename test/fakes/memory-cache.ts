@@ -15,12 +15,10 @@
  *    `overwrite` a key present in the target is `present` and untouched;
  *    values are copied byte for byte; each key keeps its source expiry (or
  *    none, clearing the target's) unless `ttlSeconds` gives one (at least 1 s);
- *  - ExpiringMemoryCache (below) adds the ExpiringCache capability the Redis
- *    adapter has (`EXPIRE … LT`, pinned by test/contract/suites/cache-expire.ts):
- *    a TTL is only ever shortened, a key without one gets it, a missing key is
- *    not created; seconds rounded to at least 1; returns how many keys
- *    existed. Plain MemoryCache stands for a cache without it (a plugin's
- *    cache that cannot set TTLs on existing keys: `--expire` is exit 2).
+ *  - `expireMany` (the ExpiringCache capability, the Redis adapter's
+ *    `EXPIRE … LT`, pinned by test/contract/suites/cache-expire.ts): a TTL is
+ *    only ever shortened, a key without one gets it, a missing key is not
+ *    created; seconds rounded to at least 1; returns how many keys existed.
  *
  * Core tests add what they need on top with the wrappers in
  * instrumented-cache.ts (call log, latency on a virtual clock, faults), never
@@ -57,7 +55,7 @@ export function storedTtl(ttlSeconds: number | undefined): number | null {
   return ttlSeconds !== undefined && ttlSeconds > 0 ? Math.max(1, Math.round(ttlSeconds)) : null;
 }
 
-export class MemoryCache implements KeyValueCache, CopyingCache {
+export class MemoryCache implements KeyValueCache, CopyingCache, ExpiringCache {
   readonly kind: string = 'memory';
   private readonly data = new Map<string, { value: Buffer; expiresAt: number | null }>();
   hits = 0;
@@ -69,12 +67,7 @@ export class MemoryCache implements KeyValueCache, CopyingCache {
   /** Overrides the computed memory use (key and value bytes). */
   usedMemoryBytes: number | undefined;
 
-  constructor(protected readonly now: () => number = () => Date.now()) {}
-
-  /** The live entry of a key (expiring it when its time has passed), for ExpiringMemoryCache. */
-  protected entry(key: string) {
-    return this.live(key);
-  }
+  constructor(private readonly now: () => number = () => Date.now()) {}
 
   private live(key: string) {
     const e = this.data.get(key);
@@ -173,6 +166,18 @@ export class MemoryCache implements KeyValueCache, CopyingCache {
     };
   }
 
+  async expireMany(keys: readonly string[], ttlSeconds: number): Promise<number> {
+    const at = this.now() + Math.max(1, Math.round(ttlSeconds)) * 1000;
+    let existed = 0;
+    for (const key of keys) {
+      const e = this.live(key);
+      if (!e) continue;
+      existed++;
+      if (e.expiresAt === null || at < e.expiresAt) e.expiresAt = at;
+    }
+    return existed;
+  }
+
   copierFrom(source: KeyValueCache): CacheCopier | undefined {
     if (!(source instanceof MemoryCache)) return undefined;
     return { copy: async (keys, options) => this.copyFrom(source, keys, options) };
@@ -196,19 +201,4 @@ export class MemoryCache implements KeyValueCache, CopyingCache {
   }
 
   async close(): Promise<void> {}
-}
-
-/** MemoryCache with the ExpiringCache capability, as the Redis adapter has it (the same fake, one method more). */
-export class ExpiringMemoryCache extends MemoryCache implements ExpiringCache {
-  async expireMany(keys: readonly string[], ttlSeconds: number): Promise<number> {
-    const at = this.now() + Math.max(1, Math.round(ttlSeconds)) * 1000;
-    let existed = 0;
-    for (const key of keys) {
-      const e = this.entry(key);
-      if (!e) continue;
-      existed++;
-      if (e.expiresAt === null || at < e.expiresAt) e.expiresAt = at;
-    }
-    return existed;
-  }
 }
