@@ -18,6 +18,7 @@ import CacheStats, { type CacheStatsResult } from '../../../commands/cache/stats
 import CacheWarm, { type CacheWarmRun } from '../../../commands/cache/warm.js';
 import ConfigShow, { type ConfigShowResult } from '../../../commands/config/show.js';
 import ProvidersList, { type ProvidersListResult } from '../../../commands/providers/list.js';
+import type { KeyValueCache } from '../../../src/ports/cache.js';
 import type { CacheProviderSettings, ProviderRegistration } from '../../../src/ports/providers.js';
 import { MemoryCache } from '../../fakes/memory-cache.js';
 import { fakeOrigin, MemoryHttp } from '../../fakes/memory-http.js';
@@ -39,6 +40,8 @@ interface Env<R> {
 const T0 = Date.parse('2026-12-03T08:00:00Z');
 const TARGET = 'redis://cache.test:6379/0';
 const WARM = 'redis://warm.test:6379/0';
+/** The target through a provider without `expireMany` (a cache that cannot set TTLs). */
+const NO_TTL = 'redis://nottl.test:6379/0';
 /** A Redis the provider cannot reach: create() fails as plugins/redis does, with the kit's DependencyError. */
 const DOWN = 'redis://down.test:6379/0';
 
@@ -49,7 +52,18 @@ function world() {
   const warm = new MemoryCache(() => clock.now());
   const http = new MemoryHttp(fakeOrigin());
   const settings: CacheProviderSettings[] = [];
-  const byUrl: Record<string, MemoryCache> = { [TARGET]: target, [WARM]: warm };
+  const noTtl: KeyValueCache = {
+    kind: 'no-ttl',
+    getMany: (k) => target.getMany(k),
+    existsMany: (k) => target.existsMany(k),
+    setMany: (e) => target.setMany(e),
+    ttlMany: (k) => target.ttlMany(k),
+    deleteMany: (k) => target.deleteMany(k),
+    scan: (p, o) => target.scan(p, o),
+    stats: () => target.stats(),
+    close: () => target.close(),
+  };
+  const byUrl: Record<string, KeyValueCache> = { [TARGET]: target, [WARM]: warm, [NO_TTL]: noTtl };
   const providers: ProviderRegistration[] = [
     {
       port: 'cache',
@@ -183,7 +197,7 @@ describe('cache invalidate in-process', () => {
     expect(w.clock.now() - T0).toBeLessThanOrEqual(3000);
   });
 
-  it('--source FILE (and its deprecated --keys): only the listed keys are deleted; --expire gives the listed keys a TTL and deletes none', async () => {
+  it('--source FILE (and its deprecated --keys): only the listed keys are deleted', async () => {
     const w = world();
     titles(w.target, 10);
     const list = join(dir, 'changed.txt');
@@ -197,15 +211,32 @@ describe('cache invalidate in-process', () => {
     expect(w.target.has('title:0001')).toBe(false);
     expect(w.target.has('title:0002')).toBe(false);
     expect(w.target.size).toBe(8);
-    // MemoryCache has the ExpiringCache capability (as Redis does, EXPIRE … LT): the listed keys get the TTL, none is deleted
-    const later = join(dir, 'later.txt');
-    writeFileSync(later, 'title:0003\ntitle:0004\ntitle:9999\n');
-    const expire = await w.run<CacheInvalidateResult>(CacheInvalidate, ['--target', TARGET, '--source', later, '--expire', '60s', '--rate', '1000/s', '--yes', '--json']);
-    expect(expire.exitCode, expire.stdout + expire.stderr).toBe(0);
-    expect(expire.json<Env<CacheInvalidateResult>>().result?.result).toMatchObject({ deleted: 0, expired: 2 });
-    expect(w.target.size).toBe(8);
-    expect(w.target.ttl('title:0003')).toBe(60);
-    expect(w.target.ttl('title:0005')).toBe(-1);
+  });
+
+  it('--expire: the listed keys get the TTL (an existing shorter one is kept), none is deleted; a provider that cannot set TTLs is exit 2', async () => {
+    const w = world();
+    titles(w.target, 10);
+    w.target.put('title:0002', 'v2', 30);
+    const list = join(dir, 'expire.txt');
+    writeFileSync(list, 'title:0001\ntitle:0002\ntitle:9999\n');
+    const r = await w.run<CacheInvalidateResult>(CacheInvalidate, ['--target', TARGET, '--source', list, '--expire', '60s', '--yes', '--json']);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    const e = r.json<Env<CacheInvalidateResult>>();
+    expect(e.result?.plan).toMatchObject({ selection: 'keys', action: 'expire', count: 3, existing: 2 });
+    expect(e.result?.result).toMatchObject({ expired: 2, deleted: 0 });
+    expect(w.target.ttl('title:0001')).toBe(60);
+    expect(w.target.ttl('title:0002')).toBe(30);
+    expect(w.target.ttl('title:0003')).toBe(-1);
+    expect(w.target.has('title:9999')).toBe(false);
+    expect(w.target.size).toBe(10);
+    const human = await w.run(CacheInvalidate, ['--target', TARGET, '--source', list, '--expire', '60s']);
+    expect(human.stdout).toMatch(/^plan +expire \(TTL 60s\) 3 keys \(2 exist now\)$/m);
+    // the same cache seen through a provider without the ExpiringCache capability
+    const refused = await w.run(CacheInvalidate, ['--target', NO_TTL, '--source', list, '--expire', '60s', '--yes', '--json']);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.json<Env<never>>().error).toMatchObject({ field: '--expire', message: '--expire: the no-ttl cache provider cannot set TTLs' });
+    expect(w.target.ttl('title:0003')).toBe(-1);
+    expect(w.target.size).toBe(10);
   });
 
   it('--rewarm: each deleted key is fetched from the origin and set again with the TTL', async () => {

@@ -4,8 +4,9 @@
  * plane that does not answer, an interrupt between steps), status, resume,
  * rollback, freeze and unfreeze. The real command classes run with oclif's
  * runner; the AWS ports are the contract-checked fakes of test/fakes
- * (MemoryDns, MemoryCompute, MemoryAlarms) put behind the `relia:providers`
- * hook in place of plugins/aws, on a FakeClock (bakes and polls take no real
+ * (MemoryDns, MemoryCompute, MemoryAlarms, seeded by the failover engine
+ * tests' world) put behind the `relia:providers` hook in place of
+ * plugins/aws, on a FakeClock (bakes and polls take no real
  * time). Each test asserts the envelope, the exit code, the human lines the
  * docs promise (docs/failover.md) and what changed in the fakes.
  */
@@ -23,10 +24,8 @@ import FailoverRollback, { type FailoverRollbackResult } from '../../../commands
 import FailoverStatus, { type FailoverStatusResult } from '../../../commands/failover/status.js';
 import FailoverUnfreeze, { type FailoverUnfreezeResult } from '../../../commands/failover/unfreeze.js';
 import type { Journal } from '../../../src/core/failover/journal.js';
-import { MemoryAlarms } from '../../fakes/memory-alarms.js';
-import { MemoryCompute } from '../../fakes/memory-compute.js';
-import { MemoryDns } from '../../fakes/memory-dns.js';
-import { FakeClock } from '../../fakes/virtual-clock.js';
+import type { ProviderRegistration } from '../../../src/ports/providers.js';
+import { planText, RECORD, T0, world as engineWorld } from '../core/failover/world.js';
 import { fakeProvider, runInProcess, type InProcessOptions } from '../../helpers/in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'relia-failover-cmd-'));
@@ -34,8 +33,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const config = join(dir, 'relia.config.yaml');
 writeFileSync(config, 'version: 1\n');
-const RECORD = 'api.example.com.';
-const T0 = Date.parse('2026-12-03T07:00:00Z');
 
 function planFile(name: string, extra = ''): string {
   const path = join(dir, `${name}.yaml`);
@@ -61,32 +58,28 @@ interface Env<R> {
   warnings: string[];
 }
 
-/** The AWS side of one test: Route 53, Auto Scaling and CloudWatch fakes, behind the providers hook. */
+/**
+ * The AWS side of one test: the failover engine tests' world (test/unit/core/failover/world.ts: Route 53,
+ * Auto Scaling and CloudWatch fakes seeded with use1 at 100 and euw1 at 0, the source group at 6, the
+ * target at 2, both alarms OK, a FakeClock at T0), its fakes put behind the providers hook.
+ */
 function world(options: { weights?: [number, number]; targetDesired?: number } = {}) {
-  const clock = new FakeClock(T0);
-  const dns = new MemoryDns();
-  const zone = dns.addZone('example.com.');
-  const [w1, w2] = options.weights ?? [100, 0];
-  dns.addRecords(zone.id, { name: RECORD, type: 'A', setIdentifier: 'use1', weight: w1, ttl: 60, values: ['192.0.2.10'] }, { name: RECORD, type: 'A', setIdentifier: 'euw1', weight: w2, ttl: 60, values: ['198.51.100.10'] });
-  dns.addHealthCheck({ id: 'hc-use1' });
-  dns.addHealthCheck({ id: 'hc-euw1' });
-  const compute = new MemoryCompute();
-  compute.addGroup({ name: 'api-use1', region: 'us-east-1', min: 1, max: 20, desired: 6 });
-  compute.addGroup({ name: 'api-euw1', region: 'eu-west-1', min: 1, max: 20, desired: options.targetDesired ?? 2 });
-  const alarms = new MemoryAlarms(() => clock.now());
-  alarms.setAlarm('us-east-1', 'api-use1-5xx', 'OK');
-  alarms.setAlarm('eu-west-1', 'api-euw1-5xx', 'OK');
+  const w = engineWorld(options);
+  const { clock, memDns: dns, compute, alarms } = w;
+  const zone = { id: w.zoneId };
   const signals = new EventEmitter();
-  const providers = [fakeProvider('dns', 'aws', () => dns), fakeProvider('compute', 'aws', () => compute), fakeProvider('alarms', 'aws', () => alarms)];
-  const weights = () => {
-    const out: Record<string, number> = {};
-    for (const r of dns.records(zone.id)) if (r.name === RECORD && r.type === 'A' && r.setIdentifier) out[r.setIdentifier] = r.weight ?? -1;
-    return out;
-  };
+  const contexts: Array<string | undefined> = [];
+  const providers = [
+    fakeProvider('dns', 'aws', () => dns),
+    fakeProvider('compute', 'aws', () => compute),
+    fakeProvider('alarms', 'aws', () => alarms),
+    // one cluster per kubeconfig context (use1: 4 replicas, euw1: 1), as the plan's capacity names them
+    { port: 'cluster', scheme: 'kubernetes', create: async (settings) => (contexts.push(settings.context), w.ports().cluster!(settings.context ?? '')) } satisfies ProviderRegistration<'cluster'>,
+  ];
   const desired = async (region: string, name: string) => (await compute.describeGroups(region, [name]))[0]?.desired;
   const opts: InProcessOptions = { providers, clock, signals };
   const run = <R>(Cmd: Parameters<typeof runInProcess>[0], argv: string[]) => runInProcess<R>(Cmd, [...argv, '--config', config], opts);
-  return { clock, dns, zone, compute, alarms, signals, weights, desired, run };
+  return { clock, dns, zone, compute, alarms, cluster: w.cluster, contexts, signals, weights: () => w.weights(), desired, run };
 }
 
 const direction = (plan: string, journal?: string) => ['--plan', plan, '--from', 'us-east-1', '--to', 'eu-west-1', ...(journal ? ['--journal', journal] : [])];
@@ -231,6 +224,24 @@ describe('failover apply in-process', () => {
     const again = await w.run<FailoverApplyResult>(FailoverApply, [...direction(planFile('apply'), journal), '--yes']);
     expect(again.exitCode).toBe(0);
     expect(again.stdout).toContain('nothing to do: the weights are already us-east-1=0 eu-west-1=100');
+  });
+
+  it('--yes with Kubernetes capacity: one cluster port per context, the target deployment scaled to the source’s ready replicas before the first step', async () => {
+    const w = world();
+    const plan = join(dir, 'kube.yaml');
+    writeFileSync(plan, planText().replace('name: api', 'name: kube'));
+    const journal = join(dir, 'kube.json');
+    const r = await w.run<FailoverApplyResult>(FailoverApply, [...direction(plan, journal), '--yes', '--json']);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(w.weights()).toEqual({ use1: 0, euw1: 100 });
+    expect((await w.cluster.getScale({ kind: 'deployment', namespace: 'web', name: 'api' }))?.replicas).toBe(4);
+    expect(await w.desired('eu-west-1', 'api-euw1')).toBe(6);
+    expect([...new Set(w.contexts)].sort()).toEqual(['euw1', 'use1']);
+    // the journal records what was scaled, from what, to what (for scaleBackOnRollback)
+    expect(readJournalFile(journal).scaling.map((s) => [s.kind, s.name, s.where, s.before, s.desired, s.need])).toEqual([
+      ['asg', 'api-euw1', 'eu-west-1', 2, 6, 6],
+      ['deployment', 'web/api', 'euw1', 1, 4, 4],
+    ]);
   });
 
   it('a guard breach during the bake (target alarm): reverts to the previous step, exit 4, the journal says reverted', async () => {
