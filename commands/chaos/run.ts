@@ -65,7 +65,7 @@ export default class ChaosRun extends ReliaCommand<typeof ChaosRun> {
       return { ...base, mode: 'plan', exitCode: 0, reason };
     }
     const progress = (line: string): void => void (this.jsonEnabled() ? undefined : process.stderr.write(`${this.style.dim(this.redact(line))}\n`));
-    const outcome = await runWithSignals(loaded, setup, this.context(), { guardIntervalMs, version: this.config.version, progress });
+    const outcome = await runWithSignals(loaded, setup, this.context(), { guardIntervalMs, version: this.config.version, progress, steps });
     const journalPath = resolve(this.flags.journal);
     writeJournal(journalPath, outcome);
     const j = outcome.journal;

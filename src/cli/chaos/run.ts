@@ -91,7 +91,7 @@ export async function runWithSignals(
   loaded: LoadedExperiment,
   setup: ChaosSetup,
   cmd: CommandContext,
-  opts: { guardIntervalMs: number; version: string; progress: (line: string) => void },
+  opts: { guardIntervalMs: number; version: string; progress: (line: string) => void; steps: readonly PlanStep[] },
 ): Promise<EngineOutcome> {
   cmd.lifecycle.dispose();
   const ctl = new AbortController();
@@ -126,12 +126,14 @@ export async function runWithSignals(
       guardIntervalMs: opts.guardIntervalMs,
       halt: () => setup.halt.read(),
       slos: loaded.slos,
+      plannedTargets: new Map(opts.steps.filter((s) => s.phase === 'method' && s.kind === 'action').map((s) => [s.path, s.targets.length])),
       version: opts.version,
       platform: process.platform,
       log: (event, detail) => {
         if (event === 'injected') opts.progress(`injected: ${String(detail?.description)}`);
         else if (event === 'undone') opts.progress(`undone: ${String(detail?.description)}`);
         else if (event === 'abort') opts.progress(`abort: ${String(detail?.message)}`);
+        else if (event === 'targets-capped') opts.progress(`${String(detail?.path)}: ${String(detail?.wanted)} targets match now; touching only the ${String(detail?.planned)} the plan showed`);
         else if (event === 'activity-start') opts.progress(`${String(detail?.path)}: ${String(detail?.name)} (${String(detail?.type)})`);
         else cmd.verbose(`${event} ${detail ? JSON.stringify(detail) : ''}`);
       },

@@ -79,7 +79,7 @@ async function resolveInstances(a: InstanceArgs, ctx: ActivityContext, states: I
   const chosen = chooseTargets(
     found.map((i) => ({ id: i.id, labels: i.tags, info: i })),
     a,
-    { policy: ctx.policy, random: ctx.random, field: a.tags ? 'tags' : a.instanceIds ? 'instanceIds' : 'filters', what: `${filter.states.join('/')} instances`, selector: `${what} in ${a.region} (account ${account})` },
+    { policy: ctx.policy, random: ctx.random, field: a.tags ? 'tags' : a.instanceIds ? 'instanceIds' : 'filters', what: `${filter.states.join('/')} instances`, selector: `${what} in ${a.region} (account ${account})`, claim: ctx.claimTargets },
   );
   return { compute, account, chosen: chosen.chosen.map((c) => c.info) };
 }
@@ -192,7 +192,7 @@ async function resolveGroupInstances(a: GroupArgs, ctx: ActivityContext) {
   const candidates = groups.flatMap((g) =>
     g.instances.filter((i) => i.lifecycleState === 'InService' && (!a.az || i.availabilityZone === a.az)).map((i) => ({ id: i.id, labels: {}, group: g.name, desired: g.desired, min: g.min })),
   );
-  const chosen = chooseTargets(candidates, a, { policy: ctx.policy, random: ctx.random, field: a.tags ? 'tags' : 'asgNames', what: 'InService instances', selector: `${groupsWanted(a)} in ${a.region}` });
+  const chosen = chooseTargets(candidates, a, { policy: ctx.policy, random: ctx.random, field: a.tags ? 'tags' : 'asgNames', what: 'InService instances', selector: `${groupsWanted(a)} in ${a.region}`, claim: ctx.claimTargets });
   if (a.decrementDesired) {
     for (const g of groups) {
       const n = chosen.chosen.filter((c) => c.group === g.name).length;
