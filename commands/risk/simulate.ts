@@ -46,11 +46,15 @@ export default class RiskSimulate extends ReliaCommand<typeof RiskSimulate> {
     }
     const seed = f.seed ?? Math.floor(Math.random() * 0x1_0000_0000);
     const progress = progressMode(f, process.stderr.isTTY === true);
+    let reported = Number.NEGATIVE_INFINITY;
     const simulation = await simulateRisksAsync(register, {
       signal: this.lifecycle.signal,
       pause: (done) => {
-        // A long run (one that yields at all) reports each slice as a JSON line on stderr: {"event":"simulate","years":done,"of":total}.
-        if (progress === 'json') process.stderr.write(`${JSON.stringify({ event: 'simulate', years: done, of: f.years })}\n`);
+        // A long run (one that yields at all) reports on stderr as JSON lines, {"event":"simulate","years":done,"of":total}: its first slice, then at most one a second.
+        if (progress === 'json' && this.clock.now() - reported >= 1000) {
+          reported = this.clock.now();
+          process.stderr.write(`${JSON.stringify({ event: 'simulate', years: done, of: f.years })}\n`);
+        }
         return new Promise((resolve) => setImmediate(resolve));
       },
       seed,

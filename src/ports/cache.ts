@@ -85,6 +85,7 @@ export interface CopyingCache {
  * it, a missing key is not created. The seconds are rounded, to at least 1
  * (a TTL of 0 or less never deletes). Returns how many of the keys existed.
  * Pinned by the cache expiry contract (test/contract/suites/cache-expire.ts).
+ * A cache without it makes `cache invalidate --expire` exit 2.
  */
 export interface ExpiringCache {
   expireMany(keys: readonly string[], ttlSeconds: number): Promise<number>;

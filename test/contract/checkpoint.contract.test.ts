@@ -4,7 +4,7 @@
  * then what only a file shows: atomic replace seen by a concurrent reader,
  * missing directories, and a path that cannot be read.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -14,7 +14,6 @@ import { InputError } from '../../src/core/errors.js';
 import { InstrumentedCheckpointStore } from '../fakes/instrumented-checkpoint.js';
 import { MemoryCheckpointStore } from '../fakes/memory-checkpoint.js';
 import { checkpoint, checkpointContract } from './suites/checkpoint.js';
-import { rmSync } from 'node:fs';
 
 const root = mkdtempSync(join(tmpdir(), 'relia-checkpoint-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -59,33 +58,44 @@ describe('FileCheckpointStore: what only a file shows', () => {
     const path = freshPath();
     const store = new FileCheckpointStore(path);
     await store.save(checkpoint(1));
-    const stop = new Int32Array(new SharedArrayBuffer(4));
+    // shared[0]: stop flag (main → reader); shared[1]: reads done (reader → main)
+    const shared = new Int32Array(new SharedArrayBuffer(8));
     // The reader parses the file in a tight loop until told to stop; it reports reads and any torn one.
     const reader = new Worker(
       `const { readFileSync } = require('node:fs');
        const { workerData, parentPort } = require('node:worker_threads');
-       const stop = new Int32Array(workerData.stop);
-       let reads = 0, torn = null;
-       while (Atomics.load(stop, 0) === 0 && torn === null) {
+       const shared = new Int32Array(workerData.shared);
+       let torn = null;
+       while (Atomics.load(shared, 0) === 0 && torn === null) {
          let text;
          try { text = readFileSync(workerData.path, 'utf8'); } catch (e) { torn = 'unreadable: ' + e.code; break; }
          try { const c = JSON.parse(text); if (c.done.length !== c.doneCount) torn = 'inconsistent'; } catch { torn = 'partial: ' + text.length + ' bytes'; }
-         reads++;
+         Atomics.add(shared, 1, 1);
        }
-       parentPort.postMessage({ reads, torn });`,
-      { eval: true, workerData: { path, stop: stop.buffer } },
+       if (torn !== null) Atomics.store(shared, 0, 2);
+       parentPort.postMessage({ torn });`,
+      { eval: true, workerData: { path, shared: shared.buffer } },
     );
-    const report = new Promise<{ reads: number; torn: string | null }>((resolve, reject) => {
+    const report = new Promise<{ torn: string | null }>((resolve, reject) => {
       reader.once('message', resolve);
       reader.once('error', reject);
     });
-    // large documents (about 0.5 MB) so a non-atomic write would be seen half-written
-    for (let i = 0; i < 60; i++) await store.save(checkpoint(i % 2 === 0 ? 30_000 : 20_000 + i));
-    Atomics.store(stop, 0, 1);
-    const { reads, torn } = await report;
+    const reads = () => Atomics.load(shared, 1);
+    // wait (a condition, not a fixed time) until the reader is reading
+    for (const deadline = Date.now() + 60_000; reads() === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 5));
+    const before = reads();
+    // large documents (about 0.5 MB) so a non-atomic write would be seen half-written; go on until the reader
+    // has read at least 50 times while saves were happening
+    let saves = 0;
+    while ((saves < 60 || reads() - before < 50) && saves < 600 && Atomics.load(shared, 0) === 0) {
+      await store.save(checkpoint(saves % 2 === 0 ? 30_000 : 20_000 + saves));
+      saves++;
+    }
+    Atomics.store(shared, 0, 1);
+    const { torn } = await report;
     await reader.terminate();
     expect(torn).toBeNull();
-    expect(reads).toBeGreaterThan(0);
+    expect(reads() - before).toBeGreaterThanOrEqual(50);
     expect(readdirSync(join(path, '..'))).toEqual(['warm.checkpoint.json']);
   });
 
@@ -104,5 +114,17 @@ describe('FileCheckpointStore: what only a file shows', () => {
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).field).toBe('--checkpoint');
     expect((err as Error).message).toContain(path);
+  });
+
+  it('a path that cannot be written (under a file) is an InputError naming --checkpoint, not an internal error', async () => {
+    const dir = join(root, `file-${n++}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'a-file'), 'x');
+    const path = join(dir, 'a-file', 'warm.json');
+    const err = await new FileCheckpointStore(path).save(checkpoint(1)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).field).toBe('--checkpoint');
+    expect((err as Error).message).toContain(path);
+    expect(readdirSync(dir)).toEqual(['a-file']);
   });
 });

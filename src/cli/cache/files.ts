@@ -47,7 +47,12 @@ export class FileCheckpointStore implements CheckpointStore {
   }
 
   async save(checkpoint: WarmCheckpoint): Promise<void> {
-    writeFileAtomic(this.path, `${JSON.stringify(checkpoint)}\n`);
+    try {
+      writeFileAtomic(this.path, `${JSON.stringify(checkpoint)}\n`);
+    } catch (error) {
+      // (with --restart nothing was read first, so this is where a bad path shows)
+      throw new InputError(`--checkpoint: cannot write ${this.path}: ${(error as Error).message}`, { field: '--checkpoint', suggestions: ['check the directory is writable, or point --checkpoint at another file'] });
+    }
     this.last = checkpoint;
   }
 

@@ -25,7 +25,7 @@ export const MAX_ITERATIONS = 10_000_000;
  */
 export const MAX_SIMULATION_WORK = 200_000_000;
 /** The async run yields to the event loop (and checks the abort signal) after about this many draws. */
-const WORK_PER_SLICE = 2_000_000;
+const WORK_PER_SLICE = 500_000;
 
 export interface SimulateOptions {
   /** Integer 0..4294967295. */
@@ -166,7 +166,7 @@ export function simulateRisks(register: Register, options: SimulateOptions): Sim
 }
 
 /**
- * The same run, yielding to the event loop every ~2M draws (`pause`, e.g.
+ * The same run, yielding to the event loop every ~5×10⁵ draws (`pause`, e.g.
  * setImmediate, given the years done so far) and stopping with the signal's reason once it is aborted, so
  * SIGINT/SIGTERM stop it within a fraction of a second.
  */

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { SliDefinition, SloDefinition, SloWindow } from '../model.js';
 import { formatPath } from '../../validation.js';
 import { checkRollingSeconds } from './native.js';
-import { ALERT_POLICIES, Metadata, Name } from './openslo.js';
+import { ALERT_POLICIES, Name, sloShell } from './openslo.js';
 import type { RangeFunction } from './promql-window.js';
 import { SLOTH_PERIOD_SECONDS } from './sloth.js';
 import { checkLabels, checkQuery, describeValue, expecting, isPlainObject, parseFields, strict, tidy, type DocContext, type Path, type ProblemList } from './common.js';
@@ -64,12 +64,7 @@ const SloSpec = strict({
   alertPolicies: z.unknown().optional(),
 });
 
-const Shell = strict({
-  apiVersion: z.literal(OPENSLO_V1ALPHA),
-  kind: z.literal('SLO'),
-  metadata: Metadata,
-  spec: z.record(z.string(), z.unknown(), expecting('a mapping (the SLO spec)')),
-});
+const Shell = sloShell(OPENSLO_V1ALPHA);
 
 type ObjectiveT = z.output<typeof Objective>;
 type MetricSourceT = z.output<typeof MetricSource>;

@@ -103,13 +103,17 @@ const SloSpec = strict({
   alertPolicies: z.unknown().optional(),
 });
 
-/** The document shell; `spec` is validated field by field (SloSpec). */
-const SloShell = strict({
-  apiVersion: z.literal('openslo/v1'),
-  kind: z.literal('SLO'),
-  metadata: Metadata,
-  spec: z.record(z.string(), z.unknown(), expecting('a mapping (the SLO spec)')),
-});
+/** The shell of an OpenSLO `SLO` document of `apiVersion`; its `spec` is validated field by field. */
+export function sloShell<V extends string>(apiVersion: V) {
+  return strict({
+    apiVersion: z.literal(apiVersion),
+    kind: z.literal('SLO'),
+    metadata: Metadata,
+    spec: z.record(z.string(), z.unknown(), expecting('a mapping (the SLO spec)')),
+  });
+}
+
+const SloShell = sloShell('openslo/v1');
 
 type SliSpecT = z.output<typeof SliSpec>;
 type MetricSpecT = z.output<typeof MetricSpec>;
