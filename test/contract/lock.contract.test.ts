@@ -4,7 +4,7 @@
  * `cache warm` has no other lock (no Redis-backed one): the command builds a
  * FileLock (src/cli/cache/warm-run.ts).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,5 +101,44 @@ describe('FileLock: what only a lock file shows', () => {
       expect((err as InputError).field).toBe('--lock');
       expect((err as Error).message).toContain(path);
     }
+  });
+
+  it('runs racing for one lock in separate processes: exactly one wins each round, free or stale', { timeout: 120_000 }, async () => {
+    const dir = join(root, `race-${n++}`);
+    mkdirSync(dir);
+    const RACERS = 5;
+    const ROUNDS = 16;
+    const results: number[][] = Array.from({ length: ROUNDS }, () => []);
+    const racers = Array.from({ length: RACERS }, () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../helpers/lock-racer.ts'), dir, String(ROUNDS)], { stdio: ['pipe', 'pipe', 'inherit'] });
+      let buffered = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop()!;
+        for (const line of lines) {
+          const [round, got] = line.split(' ').map(Number);
+          results[round!]!.push(got!);
+        }
+      });
+      return child;
+    });
+    const until = async (done: () => boolean, what: string) => {
+      for (const deadline = Date.now() + 90_000; !done(); ) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    };
+    try {
+      for (let r = 0; r < ROUNDS; r++) {
+        // even rounds race for a stale lock (its owner is gone: every racer takes the takeover path), odd ones for a free one
+        if (r % 2 === 0) plantFile(join(dir, `round-${r}.lock`), { pid: deadPid(), host: hostname(), since: '2026-12-03T12:00:00.000Z', command: 'relia cache warm' });
+        writeFileSync(join(dir, `go-${r}`), '');
+        await until(() => results[r]!.length === RACERS, `round ${r}`);
+      }
+    } finally {
+      for (const child of racers) child.stdin.end();
+    }
+    expect(results.map((round) => round.filter((got) => got === 1).length)).toEqual(new Array(ROUNDS).fill(1));
   });
 });
