@@ -198,18 +198,15 @@ describe('chaos journal in-process', () => {
 });
 
 describe('chaos halt and unhalt in-process', () => {
+  /** A config whose prod environment has Redis at `redisUrl`, and the halt's places (`extra`: more of chaos.halt). */
+  const haltConfig = (name: string, redisUrl: string, haltFile: string, extra = '') =>
+    file(`${name}.yaml`, `version: 1\ndefaultEnvironment: prod\nenvironments:\n  prod:\n    redis: { url: "${redisUrl}" }\nchaos:\n  halt: { file: ${JSON.stringify(haltFile)}, redisKey: "relia:chaos:halt"${extra} }\n`);
+
   it('halt writes the record to the file, the Redis key and the ConfigMap configured; unhalt clears all three; unhalt again says none was set', async () => {
     const redis = new MemoryCache();
     const cluster = new MemoryCluster();
     const haltFile = join(dir, 'halt', 'chaos-halt.json');
-    const cfg = file('halt-config.yaml', `version: 1
-defaultEnvironment: prod
-environments:
-  prod:
-    redis: { url: "redis://halt.test:6379/0" }
-chaos:
-  halt: { file: ${JSON.stringify(haltFile)}, redisKey: "relia:chaos:halt", configMap: chaos/relia-halt }
-`);
+    const cfg = haltConfig('halt-config', 'redis://halt.test:6379/0', haltFile, ', configMap: chaos/relia-halt');
     const providers = [fakeProvider('cache', 'redis', () => redis), fakeProvider('cluster', 'kubernetes', () => cluster)];
     const run = <R>(Cmd: Parameters<typeof runInProcess>[0], argv: string[]) => runInProcess<R>(Cmd, [...argv, '--config', cfg], { env, providers });
     const places = [`file ${haltFile}`, 'redis key relia:chaos:halt', 'configmap chaos/relia-halt'];
@@ -239,14 +236,7 @@ chaos:
 
   it('a configured Redis that cannot be reached: halt is exit 3 (the file is still written first)', async () => {
     const haltFile = join(dir, 'halt-down', 'chaos-halt.json');
-    const cfg = file('halt-down.yaml', `version: 1
-defaultEnvironment: prod
-environments:
-  prod:
-    redis: { url: "redis://down.test:6379/0" }
-chaos:
-  halt: { file: ${JSON.stringify(haltFile)}, redisKey: "relia:chaos:halt" }
-`);
+    const cfg = haltConfig('halt-down', 'redis://down.test:6379/0', haltFile);
     const down = { port: 'cache', scheme: 'redis', create: async (_s, kit) => Promise.reject(new kit.errors.DependencyError('redis', 'cannot connect to Redis at redis://down.test:6379/0: ECONNREFUSED')) } satisfies ProviderRegistration<'cache'>;
     const r = await runInProcess(ChaosHalt, ['--config', cfg, '--json'], { env, providers: [down] });
     expect(r.exitCode).toBe(3);
