@@ -18,11 +18,11 @@ export default defineConfig({
       include: ['src/**/*.ts', 'src/**/*.tsx', 'commands/**/*.ts', 'plugins/*/src/**/*.ts'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: '.relia-test/coverage',
-      // Lines, per tree, measured 2026-12-03 from the unit project alone (`npx vitest run --project unit
-      // --coverage`: 96.4 %, 53.2 %, 55.3 %, 27.6 %) and set a few points under, so they hold for that run and for
-      // the full run scripts/test.sh makes (contract tests drive the adapters in-process too, adding to plugins/).
-      // Raise them as in-process tests are added (docs/testing.md#coverage-thresholds).
-      thresholds: { 'src/core/**': { lines: 94 }, 'src/cli/**': { lines: 50 }, 'commands/**': { lines: 52 }, 'plugins/*/src/**': { lines: 25 } },
+      // Lines, per tree, measured 2026-12-03 14:20 UTC from the unit project alone (`npx vitest run --project
+      // unit --coverage`: 96.8 %, 69.4 %, 85.8 %, 64.6 %) and set under it (core 94, the others about 1.5 points),
+      // so they hold for that run and for the full run scripts/test.sh makes (contract tests drive the adapters
+      // in-process too, adding to plugins/). Raise them as in-process tests are added (docs/testing.md#coverage-thresholds).
+      thresholds: { 'src/core/**': { lines: 94 }, 'src/cli/**': { lines: 68 }, 'commands/**': { lines: 84 }, 'plugins/*/src/**': { lines: 63 } },
     },
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}'] } },

@@ -28,7 +28,7 @@ export interface BudgetValidateResult {
 }
 
 export default class BudgetValidate extends ReliaCommand<typeof BudgetValidate> {
-  static override summary = 'Validate SLO specs (relia native, OpenSLO v1, Sloth prometheus/v1).';
+  static override summary = 'Validate SLO specs (relia native, OpenSLO v1 and v1alpha, Sloth, Pyrra).';
   static override description =
     'Reads files and directories (recursively, *.yaml and *.yml) and reports every problem with its file, field path, line and a fix. Exits 0 when all specs are valid, 2 otherwise. Formats: docs/budget-specs.md.';
   static override examples = [

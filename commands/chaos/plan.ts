@@ -23,6 +23,7 @@ export default class ChaosPlan extends ReliaCommand<typeof ChaosPlan> {
 
   async run(): Promise<ChaosPlanResult> {
     const loaded = loadExperiment(this.args.file, this.flags);
+    this.redactValues(loaded.experiment.secretValues);
     const setup = chaosSetup(this.context(), this.config.configDir, this.lifecycle.signal, (l) => this.verbose(l));
     const steps = await planSteps(loaded, setup.ctx);
     const halt = await setup.halt.read();

@@ -45,6 +45,7 @@ export default class ChaosRun extends ReliaCommand<typeof ChaosRun> {
 
   async run(): Promise<ChaosRunResult> {
     const loaded = loadExperiment(this.args.file, this.flags);
+    this.redactValues(loaded.experiment.secretValues);
     const exp = loaded.experiment;
     applyHypothesisStrategy(exp, this.flags);
     const interval = this.flags['guard-interval'] ?? this.resolved.config.chaos?.guardInterval ?? '1s';
@@ -63,8 +64,8 @@ export default class ChaosRun extends ReliaCommand<typeof ChaosRun> {
       if (!this.flags['dry-run']) this.warn(reason);
       return { ...base, mode: 'plan', exitCode: 0, reason };
     }
-    const progress = (line: string): void => void (this.jsonEnabled() ? undefined : process.stderr.write(`${this.style.dim(line)}\n`));
-    const outcome = await runWithSignals(loaded, setup, this.context(), { guardIntervalMs, version: this.config.version, progress });
+    const progress = (line: string): void => void (this.jsonEnabled() ? undefined : process.stderr.write(`${this.style.dim(this.redact(line))}\n`));
+    const outcome = await runWithSignals(loaded, setup, this.context(), { guardIntervalMs, version: this.config.version, progress, steps });
     const journalPath = resolve(this.flags.journal);
     writeJournal(journalPath, outcome);
     const j = outcome.journal;

@@ -10,6 +10,7 @@
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { CheckFailedError, CleanupFailedError, ExitCode, InputError, InternalError, InterruptedError, ReliaError } from '../core/errors.js';
 import { redactText, type ConfigOverrides, type ResolvedConfig } from '../core/config/resolve.js';
+import { REDACTED } from '../core/secrets.js';
 import type { Clock } from '../ports/clock.js';
 import { loadConfig } from './config-loader.js';
 import { deprecatedUses, deprecationWarning } from './deprecations.js';
@@ -165,6 +166,7 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
   private resolvedConfig: ResolvedConfig | undefined;
   private registry: ProviderRegistry | undefined;
   private errorReported = false;
+  private extraSecrets: string[] = [];
   private stringifyYaml: ((value: unknown, options: { lineWidth: number }) => string) | undefined;
 
   public override async init(): Promise<void> {
@@ -265,7 +267,18 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
    * relia prints goes through it.
    */
   protected redact(text: string): string {
-    return redactText(text, this.resolvedConfig?.secrets ?? {});
+    let out = text;
+    for (const v of this.extraSecrets) out = out.split(v).join(REDACTED);
+    return redactText(out, this.resolvedConfig?.secrets ?? {});
+  }
+
+  /**
+   * Secret values a command resolved itself (a chaos experiment's `secrets`),
+   * removed from every text `redact` covers from now on, as config secrets are.
+   * Call it before anything that may print them (planning, errors).
+   */
+  protected redactValues(values: readonly string[]): void {
+    this.extraSecrets = [...new Set([...this.extraSecrets, ...values.filter((v) => v.length >= 3)])].sort((a, b) => b.length - a.length);
   }
 
   /** Log a diagnostic line to stderr under --verbose, with secrets redacted. */

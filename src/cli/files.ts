@@ -19,13 +19,17 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode?: 
 
 /**
  * The largest input file relia reads whole (SLO specs, registers, incident
- * exports, plans): 64 MiB, or RELIA_MAX_INPUT_SIZE (e.g. 256MB). A parsed
- * document takes several times its size in memory, so a file past this is
- * refused up front (exit 2) rather than exhausting memory.
+ * exports, plans): 8 MiB, or RELIA_MAX_INPUT_SIZE (e.g. 64MB). A parsed
+ * document takes 25 to 65 times its size in memory (bench/limits: an 8 MiB
+ * SLO file peaks at 0.6 GB in `budget check`, an 8 MiB incident file at
+ * 0.26 GB), so a file past this is refused up front (exit 2) rather than
+ * exhausting memory.
  */
+export const DEFAULT_MAX_INPUT_BYTES = 8 * 1024 * 1024;
+
 export function maxInputBytes(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.RELIA_MAX_INPUT_SIZE;
-  if (raw === undefined || raw === '') return 64 * 1024 * 1024;
+  if (raw === undefined || raw === '') return DEFAULT_MAX_INPUT_BYTES;
   return parseSize(raw, 'RELIA_MAX_INPUT_SIZE');
 }
 

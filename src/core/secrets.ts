@@ -52,6 +52,20 @@ export function urlPassword(url: string): string | undefined {
   }
 }
 
+/**
+ * A URL shown only as far as its host (`https://hooks.example.com/…`): the
+ * path and query of a webhook URL are often its credential (a Slack or Teams
+ * hook, `?token=`), so relia never prints them. Unparseable text gives `***`.
+ */
+export function urlOriginOnly(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname === '/' && u.search === '' ? '' : '/…'}`;
+  } catch {
+    return REDACTED;
+  }
+}
+
 /** The URL without its userinfo password (the user name stays). Unparseable text is returned unchanged. */
 export function stripUrlPassword(url: string): string {
   try {

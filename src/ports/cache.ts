@@ -77,3 +77,16 @@ export interface CacheCopier {
 export interface CopyingCache {
   copierFrom(source: KeyValueCache): CacheCopier | undefined;
 }
+
+/**
+ * Optional capability of a cache, for gradual invalidation
+ * (src/core/cache/invalidate.ts): give existing keys a TTL, the way Redis
+ * `EXPIRE key s LT` does: a TTL is only ever shortened, a key without one gets
+ * it, a missing key is not created. The seconds are rounded, to at least 1
+ * (a TTL of 0 or less never deletes). Returns how many of the keys existed.
+ * Pinned by the cache expiry contract (test/contract/suites/cache-expire.ts).
+ * A cache without it makes `cache invalidate --expire` exit 2.
+ */
+export interface ExpiringCache {
+  expireMany(keys: readonly string[], ttlSeconds: number): Promise<number>;
+}

@@ -21,10 +21,14 @@ copierContract('redis → redis (two real redis-servers, raw RESP copier)', asyn
   };
 });
 
-copierContract('memory fake → memory fake', async () => ({
-  source: new MemoryCache(),
-  target: new MemoryCache(),
-  foreign: { ...new MemoryCache(), kind: 'other' } as unknown as MemoryCache,
-  prefix: uniquePrefix('copy-fake'),
-  close: async () => undefined,
-}));
+copierContract('memory fake → memory fake', async () => {
+  // the cache of another kind is a real one: the Redis adapter
+  const foreign = await createRedisCache({ url: at(servers().redis[0]!.url), timeoutMs: 2000 }, kit);
+  return {
+    source: new MemoryCache(),
+    target: new MemoryCache(),
+    foreign,
+    prefix: uniquePrefix('copy-fake'),
+    close: () => foreign.close(),
+  };
+});

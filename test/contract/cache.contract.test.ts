@@ -1,3 +1,4 @@
+import { systemClock } from '../../src/cli/base-command.js';
 import { createRedisCache } from '../../plugins/redis/src/adapter.js';
 import type { Clock } from '../../src/ports/clock.js';
 import { InstrumentedCache } from '../fakes/instrumented-cache.js';
@@ -5,6 +6,7 @@ import { MemoryCache } from '../fakes/memory-cache.js';
 import { cutProxy } from '../helpers/cut-proxy.js';
 import { deadPort, kit, servers, uniquePrefix } from '../helpers/servers.js';
 import { cacheContract } from './suites/cache.js';
+import { expiringContract } from './suites/cache-expire.js';
 
 cacheContract(
   'redis (real redis-server)',
@@ -31,7 +33,8 @@ cacheContract(
   },
 );
 
-const wallClock: Clock = { now: () => Date.now(), sleep: async () => undefined };
+// The wrapper's clock: the real one (nothing is armed with latency, so it never sleeps here).
+const wallClock: Clock = systemClock;
 
 cacheContract('memory fake', async () => ({ cache: new MemoryCache(), prefix: uniquePrefix('fake') }), {
   cutting: async () => {
@@ -43,3 +46,7 @@ cacheContract('memory fake', async () => ({ cache: new MemoryCache(), prefix: un
 
 // The wrapper core tests put around the fake must not change its semantics.
 cacheContract('memory fake inside InstrumentedCache (no faults armed)', async () => ({ cache: new InstrumentedCache(new MemoryCache(), wallClock), prefix: uniquePrefix('wrapped') }));
+
+// The ExpiringCache capability (`cache invalidate --expire`): the Redis adapter and the fake.
+expiringContract('redis (real redis-server, EXPIRE … LT)', async () => ({ cache: await createRedisCache({ url: servers().redis[0]!.url, timeoutMs: 2000 }, kit), prefix: uniquePrefix('expire') }));
+expiringContract('memory fake', async () => ({ cache: new MemoryCache(), prefix: uniquePrefix('expire-fake') }));

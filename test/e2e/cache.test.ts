@@ -162,7 +162,8 @@ describe('relia cache warm → Redis from the origin', () => {
 
   it('a second run while one holds the lock does nothing (exit 2, names the holder)', { timeout: 60_000 }, async () => {
     const p = uniquePrefix('lock');
-    const file = writeKeys('lock.txt', Array.from({ length: 600 }, (_, i) => `${p}${i}`));
+    // 3000 keys at 100/s: the first run holds the lock for 30 s, far longer than the second needs to start under load (it is stopped as soon as the second has answered)
+    const file = writeKeys('lock.txt', Array.from({ length: 3000 }, (_, i) => `${p}${i}`));
     const checkpoint = join(dir, 'lock.json');
     const args = ['cache', 'warm', '--source', file, '--target', redisUrl(0), '--origin', `${origin()}/items/{key}`, '--checkpoint', checkpoint, '--rate', '100/s', '--progress-interval', '100ms'];
     const first = execa('node', [BIN, ...args], { reject: false });

@@ -14,7 +14,11 @@
  *    a key absent from the source is `missing` and not written; without
  *    `overwrite` a key present in the target is `present` and untouched;
  *    values are copied byte for byte; each key keeps its source expiry (or
- *    none, clearing the target's) unless `ttlSeconds` gives one (at least 1 s).
+ *    none, clearing the target's) unless `ttlSeconds` gives one (at least 1 s);
+ *  - `expireMany` (the ExpiringCache capability, the Redis adapter's
+ *    `EXPIRE … LT`, pinned by test/contract/suites/cache-expire.ts): a TTL is
+ *    only ever shortened, a key without one gets it, a missing key is not
+ *    created; seconds rounded to at least 1; returns how many keys existed.
  *
  * Core tests add what they need on top with the wrappers in
  * instrumented-cache.ts (call log, latency on a virtual clock, faults), never
@@ -22,7 +26,7 @@
  * other clients change (`hits`, `misses`, `evictedKeys`, `expiredKeys`) and its
  * memory settings; tests may set them.
  */
-import type { CacheCopier, CacheEntry, CacheStats, CopyingCache, CopyOptions, CopyOutcomeCodes, KeyValueCache } from '../../src/ports/cache.js';
+import type { CacheCopier, CacheEntry, CacheStats, CopyingCache, CopyOptions, CopyOutcomeCodes, ExpiringCache, KeyValueCache } from '../../src/ports/cache.js';
 
 /** The port's outcome codes, spelt as the port requires. */
 const COPY: CopyOutcomeCodes = { missing: 0, written: 1, present: 2 };
@@ -51,7 +55,7 @@ export function storedTtl(ttlSeconds: number | undefined): number | null {
   return ttlSeconds !== undefined && ttlSeconds > 0 ? Math.max(1, Math.round(ttlSeconds)) : null;
 }
 
-export class MemoryCache implements KeyValueCache, CopyingCache {
+export class MemoryCache implements KeyValueCache, CopyingCache, ExpiringCache {
   readonly kind: string = 'memory';
   private readonly data = new Map<string, { value: Buffer; expiresAt: number | null }>();
   hits = 0;
@@ -160,6 +164,18 @@ export class MemoryCache implements KeyValueCache, CopyingCache {
       maxMemoryBytes: this.maxMemoryBytes,
       keys: this.data.size,
     };
+  }
+
+  async expireMany(keys: readonly string[], ttlSeconds: number): Promise<number> {
+    const at = this.now() + Math.max(1, Math.round(ttlSeconds)) * 1000;
+    let existed = 0;
+    for (const key of keys) {
+      const e = this.live(key);
+      if (!e) continue;
+      existed++;
+      if (e.expiresAt === null || at < e.expiresAt) e.expiresAt = at;
+    }
+    return existed;
   }
 
   copierFrom(source: KeyValueCache): CacheCopier | undefined {

@@ -4,7 +4,7 @@
  * with a DependencyError naming the server.
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import type { CacheEntry, CacheStats, CopyingCache, KeyValueCache } from '../../../src/ports/cache.js';
+import type { CacheEntry, CacheStats, CopyingCache, ExpiringCache, KeyValueCache } from '../../../src/ports/cache.js';
 import type { CacheProviderSettings, PluginKit } from '../../../src/ports/providers.js';
 import { RedisCopier } from './copy.js';
 import { ArrayReply, encodeCommand, RawConnection, type RawEndpoint, RespError } from './resp.js';
@@ -16,7 +16,7 @@ function describe(url: URL): string {
   return `${url.protocol}//${url.hostname}:${url.port || 6379}${url.pathname && url.pathname !== '/' ? url.pathname : ''}`;
 }
 
-export class RedisCache implements KeyValueCache, CopyingCache {
+export class RedisCache implements KeyValueCache, CopyingCache, ExpiringCache {
   readonly kind = 'redis';
   private readonly client: Redis;
   private readonly where: string;
@@ -97,7 +97,10 @@ export class RedisCache implements KeyValueCache, CopyingCache {
         cause: error,
       });
     }
-    const reason = e.code ?? e.message;
+    // ioredis rejects the command with "Connection is closed." and emits the cause (ECONNREFUSED, ENOTFOUND,
+    // ETIMEDOUT…) as an 'error' event: name the cause, which says what to fix.
+    const cause = /Connection is closed/i.test(String(e?.message)) && this.lastError ? (this.lastError as NodeJS.ErrnoException) : e;
+    const reason = cause.code ?? cause.message;
     return new this.kit.errors.DependencyError('redis', `${what} Redis at ${this.where}: ${reason}`, {
       suggestions: [`check the server is up: redis-cli -u ${this.where} ping`],
       cause: error,
@@ -207,7 +210,7 @@ export class RedisCache implements KeyValueCache, CopyingCache {
 
   /**
    * Give existing keys a TTL of `ttlSeconds` (capability used by gradual
-   * invalidation, see src/core/cache/invalidate.ts `ExpiringCache`). On
+   * invalidation: the port's `ExpiringCache`, src/ports/cache.ts). On
    * Redis ≥ 7 `EXPIRE key s LT` only ever shortens a TTL (a key without one
    * gets it); older servers set it unconditionally. Returns how many keys
    * existed.

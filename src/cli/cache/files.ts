@@ -4,13 +4,18 @@
  *
  *  - A checkpoint is one JSON document (WarmCheckpoint), replaced atomically
  *    (write a sibling, rename), so a crash never leaves half a file.
- *  - A lock is a file created exclusively (O_EXCL) holding who owns it. A lock
- *    whose owner is a dead process on this host is stale and is taken over;
+ *  - A lock is a file holding who owns it, created with its content in one
+ *    step (a sibling hard-linked to the lock's name, which fails when the
+ *    name exists), so no run ever sees it empty. A lock whose owner is a dead
+ *    process on this host, or whose file is garbage, is stale and is taken
+ *    over (moved aside, checked to be the stale one, put back if it is not);
  *    a lock from another host is honoured (its owner may be alive there).
+ *    Pinned by the lock contract (test/contract/lock.contract.test.ts), which
+ *    the in-memory fake of the core tests passes too.
  */
-import { closeSync, openSync, readFileSync, rmSync, writeSync, mkdirSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { fnv1a32 } from '../../core/cache/hash.js';
 import type { CheckpointStore, Lock, WarmCheckpoint } from '../../core/cache/checkpoint.js';
@@ -42,7 +47,12 @@ export class FileCheckpointStore implements CheckpointStore {
   }
 
   async save(checkpoint: WarmCheckpoint): Promise<void> {
-    writeFileAtomic(this.path, `${JSON.stringify(checkpoint)}\n`);
+    try {
+      writeFileAtomic(this.path, `${JSON.stringify(checkpoint)}\n`);
+    } catch (error) {
+      // (with --restart nothing was read first, so this is where a bad path shows)
+      throw new InputError(`--checkpoint: cannot write ${this.path}: ${(error as Error).message}`, { field: '--checkpoint', suggestions: ['check the directory is writable, or point --checkpoint at another file'] });
+    }
     this.last = checkpoint;
   }
 
@@ -57,6 +67,27 @@ interface LockInfo {
   since: string;
   command: string;
 }
+
+function parseLock(text: string | null): LockInfo | null {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as LockInfo;
+  } catch {
+    return null;
+  }
+}
+
+/** Remove a file if it is there; a path that cannot hold one is nothing to remove. */
+function discard(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // ENOTDIR: a parent is a file, so the file was never created
+  }
+}
+
+/** Numbers the sibling files of lock attempts in this process. */
+let sequence = 0;
 
 function alive(pid: number): boolean {
   try {
@@ -76,40 +107,105 @@ export class FileLock implements Lock {
   ) {}
 
   private read(): LockInfo | null {
+    return parseLock(this.readText());
+  }
+
+  private readText(path = this.path): string | null {
     try {
-      return JSON.parse(readFileSync(this.path, 'utf8')) as LockInfo;
+      return readFileSync(path, 'utf8');
     } catch {
       return null;
     }
   }
 
+  private cannot(error: unknown): InputError {
+    return new InputError(`--lock: cannot create ${this.path}: ${(error as Error).message}`, { field: '--lock', suggestions: ['check the directory exists and is writable', 'or pass --no-lock'] });
+  }
+
+  /** A sibling name no other lock attempt uses. */
+  private sibling(what: string): string {
+    return join(dirname(this.path), `.${basename(this.path)}.${what}.${process.pid}.${++sequence}`);
+  }
+
+  /**
+   * Create the lock file with its content in one step: write a sibling, then
+   * hard-link it to the lock's name (which fails if the name exists). Another
+   * run never sees the lock file empty, so never mistakes a lock being
+   * created for a garbage one.
+   */
   private tryCreate(): boolean {
-    mkdirSync(dirname(this.path), { recursive: true });
+    const text = `${JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString(), command: this.command } satisfies LockInfo)}\n`;
+    const tmp = this.sibling('new');
+    try {
+      mkdirSync(dirname(this.path), { recursive: true });
+      writeFileSync(tmp, text, { mode: 0o644 });
+    } catch (error) {
+      discard(tmp);
+      throw this.cannot(error);
+    }
+    try {
+      linkSync(tmp, this.path);
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') return this.createExclusive(text); // no hard links here
+      throw this.cannot(error);
+    } finally {
+      discard(tmp);
+    }
+  }
+
+  /** Where hard links are not supported: create the file exclusively (O_EXCL), then write it. */
+  private createExclusive(text: string): boolean {
     let fd: number;
     try {
       fd = openSync(this.path, 'wx', 0o644);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw new InputError(`--lock: cannot create ${this.path}: ${(error as Error).message}`, { field: '--lock', suggestions: ['check the directory exists and is writable', 'or pass --no-lock'] });
+      throw this.cannot(error);
     }
-    const info: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString(), command: this.command };
     try {
-      writeSync(fd, `${JSON.stringify(info)}\n`);
+      writeSync(fd, text);
     } finally {
       closeSync(fd);
     }
     return true;
   }
 
+  /**
+   * Remove a stale lock whose text was `stale`, and nothing else: move it
+   * aside (atomic), and if what was moved is not that text (another run took
+   * the stale lock over first and holds it now), put it back.
+   */
+  private removeStale(stale: string | null): void {
+    const aside = this.sibling('stale');
+    try {
+      renameSync(this.path, aside);
+    } catch {
+      return; // gone already: another run removed it
+    }
+    if (this.readText(aside) !== stale) {
+      try {
+        linkSync(aside, this.path);
+      } catch {
+        // a third run created the lock meanwhile; it holds it
+      }
+    }
+    rmSync(aside, { force: true });
+  }
+
   async acquire(): Promise<boolean> {
+    if (this.held) return false;
     if (this.tryCreate()) {
       this.held = true;
       return true;
     }
-    const info = this.read();
+    const text = this.readText();
+    const info = parseLock(text);
     // stale: the owner was a process on this host that no longer runs (or the file is unreadable garbage)
     if (info === null || (info.host === hostname() && !alive(info.pid))) {
-      rmSync(this.path, { force: true });
+      this.removeStale(text);
       if (this.tryCreate()) {
         this.held = true;
         return true;

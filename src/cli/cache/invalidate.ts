@@ -134,7 +134,11 @@ export async function runInvalidation(ctx: CommandContext, f: InvalidateFlagsIn,
         if (e.event === 'progress') {
           seen = { done: e.done, total: e.total };
           progress.update(e.done, { deleted: e.deleted, expired: e.expired }, e.total);
-        } else progress.update(e.result.matched, { deleted: e.result.deleted, expired: e.result.expired });
+        } else {
+          // The last word: a stop between throttled progress events must not report a stale count.
+          seen = { done: e.result.matched, total: seen.total };
+          progress.update(e.result.matched, { deleted: e.result.deleted, expired: e.result.expired });
+        }
       },
     });
   } catch (error) {

@@ -8,6 +8,7 @@ import { startProxiesFor } from '../../core/chaos/actions/network.js';
 import type { ActivityContext } from '../../core/chaos/activity.js';
 import { ChaosRun, type EngineOutcome } from '../../core/chaos/engine.js';
 import { allActivities } from '../../core/chaos/model.js';
+import { redact } from '../../core/chaos/substitute.js';
 import { planExperiment, type PlannedActivity } from '../../core/chaos/validate.js';
 import { InterruptedError } from '../../core/errors.js';
 import type { CommandContext } from '../base-command.js';
@@ -51,7 +52,8 @@ export function chaosSetup(cmd: CommandContext, configDir: string, signal: Abort
 
 export async function planSteps(loaded: LoadedExperiment, ctx: ActivityContext): Promise<PlanStep[]> {
   const planned = await planExperiment(loaded.experiment, loaded.registry, loaded.args, ctx, loaded.file);
-  return planned.map((p) => ({
+  // The plan shows resolved arguments (URLs, headers): the experiment's secrets are replaced by *** as in the journal.
+  const steps = planned.map((p) => ({
     phase: p.phase,
     path: p.path,
     name: p.name,
@@ -62,6 +64,7 @@ export async function planSteps(loaded: LoadedExperiment, ctx: ActivityContext):
     does: p.plan.does,
     undo: p.plan.undo,
   }));
+  return redact(steps, loaded.experiment.secretValues);
 }
 
 export function renderPlan(title: string, steps: readonly PlanStep[]): string {
@@ -88,7 +91,7 @@ export async function runWithSignals(
   loaded: LoadedExperiment,
   setup: ChaosSetup,
   cmd: CommandContext,
-  opts: { guardIntervalMs: number; version: string; progress: (line: string) => void },
+  opts: { guardIntervalMs: number; version: string; progress: (line: string) => void; steps: readonly PlanStep[] },
 ): Promise<EngineOutcome> {
   cmd.lifecycle.dispose();
   const ctl = new AbortController();
@@ -123,12 +126,14 @@ export async function runWithSignals(
       guardIntervalMs: opts.guardIntervalMs,
       halt: () => setup.halt.read(),
       slos: loaded.slos,
+      plannedTargets: new Map(opts.steps.filter((s) => s.phase === 'method' && s.kind === 'action').map((s) => [s.path, s.targets.length])),
       version: opts.version,
       platform: process.platform,
       log: (event, detail) => {
         if (event === 'injected') opts.progress(`injected: ${String(detail?.description)}`);
         else if (event === 'undone') opts.progress(`undone: ${String(detail?.description)}`);
         else if (event === 'abort') opts.progress(`abort: ${String(detail?.message)}`);
+        else if (event === 'targets-capped') opts.progress(`${String(detail?.path)}: ${String(detail?.wanted)} targets match now; touching only the ${String(detail?.planned)} the plan showed`);
         else if (event === 'activity-start') opts.progress(`${String(detail?.path)}: ${String(detail?.name)} (${String(detail?.type)})`);
         else cmd.verbose(`${event} ${detail ? JSON.stringify(detail) : ''}`);
       },

@@ -12,6 +12,7 @@ import type { SloDefinition } from '../../core/budget/model.js';
 import { computePlan, type PlanReport } from '../../core/capacity/plan.js';
 import { parsePlan as parseCapacityPlan } from '../../core/capacity/plan-schema.js';
 import { InputError } from '../../core/errors.js';
+import { urlOriginOnly } from '../../core/secrets.js';
 import { checkDirection, parseFailoverPlan, stepProblems, type FailoverPlan } from '../../core/failover/plan-schema.js';
 import type { FailoverEvent, FailoverPorts } from '../../core/failover/ports.js';
 import { budgetSloGuard } from '../../core/failover/slo-guard.js';
@@ -105,17 +106,19 @@ export async function webhookNotifier(ctx: CommandContext, plan: FailoverPlan, o
   ctx.lifecycle.defer('close webhook client', () => http.close());
   let warned = false;
   const url = plan.notify.webhook;
+  // Its path and query may be the credential (a Slack hook, ?token=): messages name the host only.
+  const shown = `notify.webhook ${urlOriginOnly(url)}`;
   const post = async (e: FailoverEvent, op: string | undefined): Promise<void> => {
     try {
       const res = await http.request({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: 'relia', plan: plan.name, ...e, operation: e.operation ?? op, at: new Date(e.at).toISOString() }), timeoutMs: 5_000, readBody: false });
       if (res.status >= 300 && !warned) {
         warned = true;
-        ctx.warn(`notify.webhook ${url} answered ${res.status}; the operation goes on`);
+        ctx.warn(`${shown} answered ${res.status}; the operation goes on`);
       }
     } catch (error) {
       if (!warned) {
         warned = true;
-        ctx.warn(`notify.webhook ${url}: ${(error as Error).message}; the operation goes on`);
+        ctx.warn(`${shown}: ${(error as Error).message.split(url).join(urlOriginOnly(url))}; the operation goes on`);
       }
     }
   };
@@ -127,7 +130,7 @@ export async function webhookNotifier(ctx: CommandContext, plan: FailoverPlan, o
     const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, WEBHOOK_DRAIN_MS)));
     await Promise.race([queue, late]);
     clearTimeout(timer);
-    if (pending > 0) ctx.warn(`notify.webhook ${url}: ${pending} notification${pending === 1 ? '' : 's'} not sent within ${WEBHOOK_DRAIN_MS / 1000} s of the end; the journal has every event`);
+    if (pending > 0) ctx.warn(`${shown}: ${pending} notification${pending === 1 ? '' : 's'} not sent within ${WEBHOOK_DRAIN_MS / 1000} s of the end; the journal has every event`);
   });
   return (e) => {
     if (e.type === 'guard' && e.data?.ok === true) return; // only the samples that matter
@@ -200,5 +203,9 @@ export function directedOperation(f: { plan: string; from: string; to: string; s
     if (problems.length > 0) throwProblems(problems, 'e.g. --steps 50,100');
   }
   checkRunFlags(f);
-  return { plan, steps, mode: f.mode === 'ungraceful' ? 'ungraceful' : 'graceful' };
+  const mode = f.mode === 'ungraceful' ? 'ungraceful' : 'graceful';
+  if (steps && mode === 'ungraceful') {
+    throw new InputError('--steps with --mode ungraceful: an ungraceful failover shifts straight to 100 and would ignore the steps', { field: '--steps', suggestions: ['drop --steps for an ungraceful failover', 'or drop --mode ungraceful to move in steps'] });
+  }
+  return { plan, steps, mode };
 }

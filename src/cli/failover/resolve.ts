@@ -3,7 +3,7 @@
  * plan's, or the latest), the plan it came from (--plan, else the path it
  * recorded), and the live weights of its record when Route 53 answers.
  */
-import { ReliaError } from '../../core/errors.js';
+import { InputError, ReliaError } from '../../core/errors.js';
 import { readRecords } from '../../core/failover/inspect.js';
 import type { Journal } from '../../core/failover/journal.js';
 import type { FailoverPlan } from '../../core/failover/plan-schema.js';
@@ -18,6 +18,12 @@ export function journalAndPlan(configDir: string, flags: { journal?: string | un
   checkRunFlags(flags);
   const planFromFlag = flags.plan !== undefined ? readPlan(flags.plan) : undefined;
   const { path, journal } = findJournal(configDir, { journal: flags.journal, planName: flags.journal === undefined ? planFromFlag?.name : undefined });
+  if (planFromFlag && (journal.plan.name !== planFromFlag.name || journal.dns.record !== planFromFlag.record)) {
+    throw new InputError(`--plan ${flags.plan} is plan ${planFromFlag.name} (${planFromFlag.record}), but the journal ${path} is plan ${journal.plan.name}'s (${journal.dns.record}); nothing was changed`, {
+      field: '--plan',
+      suggestions: [`pass the journal's own plan (${journal.plan.file}), or drop --plan to use it`, 'or pass --journal with the journal of this plan'],
+    });
+  }
   return { path, journal, plan: planFromFlag ?? readPlan(journal.plan.file) };
 }
 

@@ -42,7 +42,7 @@ export const objectiveFlags = {
     aliases: ['slo'],
     deprecateAliases: true,
   }),
-  'slo-file': Flags.string({ description: 'SLO spec of the budget family (relia, OpenSLO or Sloth YAML) whose objective sets the budget.' }),
+  'slo-file': Flags.string({ description: 'SLO spec of the budget family (relia, OpenSLO, Sloth or Pyrra YAML) whose objective sets the budget.' }),
   'slo-id': Flags.string({ description: 'Which SLO of --slo-file (service/name, or name) when the file holds several.', dependsOn: ['slo-file'] }),
 };
 

@@ -1,6 +1,6 @@
 /**
- * The normalised SLO model. All three spec formats (relia native YAML,
- * OpenSLO v1, Sloth prometheus/v1) parse into `SloDefinition`; the evaluation
+ * The normalised SLO model. Every spec format (relia native YAML,
+ * OpenSLO v1 and v1alpha, Sloth, Pyrra) parse into `SloDefinition`; the evaluation
  * engine, the gate and the rule generator only ever see this shape. Pure.
  *
  * Query templates hold the placeholder `{{.window}}` (the parsers normalise

@@ -6,7 +6,7 @@
  * re-warms each key after its batch is deleted. `planInvalidation` is the
  * dry run. Pure.
  */
-import type { KeyValueCache } from '../../ports/cache.js';
+import type { ExpiringCache, KeyValueCache } from '../../ports/cache.js';
 import type { Clock, Random } from '../../ports/clock.js';
 import type { HttpClient } from '../../ports/http.js';
 import { checkOriginTemplate } from './origin-template.js';
@@ -22,14 +22,8 @@ export interface InvalidateSelection {
   keys?: readonly string[];
 }
 
-/**
- * Optional capability of a cache: set a TTL on existing keys (Redis
- * `EXPIRE key s LT`: only ever shortens a TTL; keys without one get it).
- * Returns how many keys existed.
- */
-export interface ExpiringCache {
-  expireMany(keys: readonly string[], ttlSeconds: number): Promise<number>;
-}
+/** Optional capability of a cache: set a TTL on existing keys (the port, src/ports/cache.ts). */
+export type { ExpiringCache };
 
 /** True when the cache can set TTLs (the Redis adapter can; a plugin's cache may not). */
 export function canExpire(cache: KeyValueCache): cache is KeyValueCache & ExpiringCache {

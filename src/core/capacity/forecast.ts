@@ -7,6 +7,7 @@
  * metrics port. Reference: docs/capacity-planning.md#forecast.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
+import { headerColumns, type ColumnNames } from '../csv-header.js';
 import { InputError } from '../errors.js';
 import type { MetricsSource } from '../../ports/metrics.js';
 import { formatDuration, parseTime } from '../units.js';
@@ -76,7 +77,17 @@ export function regularize(points: ReadonlyArray<readonly [number, number]>, opt
   return { start, step, values, filled };
 }
 
-/** Parse `timestamp,value` CSV (header optional; RFC 3339 or unix seconds; `#` comments). */
+/** The names a `capacity forecast` CSV header may give its columns (any order, any case). */
+export const HISTORY_COLUMNS: ColumnNames<'timestamp' | 'value'> = {
+  timestamp: ['timestamp', 't', 'ts', 'time', 'date', 'datetime'],
+  value: ['value', 'v', 'y', 'count', 'rate', 'rps'],
+};
+
+/**
+ * Parse `timestamp,value` CSV (RFC 3339 or unix seconds; `#` comments). A
+ * header is optional and recognised by its names only (`HISTORY_COLUMNS`, any
+ * order); a first row that names no column is data, checked as data.
+ */
 export function parseHistoryCsv(text: string, file: string): Array<[number, number]> {
   let rows: string[][];
   try {
@@ -85,9 +96,12 @@ export function parseHistoryCsv(text: string, file: string): Array<[number, numb
     throw new InputError(`${file}: not readable as CSV: ${(error as Error).message}`, { field: '--input', file, suggestions: ['write one `timestamp,value` per line'] });
   }
   const out: Array<[number, number]> = [];
+  const header = rows[0] ? headerColumns(rows[0], HISTORY_COLUMNS, { file, row: 1 }) : null;
+  const at = header ?? { timestamp: 0, value: 1 };
   rows.forEach((row, i) => {
-    const [ts, value] = row;
-    if (i === 0 && value !== undefined && !Number.isFinite(Number(value)) && !/^\d/.test(ts ?? '')) return; // header
+    if (i === 0 && header) return;
+    const ts = row[at.timestamp];
+    const value = row[at.value];
     if (row.length < 2 || ts === '' || value === '' || value === undefined) {
       throw new InputError(`${file}: row ${i + 1}: expected timestamp,value, got ${JSON.stringify(row.join(','))}`, { field: '--input', file, suggestions: ['e.g. 2026-10-31T18:00:00Z,1234.5'] });
     }

@@ -26,6 +26,7 @@
  *
  * Pure: no I/O.
  */
+import { documentedHeader, headerColumns, type ColumnNames } from '../csv-header.js';
 import { InputError } from '../errors.js';
 
 export interface UslPoint {
@@ -308,33 +309,49 @@ export function fitUsl(points: readonly UslPoint[], predict: readonly number[] =
   };
 }
 
+/** The names a `capacity usl` CSV header may give its columns (any order, any case). */
+export const USL_COLUMNS: ColumnNames<'concurrency' | 'throughput'> = {
+  concurrency: ['concurrency', 'n', 'clients', 'users', 'threads', 'vus', 'load'],
+  throughput: ['throughput', 'x', 'rps', 'qps', 'tps', 'rate'],
+};
+
 /**
- * Parse `concurrency,throughput` rows (a header row is optional; blank lines
- * and # comments are skipped). Bad rows are an InputError naming the row.
+ * Parse `concurrency,throughput` rows (blank lines and # comments are
+ * skipped). A header is optional and recognised by its names only
+ * (`USL_COLUMNS`, in any order: `throughput,concurrency` swaps the columns);
+ * a first row that names no column is data, so a malformed one is an
+ * InputError naming the row, never a skipped header.
  */
 export function parseUslCsv(text: string, name = 'input'): UslPoint[] {
   const out: UslPoint[] = [];
   const lines = text.split(/\r?\n/);
   let first = true;
+  let at = { concurrency: 0, throughput: 1 };
   lines.forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const cells = line.split(/[,;\t]/).map((c) => c.trim());
-    // Only the first row can be a header, and only when none of its cells is a number
-    // (so a typo such as `1O,65` in the first row is an error, not a skipped header).
-    const header = first && cells.every((c) => c !== '' && !Number.isFinite(Number(c)));
-    first = false;
-    if (header) return;
     const row = i + 1;
+    if (first) {
+      first = false;
+      const header = headerColumns(cells, USL_COLUMNS, { file: name, row });
+      if (header) {
+        at = header;
+        return;
+      }
+    }
     if (cells.length !== 2) {
       throw new InputError(`${name} row ${row}: expected 2 columns (concurrency,throughput), got ${cells.length}: ${JSON.stringify(line)}`, { field: `row ${row}`, file: name, suggestions: ['write each row as concurrency,throughput, e.g. 18,996'] });
     }
-    const [n, x] = cells.map(Number) as [number, number];
-    if (!(cells[0] !== '' && Number.isFinite(n) && n > 0)) {
-      throw new InputError(`${name} row ${row}: concurrency must be a positive number, got ${JSON.stringify(cells[0])}`, { field: `row ${row}.concurrency`, file: name, suggestions: ['e.g. 18,996'] });
+    const c = cells[at.concurrency] as string;
+    const t = cells[at.throughput] as string;
+    const n = Number(c);
+    const x = Number(t);
+    if (!(c !== '' && Number.isFinite(n) && n > 0)) {
+      throw new InputError(`${name} row ${row}: concurrency must be a positive number, got ${JSON.stringify(c)}`, { field: `row ${row}.concurrency`, file: name, suggestions: ['e.g. 18,996', `a header row names its columns: ${documentedHeader(USL_COLUMNS)}`] });
     }
-    if (!(cells[1] !== '' && Number.isFinite(x) && x >= 0)) {
-      throw new InputError(`${name} row ${row}: throughput must be zero or a positive number, got ${JSON.stringify(cells[1])}`, { field: `row ${row}.throughput`, file: name, suggestions: ['e.g. 18,996'] });
+    if (!(t !== '' && Number.isFinite(x) && x >= 0)) {
+      throw new InputError(`${name} row ${row}: throughput must be zero or a positive number, got ${JSON.stringify(t)}`, { field: `row ${row}.throughput`, file: name, suggestions: ['e.g. 18,996'] });
     }
     out.push({ concurrency: n, throughput: x });
   });

@@ -50,6 +50,12 @@ export interface ActivityContext {
   /** `chaos plan` and `--dry-run`: resolve targets read-only, change nothing. */
   dryRun: boolean;
   log: JournalEventSink;
+  /**
+   * Set by the engine for a method action at run time: how many of `wanted`
+   * targets the action may touch, at most what the plan showed for it (the
+   * blast radius the user approved). Selecting actions pass it to chooseTargets.
+   */
+  claimTargets?: (wanted: number) => number;
 }
 
 export interface UndoContext {

@@ -50,6 +50,12 @@ export interface EngineOptions {
   version?: string;
   platform?: string;
   log?: JournalEventSink;
+  /**
+   * Targets per method action path, as the plan showed them. At run time an
+   * action never touches more (pods scaled up or instances launched between the
+   * plan, or the prompt, and the run): the blast radius never widens.
+   */
+  plannedTargets?: ReadonlyMap<string, number>;
 }
 
 export interface EngineOutcome {
@@ -152,6 +158,14 @@ export class ChaosRun {
     }
   }
 
+  /** An action's run-time selection, capped at what the plan showed for it. */
+  private claimTargets(a: ActivitySpec, wanted: number): number {
+    const planned = this.o.plannedTargets?.get(a.path);
+    if (planned === undefined || wanted <= planned) return wanted;
+    this.log('targets-capped', { path: a.path, name: a.name, wanted, planned });
+    return planned;
+  }
+
   /** Run one activity (probe or action) and record it. */
   private async exec(a: ActivitySpec, signal: AbortSignal, timeoutMs?: number, argsOverride?: unknown, quiet = false): Promise<{ run: ActivityRun; error?: unknown }> {
     const started = this.o.clock.now();
@@ -170,6 +184,7 @@ export class ChaosRun {
           return def.run(args, {
             ...ctx,
             signal: s,
+            ...(this.rollingBack ? {} : { claimTargets: (wanted: number) => this.claimTargets(a, wanted) }),
             inject: (injection: Injection) => {
               if (this.rollingBack) {
                 // A rollback restores the steady state: what it puts in place is not a fault to undo.

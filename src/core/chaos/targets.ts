@@ -106,7 +106,7 @@ export function describeMode(selection: Selection): string {
 export function chooseTargets<T extends Candidate>(
   candidates: T[],
   selection: Selection,
-  context: { policy: Pick<ChaosPolicy, 'protectedNamespaces' | 'protectedLabels'>; random: Random; field: string; what: string; selector: string },
+  context: { policy: Pick<ChaosPolicy, 'protectedNamespaces' | 'protectedLabels'>; random: Random; field: string; what: string; selector: string; claim?: ((wanted: number) => number) | undefined },
 ): Chosen<T> {
   const excluded: Excluded[] = [];
   const eligible: T[] = [];
@@ -124,6 +124,8 @@ export function chooseTargets<T extends Candidate>(
   }
   let n = countFor(selection.mode, eligible.length);
   if (selection.maxTargets !== undefined) n = Math.min(n, selection.maxTargets);
+  // At run time the engine never lets more appear than the plan showed (pods scaled up between plan and run).
+  if (context.claim) n = Math.min(n, context.claim(n));
   const random = selection.seed !== undefined ? seededRandom(selection.seed) : context.random;
   const pool = [...eligible];
   for (let i = 0; i < n; i++) {

@@ -25,7 +25,7 @@ export const MAX_ITERATIONS = 10_000_000;
  */
 export const MAX_SIMULATION_WORK = 200_000_000;
 /** The async run yields to the event loop (and checks the abort signal) after about this many draws. */
-const WORK_PER_SLICE = 2_000_000;
+const WORK_PER_SLICE = 500_000;
 
 export interface SimulateOptions {
   /** Integer 0..4294967295. */
@@ -166,22 +166,23 @@ export function simulateRisks(register: Register, options: SimulateOptions): Sim
 }
 
 /**
- * The same run, yielding to the event loop every ~2M draws (`pause`, e.g.
- * setImmediate) and stopping with the signal's reason once it is aborted, so
+ * The same run, yielding to the event loop every ~5×10⁵ draws (`pause`, e.g.
+ * setImmediate, given the years done so far) and stopping with the signal's reason once it is aborted, so
  * SIGINT/SIGTERM stop it within a fraction of a second.
  */
-export async function simulateRisksAsync(register: Register, options: SimulateOptions & { signal?: AbortSignal; pause: () => Promise<void> }): Promise<SimulateResult> {
+export async function simulateRisksAsync(register: Register, options: SimulateOptions & { signal?: AbortSignal; pause: (yearsDone: number) => Promise<void> }): Promise<SimulateResult> {
   const run = simulation(register, options);
   let step = run.next();
   while (!step.done) {
-    await options.pause();
+    await options.pause(step.value);
     options.signal?.throwIfAborted();
     step = run.next();
   }
   return step.value;
 }
 
-function* simulation(register: Register, options: SimulateOptions): Generator<void, SimulateResult, void> {
+/** Yields the number of years simulated so far, every ~WORK_PER_SLICE draws. */
+function* simulation(register: Register, options: SimulateOptions): Generator<number, SimulateResult, void> {
   const objective = checkObjective(options.objective);
   const seed = options.seed;
   if (!(Number.isInteger(seed) && seed >= 0 && seed <= 0xffff_ffff)) bad('seed', `expected an integer from 0 to 4294967295, got ${JSON.stringify(seed)}`, 'pass --seed 42');
@@ -229,7 +230,7 @@ function* simulation(register: Register, options: SimulateOptions): Generator<vo
     sliceWork += perYear;
     if (sliceWork >= WORK_PER_SLICE) {
       sliceWork = 0;
-      yield;
+      yield it;
     }
     let total = 0;
     for (let r = 0; r < risks.length; r++) {

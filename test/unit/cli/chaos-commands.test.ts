@@ -2,19 +2,26 @@
  * The chaos commands in-process (oclif's runner, captured output): exit
  * codes and the JSON envelope of validate, plan, journal and run's plan mode
  * and flag checks, measured by coverage. Nothing here injects a fault: run is
- * exercised off a TTY without --yes (the plan) and with bad input (exit 2).
+ * exercised off a TTY without --yes (the plan), with bad input (exit 2) and
+ * while halted (exit 4); halt and unhalt write and clear the file, the Redis
+ * key and the ConfigMap (MemoryCache and MemoryCluster behind the hook).
  * The subprocess e2e tests (test/e2e/chaos-*.test.ts) run the built binary.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import ChaosHalt, { type ChaosHaltResult } from '../../../commands/chaos/halt.js';
 import ChaosJournal, { type ChaosJournalResult } from '../../../commands/chaos/journal.js';
 import ChaosPlan, { type ChaosPlanResult } from '../../../commands/chaos/plan.js';
 import ChaosRun, { type ChaosRunResult } from '../../../commands/chaos/run.js';
+import ChaosUnhalt, { type ChaosUnhaltResult } from '../../../commands/chaos/unhalt.js';
 import ChaosValidate, { type ChaosValidateResult } from '../../../commands/chaos/validate.js';
-import { runInProcess } from '../../helpers/in-process.js';
+import type { ProviderRegistration } from '../../../src/ports/providers.js';
+import { MemoryCache } from '../../fakes/memory-cache.js';
+import { MemoryCluster } from '../../fakes/memory-cluster.js';
+import { fakeProvider, runInProcess } from '../../helpers/in-process.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const dir = mkdtempSync(join(tmpdir(), 'relia-chaos-cmd-'));
@@ -187,5 +194,53 @@ describe('chaos journal in-process', () => {
     const r2 = await runInProcess(ChaosJournal, [file('other.json', '{"hello": 1}'), '--json'], { env });
     expect(r2.exitCode).toBe(2);
     expect(r2.json<Env<never>>().error?.message).toMatch(/not a chaos journal/);
+  });
+});
+
+describe('chaos halt and unhalt in-process', () => {
+  /** A config whose prod environment has Redis at `redisUrl`, and the halt's places (`extra`: more of chaos.halt). */
+  const haltConfig = (name: string, redisUrl: string, haltFile: string, extra = '') =>
+    file(`${name}.yaml`, `version: 1\ndefaultEnvironment: prod\nenvironments:\n  prod:\n    redis: { url: "${redisUrl}" }\nchaos:\n  halt: { file: ${JSON.stringify(haltFile)}, redisKey: "relia:chaos:halt"${extra} }\n`);
+
+  it('halt writes the record to the file, the Redis key and the ConfigMap configured; unhalt clears all three; unhalt again says none was set', async () => {
+    const redis = new MemoryCache();
+    const cluster = new MemoryCluster();
+    const haltFile = join(dir, 'halt', 'chaos-halt.json');
+    const cfg = haltConfig('halt-config', 'redis://halt.test:6379/0', haltFile, ', configMap: chaos/relia-halt');
+    const providers = [fakeProvider('cache', 'redis', () => redis), fakeProvider('cluster', 'kubernetes', () => cluster)];
+    const run = <R>(Cmd: Parameters<typeof runInProcess>[0], argv: string[]) => runInProcess<R>(Cmd, [...argv, '--config', cfg], { env, providers });
+    const places = [`file ${haltFile}`, 'redis key relia:chaos:halt', 'configmap chaos/relia-halt'];
+
+    const h = await run<ChaosHaltResult>(ChaosHalt, ['--reason', 'incident 4711', '--json']);
+    expect(h.exitCode, h.stdout + h.stderr).toBe(0);
+    expect(h.json<Env<ChaosHaltResult>>().result).toMatchObject({ halted: true, reason: 'incident 4711', places });
+    expect(JSON.parse(readFileSync(haltFile, 'utf8'))).toMatchObject({ reason: 'incident 4711' });
+    expect(JSON.parse(redis.value('relia:chaos:halt') ?? '{}')).toMatchObject({ reason: 'incident 4711' });
+    expect(await cluster.getConfigMap('chaos', 'relia-halt')).toMatchObject({ reason: 'incident 4711' });
+
+    // a halt blocks new runs: exit 4, nothing injected (docs/chaos.md#halt)
+    const path = file('halted-run.yaml', { title: 'halted', method: [latency] });
+    const refused = await run<ChaosRunResult>(ChaosRun, [path, '--yes', '--json', '--journal', join(dir, 'halted-journal.json')]);
+    expect(refused.exitCode, refused.stdout + refused.stderr).toBe(4);
+    expect(refused.stdout).toMatch(/incident 4711/);
+
+    const u = await run<ChaosUnhaltResult>(ChaosUnhalt, []);
+    expect(u.exitCode).toBe(0);
+    expect(u.stdout).toBe(`cleared the halt (incident 4711): ${places.join(', ')}\n`);
+    expect(existsSync(haltFile)).toBe(false);
+    expect(redis.has('relia:chaos:halt')).toBe(false);
+    expect(await cluster.getConfigMap('chaos', 'relia-halt')).toBeNull();
+    const again = await run<ChaosUnhaltResult>(ChaosUnhalt, ['--json']);
+    expect(again.json<Env<ChaosUnhaltResult>>().result).toEqual({ halted: false, cleared: null, places });
+  });
+
+  it('a configured Redis that cannot be reached: halt is exit 3 (the file is still written first)', async () => {
+    const haltFile = join(dir, 'halt-down', 'chaos-halt.json');
+    const cfg = haltConfig('halt-down', 'redis://down.test:6379/0', haltFile);
+    const down = { port: 'cache', scheme: 'redis', create: async (_s, kit) => Promise.reject(new kit.errors.DependencyError('redis', 'cannot connect to Redis at redis://down.test:6379/0: ECONNREFUSED')) } satisfies ProviderRegistration<'cache'>;
+    const r = await runInProcess(ChaosHalt, ['--config', cfg, '--json'], { env, providers: [down] });
+    expect(r.exitCode).toBe(3);
+    expect(r.json<Env<never>>().error?.message).toMatch(/ECONNREFUSED/);
+    expect(existsSync(haltFile)).toBe(true);
   });
 });

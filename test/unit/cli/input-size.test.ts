@@ -23,8 +23,8 @@ function thrown(fn: () => unknown): ReliaError {
 }
 
 describe('input size limit', () => {
-  it('is 64 MiB by default, RELIA_MAX_INPUT_SIZE when set, and a bad value names the variable', () => {
-    expect(maxInputBytes({})).toBe(64 * 1024 * 1024);
+  it('is 8 MiB by default, RELIA_MAX_INPUT_SIZE when set, and a bad value names the variable', () => {
+    expect(maxInputBytes({})).toBe(8 * 1024 * 1024);
     expect(maxInputBytes({ RELIA_MAX_INPUT_SIZE: '256MiB' })).toBe(256 * 1024 * 1024);
     expect(thrown(() => maxInputBytes({ RELIA_MAX_INPUT_SIZE: 'lots' })).message).toContain('RELIA_MAX_INPUT_SIZE');
   });

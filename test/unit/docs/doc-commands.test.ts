@@ -65,6 +65,7 @@ describe('relia command lines in README.md and docs/', () => {
 /** Flags of other tools that the user docs name (not relia's). */
 const FOREIGN_FLAGS: Record<string, string> = {
   'default-slo-period': "Sloth's CLI",
+  'enable-feature': "Prometheus's server (docs/budget-specs.md, native histograms)",
   urls: 'bench/cache/http.mjs',
 };
 /** Docs about the project's own scripts (servers, benches, schemas), whose flags are the scripts'. */

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createPrometheusSource } from '../../../plugins/prometheus/src/adapter.js';
 import { ReliaError } from '../../../src/core/errors.js';
 import { kit } from '../../helpers/kit.js';
+import { FakeClock } from '../../fakes/virtual-clock.js';
 
 type Script = (req: IncomingMessage, body: URLSearchParams, res: ServerResponse) => void;
 let server: Server | undefined;
@@ -40,7 +41,9 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
   res.end(JSON.stringify(body));
 };
 const vector = { status: 'success', data: { resultType: 'vector', result: [{ metric: { service: 'checkout' }, value: [1793491200, '0.25'] }] } };
-const noSleep = { sleep: async () => undefined, random: () => 0.5 };
+/** The retry backoff on the clock fake (test/fakes/virtual-clock.ts): nothing waits for real, each sleep is recorded; jitter fixed at one half. */
+const clock = new FakeClock();
+const noSleep = { sleep: (ms: number) => clock.sleep(ms), random: () => 0.5 };
 
 async function error(p: Promise<unknown>): Promise<ReliaError> {
   const e = await p.then(() => null, (x: unknown) => x);
@@ -77,6 +80,7 @@ describe('PrometheusSource', () => {
     const src = createPrometheusSource({ url, timeoutMs: 2000, retries: 2 }, kit, noSleep);
     expect((await src.instant('up'))[0]?.value).toBe(0.25);
     expect(src.requests).toBe(3);
+    expect(clock.sleeps).toEqual([200, 400]); // full jitter at one half of 200·2^attempt: the backoff doubles
     await src.close();
   });
 

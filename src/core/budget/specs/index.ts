@@ -1,6 +1,6 @@
 /**
  * Reading SLO specs: every YAML document of every input is classified
- * (relia native, OpenSLO v1, Sloth prometheus/v1) and parsed into the one
+ * (relia native, OpenSLO v1 and v1alpha, Sloth, Pyrra) and parsed into the one
  * `SloDefinition` model. Every problem is collected with its file, field path
  * and line; nothing stops at the first. OpenSLO `indicatorRef`s resolve to
  * `SLI` documents anywhere in the same input. Pure: takes texts, not paths.
@@ -12,6 +12,7 @@ import { formatProblem, type Problem } from '../../validation.js';
 import { isPlainObject, ProblemList, SPEC_DOCS, subContext, type DocContext } from './common.js';
 import { parseNativeDocument } from './native.js';
 import { parseOpenSloSli, parseOpenSloSlo, type ParsedSli } from './openslo.js';
+import { OPENSLO_V1ALPHA, parseOpenSloV1alpha } from './openslo-v1alpha.js';
 import { parsePyrraDocument } from './pyrra.js';
 import { parseSlothDocument, parseSlothResource } from './sloth.js';
 
@@ -41,7 +42,7 @@ export interface SpecOptions {
   validatePolicy?: PolicyValidator;
 }
 
-type Format = 'relia' | 'openslo' | 'openslo-sli' | 'openslo-source' | 'openslo-other' | 'sloth' | 'sloth-k8s' | 'pyrra';
+type Format = 'relia' | 'openslo' | 'openslo-v1alpha' | 'openslo-sli' | 'openslo-source' | 'openslo-other' | 'sloth' | 'sloth-k8s' | 'pyrra';
 
 interface Doc {
   ctx: DocContext;
@@ -63,7 +64,7 @@ const FOREIGN_FORMATS: ReadonlyArray<[RegExp, string]> = [
   [/^openslo\//, 'an OpenSLO document of another version'],
 ];
 
-const ACCEPTED = 'relia/v1, openslo/v1, Sloth version: "prometheus/v1", sloth.slok.dev/v1 PrometheusServiceLevel, or pyrra.dev/v1alpha1 ServiceLevelObjective';
+const ACCEPTED = 'relia/v1, openslo/v1, openslo/v1alpha, Sloth version: "prometheus/v1", sloth.slok.dev/v1 PrometheusServiceLevel, or pyrra.dev/v1alpha1 ServiceLevelObjective';
 
 function classify(data: unknown, ctx: DocContext, problems: ProblemList): Format | undefined {
   if (!isPlainObject(data)) {
@@ -82,6 +83,12 @@ function classify(data: unknown, ctx: DocContext, problems: ProblemList): Format
       problems.add(ctx, ['kind'], `expected an OpenSLO kind (SLO, SLI, Service, DataSource), got ${JSON.stringify(kind)}`, 'use kind: SLO for an SLO');
       return undefined;
     }
+    if (api === OPENSLO_V1ALPHA) {
+      if (kind === 'SLO') return 'openslo-v1alpha';
+      if (kind === 'Service') return 'openslo-other';
+      problems.add(ctx, ['kind'], `OpenSLO v1alpha ${JSON.stringify(kind)} documents are not read: relia, like Sloth, reads kind: SLO (and accepts Service)`, 'use kind: SLO, or remove the document from the SLO input');
+      return undefined;
+    }
     if (api === 'sloth.slok.dev/v1') {
       if (kind === 'PrometheusServiceLevel') return 'sloth-k8s';
       problems.add(ctx, ['kind'], `Sloth ${JSON.stringify(kind)} resources are not SLO specs relia reads: only PrometheusServiceLevel`, kind === 'AlertWindows' ? 'choose the alert windows with relia budget rules --burn-scheme' : 'use kind: PrometheusServiceLevel');
@@ -94,7 +101,7 @@ function classify(data: unknown, ctx: DocContext, problems: ProblemList): Format
     }
     const foreign = typeof api === 'string' ? FOREIGN_FORMATS.find(([re]) => re.test(api)) : undefined;
     const what = foreign ? `${foreign[1]} (apiVersion ${JSON.stringify(api)}${typeof kind === 'string' ? `, kind ${kind}` : ''})` : `apiVersion ${JSON.stringify(api)}${typeof kind === 'string' ? ` kind ${kind}` : ''}`;
-    problems.add(ctx, ['apiVersion'], `${what} is not a format relia reads: expected ${ACCEPTED}`, typeof api === 'string' && api.startsWith('openslo/') ? 'convert the document to openslo/v1' : `see ${SPEC_DOCS} for the accepted formats`);
+    problems.add(ctx, ['apiVersion'], `${what} is not a format relia reads: expected ${ACCEPTED}`, typeof api === 'string' && api.startsWith('openslo/') ? 'convert the document to openslo/v1 (relia reads openslo/v1 and openslo/v1alpha)' : `see ${SPEC_DOCS} for the accepted formats`);
     return undefined;
   }
   if (data.version !== undefined) {
@@ -208,6 +215,7 @@ export function checkSpecs(inputs: readonly SpecInput[], options: SpecOptions = 
     else if (d.format === 'sloth-k8s') add(d, parseSlothResource(d.data, d.ctx, problems));
     else if (d.format === 'pyrra') add(d, parsePyrraDocument(d.data, d.ctx, problems));
     else if (d.format === 'openslo') add(d, parseOpenSloSlo(d.data, d.ctx, problems, slis, sources));
+    else if (d.format === 'openslo-v1alpha') add(d, parseOpenSloV1alpha(d.data, d.ctx, problems));
     else if (d.format === 'openslo-other') {
       const message = OPENSLO_OTHER[d.data.kind as string] as string;
       if (message) problems.add(d.ctx, ['kind'], message, 'remove the document from the SLO input');

@@ -26,11 +26,11 @@ import {
   type ProblemList,
 } from './common.js';
 
-const Name = z
+export const Name = z
   .string(expecting('a name such as checkout-availability'))
   .regex(NAME_RE, { error: 'expected a name: letters, digits, ".", "_" or "-", starting and ending with a letter or digit' });
 
-const Metadata = strict({
+export const Metadata = strict({
   name: Name,
   displayName: z.string(expecting('a display name (a string)')).optional(),
   labels: z.record(z.string(), z.union([LabelValue, z.array(z.string())], { error: (i) => `expected a label value (a string or a list of strings), got ${describeValue(i.input)}` })).optional(),
@@ -103,13 +103,17 @@ const SloSpec = strict({
   alertPolicies: z.unknown().optional(),
 });
 
-/** The document shell; `spec` is validated field by field (SloSpec). */
-const SloShell = strict({
-  apiVersion: z.literal('openslo/v1'),
-  kind: z.literal('SLO'),
-  metadata: Metadata,
-  spec: z.record(z.string(), z.unknown(), expecting('a mapping (the SLO spec)')),
-});
+/** The shell of an OpenSLO `SLO` document of `apiVersion`; its `spec` is validated field by field. */
+export function sloShell<V extends string>(apiVersion: V) {
+  return strict({
+    apiVersion: z.literal(apiVersion),
+    kind: z.literal('SLO'),
+    metadata: Metadata,
+    spec: z.record(z.string(), z.unknown(), expecting('a mapping (the SLO spec)')),
+  });
+}
+
+const SloShell = sloShell('openslo/v1');
 
 type SliSpecT = z.output<typeof SliSpec>;
 type MetricSpecT = z.output<typeof MetricSpec>;
@@ -374,6 +378,12 @@ function convertObjective(
   return out;
 }
 
+/** `spec.alertPolicies`, refused alike in v1 and v1alpha. */
+export const ALERT_POLICIES = {
+  message: 'alertPolicies is not supported: relia generates multiwindow multi-burn-rate alerts itself (relia budget rules)',
+  fix: 'remove alertPolicies; tune alert names and labels in a relia or Sloth spec, or switch tiers with --no-page/--no-ticket',
+};
+
 const METHODS: Record<string, 'occurrences' | 'timeslices'> = { Occurrences: 'occurrences', Timeslices: 'timeslices' };
 
 /** Parse an OpenSLO `SLO` document; `slis` holds the input's `SLI` documents by name. */
@@ -388,12 +398,7 @@ export function parseOpenSloSlo(
   const root = parseFields(SloShell, data, problems, ctx);
   const { values: spec, failed } = root.values.spec ? parseFields(SloSpec, root.values.spec, problems, ctx, ['spec']) : { values: {} as FieldValues<typeof SloSpec.shape>, failed: new Set(['spec']) };
   if (spec.alertPolicies !== undefined) {
-    problems.add(
-      ctx,
-      ['spec', 'alertPolicies'],
-      'alertPolicies is not supported: relia generates multiwindow multi-burn-rate alerts itself (relia budget rules)',
-      'remove alertPolicies; tune alert names and labels in a relia or Sloth spec, or switch tiers with --no-page/--no-ticket',
-    );
+    problems.add(ctx, ['spec', 'alertPolicies'], ALERT_POLICIES.message, ALERT_POLICIES.fix);
   }
   const method = spec.budgetingMethod === undefined ? undefined : METHODS[spec.budgetingMethod];
   if (spec.budgetingMethod !== undefined && method === undefined) {

@@ -22,7 +22,7 @@ import { chooseTargets, describeMode, requireAwsAccount, selectionFields } from 
 import { durationMs, ms } from './common.js';
 
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected an AWS region such as us-east-1' });
-const tagValues = z.record(z.string().min(1), z.union([z.string(), z.array(z.string()).min(1)]));
+const tagValues = z.record(z.string().min(1), z.union([z.string(), z.array(z.string()).min(1)])).refine((m) => Object.keys(m).length > 0, { message: 'an empty tag map would match every instance or group: name at least one tag' });
 /** chaostoolkit's EC2 filters: [{Name: 'tag:app', Values: ['api']}, {Name: 'instance-state-name', Values: ['running']}]. */
 const ec2Filters = z.array(z.strictObject({ Name: z.string().min(1), Values: z.array(z.string()).min(1) })).min(1);
 
@@ -45,6 +45,10 @@ const InstanceArgs = z
       if (!f.Name.startsWith('tag:') && f.Name !== 'instance-state-name' && f.Name !== 'availability-zone' && f.Name !== 'instance-id') {
         ctx.addIssue({ code: 'custom', path: ['filters', i, 'Name'], message: `filter ${f.Name} is not supported: use tag:KEY, instance-state-name, availability-zone or instance-id` });
       }
+    }
+    // A state or a zone alone selects every instance in it: the selection must name the application (a tag) or the instances.
+    if (a.filters && !a.tags && !a.instanceIds && !a.filters.some((f) => f.Name.startsWith('tag:') || f.Name === 'instance-id')) {
+      ctx.addIssue({ code: 'custom', path: ['filters'], message: 'instance-state-name and availability-zone filters alone match every instance in the region or zone: add a tag:KEY or instance-id filter (or tags / instanceIds)' });
     }
   });
 export type InstanceArgs = z.infer<typeof InstanceArgs>;
@@ -75,7 +79,7 @@ async function resolveInstances(a: InstanceArgs, ctx: ActivityContext, states: I
   const chosen = chooseTargets(
     found.map((i) => ({ id: i.id, labels: i.tags, info: i })),
     a,
-    { policy: ctx.policy, random: ctx.random, field: a.tags ? 'tags' : a.instanceIds ? 'instanceIds' : 'filters', what: `${filter.states.join('/')} instances`, selector: `${what} in ${a.region} (account ${account})` },
+    { policy: ctx.policy, random: ctx.random, field: a.tags ? 'tags' : a.instanceIds ? 'instanceIds' : 'filters', what: `${filter.states.join('/')} instances`, selector: `${what} in ${a.region} (account ${account})`, claim: ctx.claimTargets },
   );
   return { compute, account, chosen: chosen.chosen.map((c) => c.info) };
 }
@@ -188,7 +192,7 @@ async function resolveGroupInstances(a: GroupArgs, ctx: ActivityContext) {
   const candidates = groups.flatMap((g) =>
     g.instances.filter((i) => i.lifecycleState === 'InService' && (!a.az || i.availabilityZone === a.az)).map((i) => ({ id: i.id, labels: {}, group: g.name, desired: g.desired, min: g.min })),
   );
-  const chosen = chooseTargets(candidates, a, { policy: ctx.policy, random: ctx.random, field: a.tags ? 'tags' : 'asgNames', what: 'InService instances', selector: `${groupsWanted(a)} in ${a.region}` });
+  const chosen = chooseTargets(candidates, a, { policy: ctx.policy, random: ctx.random, field: a.tags ? 'tags' : 'asgNames', what: 'InService instances', selector: `${groupsWanted(a)} in ${a.region}`, claim: ctx.claimTargets });
   if (a.decrementDesired) {
     for (const g of groups) {
       const n = chosen.chosen.filter((c) => c.group === g.name).length;

@@ -27,11 +27,14 @@ export function ratePerSecond(example = '50/s') {
   });
 }
 
-/** A label/tag map, or a Kubernetes-style `k=v,k2=v2` string. */
-export const labelMap = z.union([
-  z.record(z.string().min(1), z.string()),
-  z.string().transform((v, ctx) => {
-    const out: Record<string, string> = {};
+/** What an empty selector would select: everything. Refused (exit 2), never read as "all". */
+export const EMPTY_SELECTOR = 'an empty selector would match every target: name at least one label (to act on everything, say so with a label every target carries)';
+
+/** A label/tag map, or a Kubernetes-style `k=v,k2=v2` string; never empty (an empty selector matches everything). */
+export const labelMap = z.union([z.record(z.string().min(1), z.string()), z.string()]).transform((v, ctx) => {
+  let out: Record<string, string> = {};
+  if (typeof v !== 'string') out = v;
+  else {
     for (const part of v.split(',').map((p) => p.trim()).filter(Boolean)) {
       const m = /^([^=!\s]+)=([^=\s]*)$/.exec(part);
       if (!m) {
@@ -40,9 +43,13 @@ export const labelMap = z.union([
       }
       out[m[1] as string] = m[2] as string;
     }
-    return out;
-  }),
-]);
+  }
+  if (Object.keys(out).length === 0) {
+    ctx.addIssue({ code: 'custom', message: EMPTY_SELECTOR });
+    return z.NEVER;
+  }
+  return out;
+});
 
 /** Split a command line the way a POSIX shell splits words (quotes and backslashes; no expansion). */
 export function splitArgs(line: string): string[] | null {

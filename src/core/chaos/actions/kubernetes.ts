@@ -98,7 +98,7 @@ async function resolvePods(a: PodKillArgs, ctx: ActivityContext): Promise<{ clus
   const chosen = chooseTargets(
     live.map((p) => ({ id: `${p.namespace}/${p.name}`, namespace: p.namespace, labels: p.labels })),
     a,
-    { policy: ctx.policy, random: ctx.random, field: 'selector', what: 'pods', selector: `${selector} in namespace ${a.namespace} (context ${context})` },
+    { policy: ctx.policy, random: ctx.random, field: 'selector', what: 'pods', selector: `${selector} in namespace ${a.namespace} (context ${context})`, claim: ctx.claimTargets },
   );
   return {
     cluster,
@@ -245,7 +245,7 @@ async function resolveNodes(a: DrainArgs, ctx: ActivityContext) {
   const chosen = chooseTargets(
     nodes.map((n) => ({ id: n.name, labels: n.labels })),
     a,
-    { policy: ctx.policy, random: ctx.random, field: a.selector ? 'selector' : 'names', what: 'nodes', selector: `${selector ?? a.names?.join(', ')} (context ${context})` },
+    { policy: ctx.policy, random: ctx.random, field: a.selector ? 'selector' : 'names', what: 'nodes', selector: `${selector ?? a.names?.join(', ')} (context ${context})`, claim: ctx.claimTargets },
   );
   return { cluster, context, nodes: chosen.chosen.map((c) => nodes.find((n) => n.name === c.id) as (typeof nodes)[number]) };
 }

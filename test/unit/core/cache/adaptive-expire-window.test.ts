@@ -11,23 +11,17 @@ import { warm, type WarmHandle } from '../../../../src/core/cache/warm.js';
 import { canExpire, invalidate, originRewarmer, planInvalidation } from '../../../../src/core/cache/invalidate.js';
 import { cacheStats } from '../../../../src/core/cache/stats.js';
 import { seededRandom as pureRandom } from '../../../../src/core/cache/random.js';
-import { FakeClock, FakeHttp, FakeKv, MemoryCheckpointStore, rejectionOf, seededRandom } from './fakes.js';
+import { FakeClock, FakeHttp, FakeKv, rejectionOf, seededRandom } from './fakes.js';
+import { InstrumentedCheckpointStore } from '../../../fakes/instrumented-checkpoint.js';
 
 const ORIGIN = 'http://origin/items/{key}';
 const keys = (n: number, p = 'k:') => Array.from({ length: n }, (_, i) => `${p}${i}`);
 
 /** A KeyValueCache that can also expire keys, like the Redis adapter. */
+/** FakeKv with the ExpiringCache capability: forwards to MemoryCache.expireMany, which the cache-expire contract checks against Redis. */
 class ExpiringKv extends FakeKv {
   async expireMany(ks: readonly string[], ttlSeconds: number): Promise<number> {
-    let n = 0;
-    for (const k of ks) {
-      const v = this.value(k);
-      if (v === undefined) continue;
-      const ttl = this.ttl(k);
-      if (ttl === -1 || ttl > ttlSeconds) this.put(k, v, ttlSeconds);
-      n++;
-    }
-    return n;
+    return this.inner.expireMany(ks, ttlSeconds);
   }
 }
 
@@ -142,7 +136,7 @@ describe('the checkpoint handle (for cleanup hooks)', () => {
   it('saves progress on demand mid-run, and refuses once the run has cleared its checkpoint', async () => {
     const clock = new FakeClock(0);
     const cache = new FakeKv(clock);
-    const store = new MemoryCheckpointStore();
+    const store = new InstrumentedCheckpointStore();
     let handle: WarmHandle | undefined;
     const saves: number[] = [];
     const origin = new FakeHttp(clock, (req) => {

@@ -1,31 +1,19 @@
 /**
  * Test doubles for the cache engine: a virtual clock (sleep advances `now`;
  * nothing waits for real), the contract-checked cache and HTTP fakes
- * (test/fakes/) wrapped for recording and faults, an in-memory checkpoint
- * store and lock, and a seeded Random.
+ * (test/fakes/) wrapped for recording and faults, and a seeded Random. The
+ * checkpoint store and lock are test/fakes' too (memory-checkpoint.ts,
+ * memory-lock.ts, wrapped by instrumented-checkpoint.ts).
  */
 import { InstrumentedCache } from '../../../fakes/instrumented-cache.js';
 import { MemoryCache } from '../../../fakes/memory-cache.js';
-import type { Clock, Random } from '../../../../src/ports/clock.js';
+import type { Clock } from '../../../../src/ports/clock.js';
 import type { HttpRequest } from '../../../../src/ports/http.js';
 import { InstrumentedHttp, type SeenRequest } from '../../../fakes/instrumented-http.js';
 import { MemoryHttp } from '../../../fakes/memory-http.js';
-import type { CheckpointStore, Lock, WarmCheckpoint } from '../../../../src/core/cache/checkpoint.js';
 
 export { FakeClock } from '../../../fakes/virtual-clock.js';
-
-/** Seeded PRNG (xorshift32) returning [0, 1). */
-export function seededRandom(seed = 42): Random {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
-}
+export { seededRandom } from '../../../fakes/seeded-random.js';
 
 /**
  * The cache fake of the core tests: the contract-checked MemoryCache
@@ -114,48 +102,6 @@ export class FakeHttp extends InstrumentedHttp<MemoryHttp> {
     );
     super(memory, clock);
     ref.requests = this.requests;
-  }
-}
-
-export class MemoryCheckpointStore implements CheckpointStore {
-  saved: WarmCheckpoint | null = null;
-  saves = 0;
-  /** doneCount of every save, in order. */
-  readonly history: number[] = [];
-  clears = 0;
-  failSave = false;
-  async load(): Promise<WarmCheckpoint | null> {
-    return this.saved ? structuredClone(this.saved) : null;
-  }
-  async save(c: WarmCheckpoint): Promise<void> {
-    if (this.failSave) throw new Error('disk full');
-    this.saves++;
-    this.history.push(c.doneCount);
-    this.saved = structuredClone(c);
-  }
-  async clear(): Promise<void> {
-    this.clears++;
-    this.saved = null;
-  }
-}
-
-export class MemoryLock implements Lock {
-  held = false;
-  acquired = 0;
-  released = 0;
-  constructor(private readonly other?: string) {}
-  async acquire(): Promise<boolean> {
-    if (this.other !== undefined || this.held) return false;
-    this.held = true;
-    this.acquired++;
-    return true;
-  }
-  async release(): Promise<void> {
-    this.held = false;
-    this.released++;
-  }
-  async holder(): Promise<string | undefined> {
-    return this.other;
   }
 }
 

@@ -5,7 +5,8 @@ import { jitteredTtl, warm, type CacheCopier, type WarmOptions } from '../../../
 import { IndexSet } from '../../../../src/core/cache/checkpoint.js';
 import type { KeyValueCache } from '../../../../src/ports/cache.js';
 import fc from 'fast-check';
-import { FakeClock, FakeKv, MemoryCheckpointStore, rejectionOf, seededRandom } from './fakes.js';
+import { FakeClock, FakeKv, rejectionOf, seededRandom } from './fakes.js';
+import { InstrumentedCheckpointStore } from '../../../fakes/instrumented-checkpoint.js';
 
 function keys(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `s:${i}`);
@@ -16,7 +17,7 @@ function setup(n: number) {
   const from = new FakeKv(clock);
   const cache = new FakeKv(clock);
   for (let i = 0; i < n; i++) from.put(`s:${i}`, `value-${i}`, i % 2 === 0 ? 600 + i : undefined);
-  const store = new MemoryCheckpointStore();
+  const store = new InstrumentedCheckpointStore();
   const base = (over: Partial<WarmOptions> = {}): WarmOptions => ({
     keys: keys(n),
     target: { kind: 'redis', mode: 'copy', cache, from, id: 'redis://replica', fromId: 'redis://primary' },
@@ -233,7 +234,7 @@ describe('warm: copy mode through the target\'s copier', () => {
 
   it('a copier failure stops the run (exit 3), keeping what was copied', async () => {
     const { clock, from, cache } = copierSetup(3000);
-    const store = new MemoryCheckpointStore();
+    const store = new InstrumentedCheckpointStore();
     let calls = 0;
     const real = cache.copierFrom(from) as CacheCopier;
     cache.copierFrom = () => ({
@@ -293,7 +294,7 @@ describe('warm: copy mode with streamed keys (SCAN of the source)', () => {
 
   it('with a checkpoint, reads the whole stream first (the fingerprint covers every key) and resumes', async () => {
     const { clock, from, cache, log, stream } = streamed(1000);
-    const store = new MemoryCheckpointStore();
+    const store = new InstrumentedCheckpointStore();
     const ctl = new AbortController();
     let copies = 0;
     const real = cache.copierFrom(from) as CacheCopier;
@@ -338,7 +339,7 @@ describe('warm: copy mode with streamed keys (SCAN of the source)', () => {
     const cache = new FakeKv(clock);
     const from = new FakeKv(clock);
     for (let i = 0; i < 30; i++) from.put(`s:${i}`, `v${i}`);
-    const result = await warm({ keys: ['s:0'], keyStream: from.scan('s:*', { batch: 7 }), target: { kind: 'redis', mode: 'copy', cache, from, hitRatioSample: 0 }, clock, random: seededRandom(1), checkpoint: new MemoryCheckpointStore() });
+    const result = await warm({ keys: ['s:0'], keyStream: from.scan('s:*', { batch: 7 }), target: { kind: 'redis', mode: 'copy', cache, from, hitRatioSample: 0 }, clock, random: seededRandom(1), checkpoint: new InstrumentedCheckpointStore() });
     expect(result).toMatchObject({ keys: 30, warmed: 30 });
   });
 });

@@ -3,7 +3,8 @@ import { DependencyError, InputError } from '../../../../src/core/errors.js';
 import type { HttpRequest } from '../../../../src/ports/http.js';
 import { parseVary } from '../../../../src/core/cache/http-cache.js';
 import { warm, WarmStoppedError, type WarmEvent, type WarmOptions } from '../../../../src/core/cache/warm.js';
-import { FakeClock, FakeHttp, MemoryCheckpointStore, rejectionOf, type Reply, seededRandom } from './fakes.js';
+import { FakeClock, FakeHttp, rejectionOf, type Reply, seededRandom } from './fakes.js';
+import { InstrumentedCheckpointStore } from '../../../fakes/instrumented-checkpoint.js';
 
 /** A caching proxy: the first request for a URL + Accept-Encoding is a MISS (it fills the cache), later ones HIT. */
 function cdn(options: { latencyMs?: number; cached?: string[]; answer?: (req: HttpRequest) => Reply | undefined } = {}) {
@@ -23,7 +24,7 @@ const PATHS = Array.from({ length: 10 }, (_, i) => `/titles/${i}`);
 function setup(handler: (req: HttpRequest) => Reply) {
   const clock = new FakeClock(0);
   const http = new FakeHttp(clock, handler);
-  const store = new MemoryCheckpointStore();
+  const store = new InstrumentedCheckpointStore();
   const events: WarmEvent[] = [];
   const base = (over: Partial<WarmOptions> = {}): WarmOptions => ({
     keys: PATHS,

@@ -3,7 +3,9 @@ import { DependencyError, InputError, InterruptedError, SafetyStopError } from '
 import type { HttpRequest } from '../../../../src/ports/http.js';
 import { applyShard } from '../../../../src/core/cache/shard.js';
 import { warm, WarmStoppedError, type WarmEvent, type WarmOptions, type WarmResult } from '../../../../src/core/cache/warm.js';
-import { FakeClock, FakeHttp, FakeKv, MemoryCheckpointStore, MemoryLock, rejectionOf, type Reply, seededRandom } from './fakes.js';
+import { FakeClock, FakeHttp, FakeKv, rejectionOf, type Reply, seededRandom } from './fakes.js';
+import { InstrumentedCheckpointStore, InstrumentedLock } from '../../../fakes/instrumented-checkpoint.js';
+import { MemoryLock } from '../../../fakes/memory-lock.js';
 
 const ORIGIN = 'http://origin/items/{key}';
 
@@ -23,7 +25,7 @@ function setup(handler: (req: HttpRequest) => Reply = okOrigin()) {
   const clock = new FakeClock(0);
   const cache = new FakeKv(clock);
   const origin = new FakeHttp(clock, handler);
-  const store = new MemoryCheckpointStore();
+  const store = new InstrumentedCheckpointStore();
   const events: WarmEvent[] = [];
   const base = (over: Partial<WarmOptions> = {}): WarmOptions => ({
     keys: keys(100),
@@ -211,7 +213,7 @@ describe('warm: redis target from the origin', () => {
   it('opens the breaker when origin errors cross the threshold: exit 4, checkpoint kept', async () => {
     let served = 0;
     const { origin, store, base, done } = setup(() => (++served <= 30 ? { status: 200, body: 'x', latencyMs: 10 } : { status: 500, latencyMs: 10 }));
-    const lock = new MemoryLock();
+    const lock = new InstrumentedLock();
     const err = await rejectionOf(warm(base({ keys: keys(500), lock, limits: { concurrency: 4, adaptive: false } })));
     expect(err).toBeInstanceOf(WarmStoppedError);
     expect(err).toBeInstanceOf(SafetyStopError);
@@ -356,10 +358,10 @@ describe('warm: redis target from the origin', () => {
 
   it('holds the lock for the run and refuses to start when someone else holds it', async () => {
     const { origin, base } = setup();
-    const mine = new MemoryLock();
+    const mine = new InstrumentedLock();
     await warm(base({ keys: keys(3), lock: mine }));
     expect([mine.acquired, mine.released, mine.held]).toEqual([1, 1, false]);
-    const err = await rejectionOf(warm(base({ keys: keys(3), lock: new MemoryLock('pid 42 on host-a') })));
+    const err = await rejectionOf(warm(base({ keys: keys(3), lock: MemoryLock.heldBy('pid 42 on host-a') })));
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toMatch(/holds the lock \(pid 42 on host-a\); nothing was done/);
     expect(origin.requests).toHaveLength(3);
@@ -452,7 +454,7 @@ describe('warm: redis target from the origin', () => {
     const { origin, base } = setup();
     const ctl = new AbortController();
     ctl.abort(new InterruptedError('SIGINT'));
-    const lock = new MemoryLock();
+    const lock = new InstrumentedLock();
     expect(await rejectionOf(warm(base({ signal: ctl.signal, lock })))).toBeInstanceOf(InterruptedError);
     expect(origin.requests).toHaveLength(0);
     expect(lock.acquired).toBe(0);

@@ -4,6 +4,11 @@ import { parseNative } from '../../../../src/core/chaos/native.js';
 import { InterruptedError } from '../../../../src/core/errors.js';
 import { MemoryMetrics } from '../../../fakes/memory-metrics.js';
 import { InstrumentedMetrics } from '../../../fakes/instrumented-metrics.js';
+import { ActivityRegistry } from '../../../../src/core/chaos/activity.js';
+import { registerFaults } from '../../../../src/core/chaos/actions/index.js';
+import { planExperiment } from '../../../../src/core/chaos/validate.js';
+import { MemoryCluster } from '../../../fakes/memory-cluster.js';
+import { allowAll } from './faults-ctx.js';
 import { FakeClock, options, ports, World } from './world.js';
 
 const parse = (doc: Record<string, unknown>) => parseNative({ title: 't', ...doc }, { file: 'exp.yaml', env: {}, vars: {} });
@@ -282,5 +287,41 @@ describe('engine: journal', () => {
     const text = JSON.stringify(journal);
     expect(text).not.toContain('s3cr3t-value');
     expect(text).toContain('***');
+  });
+});
+
+describe('engine: the blast radius never widens between the plan and the run', () => {
+  it('pods that appear after the plan are not touched: a mode "all" pod kill evicts only as many as the plan showed', async () => {
+    const world = new World();
+    const clock = new FakeClock();
+    const cluster = new MemoryCluster('memory');
+    cluster.addPods('web', 'api', 2, { app: 'api' });
+    const exp = parse({ blastRadius: { maxTargets: 2 }, method: [{ name: 'kill', action: 'kubernetes.pod-kill', args: { namespace: 'web', selector: 'app=api', mode: 'all' } }] });
+    const registry = registerFaults(new ActivityRegistry());
+    const base = options(exp, world, clock, { registry, ports: ports({ cluster }), policy: allowAll });
+    const planned = await planExperiment(exp, registry, base.args, { ports: base.ports, clock, random: base.random, policy: allowAll, signal: base.signal, dryRun: true, log: () => undefined }, 'exp.yaml');
+    expect(planned.map((p) => p.plan.targets.length)).toEqual([2]);
+    // the deployment scales up between the plan (or the prompt) and the run
+    cluster.addPods('web', 'api-new', 4, { app: 'api' });
+    const events: Array<{ event: string; detail?: Record<string, unknown> }> = [];
+    const plannedTargets = new Map(planned.map((p) => [p.path, p.plan.targets.length]));
+    const { exitCode, journal } = await runExperiment(exp, { ...base, plannedTargets, log: (event, detail) => void events.push(detail ? { event, detail } : { event }) });
+    expect(exitCode).toBe(0);
+    expect(journal.run[0]?.output).toMatchObject({ evicted: expect.any(Array) });
+    expect((journal.run[0]?.output as { evicted: string[] }).evicted).toHaveLength(2);
+    expect(await cluster.listPods('web')).toHaveLength(4);
+    expect(events.find((e) => e.event === 'targets-capped')?.detail).toEqual({ path: 'method[0]', name: 'kill', wanted: 6, planned: 2 });
+  });
+
+  it('without a plan (plannedTargets unset) the run selects as the action says', async () => {
+    const world = new World();
+    const clock = new FakeClock();
+    const cluster = new MemoryCluster('memory');
+    cluster.addPods('web', 'api', 5, { app: 'api' });
+    const exp = parse({ method: [{ name: 'kill', action: 'kubernetes.pod-kill', args: { namespace: 'web', selector: 'app=api', mode: 'all' } }] });
+    const registry = registerFaults(new ActivityRegistry());
+    const { exitCode } = await runExperiment(exp, options(exp, world, clock, { registry, ports: ports({ cluster }), policy: allowAll }));
+    expect(exitCode).toBe(0);
+    expect(await cluster.listPods('web')).toHaveLength(0);
   });
 });

@@ -180,3 +180,21 @@ describe('aws.alarm-state probe', () => {
     expect((await rejects(alarmState.run(args(alarmState, { region: R, name: 'nope' }), faultsCtx({ alarms })))).field).toBe('name');
   });
 });
+
+describe('run-time selection never passes what the engine allows (the plan\'s count)', () => {
+  it('ec2-stop and asg-terminate ask the engine and take no more than it grants', async () => {
+    const { c } = fleet();
+    const asked: number[] = [];
+    const ctx = { ...faultsCtx({ compute: c }), claimTargets: (wanted: number) => (asked.push(wanted), 1) };
+    const out = (await ec2Stop.run(args(ec2Stop, { region: R, tags: { app: 'web' }, mode: 'all' }), ctx)) as { stopped: string[] };
+    expect(asked).toEqual([4]);
+    expect(out.stopped).toHaveLength(1);
+    expect(await c.describeInstances(R, { states: ['stopped', 'stopping'] })).toHaveLength(1);
+    const g = new MemoryCompute();
+    g.addGroup({ name: 'web-asg', region: R, min: 0, max: 6, desired: 4 });
+    const groupCtx = { ...faultsCtx({ compute: g }), claimTargets: (wanted: number) => (asked.push(wanted), 2) };
+    const t = (await asgTerminate.run(args(asgTerminate, { region: R, asgNames: ['web-asg'], mode: 'all' }), groupCtx)) as { terminated: unknown[] };
+    expect(asked).toEqual([4, 4]);
+    expect(t.terminated).toHaveLength(2);
+  });
+});

@@ -73,6 +73,7 @@ describe('the bake guard keeps its cadence when a sample is slow', () => {
       if (++started === 2) release();
       await bothStarted;
     };
+    // a wrapper on the alarms fake: each read waits at the gate, then asks the fake
     const alarms: AlarmsPort = { kind: 'gated-alarms', describeAlarms: async (r, n, o) => (await enter(), w.alarms.describeAlarms(r, n, o)), close: async () => {} };
     const sloGuard = async () => (await enter(), [{ id: 'playback/availability', ok: false, reasons: ['fast burn 1h/5m: 20.1 > 14.4'] }]);
     let timer: ReturnType<typeof setTimeout> | undefined;

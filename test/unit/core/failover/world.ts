@@ -2,20 +2,26 @@
  * A small world for the failover engine tests: the contract-checked fakes
  * (MemoryDns, MemoryCompute, MemoryAlarms, MemoryCluster), the virtual clock
  * (FakeClock from test/fakes/, started at T0),
- * an in-memory journal sink, and two documented wrappers on top of the DNS
- * fake: `HookedDns` runs test code around a change batch (to interrupt an
- * operation between steps, or reject a revert), and counts weight batches.
+ * the contract-checked journal sink (MemoryJournalSink) with every save
+ * recorded in `journals` (each read back through the fake, as a resume reads
+ * the file), and two documented wrappers on top of the DNS fake: `HookedDns`
+ * runs test code around a change batch (to interrupt an operation between
+ * steps, or reject a revert), and counts weight batches.
  */
 import { MemoryAlarms } from '../../../fakes/memory-alarms.js';
 import { MemoryCluster } from '../../../fakes/memory-cluster.js';
 import { MemoryCompute } from '../../../fakes/memory-compute.js';
 import { MemoryDns } from '../../../fakes/memory-dns.js';
+import { HookedDns } from '../../../fakes/hooked-dns.js';
+import { MemoryJournalSink } from '../../../fakes/memory-journal.js';
 import { FakeClock } from '../../../fakes/virtual-clock.js';
-import type { ChangeOutcome, DnsCallOptions, DnsChange, DnsPort, HealthCheckStatus, HostedZone, RecordSet, RecordType } from '../../../../src/ports/dns.js';
 import type { Journal } from '../../../../src/core/failover/journal.js';
 import { parseFailoverPlan, type FailoverPlan } from '../../../../src/core/failover/plan-schema.js';
 import type { FailoverEvent, FailoverPorts } from '../../../../src/core/failover/ports.js';
 import type { RunOptions } from '../../../../src/core/failover/engine.js';
+import type { JournalSink } from '../../../../src/core/failover/steps.js';
+
+export { HookedDns };
 
 export const T0 = Date.parse('2026-12-03T07:00:00Z');
 
@@ -26,39 +32,15 @@ export class VirtualClock extends FakeClock {
   }
 }
 
-type ChangeHook = (zoneId: string, changes: DnsChange[], outcome: ChangeOutcome | null) => ChangeOutcome | void;
-
-/** MemoryDns plus hooks around `change` (before: may answer instead of the fake; after: sees the outcome). */
-export class HookedDns implements DnsPort {
-  readonly kind = 'hooked-dns';
-  before: ChangeHook | null = null;
-  after: ChangeHook | null = null;
-  /** Batches that changed weights of the record under test, in order. */
-  readonly weightBatches: DnsChange[][] = [];
-
-  constructor(readonly inner: MemoryDns) {}
-
-  findZone(nameOrId: string, options?: DnsCallOptions): Promise<HostedZone | null> {
-    return this.inner.findZone(nameOrId, options);
-  }
-  listRecords(zoneId: string, name: string, type?: RecordType, options?: DnsCallOptions): Promise<RecordSet[]> {
-    return this.inner.listRecords(zoneId, name, type, options);
-  }
-  async change(zoneId: string, changes: DnsChange[], comment?: string, options?: DnsCallOptions): Promise<ChangeOutcome> {
-    const early = this.before?.(zoneId, changes, null);
-    if (early) return early;
-    const out = await this.inner.change(zoneId, changes, comment, options);
-    if (out.status === 'applied' && changes.some((c) => c.record.weight !== undefined)) this.weightBatches.push(changes);
-    this.after?.(zoneId, changes, out);
-    return out;
-  }
-  changeStatus(changeId: string, options?: DnsCallOptions): Promise<'PENDING' | 'INSYNC'> {
-    return this.inner.changeStatus(changeId, options);
-  }
-  healthCheckStatus(id: string, options?: DnsCallOptions): Promise<HealthCheckStatus | null> {
-    return this.inner.healthCheckStatus(id, options);
-  }
-  async close(): Promise<void> {}
+/** The journal fake, recording every save as read back from it (a wrapper: it never changes what the fake stores). */
+function recordingSink(journals: Journal[]): JournalSink {
+  const sink = new MemoryJournalSink();
+  return {
+    save(journal) {
+      sink.save(journal);
+      journals.push(sink.journal as Journal);
+    },
+  };
 }
 
 export const RECORD = 'api.example.com.';
@@ -139,7 +121,7 @@ export function world(options: { weights?: [number, number]; plan?: string; targ
       return { dns, compute, alarms, cluster: async (ctx) => (ctx === 'euw1' ? euCluster : cluster), clock, signal: w.controller.signal, onEvent: (e) => void events.push(e) };
     },
     run(overrides = {}) {
-      return { plan: w.plan, ports: w.ports(), sink: { save: (j) => void journals.push(structuredClone(j)) }, owner: 'test@host:1', operationId: `op-${journals.length}-${clock.now()}`, insyncPollMs: 1000, scalePollMs: 1000, ...overrides };
+      return { plan: w.plan, ports: w.ports(), sink: recordingSink(journals), owner: 'test@host:1', operationId: `op-${journals.length}-${clock.now()}`, insyncPollMs: 1000, scalePollMs: 1000, ...overrides };
     },
     weights() {
       const out: Record<string, number> = {};

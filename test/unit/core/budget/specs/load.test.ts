@@ -26,7 +26,7 @@ describe('loadSpecs: detection, documents and problem reporting', () => {
     ]);
     expect(r.problems.map((p) => `${p.file}: ${p.path}: ${p.message}`)).toEqual([
       expect.stringMatching(/^a\.yaml: documents\[0\]\.objective: expected a percentage above 1 and below 100, got 0\.5; relia reads 0\.5 as 0\.5%.*\(line 5\)$/),
-      expect.stringMatching(/^a\.yaml: documents\[1\]: not an SLO spec: expected relia\/v1, openslo\/v1, Sloth version: "prometheus\/v1", sloth\.slok\.dev\/v1 PrometheusServiceLevel, or pyrra\.dev\/v1alpha1 ServiceLevelObjective \(line 11\)$/),
+      expect.stringMatching(/^a\.yaml: documents\[1\]: not an SLO spec: expected relia\/v1, openslo\/v1, openslo\/v1alpha, Sloth version: "prometheus\/v1", sloth\.slok\.dev\/v1 PrometheusServiceLevel, or pyrra\.dev\/v1alpha1 ServiceLevelObjective \(line 11\)$/),
       expect.stringMatching(/^a\.yaml: documents\[2\]\[0\]: expected a mapping \(an SLO spec\), got 1/),
       expect.stringMatching(/^b\.yaml: : YAML syntax error: .*\(line \d\)$/),
       'c.yaml: : the file holds no YAML documents',

@@ -236,7 +236,7 @@ describe('OpenSLO v1', () => {
       expect(problemLines(`apiVersion: openslo/v1\nkind: ${kind}\nmetadata: {name: x}\n`)[0]).toMatch(new RegExp(`^kind: ${kind} documents are not supported`));
     }
     expect(problemLines('apiVersion: openslo/v1\nkind: Composite\n')[0]).toMatch(/^kind: expected an OpenSLO kind \(SLO, SLI, Service, DataSource\), got "Composite"/);
-    expect(problemLines('apiVersion: openslo/v1alpha\nkind: SLO\n')[0]).toMatch(/^apiVersion: an OpenSLO document of another version \(apiVersion "openslo\/v1alpha", kind SLO\) is not a format relia reads/);
+    expect(problemLines('apiVersion: openslo/v2alpha\nkind: SLO\n')[0]).toMatch(/^apiVersion: an OpenSLO document of another version \(apiVersion "openslo\/v2alpha", kind SLO\) is not a format relia reads/);
     expect(problemLines(service)[0]).toMatch(/no SLO definitions found/);
   });
 });

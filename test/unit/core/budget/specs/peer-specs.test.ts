@@ -37,7 +37,12 @@ describe('the peer-spec corpus', () => {
   it('holds specs of every peer format', () => {
     const formats = new Set(ACCEPTED.flatMap((f) => slos(f.file)).map((s) => s.source.format));
     expect([...formats].sort()).toEqual(['openslo', 'pyrra', 'sloth']);
-    expect(ACCEPTED.length).toBeGreaterThanOrEqual(14);
+    expect(ACCEPTED.length).toBeGreaterThanOrEqual(17);
+    expect(ACCEPTED.filter((f) => f.text.includes('apiVersion: openslo/v1alpha')).map((f) => f.file)).toEqual([
+      'openslo/v1alpha-checkout.yaml',
+      'openslo/v1alpha-multi-objective.yaml',
+      'openslo/v1alpha-sdk-list.yaml',
+    ]);
   });
 
   for (const scheme of ['sloth', 'pyrra'] as const) {
@@ -86,6 +91,24 @@ describe('the peer-spec corpus', () => {
     expect(gauges.sli).toEqual({ type: 'ratio', good: 'sum(avg_over_time(job:playback_requests_good:rate5m[{{.window}}]))', total: 'sum(avg_over_time(job:playback_requests:rate5m[{{.window}}]))' });
   });
 
+  it('reads OpenSLO v1alpha as Sloth does: one SLO per objective, named <name>-<index>; the SDK’s windowless incremental queries rewritten', () => {
+    const [checkout] = slos('openslo/v1alpha-checkout.yaml') as [SloDefinition];
+    expect(checkout).toMatchObject({ id: 'checkout-v1alpha/availability-0', objective: 0.999, window: { type: 'rolling', seconds: 30 * 86_400 } });
+    expect(checkout.sli).toEqual({
+      type: 'ratio',
+      good: 'sum(rate(http_requests_total{service="checkout",code!="500"}[{{.window}}]))',
+      total: 'sum(rate(http_requests_total{service="checkout"}[{{.window}}]))',
+    });
+    expect(slos('openslo/v1alpha-multi-objective.yaml').map((s) => [s.id, s.objective, s.window.label])).toEqual([
+      ['api/requests-availability-0', 0.999, '28d'],
+      ['api/requests-latency-0', 0.99, '30d'],
+      ['api/requests-latency-1', 0.999, '30d'],
+    ]);
+    const [sdk] = slos('openslo/v1alpha-sdk-list.yaml') as [SloDefinition];
+    expect([sdk.id, sdk.source.path, sdk.window.label]).toEqual(['search/search-availability-0', '[1].spec.objectives[0]', '7d']);
+    expect(sdk.sli).toEqual({ type: 'ratio', good: 'sum(rate(http_requests_total{service="search",code=~"2..|404"}[{{.window}}]))', total: 'sum(rate(http_requests_total{service="search"}[{{.window}}]))' });
+  });
+
   it('reads Pyrra: target, window, ratio, latency, bool_gauge, grouping and alerting', () => {
     const [checkout] = slos('pyrra/checkout.yaml') as [SloDefinition];
     const [sloth] = slos('sloth/checkout.yaml') as [SloDefinition];
@@ -128,6 +151,7 @@ describe('the peer-spec corpus', () => {
       'slos[0].plugins: Sloth SLO plugins are not supported: relia cannot run them',
       'slos[0].sli.plugin: Sloth SLI plugins are not supported: relia cannot run them',
     ]);
+    expect(messages('unsupported/openslo-v1alpha-threshold.yaml')).toEqual(['spec.indicator: indicator (thresholdMetric) is not supported in openslo/v1alpha: relia, like Sloth, reads only objectives[].ratioMetrics']);
     expect(messages('unsupported/sloth-windows.yaml')).toEqual(['kind: Sloth "AlertWindows" resources are not SLO specs relia reads: only PrometheusServiceLevel']);
     for (const f of files('unsupported')) for (const p of checkSpecs([f]).problems) expect(p.suggestion, `${f.file} ${p.message}`).toBeTruthy();
   });
