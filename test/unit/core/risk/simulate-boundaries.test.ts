@@ -31,12 +31,13 @@ describe('the work limit', () => {
 });
 
 describe('simulateRisksAsync', () => {
-  it('pauses between slices of about 2×10⁶ draws and gives the same numbers as the synchronous run', async () => {
-    // λ = 1,000: 1,034 draws a year; 2,000 years = 2.07×10⁶ draws: one full slice, so one pause
+  it('pauses between slices of about 5×10⁵ draws, telling the years done, and gives the same numbers as the synchronous run', async () => {
+    // λ = 1,000: 1,034 draws a year; a slice is full after ⌈500,000 / 1,034⌉ = 484 years, so 2,000 years pause
+    // four times, after years 483, 967, 1451 and 1935 (0-based: the year about to run)
     const reg = one(1000);
-    let pauses = 0;
-    const asyncResult = await simulateRisksAsync(reg, { seed: 9, iterations: 2000, objective: 0.999, durationModel: 'fixed', pause: async () => void pauses++ });
-    expect(pauses).toBe(1);
+    const seen: number[] = [];
+    const asyncResult = await simulateRisksAsync(reg, { seed: 9, iterations: 2000, objective: 0.999, durationModel: 'fixed', pause: async (yearsDone) => void seen.push(yearsDone) });
+    expect(seen).toEqual([483, 967, 1451, 1935]);
     expect(asyncResult).toEqual(simulateRisks(reg, { seed: 9, iterations: 2000, objective: 0.999, durationModel: 'fixed' }));
   });
 
