@@ -13,15 +13,17 @@
 // `--summary` only prints the scores; a file whose source changed since it was
 // measured is marked stale. `--survivors` lists each surviving / uncovered
 // mutant (file:line, mutator, the original code and its replacement).
+// `--survivors` and `--markdown` only report, as `--summary` does: none of the
+// three starts a Stryker run (two runs at once starve each other's timeouts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { FAMILIES } from '../stryker.config.mjs';
 
 const DIR = '.relia-test/mutation';
 const args = process.argv.slice(2);
-const summaryOnly = args.includes('--summary');
 const markdown = args.includes('--markdown');
 const listSurvivors = args.includes('--survivors');
+const summaryOnly = args.includes('--summary') || markdown || listSurvivors;
 let files = [];
 const asked = [];
 for (let i = 0; i < args.length; i++) {
