@@ -37,3 +37,8 @@ export function native(extra = '', fields: Record<string, string> = {}): string 
   for (const [k, v] of Object.entries(f)) if (v !== '') lines.push(`${k}: ${v}`);
   return `${lines.join('\n')}\n${extra}`;
 }
+
+/** `[path, message without its line number, fix]` of every problem. */
+export function problemsWithFix(text: string): Array<[string, string, string | undefined]> {
+  return check(text).problems.map((p) => [p.path, p.message.replace(/ \(line \d+\)$/, ''), p.suggestion]);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check, GOOD, one, TOTAL } from './helpers.js';
+import { check, GOOD, one, problemsWithFix as problems, TOTAL } from './helpers.js';
 
 /** A v1alpha metric source at 8 spaces (`        good:`). */
 const source = (query: string, extra = '') => `\n          source: prometheus\n          queryType: promql\n          query: '${query}'${extra}`;
@@ -20,11 +20,6 @@ spec:
   objectives:
 ${objectives}
 ${windows}${over.spec ?? ''}`;
-}
-
-/** `path: message` and the fix of every problem. */
-function problems(text: string): Array<[string, string, string | undefined]> {
-  return check(text).problems.map((p) => [p.path, p.message.replace(/ \(line \d+\)$/, ''), p.suggestion]);
 }
 
 describe('OpenSLO v1alpha (as Sloth reads it)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check, one } from './helpers.js';
+import { check, one, problemsWithFix as problems } from './helpers.js';
 
 /** A Pyrra ServiceLevelObjective; `over` replaces parts of the spec. */
 function slo(over: { metadata?: string; target?: string; window?: string; indicator?: string; alerting?: string; spec?: string } = {}): string {
@@ -21,10 +21,6 @@ spec:
   indicator:
 ${indicator}
 ${over.alerting ?? ''}${over.spec ?? ''}`;
-}
-
-function problems(text: string): Array<[string, string, string | undefined]> {
-  return check(text).problems.map((p) => [p.path, p.message.replace(/ \(line \d+\)$/, ''), p.suggestion]);
 }
 
 describe('Pyrra ServiceLevelObjective', () => {
