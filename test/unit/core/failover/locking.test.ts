@@ -10,37 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { CheckFailedError } from '../../../../src/core/errors.js';
 import { lockRecord, parseLock, type LockInfo } from '../../../../src/core/failover/lock.js';
 import { confirmLock, releaseLock, renewLock, takeLock, type HeldLock, type TakeLockOptions } from '../../../../src/core/failover/locking.js';
-import type { ChangeOutcome, DnsCallOptions, DnsChange, DnsPort, RecordSet } from '../../../../src/ports/dns.js';
+import type { RecordSet } from '../../../../src/ports/dns.js';
 import { MemoryDns } from '../../../fakes/memory-dns.js';
+import { Recording } from './recording-dns.js';
 
 const T0 = Date.parse('2026-12-03T07:00:00Z');
 const RECORD = 'api.example.com.';
 const TTL = 30 * 60_000;
-
-/** The fake, with every ChangeBatch comment recorded and an optional answer instead of the fake's. */
-class Recording implements DnsPort {
-  readonly kind = 'recording-dns';
-  readonly comments: string[] = [];
-  answer: ((changes: DnsChange[]) => ChangeOutcome | undefined) | null = null;
-  constructor(readonly inner: MemoryDns) {}
-  findZone(nameOrId: string, options?: DnsCallOptions) {
-    return this.inner.findZone(nameOrId, options);
-  }
-  listRecords(...args: Parameters<DnsPort['listRecords']>) {
-    return this.inner.listRecords(...args);
-  }
-  async change(zoneId: string, changes: DnsChange[], comment?: string, options?: DnsCallOptions): Promise<ChangeOutcome> {
-    this.comments.push(comment ?? '');
-    return this.answer?.(changes) ?? this.inner.change(zoneId, changes, comment, options);
-  }
-  changeStatus(...args: Parameters<DnsPort['changeStatus']>) {
-    return this.inner.changeStatus(...args);
-  }
-  healthCheckStatus(...args: Parameters<DnsPort['healthCheckStatus']>) {
-    return this.inner.healthCheckStatus(...args);
-  }
-  async close(): Promise<void> {}
-}
 
 function setup(held?: LockInfo | RecordSet) {
   const mem = new MemoryDns();
