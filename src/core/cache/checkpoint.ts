@@ -63,7 +63,6 @@ export class IndexSet {
 
   /** Widen to `size` items (the new ones not in the set): a run whose list grows while it runs. */
   grow(size: number): void {
-    if (size <= this.length) return;
     // Stryker disable next-line ArithmeticOperator: equivalent, capacity only: a larger buffer holds the same bits (indices stay below `size`)
     const bytes = Math.ceil(size / 8);
     if (bytes > this.bits.length) {
@@ -71,7 +70,7 @@ export class IndexSet {
       bits.set(this.bits);
       this.bits = bits;
     }
-    this.length = size;
+    this.length = Math.max(this.length, size); // never shrinks
   }
 
   has(i: number): boolean {
