@@ -37,8 +37,7 @@ export function scrubManifestArgs(args: readonly string[], secretName: string): 
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
     const eq = a.startsWith('-') ? a.indexOf('=') : -1;
-    // Stryker disable next-line EqualityOperator: equivalent, eq is -1 or > 0 (a flag starts with '-', so its '=' is never at 0)
-    if (eq > 0) {
+    if (eq !== -1) {
       // --flag=value
       const flag = a.slice(0, eq);
       out.push(`${flag}=${scrubValue(flag, a.slice(eq + 1), passwords)}`);

@@ -37,13 +37,10 @@ export class TokenBucket {
   }
 
   private refill(): void {
-    const now = this.clock.now();
     // a clock that went back earns nothing until it passes `last` again
-    // Stryker disable next-line EqualityOperator: equivalent, at now === last the refill adds 0 tokens
-    if (now > this.last) {
-      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.ratePerSecond) / 1000);
-      this.last = now;
-    }
+    const now = Math.max(this.last, this.clock.now());
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.ratePerSecond) / 1000);
+    this.last = now;
   }
 
   /**

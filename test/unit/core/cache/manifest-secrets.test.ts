@@ -33,6 +33,10 @@ describe('scrubManifestArgs: which argument is a value', () => {
     // a bare URL whose query holds '=' is not split into flag=value
     expectInputError(() => scrubManifestArgs(['https://u:pw@h/?a=b'], 's'), '--emit', ['a password in an argument (https://u@h/?a=b)']);
   });
+
+  it('a one-character flag with = is still flag=value: its password is refused, not passed on as text', () => {
+    expectInputError(() => scrubManifestArgs(['-=redis://:pw@c'], 's'), '-', ['a password in - (redis://c)']);
+  });
 });
 
 describe('scrubManifestArgs: only --target, -t and --from hand a Redis password to the Secret', () => {
