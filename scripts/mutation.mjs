@@ -13,6 +13,12 @@
 // `--summary` only prints the scores; a file whose source changed since it was
 // measured is marked stale. `--survivors` lists each surviving / uncovered
 // mutant (file:line, mutator, the original code and its replacement).
+// `--equivalents` lists the mutants judged equivalent: the source marks each
+// with `// Stryker disable next-line <Mutator>: <reason>`, Stryker reports them
+// as Ignored with that reason, and the score leaves them out (as Stryker's does).
+// Static mutants (module-level constants, regexes built at load) are also
+// Ignored, because `ignoreStatic` skips them (each would re-load the module for
+// every test): the summary counts them apart, as "static", never as equivalent.
 // `--survivors` and `--markdown` only report, as `--summary` does: none of the
 // three starts a Stryker run (two runs at once starve each other's timeouts).
 import { spawnSync } from 'node:child_process';
@@ -23,7 +29,8 @@ const DIR = '.relia-test/mutation';
 const args = process.argv.slice(2);
 const markdown = args.includes('--markdown');
 const listSurvivors = args.includes('--survivors');
-const summaryOnly = args.includes('--summary') || markdown || listSurvivors;
+const listEquivalents = args.includes('--equivalents');
+const summaryOnly = args.includes('--summary') || markdown || listSurvivors || listEquivalents;
 let files = [];
 const asked = [];
 for (let i = 0; i < args.length; i++) {
@@ -84,10 +91,18 @@ if (!summaryOnly) {
   }
 }
 
-/** Counts per status; score = (killed + timeout) / (killed + timeout + survived + no coverage), as Stryker reports it. */
+/** A mutant `ignoreStatic` skipped (not tested), as opposed to one the source marks equivalent. */
+const isStatic = (m) => m.status === 'Ignored' && /static mutant/i.test(m.statusReason ?? '');
+
+/** Counts per status (Ignored: marked equivalent; Static: skipped untested); score = (killed + timeout) / (killed + timeout + survived + no coverage), as Stryker reports it. */
 function tally(report) {
-  const count = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, Ignored: 0, CompileError: 0, RuntimeError: 0 };
-  for (const f of Object.values(report.files)) for (const m of f.mutants) count[m.status] = (count[m.status] ?? 0) + 1;
+  const count = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, Ignored: 0, Static: 0, CompileError: 0, RuntimeError: 0 };
+  for (const f of Object.values(report.files)) {
+    for (const m of f.mutants) {
+      const status = m.status === 'Ignored' && isStatic(m) ? 'Static' : m.status;
+      count[status] = (count[status] ?? 0) + 1;
+    }
+  }
   const detected = count.Killed + count.Timeout;
   const valid = detected + count.Survived + count.NoCoverage;
   return { ...count, score: valid === 0 ? NaN : (100 * detected) / valid };
@@ -107,35 +122,37 @@ for (const family of families) {
 }
 
 if (markdown) {
-  console.log('| Family | Files | Score | Killed | Timeout | Survived | No coverage |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('| Family | Files | Score | Killed | Timeout | Survived | No coverage | Equivalent | Static (not tested) |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    if (r.missing) console.log(`| ${r.family} | 0 of ${r.all.length} | not measured | | | | |`);
-    else console.log(`| ${r.family} | ${r.measured.length} of ${r.measured.length + r.notMeasured.length} | ${r.score.toFixed(1)} % | ${r.Killed} | ${r.Timeout} | ${r.Survived} | ${r.NoCoverage} |`);
+    if (r.missing) console.log(`| ${r.family} | 0 of ${r.all.length} | not measured | | | | | | |`);
+    else console.log(`| ${r.family} | ${r.measured.length} of ${r.measured.length + r.notMeasured.length} | ${r.score.toFixed(1)} % | ${r.Killed} | ${r.Timeout} | ${r.Survived} | ${r.NoCoverage} | ${r.Ignored} | ${r.Static} |`);
   }
 } else {
-  console.log('\nfamily      score   killed  timeout  survived  no-cov  files');
+  console.log('\nfamily      score   killed  timeout  survived  no-cov  equiv  static  files');
   for (const r of rows) {
     if (r.missing) {
       console.log(`${r.family.padEnd(10)}  (not measured)`);
       continue;
     }
     const filesInfo = `${r.measured.length} of ${r.measured.length + r.notMeasured.length}${r.stale.length > 0 ? `, stale: ${r.stale.join(' ')}` : ''}`;
-    console.log(`${r.family.padEnd(10)}  ${r.score.toFixed(1).padStart(5)} %  ${String(r.Killed).padStart(6)}  ${String(r.Timeout).padStart(7)}  ${String(r.Survived).padStart(8)}  ${String(r.NoCoverage).padStart(6)}  ${filesInfo}`);
+    console.log(`${r.family.padEnd(10)}  ${r.score.toFixed(1).padStart(5)} %  ${String(r.Killed).padStart(6)}  ${String(r.Timeout).padStart(7)}  ${String(r.Survived).padStart(8)}  ${String(r.NoCoverage).padStart(6)}  ${String(r.Ignored).padStart(5)}  ${String(r.Static).padStart(6)}  ${filesInfo}`);
     if (r.notMeasured.length > 0) console.log(`            not measured: ${r.notMeasured.join(' ')}`);
   }
 }
-if (listSurvivors) {
+if (listSurvivors || listEquivalents) {
+  const wanted = listSurvivors ? ['Survived', 'NoCoverage'] : ['Ignored'];
   for (const family of families) {
     const store = readJson(storeOf(family));
     if (!store) continue;
     for (const [file, f] of Object.entries(store.files)) {
       const lines = f.source.split('\n');
       for (const m of f.mutants) {
-        if (m.status !== 'Survived' && m.status !== 'NoCoverage') continue;
+        if (!wanted.includes(m.status) || isStatic(m)) continue;
         const { start, end } = m.location;
         const original = start.line === end.line ? lines[start.line - 1].slice(start.column - 1, end.column - 1) : `${lines[start.line - 1].slice(start.column - 1)}…`;
-        console.log(`${file}:${start.line}:${start.column} ${m.status} ${m.mutatorName}: ${original.slice(0, 100)} → ${(m.replacement ?? '').slice(0, 100)}`);
+        const why = m.status === 'Ignored' ? ` (${m.statusReason ?? 'no reason given'})` : '';
+        console.log(`${file}:${start.line}:${start.column} ${m.status} ${m.mutatorName}: ${original.slice(0, 100)} → ${(m.replacement ?? '').slice(0, 100)}${why}`);
       }
     }
   }
