@@ -34,6 +34,10 @@ describe('parseLock', () => {
 });
 
 describe('parseFreeze', () => {
+  it('a freeze value split into two quoted strings', () => {
+    const split = { name: '_relia-freeze.api.example.com.', type: 'TXT' as const, values: ['"relia-freeze v1 by=alice at=2026-12-03T07:10:00Z"', '" reason=game day"'] };
+    expect(parseFreeze(split)).toEqual({ by: 'alice', at: T0, reason: 'game day' });
+  });
   it('a record without values: unknown author, at 0, empty reason', () => {
     expect(parseFreeze({ name: '_relia-freeze.api.example.com.', type: 'TXT' })).toEqual({ by: 'unknown', at: 0, reason: '' });
   });

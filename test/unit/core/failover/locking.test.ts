@@ -81,6 +81,13 @@ describe('takeLock', () => {
     expect(s.dns.comments.at(-1)).toBe('relia failover lock op-1 (taking over)');
   });
 
+  it('breaking a stale lock needs no warn callback', async () => {
+    const s = setup({ ...other, expires: T0 - 1 });
+    const { warn: _unused, ...quiet } = s.opts({ breakLock: true });
+    expect((await takeLock(s.dns, quiet)).info).toEqual(mine());
+    expect(parseLock(s.lockValue()!)).toEqual(mine());
+  });
+
   it('an unreadable lock record counts as stale', async () => {
     const garbage: RecordSet = { name: `_relia-lock.${RECORD}`, type: 'TXT', ttl: 60, values: ['"relia-lock v1 garbage"'] };
     const s = setup(garbage);
