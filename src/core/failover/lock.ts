@@ -98,8 +98,13 @@ export function describeLock(lock: LockInfo, now: number): string {
 
 /** Operation ids sort by time: `20261203T071000-3f2a`. */
 export function operationId(now: number, random: () => number): string {
-  // Stryker disable next-line Regex: equivalent, the ISO stamp has one Z, at its end
-  const stamp = iso(now).replace(/[-:]/g, '').replace(/Z$/, '');
+  const stamp = iso(now)
+    .replace(/[-:]/g, '')
+    .replace(
+      // Stryker disable next-line Regex: equivalent, the ISO stamp has one Z, at its end
+      /Z$/,
+      '',
+    );
   const suffix = Math.floor(random() * 0x10000)
     .toString(16)
     .padStart(4, '0');
