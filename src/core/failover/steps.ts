@@ -55,6 +55,7 @@ export async function emit(ctx: Pick<WalkContext, 'ports'>, j: Journal, type: st
   const at = ctx.ports.clock.now();
   addEvent(j, at, type, message);
   try {
+    // Stryker disable next-line OptionalChaining: equivalent, without a notifier the TypeError lands in the catch below, like a failing notifier
     await ctx.ports.onEvent?.({ type, message, at, operation: j.id, ...(step !== undefined ? { step } : {}), ...(data ? { data } : {}) });
   } catch {
     // Progress and notifications never stop an operation.
@@ -239,6 +240,7 @@ export async function walk(ctx: WalkContext, j: Journal): Promise<void> {
 export async function markStopped(ctx: Pick<WalkContext, 'ports' | 'sink'>, j: Journal, error: unknown): Promise<void> {
   if (j.status !== 'running') return;
   j.status = 'interrupted';
+  // Stryker disable next-line OptionalChaining: equivalent, a journal's position is -1 (handled first) or the index of one of its steps
   const where = j.position < 0 ? 'before step 1' : `step ${j.position + 1} (${j.steps[j.position]?.percent}%)`;
   const reason: unknown = ctx.ports.signal?.aborted ? ctx.ports.signal.reason : null;
   const signal = reason === null ? null : ReliaError.is(reason) && reason instanceof InterruptedError ? reason.signal : 'abort';
