@@ -198,6 +198,7 @@ export function parseRegister(text: string, fileName: string): Register {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   const problem = doc.errors[0];
   if (problem) {
+    // Stryker disable next-line OptionalChaining: equivalent, parseDocument places every error in the source, so prettyErrors always sets linePos
     const line = problem.linePos?.[0]?.line;
     throw new InputError(`${fileName}${line !== undefined ? ` line ${line}` : ''}: not valid YAML: ${problem.message.split('\n')[0]}`, {
       file: fileName,
@@ -215,7 +216,8 @@ export function parseRegister(text: string, fileName: string): Register {
       suggestions: ['define each anchor (&name) before its alias (*name), and do not nest aliases deeply'],
     });
   }
-  if (data === null || data === undefined) {
+  // an empty document (blank, ~, null, only comments) is null, never undefined
+  if (data === null) {
     throw new InputError(`${fileName}: the register is empty; expected a mapping with a "risks:" list`, {
       file: fileName,
       field: 'risks',
