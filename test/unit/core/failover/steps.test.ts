@@ -111,6 +111,16 @@ describe('stopping between steps leaves the journal interrupted where the weight
     });
   }
 
+  it('resumed after a declined step: the baked step is not baked again', async () => {
+    const w = world();
+    await fails(applyFailover({ ...w.run(), ...evacuate, approve: async (s) => s.index === 0 }));
+    expect(w.last().steps.map((s) => s.state)).toEqual(['baked', 'pending']);
+    w.events.length = 0;
+    await resumeFailover({ ...w.run(), journal: w.last() });
+    const guarded = w.events.filter((e) => e.type === 'guard').map((e) => e.step);
+    expect(guarded).toEqual([1, 1, 1, 1, 1]);
+  });
+
   it('each prompt is asked with the step, the total and the weights by region', async () => {
     const w = world();
     const asked: StepApproval[] = [];
@@ -307,19 +317,19 @@ describe('a revert that fails (exit 5)', () => {
 });
 
 describe('restoreCommand', () => {
-  const plain: RecordSet = { name: 'api.example.com.', type: 'A', setIdentifier: 'a', weight: 10, ttl: 60, values: ['192.0.2.1'] };
+  const plain: RecordSet = { name: 'api.example.com.', type: 'A', setIdentifier: 'a', weight: 1, ttl: 60, values: ['192.0.2.1'] };
   const alias: RecordSet = { name: 'api.example.com.', type: 'A', setIdentifier: 'b', weight: 0, aliasTarget: { hostedZoneId: 'Z2', dnsName: 'lb.example.net.', evaluateTargetHealth: true }, healthCheckId: 'hc-b' };
 
   it('UPSERTs only what differs, each record as Route 53 wants it (TTL and values, or alias target, and its health check)', () => {
-    const cmd = restoreCommand('Z1', [plain, alias], { a: 10, b: 5 });
+    const cmd = restoreCommand('Z1', [plain, alias], { a: 1, b: 5 });
     expect(cmd).toBe(`aws route53 change-resource-record-sets --hosted-zone-id Z1 --change-batch '{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"api.example.com.","Type":"A","SetIdentifier":"b","Weight":5,"AliasTarget":{"HostedZoneId":"Z2","DNSName":"lb.example.net.","EvaluateTargetHealth":true},"HealthCheckId":"hc-b"}}]}'`);
   });
 
   it('all: every record to its weight, even one that already has it (an undo written before the change)', () => {
-    const cmd = restoreCommand('Z1', [plain, alias], { a: 10, b: 0 }, { all: true });
+    const cmd = restoreCommand('Z1', [plain, alias], { a: 1, b: 0 }, { all: true });
     const changes = (JSON.parse(cmd.slice(cmd.indexOf("'") + 1, -1)) as { Changes: Array<{ Action: string; ResourceRecordSet: { SetIdentifier: string; Weight: number } }> }).Changes;
     expect(changes.map((c) => [c.Action, c.ResourceRecordSet.SetIdentifier, c.ResourceRecordSet.Weight])).toEqual([
-      ['UPSERT', 'a', 10],
+      ['UPSERT', 'a', 1],
       ['UPSERT', 'b', 0],
     ]);
   });
