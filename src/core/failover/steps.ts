@@ -104,6 +104,10 @@ export function restoreCommand(zoneId: string, records: readonly RecordSet[], w:
   return `aws route53 change-resource-record-sets --hosted-zone-id ${zoneId} --change-batch '${JSON.stringify({ Changes: changes })}'`;
 }
 
+/** A revert goes back to weights that were live before: no step-size or healthy-region rule stops it. */
+// Stryker disable next-line ObjectLiteral: equivalent, checkBatch compares against undefined rules as against 0 and null: n < undefined and moved > NaN are false
+const REVERT_RULES: SafetyRules = { minHealthyRegions: 0, maxStepPercent: null };
+
 /** Revert step k to the weights of step k − 1 (or those before). Throws SafetyStopError (4) or CleanupFailedError (5). */
 async function revert(ctx: WalkContext, j: Journal, k: number, reason: string): Promise<never> {
   const prev = weightsAt(j, k - 1);
@@ -112,7 +116,7 @@ async function revert(ctx: WalkContext, j: Journal, k: number, reason: string): 
   try {
     records = await readRecords({ dns }, j.dns.zoneId, j.dns.record, j.dns.type);
     const changes = weightBatch(records, prev);
-    const verdict = checkBatch(records, changes, { name: j.dns.record, type: j.dns.type, regionOf: {}, healthy: {} }, { minHealthyRegions: 0, maxStepPercent: null });
+    const verdict = checkBatch(records, changes, { name: j.dns.record, type: j.dns.type, regionOf: {}, healthy: {} }, REVERT_RULES);
     if (!verdict.ok) throw new CheckFailedError(verdict.violations.join('; '));
     if (changes.length > 0) {
       const out = await dns.change(j.dns.zoneId, changes, `relia failover ${j.id}: revert step ${k + 1}`);

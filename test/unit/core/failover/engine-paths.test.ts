@@ -95,15 +95,22 @@ describe('plans and ports', () => {
     expect((await w.compute.describeGroups('eu-west-1', ['api-euw1']))[0]!.desired).toBe(2);
   });
 
-  it('ungraceful never reads the source region (it is down): its alarms can be unreachable', async () => {
+  it('ungraceful never reads the source region\'s health (it is down); an unreadable source capacity is a warning', async () => {
     const w = world();
     const alarms: AlarmsPort = {
       kind: 'half-down-alarms',
       describeAlarms: (region, names, options) => (region === 'us-east-1' ? Promise.reject(new DependencyError('cloudwatch', 'us-east-1 unreachable')) : w.alarms.describeAlarms(region, names, options)),
       close: async () => {},
     };
-    const out = await applyFailover({ ...w.run({ ports: { ...w.ports(), alarms } }), ...evacuate, mode: 'ungraceful' });
+    // The source ASG cannot be read either: a warning, and the target keeps its desired capacity.
+    const compute = new Proxy(w.compute, {
+      get: (t, p) => (p === 'describeGroups' ? (region: string, names: string[]) => (region === 'us-east-1' ? Promise.reject(new DependencyError('autoscaling', 'us-east-1 unreachable')) : t.describeGroups(region, names)) : Reflect.get(t, p, t)),
+    });
+    const warnings: string[] = [];
+    const out = await applyFailover({ ...w.run({ ports: { ...w.ports(), alarms, compute }, warn: (l) => warnings.push(l) }), ...evacuate, mode: 'ungraceful' });
     expect(out.journal!.status).toBe('completed');
+    expect(warnings.filter((l) => l.startsWith('ungraceful: cannot read the source capacity'))).toHaveLength(1);
+    expect((await w.compute.describeGroups('eu-west-1', ['api-euw1']))[0]!.desired).toBe(2);
     expect(w.weights()).toEqual({ use1: 0, euw1: 100 });
   });
 
