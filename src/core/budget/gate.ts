@@ -20,7 +20,9 @@ export interface GateInput {
 
 /** Short number for messages: 4 significant figures, no exponent noise. */
 export function fmt(n: number, digits = 4): string {
+  // Stryker disable next-line EqualityOperator: equivalent, n is ±∞ or NaN here, never 0
   if (!Number.isFinite(n)) return n > 0 ? '∞' : n < 0 ? '-∞' : 'n/a';
+  // Stryker disable next-line ConditionalExpression: equivalent, String(Number((0).toPrecision(4))) is '0' too, and so is −0's
   if (n === 0) return '0';
   return String(Number(n.toPrecision(digits)));
 }
@@ -101,6 +103,7 @@ export function decide(input: GateInput, policy: BudgetPolicy, changeLabels: Rea
 
   let bypassed: BlockReason[] = [];
   let exception: string | null = null;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, with no blocks an exception bypasses nothing, so it is neither named nor applied
   if (blocks.length > 0) {
     const e = matchException(policy, changeLabels);
     if (e) {
@@ -114,7 +117,11 @@ export function decide(input: GateInput, policy: BudgetPolicy, changeLabels: Rea
   const remainingBlocks = blocks.filter((b) => !bypassed.includes(b));
   const blocked = remainingBlocks.length > 0;
   if (verdict === 'pass' && blocked) verdict = 'fail';
-  if (verdict === 'pass' && reasons.length === 0) {
+  if (
+    reasons.length === 0 &&
+    // Stryker disable next-line ConditionalExpression: equivalent, a no-data or failing verdict always has its reason already
+    verdict === 'pass'
+  ) {
     const r = input.budgetRemaining;
     reasons.push(r === null ? 'within policy' : `within policy: ${fmtPct(r)} of the error budget remains`);
   }

@@ -31,7 +31,8 @@ export function fnv1a32(text: string): number {
       step(0x80 | (c & 0x3f));
       continue;
     }
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+    if (c >= 0xd800 && c <= 0xdbff) {
+      // past the end charCodeAt is NaN, which fails the low-surrogate test: a lone surrogate
       const low = text.charCodeAt(i + 1);
       if (low >= 0xdc00 && low <= 0xdfff) {
         const cp = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);

@@ -90,7 +90,8 @@ export function resolveLimits(l: WarmLimits = {}): ResolvedLimits {
     check(Number.isInteger(b.minSamples) && b.minSamples >= 1, '--breaker-min-samples', `expected a whole number ≥ 1, got ${b.minSamples}`, '--breaker-min-samples 20');
     breaker = b;
   }
-  const adaptive: ResolvedLimits['adaptive'] = l.adaptive === false ? false : { ...(l.adaptive === true || l.adaptive === undefined ? {} : l.adaptive), max: concurrency };
+  // `true` and undefined spread to nothing (the default controller); an object overrides its defaults. Capped at --concurrency.
+  const adaptive: ResolvedLimits['adaptive'] = l.adaptive === false ? false : { ...(l.adaptive as Omit<AimdOptions, 'max'> | undefined), max: concurrency };
   return {
     rate: l.rate,
     burst,

@@ -24,7 +24,8 @@ export interface ScrubbedArgs {
   secretsNeeded: Array<{ secret: string; key: string }>;
 }
 
-const REDIS_FLAGS = new Set(['--target', '-t', '--from']);
+/** The flags whose Redis URL may hand its password to the Secret (`has(undefined)`: a bare argument, never). */
+const REDIS_FLAGS: ReadonlySet<string | undefined> = new Set(['--target', '-t', '--from']);
 
 /**
  * Take credentials out of `relia cache warm` arguments. `secretName` is the
@@ -36,15 +37,15 @@ export function scrubManifestArgs(args: readonly string[], secretName: string): 
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
     const eq = a.startsWith('-') ? a.indexOf('=') : -1;
-    const flag = eq > 0 ? a.slice(0, eq) : a.startsWith('-') ? a : undefined;
-    // the value of this flag: after '=' or the next argument
-    if (flag !== undefined && eq < 0 && i + 1 < args.length && !(args[i + 1] as string).startsWith('-')) {
-      out.push(a);
-      out.push(scrubValue(flag, args[++i] as string, passwords));
+    if (eq !== -1) {
+      // --flag=value
+      const flag = a.slice(0, eq);
+      out.push(`${flag}=${scrubValue(flag, a.slice(eq + 1), passwords)}`);
       continue;
     }
-    if (flag !== undefined && eq > 0) {
-      out.push(`${flag}=${scrubValue(flag, a.slice(eq + 1), passwords)}`);
+    // --flag value: the next argument, unless that is a flag too
+    if (a.startsWith('-') && i + 1 < args.length && !(args[i + 1] as string).startsWith('-')) {
+      out.push(a, scrubValue(a, args[++i] as string, passwords));
       continue;
     }
     out.push(scrubValue(undefined, a, passwords));
@@ -72,7 +73,7 @@ function scrubValue(flag: string | undefined, value: string, passwords: Set<stri
   }
   const password = urlPassword(value);
   if (password === undefined) return value;
-  if (flag !== undefined && REDIS_FLAGS.has(flag) && /^rediss?:\/\//i.test(value)) {
+  if (REDIS_FLAGS.has(flag) && /^rediss?:\/\//i.test(value)) {
     passwords.add(password);
     return stripUrlPassword(value);
   }

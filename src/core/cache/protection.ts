@@ -37,11 +37,10 @@ export class TokenBucket {
   }
 
   private refill(): void {
-    const now = this.clock.now();
-    if (now > this.last) {
-      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.ratePerSecond) / 1000);
-      this.last = now;
-    }
+    // a clock that went back earns nothing until it passes `last` again
+    const now = Math.max(this.last, this.clock.now());
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.ratePerSecond) / 1000);
+    this.last = now;
   }
 
   /**
@@ -189,8 +188,9 @@ export class AdaptiveConcurrency implements ConcurrencyController {
 
   record(ticket: number, sample: ConcurrencySample): void {
     let congested = sample.overloaded;
-    if (!sample.overloaded && sample.latencyMs !== undefined && Number.isFinite(sample.latencyMs)) {
-      const l = Math.max(0, sample.latencyMs);
+    const latency = sample.latencyMs ?? NaN;
+    if (!sample.overloaded && Number.isFinite(latency)) {
+      const l = Math.max(0, latency);
       this.samples++;
       this.smoothed = this.smoothed === undefined ? l : this.smoothed + this.o.smoothing * (l - this.smoothed);
       if (this.samples >= this.o.warmupSamples) {
@@ -201,6 +201,7 @@ export class AdaptiveConcurrency implements ConcurrencyController {
     if (congested) {
       if (ticket === this.seq) {
         this.limit = Math.max(this.o.min, this.limit * this.o.decreaseFactor);
+        // Stryker disable next-line UpdateOperator: equivalent, tickets are opaque; seq only has to never repeat a value
         this.seq++;
         this.slowStart = false;
         this.history.decreases++;
@@ -269,7 +270,9 @@ export class AdaptiveRate {
 
   private evict(now: number): void {
     const from = now - this.o.windowMs;
-    while (this.head < this.starts.length && (this.starts[this.head] as number) <= from) this.head++;
+    // past the end starts[head] is undefined, and `undefined <= from` is false
+    while ((this.starts[this.head] as number) <= from) this.head++;
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: equivalent in every result, compacting only frees memory (counts start at head either way)
     if (this.head > 4096 && this.head * 2 > this.starts.length) {
       this.starts.splice(0, this.head);
       this.head = 0;

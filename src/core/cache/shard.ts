@@ -85,11 +85,11 @@ export function shardOf(key: string, count: number): number {
 
 /** True when `key` belongs to `shard`. */
 export function inShard(key: string, shard: Shard): boolean {
-  return shard.count === 1 || shardOf(key, shard.count) === shard.index;
+  return shardOf(key, shard.count) === shard.index;
 }
 
 /** The keys of one shard, in their original order. No shard: all keys. */
 export function applyShard(keys: readonly string[], shard?: Shard): string[] {
-  if (!shard || shard.count === 1) return [...keys];
-  return keys.filter((k) => shardOf(k, shard.count) === shard.index);
+  if (!shard) return [...keys];
+  return keys.filter((k) => inShard(k, shard));
 }

@@ -27,6 +27,7 @@ function locs(items: unknown): string[] {
   if (!Array.isArray(items)) return [];
   const out: string[] = [];
   for (const item of items) {
+    // Stryker disable next-line OptionalChaining: equivalent, the parser gives an element as a string or an object, never null
     const loc = (item as { loc?: unknown } | null)?.loc;
     if (typeof loc === 'string' && loc.trim() !== '') out.push(loc.trim());
   }
@@ -61,16 +62,18 @@ export function parseSitemap(input: string | Uint8Array, source = 'sitemap'): Si
     // e.g. "Maximum nested tags exceeded": the parser's own limits are input errors, not crashes
     throw new InputError(`${source}: cannot parse the sitemap: ${(error as Error).message}`, { field: source, suggestions: ['check the file is an XML sitemap (https://www.sitemaps.org/protocol.html)'] });
   }
+  // A root is an object, or a string when it has no child element (a string has no .url: no URLs).
   if ('urlset' in doc) {
-    const root = doc.urlset as { url?: unknown } | string;
-    return { kind: 'urlset', urls: typeof root === 'object' ? locs(root.url) : [], sitemaps: [] };
+    // Stryker disable next-line OptionalChaining: equivalent, the parser gives an element as a string or an object, never null
+    return { kind: 'urlset', urls: locs((doc.urlset as { url?: unknown } | null)?.url), sitemaps: [] };
   }
   if ('sitemapindex' in doc) {
-    const root = doc.sitemapindex as { sitemap?: unknown } | string;
-    return { kind: 'sitemapindex', urls: [], sitemaps: typeof root === 'object' ? locs(root.sitemap) : [] };
+    // Stryker disable next-line OptionalChaining: equivalent, the parser gives an element as a string or an object, never null
+    return { kind: 'sitemapindex', urls: [], sitemaps: locs((doc.sitemapindex as { sitemap?: unknown } | null)?.sitemap) };
   }
+  // well-formed (validated above), so there is at least one element; `?xml` and other processing instructions are none
   const roots = Object.keys(doc).filter((k) => !k.startsWith('?'));
-  throw new InputError(`${source}: expected a <urlset> or <sitemapindex> root element, found ${roots.length ? `<${roots.join('>, <')}>` : 'none'}`, {
+  throw new InputError(`${source}: expected a <urlset> or <sitemapindex> root element, found <${roots.join('>, <')}>`, {
     field: source,
     suggestions: ['pass a sitemap (https://www.sitemaps.org/protocol.html) or a sitemap index'],
   });

@@ -175,14 +175,35 @@ export function solveServers(goal: StaffingGoal, limit: number = MAX_SERVERS): S
   let b = 1;
   let c = 0;
   let pw = 1;
-  while ((forSl === -1 || forWait === -1 || c < lowest) && c < limit) {
+  while (
+    (forSl === -1 ||
+      forWait === -1 ||
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, the steps past the goals found only carry Erlang B along, which nothing reads after the loop
+      c < lowest) &&
+    c < limit
+  ) {
     c++;
     b = (load * b) / (c + load * b);
+    // Stryker disable next-line ConditionalExpression: equivalent, below stability c ≤ A, so C = 1 and the service level is 0 and the wait unknown: no goal is met there
     if (c < stability) continue;
     pw = erlangCFromB(c, load, b);
     const m = measures(load, c, goal.serviceTime, goal.arrivalRate, targetWait, pw);
-    if (forSl === -1 && sl !== undefined && m.serviceLevel >= sl) forSl = c;
-    if (forWait === -1 && maxWait !== undefined && m.averageWait !== null && m.averageWait <= maxWait) forWait = c;
+    if (
+      forSl === -1 &&
+      // Stryker disable next-line ConditionalExpression: equivalent, forSl is -1 only when sl is given (this test narrows the type)
+      sl !== undefined &&
+      m.serviceLevel >= sl
+    )
+      forSl = c;
+    if (
+      forWait === -1 &&
+      // Stryker disable next-line ConditionalExpression: equivalent, forWait is -1 only when maxWait is given (this test narrows the type)
+      maxWait !== undefined &&
+      // Stryker disable next-line ConditionalExpression: equivalent, c ≥ stability > A here, so the average wait is known (this test narrows the type)
+      m.averageWait !== null &&
+      m.averageWait <= maxWait
+    )
+      forWait = c;
   }
   if (forSl === -1 || forWait === -1) {
     throw new InputError(`no number of servers up to ${limit.toLocaleString('en')} meets the goals`, { field: forSl === -1 ? '--target-service-level' : '--max-wait', suggestions: ['relax the goal'] });

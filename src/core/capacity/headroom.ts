@@ -173,7 +173,13 @@ export function computeHeadroom(input: HeadroomInput): HeadroomReport {
     outlook = 'rising';
     timeToSaturation = (input.capacity - input.usage) / trend.slopePerSecond;
   }
-  if (trend && trend.r2 < 0.3 && outlook === 'rising') notes.push(`the trend explains little of the variation (R² ${trend.r2.toFixed(2)}); treat the time to saturation as rough`);
+  if (
+    trend &&
+    // Stryker disable next-line EqualityOperator: equivalent, R² = 1 − x is never the double 0.3 (for x in [0.5, 1] it is exact, a multiple of 2⁻⁵³; 0.3 is an odd multiple of 2⁻⁵⁴)
+    trend.r2 < 0.3 &&
+    outlook === 'rising'
+  )
+    notes.push(`the trend explains little of the variation (R² ${trend.r2.toFixed(2)}); treat the time to saturation as rough`);
   const atSeconds = input.at / 1000;
   return {
     at: iso(atSeconds),

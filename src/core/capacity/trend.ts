@@ -23,6 +23,7 @@ export interface LinearTrend {
 export function linearTrend(points: ReadonlyArray<readonly [number, number]>): LinearTrend | null {
   const pts = points.filter(([t, v]) => Number.isFinite(t) && Number.isFinite(v));
   const n = pts.length;
+  // Stryker disable next-line ConditionalExpression: equivalent, 0 or 1 points give Σ(t − t̄)² = 0, which returns null below too
   if (n < 2) return null;
   let mt = 0;
   let mv = 0;

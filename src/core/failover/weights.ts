@@ -129,9 +129,11 @@ export function checkBatch(records: readonly RecordSet[], changes: readonly DnsC
   const after = resultingWeights(records, changes, ctx.name, ctx.type);
   const violations: string[] = [];
   const ids = Object.keys(after);
-  if (ids.length === 0 || ids.every((id) => (after[id] ?? 0) === 0)) {
+  // [].every(…) is true: no records at all is also "every weight would be 0"
+  if (ids.every((id) => (after[id] ?? 0) === 0)) {
     violations.push(`every weight would be 0 (${formatWeights(after) || 'no records'}): Route 53 would then spread traffic over every record, failed regions included`);
   }
+  // Stryker disable next-line StringLiteral: equivalent, healthy is keyed by the plan's region names, which the plan schema limits to [a-z0-9-]: neither '' nor any other fallback is one
   const healthyLive = ids.filter((id) => (after[id] ?? 0) > 0 && ctx.healthy[ctx.regionOf[id] ?? ''] === true);
   if (healthyLive.length < rules.minHealthyRegions) {
     violations.push(`only ${healthyLive.length} healthy region${healthyLive.length === 1 ? '' : 's'} would take traffic (${healthyLive.map((id) => ctx.regionOf[id] ?? id).join(', ') || 'none'}); safety.minHealthyRegions is ${rules.minHealthyRegions}`);

@@ -30,13 +30,16 @@ export function parseTrafficEvent(text: string, field = '--event'): TrafficEvent
   const [, name, startText, durationText, multText] = m as unknown as [string, string, string, string, string | undefined];
   let start: number;
   try {
+    // Stryker disable next-line StringLiteral: equivalent, the catch below replaces this message
     if (/^\d+(\.\d+)?$/.test(startText)) throw new Error('unix seconds are not accepted here');
+    // Stryker disable next-line StringLiteral: equivalent, parseTime uses the field only in its error, which the catch replaces
     start = parseTime(startText, `${field} start`);
   } catch {
     return bad(`start: expected an RFC 3339 time such as 2026-12-05T20:00:00Z, got ${JSON.stringify(startText)}`);
   }
   let durationSeconds: number;
   try {
+    // Stryker disable next-line StringLiteral: equivalent, parseDuration uses the field only in its error, which the catch replaces
     durationSeconds = parseDuration(durationText, `${field} duration`);
   } catch {
     return bad(`duration: expected a duration above zero such as 3h or 90m, got ${JSON.stringify(durationText)}`);
@@ -135,7 +138,13 @@ export function scoreEvent(register: Register, event: TrafficEvent, options: Eve
     (a, b) =>
       b.expectedBaselineUserMinutes - a.expectedBaselineUserMinutes ||
       b.costIfOccursBaselineUserMinutes - a.costIfOccursBaselineUserMinutes ||
-      (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+      // Stryker disable next-line EqualityOperator: `<=` is equivalent, risk names are unique in a register (parseRegister refuses duplicates)
+      (a.name < b.name
+        ? -1
+        : // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, V8's sort only asks whether the result is below 0 (1 and 0 sort alike), and names are unique
+          a.name > b.name
+          ? 1
+          : 0),
   );
   const sum = (f: (r: Omit<EventRisk, 'rank'>) => number) => rows.reduce((s, r) => s + f(r), 0);
   const result: EventResult = {

@@ -70,6 +70,7 @@ const DAY_MS = 86_400_000;
 
 /** Round to whole minutes from 1 minute up, to whole seconds below (values in minutes). */
 export function roundMinutes(minutes: number): number {
+  // Stryker disable next-line EqualityOperator: `>` is equivalent, exactly 1 minute rounds to 1 either way
   return minutes >= 1 ? Math.round(minutes) : Math.round(minutes * 60) / 60;
 }
 
@@ -78,7 +79,7 @@ function slug(text: string): string {
     text
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '') || 'x'
+      .replace(/^-|-$/g, '') || 'x'
   );
 }
 
@@ -159,7 +160,8 @@ export function registerFromHistory(incidents: readonly Incident[], options: Reg
   ];
   const riskComments: Record<string, string> = {};
   for (const d of derived) {
-    riskComments[d.name] = `${d.incidents} incident${d.incidents === 1 ? '' : 's'}${d.open > 0 ? ` (${d.open} open)` : ''}${d.notes.length > 0 ? `; ${d.notes.join('; ')}` : ''}`;
+    const notes = d.notes.reduce((text, note) => `${text}; ${note}`, '');
+    riskComments[d.name] = `${d.incidents} incident${d.incidents === 1 ? '' : 's'}${d.open > 0 ? ` (${d.open} open)` : ''}${notes}`;
   }
   return {
     estimator,

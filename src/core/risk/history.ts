@@ -154,7 +154,12 @@ function trendOf(metric: TrendMetric, monthly: readonly MonthlyPoint[], alpha: n
   });
   const mk = mannKendall(points.map(([, v]) => v));
   let direction: TrendDirection = 'no-trend';
-  if (mk.pValue < alpha && mk.s !== 0) {
+  if (
+    mk.pValue < alpha &&
+    // Stryker disable next-line ConditionalExpression: equivalent for every significance level α ≤ 1, S = 0 gives p = 1 (stats.mannKendall), never below α
+    mk.s !== 0
+  ) {
+    // Stryker disable next-line EqualityOperator: `>=` is equivalent, S is not 0 here
     const rising = mk.s > 0;
     direction = rising === HIGHER_IS_BETTER[metric] ? 'improving' : 'worsening';
   }
@@ -282,6 +287,7 @@ export function analyzeHistory(incidentsIn: readonly Incident[], options: Histor
   const first = incidents[0];
   const last = incidents[incidents.length - 1];
   const firstMonth = first ? monthIndex(first.started) : 0;
+  // Stryker disable next-line LogicalOperator: equivalent, first and last are both set or both undefined
   const monthCount = first && last ? monthIndex(last.started) - firstMonth + 1 : 0;
 
   const groups = groupByServiceCategory(incidents).map((g) => summarize(g.service, g.category, g.incidents, asOf, firstMonth, monthCount, alpha));

@@ -83,8 +83,7 @@ export function parseColumnMap(text: string, field = '--map'): ColumnMap {
   }
   for (const part of parts) {
     const eq = part.indexOf('=');
-    const key = eq < 0 ? part : part.slice(0, eq).trim();
-    const column = eq < 0 ? '' : part.slice(eq + 1).trim();
+    const [key, column] = eq < 0 ? [part, ''] : [part.slice(0, eq).trim(), part.slice(eq + 1).trim()];
     if (!(INCIDENT_FIELDS as readonly string[]).includes(key)) {
       throw new InputError(`${field}: unknown field ${JSON.stringify(key)} in ${JSON.stringify(part)}; fields are ${INCIDENT_FIELDS.join(', ')}`, {
         field,
@@ -104,17 +103,19 @@ export function parseColumnMap(text: string, field = '--map'): ColumnMap {
 
 const RFC3339_RE = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?([Zz]|[+-](\d{2}):(\d{2}))$/;
 
-/** Strict RFC 3339 (real calendar dates, hours ≤ 23); returns epoch ms or null. */
+/**
+ * Strict RFC 3339 (real calendar dates, hours ≤ 23); returns epoch ms or null.
+ * Date.parse (in parseTime) already refuses month 00 or 13, day 00, minute or
+ * second 60 and zone offsets from 24:00 or with :60, but takes 02-30 and 24:00.
+ */
 export function parseRfc3339(text: string): number | null {
   const m = RFC3339_RE.exec(text.trim());
   if (!m) return null;
-  const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];
-  const second = m[6] === undefined ? 0 : Number(m[6]);
+  const [year, month, day, hour] = [m[1], m[2], m[3], m[4]].map(Number) as [number, number, number, number];
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return null;
-  if (m[8] !== undefined && (Number(m[8]) > 23 || Number(m[9]) > 59)) return null;
+  if (day > daysInMonth || hour > 23) return null;
   try {
-    return parseTime(text.trim().replace(' ', 'T'), 'time');
+    return parseTime(text.trim().replace(' ', 'T'));
   } catch {
     return null;
   }
@@ -142,7 +143,7 @@ type RawValue = string | number | boolean | null | undefined | object;
 function text(value: RawValue): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value.trim();
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  // numbers and booleans (from JSON) print as String() would
   return JSON.stringify(value);
 }
 
@@ -153,7 +154,8 @@ function describe(value: RawValue): string {
 function time(field: string, value: RawValue): number {
   const s = text(value);
   if (s === '') throw new RowProblem(field, 'required: expected an RFC 3339 time such as 2026-03-14T09:30:00Z');
-  const ms = typeof value === 'string' ? parseRfc3339(s) : null;
+  // the text of a JSON number, boolean, object or list never matches RFC 3339
+  const ms = parseRfc3339(s);
   if (ms === null) throw new RowProblem(field, `expected an RFC 3339 time, got ${describe(value)}`);
   return ms;
 }
@@ -167,11 +169,11 @@ function required(field: string, value: RawValue): string {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Validate one row's values (already looked up by field). */
-function toIncident(row: number, get: (f: IncidentField) => RawValue, hasSeverity: boolean): Incident {
+function toIncident(row: number, get: (f: IncidentField) => RawValue): Incident {
   const id = required('id', get('id'));
   const service = required('service', get('service'));
   const category = required('category', get('category'));
-  const severityText = hasSeverity ? text(get('severity')) : '';
+  const severityText = text(get('severity'));
   const started = time('started', get('started'));
   const detected = time('detected', get('detected'));
   if (detected < started) throw new RowProblem('detected', `${iso(detected)} is before started ${iso(started)}`);
@@ -185,7 +187,7 @@ function toIncident(row: number, get: (f: IncidentField) => RawValue, hasSeverit
   if (text(impactRaw) === '') throw new RowProblem('impact', 'required: expected a fraction between 0 and 1');
   let impact: number;
   try {
-    impact = parseFraction(typeof impactRaw === 'number' ? impactRaw : text(impactRaw), 'impact');
+    impact = parseFraction(text(impactRaw));
   } catch {
     throw new RowProblem('impact', `expected a fraction between 0 and 1 (or a percentage), got ${describe(impactRaw)}`);
   }
@@ -230,10 +232,8 @@ function readCsv(textIn: string, fileName: string): { headers: string[]; rows: R
   const rows = records.slice(1).map(({ record, info }): RawRow => {
     const raw: RawRow = {
       row: info.lines,
-      get: (column) => {
-        const i = headers.indexOf(column);
-        return i < 0 ? undefined : record[i];
-      },
+      // an unknown column is index -1, which an array does not hold
+      get: (column) => record[headers.indexOf(column)],
     };
     if (record.length !== headers.length) raw.shapeProblem = new RowProblem('(row)', `expected ${headers.length} columns like the header, got ${record.length}`);
     return raw;
@@ -251,7 +251,7 @@ function readJson(textIn: string, fileName: string): { headers: string[]; rows: 
       suggestions: ['expected a JSON list of incident objects, or {"incidents": [...]}'],
     });
   }
-  const list = Array.isArray(data) ? data : typeof data === 'object' && data !== null && Array.isArray((data as { incidents?: unknown }).incidents) ? (data as { incidents: unknown[] }).incidents : null;
+  const list = Array.isArray(data) ? data : Array.isArray((data as { incidents?: unknown } | null)?.incidents) ? (data as { incidents: unknown[] }).incidents : null;
   if (list === null) {
     throw new InputError(`${fileName}: expected a JSON list of incidents, or an object with an "incidents" list`, {
       file: fileName,
@@ -263,7 +263,7 @@ function readJson(textIn: string, fileName: string): { headers: string[]; rows: 
   const rows = list.map((item, i): RawRow => {
     const isObject = typeof item === 'object' && item !== null && !Array.isArray(item);
     if (isObject) for (const k of Object.keys(item)) headers.add(k);
-    const raw: RawRow = { row: i + 1, get: (column) => (isObject ? ((item as Record<string, RawValue>)[column] ?? undefined) : undefined) };
+    const raw: RawRow = { row: i + 1, get: (column) => (isObject ? (item as Record<string, RawValue>)[column] : undefined) };
     if (!isObject) raw.shapeProblem = new RowProblem('(row)', 'expected an object with the incident fields');
     return raw;
   });
@@ -271,7 +271,7 @@ function readJson(textIn: string, fileName: string): { headers: string[]; rows: 
 }
 
 /** Resolve which column holds each field (case-insensitive), or throw naming the missing ones. */
-function resolveColumns(headers: string[], map: ColumnMap, fileName: string, requireAll: boolean, fallback = false): Record<IncidentField, string | null> {
+function resolveColumns(headers: string[], map: ColumnMap, fileName: string, requireAll: boolean, fallback: boolean): Record<IncidentField, string | null> {
   const seen = new Map<string, string>();
   for (const h of headers) {
     const key = h.toLowerCase();
@@ -332,14 +332,10 @@ export function parseIncidents(textIn: string, fileName: string, options: ParseI
   for (const raw of rows) {
     try {
       if (raw.shapeProblem) throw raw.shapeProblem;
-      const incident = toIncident(
-        raw.row,
-        (f) => {
-          const column = columns[f];
-          return column === null ? undefined : raw.get(column);
-        },
-        columns.severity !== null,
-      );
+      const incident = toIncident(raw.row, (f) => {
+        const column = columns[f];
+        return column === null ? undefined : raw.get(column);
+      });
       const first = ids.get(incident.id);
       if (first !== undefined) throw new RowProblem('id', `duplicate id ${JSON.stringify(incident.id)} (first on row ${first})`);
       ids.set(incident.id, raw.row);

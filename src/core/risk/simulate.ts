@@ -253,6 +253,7 @@ function* simulation(register: Register, options: SimulateOptions): Generator<nu
   let sq = 0;
   for (const y of years) sq += (y - meanYear) ** 2;
   const sd = iterations > 1 ? Math.sqrt(sq / (iterations - 1)) : 0;
+  // Stryker disable next-line MethodExpression: `years` for `years.slice()` is equivalent, only the histogram reads years after this, and it does not depend on their order
   const sortedYears = years.slice().sort();
   const max = sortedYears[iterations - 1] as number;
   const bins = 20;

