@@ -16,6 +16,9 @@
 // `--equivalents` lists the mutants judged equivalent: the source marks each
 // with `// Stryker disable next-line <Mutator>: <reason>`, Stryker reports them
 // as Ignored with that reason, and the score leaves them out (as Stryker's does).
+// `--import a.json[,b.json]` takes into the family's results file, file by
+// file, the results another worktree measured, where they were measured on the
+// source that is here now (results for other versions of a file are left out).
 // Static mutants (module-level constants, regexes built at load) are also
 // Ignored, because `ignoreStatic` skips them (each would re-load the module for
 // every test): the summary counts them apart, as "static", never as equivalent.
@@ -30,14 +33,16 @@ const args = process.argv.slice(2);
 const markdown = args.includes('--markdown');
 const listSurvivors = args.includes('--survivors');
 const listEquivalents = args.includes('--equivalents');
-const summaryOnly = args.includes('--summary') || markdown || listSurvivors || listEquivalents;
 let files = [];
+let imports = [];
 const asked = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--files') files = (args[++i] ?? '').split(',').filter(Boolean);
+  else if (args[i] === '--import') imports = (args[++i] ?? '').split(',').filter(Boolean);
   else if (args[i] === '--family') asked.push(args[++i]);
   else if (!args[i].startsWith('--')) asked.push(args[i]);
 }
+const summaryOnly = args.includes('--summary') || markdown || listSurvivors || listEquivalents || imports.length > 0;
 const families = asked.length > 0 ? asked : Object.keys(FAMILIES);
 for (const f of families) {
   if (!FAMILIES[f]) {
@@ -67,6 +72,27 @@ const readJson = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'ut
 function merge(store, run) {
   if (!store) return run;
   return { ...run, files: { ...store.files, ...run.files }, testFiles: { ...(store.testFiles ?? {}), ...(run.testFiles ?? {}) } };
+}
+
+if (imports.length > 0) {
+  if (families.length !== 1) {
+    console.error('--import: name one family (try: npm run mutation -- cache --import ../wt/x/.relia-test/mutation/cache.json)');
+    process.exit(2);
+  }
+  const family = families[0];
+  let store = readJson(storeOf(family));
+  for (const file of imports) {
+    const other = readJson(file);
+    if (!other) {
+      console.error(`--import: no such results file "${file}"`);
+      process.exit(2);
+    }
+    const fresh = Object.fromEntries(Object.entries(other.files).filter(([f, r]) => existsSync(f) && readFileSync(f, 'utf8') === r.source));
+    console.log(`--import ${file}: ${Object.keys(fresh).length} of ${Object.keys(other.files).length} files measured on the source here: ${Object.keys(fresh).join(' ')}`);
+    store = merge(store, { ...other, files: fresh });
+  }
+  mkdirSync(DIR, { recursive: true });
+  writeFileSync(storeOf(family), JSON.stringify(store));
 }
 
 let failed = false;

@@ -71,6 +71,7 @@ function newJournal(o: RunOptions, kind: Journal['kind'], target: Target, from: 
     weightsBefore: before,
     steps: steps.map((s) => ({ percent: s.percent, weights: s.weights, state: 'pending' })),
     position: -1,
+    // Stryker disable next-line StringLiteral: equivalent, apply and rollback set status 'running' again before any save or return of this journal
     status: 'running',
     scaling: [],
     guard: [],
@@ -94,6 +95,10 @@ function byRegionOf(j: Journal, w: Weights): Record<string, number> {
   return out;
 }
 
+/** No region skipped: every region's health is read. */
+// Stryker disable next-line ArrayDeclaration: equivalent, a skip list holding a name that is no region skips nothing
+const NO_SKIP: readonly string[] = [];
+
 function walkContext(o: RunOptions, j: Journal, lock: WalkContext['lock'], honourFreeze: boolean): WalkContext {
   return {
     plan: o.plan,
@@ -103,7 +108,7 @@ function walkContext(o: RunOptions, j: Journal, lock: WalkContext['lock'], honou
     rules: safetyRules(o.plan, j.mode),
     bakeMs: o.bakeMs ?? o.plan.bakeMs,
     guardIntervalMs: o.plan.guardIntervalMs,
-    health: () => healthMap(o.plan, o.ports, o.ports.clock.now(), j.mode === 'ungraceful' ? [j.from] : []),
+    health: () => healthMap(o.plan, o.ports, o.ports.clock.now(), j.mode === 'ungraceful' ? [j.from] : NO_SKIP),
     ...(o.approve ? { approve: o.approve } : {}),
     honourFreeze,
     revertOnBreach: j.mode !== 'ungraceful',
@@ -146,6 +151,7 @@ async function locked<T>(o: RunOptions, target: Target, operation: string, body:
     return await body(box);
   } finally {
     // walk() renews the lock: the last renewed record is the one to delete. A lock another run holds is not ours to delete.
+    // Stryker disable next-line ArrowFunction: equivalent, undefined and false are both "not released" under the !
     if (!lost && !(await releaseLock(o.ports.dns, box.current).catch(() => false))) o.warn?.(`could not release the lock on ${o.plan.record}; it expires at ${isoOf(box.current.info.expires)}`);
   }
 }

@@ -10,7 +10,7 @@
 import type { RecordSet } from '../../ports/dns.js';
 import { CheckFailedError, CleanupFailedError, DependencyError, InterruptedError, ReliaError, SafetyStopError, throwIfAborted } from '../errors.js';
 import { readFreeze, readRecords, regionHealth } from './inspect.js';
-import { addEvent, addGuardSample, isoOf, weightsAt, type Journal } from './journal.js';
+import { addEvent, addGuardSample, isoOf, weightsAt, type Journal, type JournalStep } from './journal.js';
 import { renewLock, type HeldLock } from './locking.js';
 import type { FailoverPlan } from './plan-schema.js';
 import type { FailoverPorts } from './ports.js';
@@ -55,7 +55,7 @@ export async function emit(ctx: Pick<WalkContext, 'ports'>, j: Journal, type: st
   const at = ctx.ports.clock.now();
   addEvent(j, at, type, message);
   try {
-    // Stryker disable next-line OptionalChaining: equivalent, without a notifier the TypeError lands in the catch below, like a failing notifier
+    // Stryker disable next-line OptionalChaining: equivalent, calling a missing listener throws a TypeError that the catch below swallows, as nothing was called
     await ctx.ports.onEvent?.({ type, message, at, operation: j.id, ...(step !== undefined ? { step } : {}), ...(data ? { data } : {}) });
   } catch {
     // Progress and notifications never stop an operation.
@@ -94,8 +94,8 @@ export function restoreCommand(zoneId: string, records: readonly RecordSet[], w:
       Type: c.record.type,
       SetIdentifier: c.record.setIdentifier,
       Weight: c.record.weight,
-      // Stryker disable next-line ConditionalExpression: equivalent, JSON.stringify drops a TTL of undefined, as if it was never set
-      ...(c.record.ttl !== undefined ? { TTL: c.record.ttl } : {}),
+      // JSON.stringify leaves TTL out when it is undefined (alias records).
+      TTL: c.record.ttl,
       ...(c.record.values ? { ResourceRecords: c.record.values.map((v) => ({ Value: v })) } : {}),
       ...(c.record.aliasTarget ? { AliasTarget: { HostedZoneId: c.record.aliasTarget.hostedZoneId, DNSName: c.record.aliasTarget.dnsName, EvaluateTargetHealth: c.record.aliasTarget.evaluateTargetHealth } } : {}),
       ...(c.record.healthCheckId ? { HealthCheckId: c.record.healthCheckId } : {}),
@@ -103,6 +103,10 @@ export function restoreCommand(zoneId: string, records: readonly RecordSet[], w:
   }));
   return `aws route53 change-resource-record-sets --hosted-zone-id ${zoneId} --change-batch '${JSON.stringify({ Changes: changes })}'`;
 }
+
+/** A revert goes back to weights that were live before: no step-size or healthy-region rule stops it. */
+// Stryker disable next-line ObjectLiteral: equivalent, checkBatch compares against undefined rules as against 0 and null: n < undefined and moved > NaN are false
+const REVERT_RULES: SafetyRules = { minHealthyRegions: 0, maxStepPercent: null };
 
 /** Revert step k to the weights of step k − 1 (or those before). Throws SafetyStopError (4) or CleanupFailedError (5). */
 async function revert(ctx: WalkContext, j: Journal, k: number, reason: string): Promise<never> {
@@ -112,7 +116,7 @@ async function revert(ctx: WalkContext, j: Journal, k: number, reason: string): 
   try {
     records = await readRecords({ dns }, j.dns.zoneId, j.dns.record, j.dns.type);
     const changes = weightBatch(records, prev);
-    const verdict = checkBatch(records, changes, { name: j.dns.record, type: j.dns.type, regionOf: {}, healthy: {} }, { minHealthyRegions: 0, maxStepPercent: null });
+    const verdict = checkBatch(records, changes, { name: j.dns.record, type: j.dns.type, regionOf: {}, healthy: {} }, REVERT_RULES);
     if (!verdict.ok) throw new CheckFailedError(verdict.violations.join('; '));
     if (changes.length > 0) {
       const out = await dns.change(j.dns.zoneId, changes, `relia failover ${j.id}: revert step ${k + 1}`);
@@ -138,9 +142,8 @@ async function revert(ctx: WalkContext, j: Journal, k: number, reason: string): 
       suggestions: [`restore the previous weights: ${restore}`, 'then: relia failover status'],
     });
   }
-  const step = j.steps[k];
-  // Stryker disable next-line ConditionalExpression: equivalent, k is the index of a step of the journal being walked
-  if (step) step.state = 'reverted';
+  // k is the step being baked: it exists.
+  (j.steps[k] as JournalStep).state = 'reverted';
   j.position = k - 1;
   j.status = 'reverted';
   j.reason = `guard breached at step ${k + 1}: ${reason}`;
@@ -189,6 +192,7 @@ async function bake(ctx: WalkContext, j: Journal, k: number): Promise<void> {
  */
 export async function walk(ctx: WalkContext, j: Journal): Promise<void> {
   const { dns, clock } = ctx.ports;
+  // Stryker disable next-line OptionalChaining: equivalent, read only when position >= 0, and a position is always a step of the journal
   const resumeBake = j.position >= 0 && j.steps[j.position]?.state !== 'baked';
   const start = resumeBake ? j.position : j.position + 1;
   try {
@@ -241,7 +245,7 @@ export async function walk(ctx: WalkContext, j: Journal): Promise<void> {
 export async function markStopped(ctx: Pick<WalkContext, 'ports' | 'sink'>, j: Journal, error: unknown): Promise<void> {
   if (j.status !== 'running') return;
   j.status = 'interrupted';
-  // Stryker disable next-line OptionalChaining: equivalent, a journal's position is -1 (handled first) or the index of one of its steps
+  // Stryker disable next-line OptionalChaining: equivalent, read only when position >= 0, and a position is always a step of the journal
   const where = j.position < 0 ? 'before step 1' : `step ${j.position + 1} (${j.steps[j.position]?.percent}%)`;
   const reason: unknown = ctx.ports.signal?.aborted ? ctx.ports.signal.reason : null;
   const signal = reason === null ? null : ReliaError.is(reason) && reason instanceof InterruptedError ? reason.signal : 'abort';

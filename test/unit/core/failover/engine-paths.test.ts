@@ -1,0 +1,153 @@
+/**
+ * The engine's decisions before and around the walk: bad --steps, refused
+ * pre-checks and freezes (exact messages and what to do), what an existing
+ * journal means for a re-run, plans without capacity, the lock release, and
+ * the rollback cases that move no weight.
+ */
+import { describe, expect, it } from 'vitest';
+import { CheckFailedError, DependencyError, InputError } from '../../../../src/core/errors.js';
+import { applyFailover, rollbackFailover } from '../../../../src/core/failover/engine.js';
+import { freeze } from '../../../../src/core/failover/freeze.js';
+import type { AlarmsPort } from '../../../../src/ports/alarms.js';
+import { planText, T0, world } from './world.js';
+
+const evacuate = { from: 'us-east-1', to: 'eu-west-1', mode: 'graceful' as const };
+
+async function fails(p: Promise<unknown>): Promise<Error & { suggestions: string[]; field?: string }> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error & { suggestions: string[]; field?: string };
+  }
+  throw new Error('expected a failure, nothing was thrown');
+}
+
+describe('refusals before anything changes', () => {
+  it('--steps that do not end at 100: exit 2 on --steps with an example', async () => {
+    const w = world();
+    const e = await fails(applyFailover({ ...w.run(), ...evacuate, steps: [25, 50] }));
+    expect(e).toBeInstanceOf(InputError);
+    expect(e.message).toContain('the last step must be 100, got 50');
+    expect(e.field).toBe('--steps');
+    expect(e.suggestions).toEqual(['end the steps at 100, e.g. [50, 100]', 'e.g. --steps 50,100']);
+  });
+
+  it('failed pre-checks are listed one per line (only the failed ones), nothing changed', async () => {
+    const w = world();
+    w.alarms.setAlarm('eu-west-1', 'api-euw1-5xx', 'ALARM', '5xx above 1%');
+    w.memDns.setHealth('hc-euw1', false);
+    const e = await fails(applyFailover({ ...w.run(), ...evacuate }));
+    expect(e).toBeInstanceOf(CheckFailedError);
+    // The unhealthy target also leaves no healthy region for step 2 (minHealthyRegions 1); the passing checks are not listed.
+    expect(e.message).toBe(
+      'pre-checks failed, nothing was changed:\n  target eu-west-1 healthy: health check hc-euw1 is unhealthy (0/16 checkers healthy); alarm api-euw1-5xx is ALARM (5xx above 1%)\n  safety rules: step 2 (100%): only 0 healthy regions would take traffic (none); safety.minHealthyRegions is 1',
+    );
+    expect(e.suggestions).toEqual(['relia failover plan --plan FILE --from R1 --to R2 shows every check']);
+    expect(w.journals).toEqual([]);
+  });
+
+  it('a freeze names who, since when and why, and how to lift it', async () => {
+    const w = world();
+    await freeze(w.plan, w.ports(), { by: 'alice@laptop', at: T0, reason: 'premiere night' });
+    const e = await fails(applyFailover({ ...w.run(), ...evacuate }));
+    expect(e.message).toBe('failover of api.example.com. is frozen by alice@laptop since 2026-12-03T07:00:00Z: premiere night');
+    expect(e.suggestions).toEqual(['relia failover unfreeze --plan FILE when the freeze is over']);
+  });
+});
+
+describe('what an existing journal means for a re-run', () => {
+  it('a completed apply at its final weights: nothing to do, the same journal returned', async () => {
+    const w = world();
+    const first = (await applyFailover({ ...w.run(), ...evacuate })).journal!;
+    const again = await applyFailover({ ...w.run(), ...evacuate, existing: first });
+    expect(again).toEqual({ journal: first, preview: null, nothingToDo: true, weights: { 'us-east-1': 0, 'eu-west-1': 100 } });
+  });
+
+  it('a finished but not completed operation at the final weights (revert failed) is not adopted: nothing to do, no journal', async () => {
+    const w = world();
+    const first = (await applyFailover({ ...w.run(), ...evacuate })).journal!;
+    const again = await applyFailover({ ...w.run(), ...evacuate, existing: { ...first, status: 'revert-failed' } });
+    expect(again).toEqual({ journal: null, preview: null, nothingToDo: true, weights: { 'us-east-1': 0, 'eu-west-1': 100 } });
+  });
+});
+
+describe('nothing to do only when every step is already live', () => {
+  it('1/99 in steps 25/50/100: step 1 rounds to no move, the others still run', async () => {
+    const w = world({ weights: [1, 99], plan: planText().replace('steps: [50, 100]', 'steps: [25, 50, 100]') });
+    const out = await applyFailover({ ...w.run(), ...evacuate });
+    expect(out.nothingToDo).toBe(false);
+    expect(out.journal!.steps.map((s) => s.weights)).toEqual([
+      { use1: 1, euw1: 99 },
+      { use1: 0, euw1: 100 },
+      { use1: 0, euw1: 100 },
+    ]);
+    expect(w.dns.weightBatches).toHaveLength(1);
+    expect(w.weights()).toEqual({ use1: 0, euw1: 100 });
+  });
+});
+
+describe('plans and ports', () => {
+  it('a plan without capacity moves the weights without a scaling phase', async () => {
+    const w = world({ plan: planText().replace(/ {4}capacity: .*\n/g, '') });
+    const out = await applyFailover({ ...w.run(), ...evacuate });
+    expect(out.journal!.events.map((e) => e.type).filter((t) => t !== 'guard')).toEqual(['start', 'step', 'step', 'done']);
+    expect(out.journal!.scaling).toEqual([]);
+    expect((await w.compute.describeGroups('eu-west-1', ['api-euw1']))[0]!.desired).toBe(2);
+  });
+
+  it('ungraceful never reads the source region\'s health (it is down); an unreadable source capacity is a warning', async () => {
+    const w = world();
+    const alarms: AlarmsPort = {
+      kind: 'half-down-alarms',
+      describeAlarms: (region, names, options) => (region === 'us-east-1' ? Promise.reject(new DependencyError('cloudwatch', 'us-east-1 unreachable')) : w.alarms.describeAlarms(region, names, options)),
+      close: async () => {},
+    };
+    // The source ASG cannot be read either: a warning, and the target keeps its desired capacity.
+    const compute = new Proxy(w.compute, {
+      get: (t, p) => (p === 'describeGroups' ? (region: string, names: string[]) => (region === 'us-east-1' ? Promise.reject(new DependencyError('autoscaling', 'us-east-1 unreachable')) : t.describeGroups(region, names)) : Reflect.get(t, p, t)),
+    });
+    const warnings: string[] = [];
+    const out = await applyFailover({ ...w.run({ ports: { ...w.ports(), alarms, compute }, warn: (l) => warnings.push(l) }), ...evacuate, mode: 'ungraceful' });
+    expect(out.journal!.status).toBe('completed');
+    expect(warnings.filter((l) => l.startsWith('ungraceful: cannot read the source capacity'))).toHaveLength(1);
+    expect((await w.compute.describeGroups('eu-west-1', ['api-euw1']))[0]!.desired).toBe(2);
+    expect(w.weights()).toEqual({ use1: 0, euw1: 100 });
+  });
+
+  it('a lock that cannot be released is a warning naming when it expires; a released one is silent', async () => {
+    for (const how of ['rejected', 'unreachable'] as const) {
+      const w = world();
+      const warnings: string[] = [];
+      w.dns.before = (_z, changes) => {
+        if (changes.length === 1 && changes[0]!.action === 'DELETE' && changes[0]!.record.type === 'TXT') {
+          if (how === 'unreachable') throw new DependencyError('aws', 'route53:ChangeResourceRecordSets failed: connect ECONNREFUSED');
+          return { status: 'rejected', reason: 'InvalidChangeBatch' };
+        }
+        return undefined;
+      };
+      const out = await applyFailover({ ...w.run({ warn: (l) => warnings.push(l) }), ...evacuate });
+      expect(out.journal!.status).toBe('completed');
+      // Renewed before step 2 (at 2m) for the plan's lock TTL.
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/^could not release the lock on api\.example\.com\.; it expires at 2026-12-03T\d\d:\d\d:\d\dZ$/);
+    }
+  });
+});
+
+describe('rollbacks that move no weight', () => {
+  it('scaleBackOnRollback with nothing scaled and no step back: nothing to do', async () => {
+    const w = world({ readyFollows: false, plan: planText('capacity: { scaleBackOnRollback: true }') });
+    await fails(applyFailover({ ...w.run(), ...evacuate }));
+    const out = await rollbackFailover({ ...w.run(), journal: { ...w.last(), scaling: [] } });
+    expect(out).toEqual({ journal: null, preview: null, nothingToDo: true, weights: { 'us-east-1': 100, 'eu-west-1': 0 } });
+  });
+
+  it('the rollback pre-check includes the SLOs of the region taking traffic back', async () => {
+    const w = world({ plan: planText().replace('alarms: [api-use1-5xx]', 'alarms: [api-use1-5xx]\n    slos: [slo.yaml]') });
+    const applied = (await applyFailover({ ...w.run(), ...evacuate })).journal!;
+    const ports = { ...w.ports(), sloGuard: async (region: string) => [{ id: 'playback/availability', ok: region !== 'us-east-1', reasons: ['fast burn 1h/5m: 20.1 > 14.4'] }] };
+    const e = await fails(rollbackFailover({ ...w.run({ ports }), journal: applied }));
+    expect(e.message).toBe('rollback pre-check: us-east-1 would take traffic back but is unhealthy: SLO playback/availability: fast burn 1h/5m: 20.1 > 14.4; nothing was changed');
+    expect(w.weights()).toEqual({ use1: 0, euw1: 100 });
+  });
+});
