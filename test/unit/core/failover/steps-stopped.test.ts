@@ -12,35 +12,12 @@ import type { FailoverEvent, FailoverPorts } from '../../../../src/core/failover
 import { emit, markStopped } from '../../../../src/core/failover/steps.js';
 import { MemoryJournalSink } from '../../../fakes/memory-journal.js';
 import { FakeClock } from '../../../fakes/virtual-clock.js';
+import { journal as contractJournal } from '../../../contract/suites/journal.js';
 
 const T0 = Date.parse('2026-12-03T07:00:00Z');
 
-function journal(position: number, status: Journal['status'] = 'running'): Journal {
-  return {
-    version: 1,
-    id: 'op-1',
-    kind: 'apply',
-    plan: { name: 'api', file: 'api.yaml' },
-    dns: { zoneId: 'Z1', record: 'api.example.com.', type: 'A' },
-    regions: { 'us-east-1': 'use1', 'eu-west-1': 'euw1' },
-    from: 'us-east-1',
-    to: 'eu-west-1',
-    mode: 'graceful',
-    weightsBefore: { use1: 100, euw1: 0 },
-    steps: [
-      { percent: 25, weights: { use1: 75, euw1: 25 }, state: 'baked' },
-      { percent: 100, weights: { use1: 0, euw1: 100 }, state: 'pending' },
-    ],
-    position,
-    status,
-    scaling: [],
-    guard: [],
-    events: [],
-    owner: 'ci@runner:1',
-    startedAt: '2026-12-03T07:00:00Z',
-    updatedAt: '2026-12-03T07:00:00Z',
-  } as Journal;
-}
+/** The journal fixture of the journal contract, running, with no events yet. */
+const journal = (position: number, status: Journal['status'] = 'running'): Journal => contractJournal(position, { status, events: [] });
 
 function ctx(signal?: AbortSignal) {
   const sink = new MemoryJournalSink();
@@ -50,19 +27,19 @@ function ctx(signal?: AbortSignal) {
 }
 
 describe('markStopped', () => {
-  it('an error before the first step, or during step 1 (25 %)', async () => {
+  it('an error before the first step, or during step 1 (50 %)', async () => {
     const c = ctx();
     const before = journal(-1);
     await markStopped(c, before, new Error('Route 53 rejected step 1'));
     expect(before).toMatchObject({ status: 'interrupted', reason: 'stopped at before step 1: Route 53 rejected step 1' });
     const during = journal(0);
     await markStopped(c, during, new Error('lost the lock'));
-    expect(during.reason).toBe('stopped at step 1 (25%): lost the lock');
+    expect(during.reason).toBe('stopped at step 1 (50%): lost the lock');
     expect(c.events.map((e) => [e.type, e.message, e.step])).toEqual([
       ['interrupted', 'stopped at before step 1: Route 53 rejected step 1', -1],
-      ['interrupted', 'stopped at step 1 (25%): lost the lock', 0],
+      ['interrupted', 'stopped at step 1 (50%): lost the lock', 0],
     ]);
-    expect((c.sink.journal as Journal).reason).toBe('stopped at step 1 (25%): lost the lock');
+    expect((c.sink.journal as Journal).reason).toBe('stopped at step 1 (50%): lost the lock');
   });
 
   it('a signal: named when it is SIGINT or SIGTERM, "abort" for any other reason', async () => {
@@ -82,7 +59,7 @@ describe('markStopped', () => {
   it('a signal that was not aborted does not count: the error is the reason', async () => {
     const j = journal(0);
     await markStopped(ctx(new AbortController().signal), j, new Error('guard breached'));
-    expect(j.reason).toBe('stopped at step 1 (25%): guard breached');
+    expect(j.reason).toBe('stopped at step 1 (50%): guard breached');
   });
 
   it('a journal no longer running (reverted, completed) keeps its status and reason', async () => {
