@@ -134,6 +134,50 @@ describe('plans and ports', () => {
   });
 });
 
+describe('scaling the target', () => {
+  it('readiness is polled every scalePollMs (5 s by default): no weight moves before the target is ready', async () => {
+    for (const [pollMs, readySeenAt] of [
+      [1_000, 2_000],
+      [undefined, 5_000],
+    ] as const) {
+      const w = world({ readyFollows: false });
+      w.clock.at(T0 + 1_500, () => w.cluster.setReady({ kind: 'deployment', namespace: 'web', name: 'api' }, 4));
+      const out = await applyFailover({ ...w.run({ scalePollMs: pollMs }), ...evacuate });
+      const at = (type: string) => Date.parse(out.journal!.events.find((e) => e.type === type)!.at) - T0;
+      expect([at('scaled'), at('step')]).toEqual([readySeenAt, readySeenAt]);
+    }
+  });
+
+  it('scaling back on rollback passes the abort signal, and the current kube context as "no context"', async () => {
+    const w = world({ plan: planText('capacity: { scaleBackOnRollback: true }').replace('{ kubernetes: { context: euw1, namespace: web, deployment: api } }', '{ kubernetes: { namespace: web, deployment: api } }') });
+    const contexts: Array<string | undefined> = [];
+    const signals: boolean[] = [];
+    const base = w.ports();
+    const compute = new Proxy(w.compute, {
+      get: (t, p) => (p === 'setDesiredCapacity' ? (r: string, n: string, d: number, o?: { signal?: AbortSignal }) => (signals.push(o?.signal === w.controller.signal), t.setDesiredCapacity(r, n, d, o)) : Reflect.get(t, p, t)),
+    });
+    const cluster = async (context: string | undefined) => {
+      contexts.push(context);
+      // The current context is the target's cluster here.
+      const c = context === undefined ? w.cluster : await base.cluster!(context);
+      return new Proxy(c, {
+        get: (t, p) => (p === 'setScale' ? (ref: Parameters<typeof c.setScale>[0], n: number, o?: { signal?: AbortSignal }) => (signals.push(o?.signal === w.controller.signal), t.setScale(ref, n, o)) : Reflect.get(t, p, t)),
+      });
+    };
+    const ports = { ...base, compute, cluster };
+    const applied = (await applyFailover({ ...w.run({ ports }), ...evacuate })).journal!;
+    expect(applied.scaling.map((s) => [s.name, s.where])).toEqual([
+      ['api-euw1', 'eu-west-1'],
+      ['web/api', ''],
+    ]);
+    contexts.length = 0;
+    signals.length = 0;
+    await rollbackFailover({ ...w.run({ ports }), journal: applied });
+    expect(contexts.filter((c) => c !== 'use1')).toEqual([undefined]);
+    expect(signals).toEqual([true, true]);
+  });
+});
+
 describe('rollbacks that move no weight', () => {
   it('scaleBackOnRollback with nothing scaled and no step back: nothing to do', async () => {
     const w = world({ readyFollows: false, plan: planText('capacity: { scaleBackOnRollback: true }') });
