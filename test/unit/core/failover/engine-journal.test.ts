@@ -11,7 +11,7 @@ import { CheckFailedError, InputError, InterruptedError } from '../../../../src/
 import { applyFailover, resumeFailover, rollbackFailover } from '../../../../src/core/failover/engine.js';
 import type { Journal } from '../../../../src/core/failover/journal.js';
 import type { FailoverEvent } from '../../../../src/core/failover/ports.js';
-import { planText, T0, world, type World } from './world.js';
+import { planText, RECORD, T0, world, type World } from './world.js';
 
 const evacuate = { from: 'us-east-1', to: 'eu-west-1', mode: 'graceful' as const };
 const iso = (s: number) => new Date(T0 + s * 1000).toISOString().replace('.000Z', 'Z');
@@ -188,6 +188,28 @@ describe('adopting an unfinished journal', () => {
       expect(out.journal!.id).toBe('op-new');
       expect(out.journal!.weightsBefore).toEqual({ use1: 50, euw1: 50 });
     }
+  });
+
+  it('an unfinished journal of another direction is not adopted (three regions)', async () => {
+    const third = planText().replace('steps: [50, 100]', '  ap-south-1:\n    setIdentifier: apse1\nsteps: [50, 100]');
+    const setup = async () => {
+      const w = world({ plan: third });
+      w.memDns.addRecords(w.zoneId, { name: RECORD, type: 'A', setIdentifier: 'apse1', weight: 0, ttl: 60, values: ['203.0.113.20'] });
+      interruptAt(w, 50);
+      await fails(applyFailover({ ...w.run({ operationId: 'op-int' }), ...evacuate }));
+      restart(w);
+      return w;
+    };
+    // Same source, another target: a new operation from the live 50/50/0.
+    const other = await setup();
+    const toAsia = await applyFailover({ ...other.run({ operationId: 'op-asia' }), from: 'us-east-1', to: 'ap-south-1', mode: 'graceful', existing: other.last() });
+    expect(toAsia.journal).toMatchObject({ id: 'op-asia', to: 'ap-south-1', weightsBefore: { use1: 50, euw1: 50, apse1: 0 } });
+    expect(other.weights()).toEqual({ use1: 0, euw1: 50, apse1: 50 });
+    // Another source (with no traffic), the same target: nothing to move, the unfinished operation is left alone.
+    const idle = await setup();
+    const fromAsia = await applyFailover({ ...idle.run({ operationId: 'op-idle' }), from: 'ap-south-1', to: 'eu-west-1', mode: 'graceful', existing: idle.last() });
+    expect(fromAsia).toMatchObject({ journal: null, nothingToDo: true });
+    expect(idle.weights()).toEqual({ use1: 50, euw1: 50, apse1: 0 });
   });
 
   it('other --steps than the unfinished operation: exit 2 naming both', async () => {
