@@ -119,6 +119,21 @@ describe('apply records every transition', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('two target ASGs of one name in two regions are two scaling records', async () => {
+    const plan = planText()
+      .replace('capacity: [{ asg: api-use1 },', 'capacity: [{ asg: api-use1 }, { asg: api-use1-b },')
+      .replace('capacity: [{ asg: api-euw1 },', 'capacity: [{ asg: api-euw1 }, { asg: api-euw1, region: eu-central-1 },');
+    const w = world({ plan });
+    w.compute.addGroup({ name: 'api-use1-b', region: 'us-east-1', min: 1, max: 20, desired: 3 });
+    w.compute.addGroup({ name: 'api-euw1', region: 'eu-central-1', min: 1, max: 20, desired: 1 });
+    const out = await applyFailover({ ...w.run(), ...evacuate });
+    expect(out.journal!.scaling.map((s) => [s.kind, s.name, s.where, s.before, s.desired])).toEqual([
+      ['asg', 'api-euw1', 'eu-west-1', 2, 6],
+      ['asg', 'api-euw1', 'eu-central-1', 1, 3],
+      ['deployment', 'web/api', 'euw1', 1, 4],
+    ]);
+  });
+
   it('weights already where the plan ends: nothing to do, no journal, no lock, no batch', async () => {
     const w = world({ weights: [0, 100] });
     const out = await applyFailover({ ...w.run(), ...evacuate });
