@@ -119,18 +119,22 @@ describe('apply records every transition', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('two target ASGs of one name in two regions are two scaling records', async () => {
+  it('target ASGs of one name in two regions, or of two names in one region, are separate scaling records', async () => {
     const plan = planText()
-      .replace('capacity: [{ asg: api-use1 },', 'capacity: [{ asg: api-use1 }, { asg: api-use1-b },')
-      .replace('capacity: [{ asg: api-euw1 },', 'capacity: [{ asg: api-euw1 }, { asg: api-euw1, region: eu-central-1 },');
+      .replace('capacity: [{ asg: api-use1 },', 'capacity: [{ asg: api-use1 }, { asg: api-use1-b }, { asg: api-use1-c },')
+      .replace('capacity: [{ asg: api-euw1 },', 'capacity: [{ asg: api-euw1 }, { asg: api-euw1, region: eu-central-1 }, { asg: api-euw1-c },');
     const w = world({ plan });
     w.compute.addGroup({ name: 'api-use1-b', region: 'us-east-1', min: 1, max: 20, desired: 3 });
     w.compute.addGroup({ name: 'api-euw1', region: 'eu-central-1', min: 1, max: 20, desired: 1 });
+    w.compute.addGroup({ name: 'api-use1-c', region: 'us-east-1', min: 1, max: 20, desired: 2 });
+    w.compute.addGroup({ name: 'api-euw1-c', region: 'eu-west-1', min: 1, max: 20, desired: 1 });
     const out = await applyFailover({ ...w.run(), ...evacuate });
-    expect(out.journal!.scaling.map((s) => [s.kind, s.name, s.where, s.before, s.desired])).toEqual([
-      ['asg', 'api-euw1', 'eu-west-1', 2, 6],
-      ['asg', 'api-euw1', 'eu-central-1', 1, 3],
-      ['deployment', 'web/api', 'euw1', 1, 4],
+    // Each record's "ready" is its own group's (it was the first same-named record's, overwritten by the last).
+    expect(out.journal!.scaling.map((s) => [s.kind, s.name, s.where, s.before, s.desired, s.ready])).toEqual([
+      ['asg', 'api-euw1', 'eu-west-1', 2, 6, 6],
+      ['asg', 'api-euw1', 'eu-central-1', 1, 3, 3],
+      ['asg', 'api-euw1-c', 'eu-west-1', 1, 2, 2],
+      ['deployment', 'web/api', 'euw1', 1, 4, 4],
     ]);
   });
 
