@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { CheckFailedError, InputError, InterruptedError } from '../../../../src/core/errors.js';
 import { applyFailover, resumeFailover, rollbackFailover } from '../../../../src/core/failover/engine.js';
 import type { Journal } from '../../../../src/core/failover/journal.js';
+import { parseFailoverPlan } from '../../../../src/core/failover/plan-schema.js';
 import type { FailoverEvent } from '../../../../src/core/failover/ports.js';
 import { planText, RECORD, T0, world, type World } from './world.js';
 
@@ -247,6 +248,17 @@ describe('adopting an unfinished journal', () => {
     restart(w);
     await resumeFailover({ ...w.run(), journal: w.last() });
     expect(w.dns.weightBatches.map((b) => b.find((c) => c.record.setIdentifier === 'euw1')!.record.weight)).toEqual([25, 50, 100]);
+  });
+
+  it('resume checks only the steps still to do (a tighter maxStepPercent since does not refuse the step already done)', async () => {
+    const steps = 'steps: [50, 75, 100]';
+    const w = world({ plan: planText().replace('steps: [50, 100]', steps) });
+    interruptAt(w, 50);
+    await fails(applyFailover({ ...w.run(), ...evacuate }));
+    restart(w);
+    w.plan = parseFailoverPlan(planText('safety: { maxStepPercent: 25 }').replace('steps: [50, 100]', steps), 'api.yaml');
+    await resumeFailover({ ...w.run(), journal: w.last() });
+    expect(w.dns.weightBatches.map((b) => b.find((c) => c.record.setIdentifier === 'euw1')!.record.weight)).toEqual([50, 75, 100]);
   });
 
   it('weights that match no step: drift, with the live weights and what to do', async () => {
