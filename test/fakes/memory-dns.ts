@@ -4,7 +4,8 @@
  * (test/contract/dns.contract.test.ts): change batches are atomic and apply
  * in order against the state so far; a CREATE of an existing record, a DELETE
  * that does not match exactly, a weight outside 0..255 or a name outside the
- * zone rejects the whole batch with Route 53's wording. Health checks are
+ * zone, or an action other than CREATE, UPSERT and DELETE, rejects the whole batch
+ * with Route 53's wording. Health checks are
  * seeded and driven with setHealth.
  */
 import { DependencyError, InputError } from '../../src/core/errors.js';
@@ -175,6 +176,8 @@ function applyChange(zoneName: string, records: Map<string, RecordSet>, c: DnsCh
     records.set(k, cloneRecord(r));
   } else if (c.action === 'UPSERT') {
     records.set(k, cloneRecord(r));
+  } else if (c.action !== 'DELETE') {
+    return `Invalid request: Action ${String(c.action)} is not one of CREATE, DELETE, UPSERT`;
   } else {
     if (!existing) return `Tried to delete resource record set ${describe(r)} but it was not found`;
     if (!sameRecord(existing, r)) return `Tried to delete resource record set ${describe(r)} but the values provided do not match the current values`;

@@ -19,9 +19,12 @@ export const MAX_WEIGHT = 255;
 export function stepWeights(before: Weights, from: string, to: string, percent: number): Weights {
   const ws = before[from] ?? 0;
   const wt = before[to] ?? 0;
+  // Stryker disable next-line EqualityOperator: equivalent, at exactly MAX_WEIGHT the factor 255 / 255 is 1 anyway
   const k = ws + wt > MAX_WEIGHT ? MAX_WEIGHT / (ws + wt) : 1;
   const base: Weights = {};
+  // Stryker disable next-line ConditionalExpression: equivalent, weights are whole numbers (Route 53 refuses others), so floor(w × 1) is w
   for (const [id, w] of Object.entries(before)) base[id] = k === 1 ? w : Math.floor(w * k);
+  // Stryker disable next-line ConditionalExpression: equivalent, weights are whole numbers, so floor(ws × 1) is ws
   const s = k === 1 ? ws : Math.floor(ws * k);
   const moved = Math.round((s * percent) / 100);
   base[from] = s - moved;

@@ -198,6 +198,7 @@ export function parseRegister(text: string, fileName: string): Register {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   const problem = doc.errors[0];
   if (problem) {
+    // Stryker disable next-line OptionalChaining: equivalent, parseDocument places every error in the source, so prettyErrors always sets linePos
     const line = problem.linePos?.[0]?.line;
     throw new InputError(`${fileName}${line !== undefined ? ` line ${line}` : ''}: not valid YAML: ${problem.message.split('\n')[0]}`, {
       file: fileName,
@@ -215,7 +216,8 @@ export function parseRegister(text: string, fileName: string): Register {
       suggestions: ['define each anchor (&name) before its alias (*name), and do not nest aliases deeply'],
     });
   }
-  if (data === null || data === undefined) {
+  // an empty document (blank, ~, null, only comments) is null, never undefined
+  if (data === null) {
     throw new InputError(`${fileName}: the register is empty; expected a mapping with a "risks:" list`, {
       file: fileName,
       field: 'risks',
@@ -269,18 +271,20 @@ export function frequencyFields(frequencyPerYear: number): { ettf: string } | { 
 
 const round6 = (x: number) => Number(x.toFixed(6));
 
+// The YAML writer leaves out keys whose value is undefined: absent fields need no test here.
 function mitigationToYaml(m: Mitigation): Record<string, unknown> {
-  const out: Record<string, unknown> = { name: m.name };
-  if (m.description !== undefined) out.description = m.description;
-  if (m.ettdMinutes !== undefined) out.ettd = durationText(m.ettdMinutes);
-  if (m.ettdFactor !== undefined) out.ettdFactor = m.ettdFactor;
-  if (m.ettrMinutes !== undefined) out.ettr = durationText(m.ettrMinutes);
-  if (m.ettrFactor !== undefined) out.ettrFactor = m.ettrFactor;
-  if (m.impact !== undefined) out.impact = round6(m.impact);
-  if (m.impactFactor !== undefined) out.impactFactor = m.impactFactor;
-  if (m.frequencyPerYear !== undefined) Object.assign(out, frequencyFields(m.frequencyPerYear));
-  if (m.frequencyFactor !== undefined) out.frequencyFactor = m.frequencyFactor;
-  return out;
+  return {
+    name: m.name,
+    description: m.description,
+    ettd: m.ettdMinutes === undefined ? undefined : durationText(m.ettdMinutes),
+    ettdFactor: m.ettdFactor,
+    ettr: m.ettrMinutes === undefined ? undefined : durationText(m.ettrMinutes),
+    ettrFactor: m.ettrFactor,
+    impact: m.impact === undefined ? undefined : round6(m.impact),
+    impactFactor: m.impactFactor,
+    ...(m.frequencyPerYear === undefined ? {} : frequencyFields(m.frequencyPerYear)),
+    frequencyFactor: m.frequencyFactor,
+  };
 }
 
 export interface RenderRegisterOptions {
@@ -294,16 +298,17 @@ export interface RenderRegisterOptions {
 export function renderRegisterYaml(register: Register, options: RenderRegisterOptions = {}): string {
   const plain: Record<string, unknown> = {};
   if (register.objective !== undefined) plain.objective = Number((register.objective * 100).toPrecision(10));
-  plain.risks = register.risks.map((r) => {
-    const out: Record<string, unknown> = { name: r.name, service: r.service, category: r.category };
-    if (r.description !== undefined) out.description = r.description;
-    out.ettd = durationText(r.ettdMinutes);
-    out.ettr = durationText(r.ettrMinutes);
-    out.impact = round6(r.impact);
-    Object.assign(out, frequencyFields(r.frequencyPerYear));
-    if (r.mitigations.length > 0) out.mitigations = r.mitigations.map(mitigationToYaml);
-    return out;
-  });
+  plain.risks = register.risks.map((r) => ({
+    name: r.name,
+    service: r.service,
+    category: r.category,
+    description: r.description,
+    ettd: durationText(r.ettdMinutes),
+    ettr: durationText(r.ettrMinutes),
+    impact: round6(r.impact),
+    ...frequencyFields(r.frequencyPerYear),
+    mitigations: r.mitigations.length > 0 ? r.mitigations.map(mitigationToYaml) : undefined,
+  }));
   const doc = new Document(plain);
   // an empty header joins to '', which yaml writes as no comment at all
   if (options.header) doc.commentBefore = options.header.map((l) => ` ${l}`).join('\n');

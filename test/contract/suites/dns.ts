@@ -105,6 +105,17 @@ export function dnsContract(name: string, make: () => Promise<DnsFixture>, optio
       await dns.close();
     });
 
+    it('an action other than CREATE, UPSERT or DELETE rejects the batch, and nothing changes (not read as a DELETE)', async () => {
+      const { dns, zone } = await make();
+      const record = weighted(zone, 'use1', 100, '192.0.2.1');
+      await dns.change(zone.id, [{ action: 'CREATE', record }]);
+      const out = await dns.change(zone.id, [{ action: 'REMOVE' as DnsChange['action'], record }]);
+      expect(out.status).toBe('rejected');
+      const records = await dns.listRecords(zone.id, `api.${zone.name}`);
+      expect(records.map((r) => [r.setIdentifier, r.weight])).toEqual([['use1', 100]]);
+      await dns.close();
+    });
+
     it('a weight outside 0..255 is rejected', async () => {
       const { dns, zone } = await make();
       const out = await dns.change(zone.id, [{ action: 'CREATE', record: weighted(zone, 'use1', 256, '192.0.2.1') }]);

@@ -10,37 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { CheckFailedError } from '../../../../src/core/errors.js';
 import { lockRecord, parseLock, type LockInfo } from '../../../../src/core/failover/lock.js';
 import { confirmLock, releaseLock, renewLock, takeLock, type HeldLock, type TakeLockOptions } from '../../../../src/core/failover/locking.js';
-import type { ChangeOutcome, DnsCallOptions, DnsChange, DnsPort, RecordSet } from '../../../../src/ports/dns.js';
+import type { RecordSet } from '../../../../src/ports/dns.js';
 import { MemoryDns } from '../../../fakes/memory-dns.js';
+import { Recording } from './recording-dns.js';
 
 const T0 = Date.parse('2026-12-03T07:00:00Z');
 const RECORD = 'api.example.com.';
 const TTL = 30 * 60_000;
-
-/** The fake, with every ChangeBatch comment recorded and an optional answer instead of the fake's. */
-class Recording implements DnsPort {
-  readonly kind = 'recording-dns';
-  readonly comments: string[] = [];
-  answer: ((changes: DnsChange[]) => ChangeOutcome | undefined) | null = null;
-  constructor(readonly inner: MemoryDns) {}
-  findZone(nameOrId: string, options?: DnsCallOptions) {
-    return this.inner.findZone(nameOrId, options);
-  }
-  listRecords(...args: Parameters<DnsPort['listRecords']>) {
-    return this.inner.listRecords(...args);
-  }
-  async change(zoneId: string, changes: DnsChange[], comment?: string, options?: DnsCallOptions): Promise<ChangeOutcome> {
-    this.comments.push(comment ?? '');
-    return this.answer?.(changes) ?? this.inner.change(zoneId, changes, comment, options);
-  }
-  changeStatus(...args: Parameters<DnsPort['changeStatus']>) {
-    return this.inner.changeStatus(...args);
-  }
-  healthCheckStatus(...args: Parameters<DnsPort['healthCheckStatus']>) {
-    return this.inner.healthCheckStatus(...args);
-  }
-  async close(): Promise<void> {}
-}
 
 function setup(held?: LockInfo | RecordSet) {
   const mem = new MemoryDns();
@@ -103,6 +79,13 @@ describe('takeLock', () => {
     expect(parseLock(s.lockValue()!)).toEqual(mine());
     expect(s.warnings).toEqual(['breaking a stale lock: held by bob@laptop:7 (operation op-other) since 2026-12-03T06:59:00Z, stale since 2026-12-03T07:00:00Z']);
     expect(s.dns.comments.at(-1)).toBe('relia failover lock op-1 (taking over)');
+  });
+
+  it('breaking a stale lock needs no warn callback', async () => {
+    const s = setup({ ...other, expires: T0 - 1 });
+    const { warn: _unused, ...quiet } = s.opts({ breakLock: true });
+    expect((await takeLock(s.dns, quiet)).info).toEqual(mine());
+    expect(parseLock(s.lockValue()!)).toEqual(mine());
   });
 
   it('an unreadable lock record counts as stale', async () => {

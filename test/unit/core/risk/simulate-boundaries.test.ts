@@ -90,9 +90,11 @@ describe('accepted ranges', () => {
 
 describe('a fixed-duration risk, exactly', () => {
   // 100 bad minutes per occurrence: every simulated year is 100 × N, N ~ Poisson(3)
-  const result = simulateRisks(one(3), { seed: 4, iterations: 5000, objective: 0.9995, durationModel: 'fixed' });
+  // run inside each test: Stryker activates a mutant only when the tests run, after the describe bodies
+  const run = () => simulateRisks(one(3), { seed: 4, iterations: 5000, objective: 0.9995, durationModel: 'fixed' });
 
   it('has quantiles on whole occurrences and the type-7 p90', () => {
+    const result = run();
     // P(N ≤ 4) = 0.815, P(N ≤ 5) = 0.916: the p90 year has 5 occurrences
     expect(result.badMinutesPerYear.p90).toBe(500);
     expect(result.badMinutesPerYear.max % 100).toBe(0);
@@ -105,6 +107,7 @@ describe('a fixed-duration risk, exactly', () => {
   });
 
   it('puts every year in the bin of its minutes (20 bins from 0 to the worst year, the worst in the last)', () => {
+    const result = run();
     const { binWidthMinutes, counts } = result.histogram;
     expect(counts).toHaveLength(20);
     expect(binWidthMinutes).toBe(result.badMinutesPerYear.max / 20);
