@@ -10,8 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { CheckFailedError, InputError, InterruptedError } from '../../../../src/core/errors.js';
 import { applyFailover, resumeFailover, rollbackFailover } from '../../../../src/core/failover/engine.js';
 import type { Journal } from '../../../../src/core/failover/journal.js';
+import { parseFailoverPlan } from '../../../../src/core/failover/plan-schema.js';
 import type { FailoverEvent } from '../../../../src/core/failover/ports.js';
-import { planText, T0, world, type World } from './world.js';
+import { planText, RECORD, T0, world, type World } from './world.js';
 
 const evacuate = { from: 'us-east-1', to: 'eu-west-1', mode: 'graceful' as const };
 const iso = (s: number) => new Date(T0 + s * 1000).toISOString().replace('.000Z', 'Z');
@@ -119,6 +120,25 @@ describe('apply records every transition', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('target ASGs of one name in two regions, or of two names in one region, are separate scaling records', async () => {
+    const plan = planText()
+      .replace('capacity: [{ asg: api-use1 },', 'capacity: [{ asg: api-use1 }, { asg: api-use1-b }, { asg: api-use1-c },')
+      .replace('capacity: [{ asg: api-euw1 },', 'capacity: [{ asg: api-euw1 }, { asg: api-euw1, region: eu-central-1 }, { asg: api-euw1-c },');
+    const w = world({ plan });
+    w.compute.addGroup({ name: 'api-use1-b', region: 'us-east-1', min: 1, max: 20, desired: 3 });
+    w.compute.addGroup({ name: 'api-euw1', region: 'eu-central-1', min: 1, max: 20, desired: 1 });
+    w.compute.addGroup({ name: 'api-use1-c', region: 'us-east-1', min: 1, max: 20, desired: 2 });
+    w.compute.addGroup({ name: 'api-euw1-c', region: 'eu-west-1', min: 1, max: 20, desired: 1 });
+    const out = await applyFailover({ ...w.run(), ...evacuate });
+    // Each record's "ready" is its own group's (it was the first same-named record's, overwritten by the last).
+    expect(out.journal!.scaling.map((s) => [s.kind, s.name, s.where, s.before, s.desired, s.ready])).toEqual([
+      ['asg', 'api-euw1', 'eu-west-1', 2, 6, 6],
+      ['asg', 'api-euw1', 'eu-central-1', 1, 3, 3],
+      ['asg', 'api-euw1-c', 'eu-west-1', 1, 2, 2],
+      ['deployment', 'web/api', 'euw1', 1, 4, 4],
+    ]);
+  });
+
   it('weights already where the plan ends: nothing to do, no journal, no lock, no batch', async () => {
     const w = world({ weights: [0, 100] });
     const out = await applyFailover({ ...w.run(), ...evacuate });
@@ -190,6 +210,28 @@ describe('adopting an unfinished journal', () => {
     }
   });
 
+  it('an unfinished journal of another direction is not adopted (three regions)', async () => {
+    const third = planText().replace('steps: [50, 100]', '  ap-south-1:\n    setIdentifier: apse1\nsteps: [50, 100]');
+    const setup = async () => {
+      const w = world({ plan: third });
+      w.memDns.addRecords(w.zoneId, { name: RECORD, type: 'A', setIdentifier: 'apse1', weight: 0, ttl: 60, values: ['203.0.113.20'] });
+      interruptAt(w, 50);
+      await fails(applyFailover({ ...w.run({ operationId: 'op-int' }), ...evacuate }));
+      restart(w);
+      return w;
+    };
+    // Same source, another target: a new operation from the live 50/50/0.
+    const other = await setup();
+    const toAsia = await applyFailover({ ...other.run({ operationId: 'op-asia' }), from: 'us-east-1', to: 'ap-south-1', mode: 'graceful', existing: other.last() });
+    expect(toAsia.journal).toMatchObject({ id: 'op-asia', to: 'ap-south-1', weightsBefore: { use1: 50, euw1: 50, apse1: 0 } });
+    expect(other.weights()).toEqual({ use1: 0, euw1: 50, apse1: 50 });
+    // Another source (with no traffic), the same target: nothing to move, the unfinished operation is left alone.
+    const idle = await setup();
+    const fromAsia = await applyFailover({ ...idle.run({ operationId: 'op-idle' }), from: 'ap-south-1', to: 'eu-west-1', mode: 'graceful', existing: idle.last() });
+    expect(fromAsia).toMatchObject({ journal: null, nothingToDo: true });
+    expect(idle.weights()).toEqual({ use1: 50, euw1: 50, apse1: 0 });
+  });
+
   it('other --steps than the unfinished operation: exit 2 naming both', async () => {
     const { w, j } = await interrupted();
     const e = await fails(applyFailover({ ...w.run(), ...evacuate, steps: [25, 50, 100], existing: j }));
@@ -206,6 +248,17 @@ describe('adopting an unfinished journal', () => {
     restart(w);
     await resumeFailover({ ...w.run(), journal: w.last() });
     expect(w.dns.weightBatches.map((b) => b.find((c) => c.record.setIdentifier === 'euw1')!.record.weight)).toEqual([25, 50, 100]);
+  });
+
+  it('resume checks only the steps still to do (a tighter maxStepPercent since does not refuse the step already done)', async () => {
+    const steps = 'steps: [50, 75, 100]';
+    const w = world({ plan: planText().replace('steps: [50, 100]', steps) });
+    interruptAt(w, 50);
+    await fails(applyFailover({ ...w.run(), ...evacuate }));
+    restart(w);
+    w.plan = parseFailoverPlan(planText('safety: { maxStepPercent: 25 }').replace('steps: [50, 100]', steps), 'api.yaml');
+    await resumeFailover({ ...w.run(), journal: w.last() });
+    expect(w.dns.weightBatches.map((b) => b.find((c) => c.record.setIdentifier === 'euw1')!.record.weight)).toEqual([50, 75, 100]);
   });
 
   it('weights that match no step: drift, with the live weights and what to do', async () => {

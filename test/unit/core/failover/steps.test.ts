@@ -222,6 +222,7 @@ describe('INSYNC', () => {
       expect(e).toBeInstanceOf(DependencyError);
       expect(e.message).toContain(`change ${id} is not INSYNC after ${seconds} s`);
       expect(e.suggestions).toEqual([`aws route53 get-change --id ${id}`]);
+      expect((e as DependencyError).dependency).toBe('route53');
       expect(polls.map((p) => p.at)).toEqual(times);
       expect(w.last()).toMatchObject({ status: 'interrupted', position: 0 });
       expect(w.last().steps.map((s) => s.state)).toEqual(['applied', 'pending']);
@@ -255,6 +256,19 @@ describe('a breach reverts to the previous step (exit 4)', () => {
       expect(sent).toEqual([...['op-1: step 1 (50%)', 'op-1: step 2 (100%)'].slice(0, k + 1), `op-1: revert step ${k + 1}`].map((c) => `relia failover ${c}`));
     });
   }
+
+  it('every problem of the breaching sample is named, in the guard event and the reason', async () => {
+    const w = world();
+    w.dns.after = (_z, changes) => {
+      if (!changes.some((c) => c.record.weight === 100)) return;
+      w.alarms.setAlarm('eu-west-1', 'api-euw1-5xx', 'ALARM', '5xx above 1%');
+      w.memDns.setHealth('hc-euw1', false);
+    };
+    await fails(applyFailover({ ...w.run(), ...evacuate }));
+    const problems = 'health check hc-euw1 is unhealthy (0/16 checkers healthy); alarm api-euw1-5xx is ALARM (5xx above 1%)';
+    expect(w.events.filter((e) => e.type === 'guard').at(-1)!.message).toBe(`eu-west-1: ${problems}`);
+    expect(w.last().reason).toBe(`guard breached at step 2: eu-west-1: ${problems}`);
+  });
 
   it('weights already back where the revert goes: no batch, still reverted', async () => {
     const w = world();
