@@ -13,6 +13,7 @@ import type { Journal } from '../../../../src/core/failover/journal.js';
 import { parseFailoverPlan } from '../../../../src/core/failover/plan-schema.js';
 import type { FailoverEvent } from '../../../../src/core/failover/ports.js';
 import { planText, RECORD, T0, world, type World } from './world.js';
+import { rejection } from '../../../helpers/errors.js';
 
 const evacuate = { from: 'us-east-1', to: 'eu-west-1', mode: 'graceful' as const };
 const iso = (s: number) => new Date(T0 + s * 1000).toISOString().replace('.000Z', 'Z');
@@ -23,14 +24,6 @@ function timeline(events: FailoverEvent[], operation: string): Array<[string, st
   return events.map((e) => [e.type, e.message, (e.at - T0) / 1000, e.step]);
 }
 
-async function fails(p: Promise<unknown>): Promise<Error & { suggestions: string[]; field?: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error & { suggestions: string[]; field?: string };
-  }
-  throw new Error('expected a failure, nothing was thrown');
-}
 
 /** Interrupt the operation right after the batch that sets euw1 to `weight` (as a SIGINT would). */
 function interruptAt(w: World, weight: number): void {
@@ -176,7 +169,7 @@ describe('adopting an unfinished journal', () => {
   async function interrupted(): Promise<{ w: World; j: Journal }> {
     const w = world();
     interruptAt(w, 50);
-    await fails(applyFailover({ ...w.run({ operationId: 'op-int' }), ...evacuate }));
+    await rejection(applyFailover({ ...w.run({ operationId: 'op-int' }), ...evacuate }));
     restart(w);
     return { w, j: w.last() };
   }
@@ -216,7 +209,7 @@ describe('adopting an unfinished journal', () => {
       const w = world({ plan: third });
       w.memDns.addRecords(w.zoneId, { name: RECORD, type: 'A', setIdentifier: 'apse1', weight: 0, ttl: 60, values: ['203.0.113.20'] });
       interruptAt(w, 50);
-      await fails(applyFailover({ ...w.run({ operationId: 'op-int' }), ...evacuate }));
+      await rejection(applyFailover({ ...w.run({ operationId: 'op-int' }), ...evacuate }));
       restart(w);
       return w;
     };
@@ -234,7 +227,7 @@ describe('adopting an unfinished journal', () => {
 
   it('other --steps than the unfinished operation: exit 2 naming both', async () => {
     const { w, j } = await interrupted();
-    const e = await fails(applyFailover({ ...w.run(), ...evacuate, steps: [25, 50, 100], existing: j }));
+    const e = await rejection(applyFailover({ ...w.run(), ...evacuate, steps: [25, 50, 100], existing: j }));
     expect(e).toBeInstanceOf(InputError);
     expect(e.message).toBe('an unfinished us-east-1 → eu-west-1 operation (op-int) has steps 50,100, not 25,50,100');
     expect(e.field).toBe('--steps');
@@ -244,7 +237,7 @@ describe('adopting an unfinished journal', () => {
   it('resume keeps the --steps the operation started with', async () => {
     const w = world();
     interruptAt(w, 25);
-    await fails(applyFailover({ ...w.run({ operationId: 'op-s' }), ...evacuate, steps: [25, 50, 100] }));
+    await rejection(applyFailover({ ...w.run({ operationId: 'op-s' }), ...evacuate, steps: [25, 50, 100] }));
     restart(w);
     await resumeFailover({ ...w.run(), journal: w.last() });
     expect(w.dns.weightBatches.map((b) => b.find((c) => c.record.setIdentifier === 'euw1')!.record.weight)).toEqual([25, 50, 100]);
@@ -254,7 +247,7 @@ describe('adopting an unfinished journal', () => {
     const steps = 'steps: [50, 75, 100]';
     const w = world({ plan: planText().replace('steps: [50, 100]', steps) });
     interruptAt(w, 50);
-    await fails(applyFailover({ ...w.run(), ...evacuate }));
+    await rejection(applyFailover({ ...w.run(), ...evacuate }));
     restart(w);
     w.plan = parseFailoverPlan(planText('safety: { maxStepPercent: 25 }').replace('steps: [50, 100]', steps), 'api.yaml');
     await resumeFailover({ ...w.run(), journal: w.last() });
@@ -265,7 +258,7 @@ describe('adopting an unfinished journal', () => {
     const { w, j } = await interrupted();
     await w.memDns.change(w.zoneId, w.memDns.records(w.zoneId).filter((r) => r.setIdentifier === 'use1').map((r) => ({ action: 'UPSERT' as const, record: { ...r, weight: 70 } })));
     for (const run of [() => resumeFailover({ ...w.run(), journal: j }), () => rollbackFailover({ ...w.run(), journal: j })]) {
-      const e = await fails(run());
+      const e = await rejection(run());
       expect(e).toBeInstanceOf(CheckFailedError);
       expect(e.message).toBe('the weights of api.example.com. (us-east-1=70 eu-west-1=50) match no step of operation op-int: someone changed them since');
       expect(e.suggestions).toEqual(['relia failover status shows what the journal expected', 'start over from the live weights: move the journal away and run apply again']);
@@ -282,7 +275,7 @@ describe('adopting an unfinished journal', () => {
       ['revert-failed', ['relia failover rollback, or apply again once the target is healthy']],
     ];
     for (const [status, suggestions] of cases) {
-      const e = await fails(resumeFailover({ ...w.run(), journal: { ...done, status } }));
+      const e = await rejection(resumeFailover({ ...w.run(), journal: { ...done, status } }));
       expect(e).toBeInstanceOf(CheckFailedError);
       expect(e.message).toBe(`operation op-done is ${status}: nothing to resume`);
       expect(e.suggestions).toEqual(suggestions);
@@ -321,7 +314,7 @@ describe('rollback records every transition', () => {
   it('a rollback from step 1 is one step ("1 step"); without scaleBackOnRollback the capacity stays', async () => {
     const w = world();
     interruptAt(w, 50);
-    await fails(applyFailover({ ...w.run({ operationId: 'op-a' }), ...evacuate }));
+    await rejection(applyFailover({ ...w.run({ operationId: 'op-a' }), ...evacuate }));
     restart(w);
     const out = await rollbackFailover({ ...w.run({ operationId: 'op-rb' }), journal: w.last() });
     expect(w.events.filter((e) => e.type !== 'guard').map((e) => `${e.type}: ${e.message}`)).toEqual([
@@ -347,7 +340,7 @@ describe('rollback records every transition', () => {
   it('an operation refused before step 1: nothing to roll back, or only the capacity when the plan scales back', async () => {
     for (const scaleBack of [false, true]) {
       const w = world({ readyFollows: false, plan: planText(scaleBack ? 'capacity: { scaleBackOnRollback: true }' : '') });
-      await fails(applyFailover({ ...w.run({ operationId: 'op-a' }), ...evacuate }));
+      await rejection(applyFailover({ ...w.run({ operationId: 'op-a' }), ...evacuate }));
       const refused = w.last();
       expect(refused).toMatchObject({ status: 'refused', position: -1 });
       expect(refused.events.map((e) => e.type)).toEqual(['start', 'scale', 'scale', 'scale']);
@@ -375,11 +368,11 @@ describe('rollback records every transition', () => {
   it('the rollback pre-check names the unhealthy region and changes nothing', async () => {
     const w = world();
     interruptAt(w, 50);
-    await fails(applyFailover({ ...w.run(), ...evacuate }));
+    await rejection(applyFailover({ ...w.run(), ...evacuate }));
     restart(w);
     w.alarms.setAlarm('us-east-1', 'api-use1-5xx', 'ALARM', '5xx above 1%');
     const saves = w.journals.length;
-    const e = await fails(rollbackFailover({ ...w.run(), journal: w.last() }));
+    const e = await rejection(rollbackFailover({ ...w.run(), journal: w.last() }));
     expect(e.message).toBe('rollback pre-check: us-east-1 would take traffic back but is unhealthy: alarm api-use1-5xx is ALARM (5xx above 1%); nothing was changed');
     expect(e.suggestions).toEqual(['fix the region first; relia failover status shows where the operation stands']);
     expect(w.journals.length).toBe(saves);
@@ -390,7 +383,7 @@ describe('rollback records every transition', () => {
     const w = world();
     const applied = (await applyFailover({ ...w.run(), ...evacuate })).journal!;
     interruptAt(w, 50);
-    await fails(rollbackFailover({ ...w.run({ operationId: 'op-rb' }), journal: applied }));
+    await rejection(rollbackFailover({ ...w.run({ operationId: 'op-rb' }), journal: applied }));
     restart(w);
     const stopped = w.last();
     expect(stopped).toMatchObject({ id: 'op-rb', kind: 'rollback', status: 'interrupted', position: 0 });

@@ -11,22 +11,15 @@ import { freeze } from '../../../../src/core/failover/freeze.js';
 import type { AlarmsPort } from '../../../../src/ports/alarms.js';
 import { lockRecord } from '../../../../src/core/failover/lock.js';
 import { planText, RECORD, T0, world } from './world.js';
+import { rejection } from '../../../helpers/errors.js';
 
 const evacuate = { from: 'us-east-1', to: 'eu-west-1', mode: 'graceful' as const };
 
-async function fails(p: Promise<unknown>): Promise<Error & { suggestions: string[]; field?: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error & { suggestions: string[]; field?: string };
-  }
-  throw new Error('expected a failure, nothing was thrown');
-}
 
 describe('refusals before anything changes', () => {
   it('--steps that do not end at 100: exit 2 on --steps with an example', async () => {
     const w = world();
-    const e = await fails(applyFailover({ ...w.run(), ...evacuate, steps: [25, 50] }));
+    const e = await rejection(applyFailover({ ...w.run(), ...evacuate, steps: [25, 50] }));
     expect(e).toBeInstanceOf(InputError);
     expect(e.message).toContain('the last step must be 100, got 50');
     expect(e.field).toBe('--steps');
@@ -37,7 +30,7 @@ describe('refusals before anything changes', () => {
     const w = world();
     w.alarms.setAlarm('eu-west-1', 'api-euw1-5xx', 'ALARM', '5xx above 1%');
     w.memDns.setHealth('hc-euw1', false);
-    const e = await fails(applyFailover({ ...w.run(), ...evacuate }));
+    const e = await rejection(applyFailover({ ...w.run(), ...evacuate }));
     expect(e).toBeInstanceOf(CheckFailedError);
     // The unhealthy target also leaves no healthy region for step 2 (minHealthyRegions 1); the passing checks are not listed.
     expect(e.message).toBe(
@@ -50,7 +43,7 @@ describe('refusals before anything changes', () => {
   it('a freeze names who, since when and why, and how to lift it', async () => {
     const w = world();
     await freeze(w.plan, w.ports(), { by: 'alice@laptop', at: T0, reason: 'premiere night' });
-    const e = await fails(applyFailover({ ...w.run(), ...evacuate }));
+    const e = await rejection(applyFailover({ ...w.run(), ...evacuate }));
     expect(e.message).toBe('failover of api.example.com. is frozen by alice@laptop since 2026-12-03T07:00:00Z: premiere night');
     expect(e.suggestions).toEqual(['relia failover unfreeze --plan FILE when the freeze is over']);
   });
@@ -199,11 +192,11 @@ describe('more paths', () => {
     const w = world();
     const applied = (await applyFailover({ ...w.run(), ...evacuate })).journal!;
     w.dns.after = (_z, changes) => void (changes.some((c) => c.record.setIdentifier === 'use1' && c.record.weight === 50) && w.controller.abort(new Error('stop')));
-    await fails(rollbackFailover({ ...w.run({ operationId: 'op-rb' }), journal: applied }));
+    await rejection(rollbackFailover({ ...w.run({ operationId: 'op-rb' }), journal: applied }));
     w.controller = new AbortController();
     w.dns.after = null;
     await w.memDns.change(w.zoneId, w.memDns.records(w.zoneId).filter((r) => r.setIdentifier === 'use1').map((r) => ({ action: 'UPSERT' as const, record: { ...r, weight: 70 } })));
-    const e = await fails(rollbackFailover({ ...w.run(), journal: w.last() }));
+    const e = await rejection(rollbackFailover({ ...w.run(), journal: w.last() }));
     expect(e.message).toBe('the weights of api.example.com. (us-east-1=70 eu-west-1=50) match no step of operation op-rb: someone changed them since');
   });
 
@@ -219,7 +212,7 @@ describe('more paths', () => {
       }
     };
     const warnings: string[] = [];
-    await fails(applyFailover({ ...w.run({ warn: (l) => warnings.push(l) }), ...evacuate }));
+    await rejection(applyFailover({ ...w.run({ warn: (l) => warnings.push(l) }), ...evacuate }));
     expect(deletes).toEqual([]);
     expect(warnings).toEqual([]);
   });
@@ -229,7 +222,7 @@ describe('more paths', () => {
     const applied = (await applyFailover({ ...w.run(), ...evacuate })).journal!;
     w.alarms.setAlarm('us-east-1', 'api-use1-5xx', 'ALARM', '5xx above 1%');
     w.memDns.setHealth('hc-use1', false);
-    const e = await fails(rollbackFailover({ ...w.run(), journal: applied }));
+    const e = await rejection(rollbackFailover({ ...w.run(), journal: applied }));
     expect(e.message).toBe('rollback pre-check: us-east-1 would take traffic back but is unhealthy: health check hc-use1 is unhealthy (0/16 checkers healthy); alarm api-use1-5xx is ALARM (5xx above 1%); nothing was changed');
   });
 });
@@ -237,7 +230,7 @@ describe('more paths', () => {
 describe('rollbacks that move no weight', () => {
   it('scaleBackOnRollback with nothing scaled and no step back: nothing to do', async () => {
     const w = world({ readyFollows: false, plan: planText('capacity: { scaleBackOnRollback: true }') });
-    await fails(applyFailover({ ...w.run(), ...evacuate }));
+    await rejection(applyFailover({ ...w.run(), ...evacuate }));
     const out = await rollbackFailover({ ...w.run(), journal: { ...w.last(), scaling: [] } });
     expect(out).toEqual({ journal: null, preview: null, nothingToDo: true, weights: { 'us-east-1': 100, 'eu-west-1': 0 } });
   });
@@ -246,7 +239,7 @@ describe('rollbacks that move no weight', () => {
     const w = world({ plan: planText().replace('alarms: [api-use1-5xx]', 'alarms: [api-use1-5xx]\n    slos: [slo.yaml]') });
     const applied = (await applyFailover({ ...w.run(), ...evacuate })).journal!;
     const ports = { ...w.ports(), sloGuard: async (region: string) => [{ id: 'playback/availability', ok: region !== 'us-east-1', reasons: ['fast burn 1h/5m: 20.1 > 14.4'] }] };
-    const e = await fails(rollbackFailover({ ...w.run({ ports }), journal: applied }));
+    const e = await rejection(rollbackFailover({ ...w.run({ ports }), journal: applied }));
     expect(e.message).toBe('rollback pre-check: us-east-1 would take traffic back but is unhealthy: SLO playback/availability: fast burn 1h/5m: 20.1 > 14.4; nothing was changed');
     expect(w.weights()).toEqual({ use1: 0, euw1: 100 });
   });
