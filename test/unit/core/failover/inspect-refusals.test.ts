@@ -74,8 +74,19 @@ describe('resolveTarget refusals', () => {
     const w = world();
     w.controller.abort(new Error('stop'));
     expect((await rejection(resolveTarget(w.plan, w.ports()))).message).toBe('stop');
+    expect(w.memDns.calls).not.toContain('findZone');
     expect((await rejection(readRecords(w.ports(), w.zoneId, RECORD, 'A'))).message).toBe('stop');
     expect((await rejection(regionHealth(w.plan, region(w, 'eu-west-1'), w.ports(), T0, { slos: false }))).message).toBe('stop');
+  });
+});
+
+describe('a weight without a set identifier (from an adapter that lets one through)', () => {
+  it('is not a weighted set', async () => {
+    const w = world();
+    const listed = [...w.memDns.records(w.zoneId), { name: RECORD, type: 'A', weight: 10, ttl: 60, values: ['203.0.113.1'] }];
+    const dns = Object.assign(Object.create(w.memDns) as MemoryDns, { listRecords: async () => listed });
+    const e = await rejection(resolveTarget(w.plan, { dns }), InputError);
+    expect(e.message).toBe(`api.yaml: dns.record: ${RECORD} A is not a weighted record set (1 of 3 records carry no weight)`);
   });
 });
 
@@ -118,6 +129,14 @@ describe('regionHealth refusals and problems', () => {
     const e = await rejection(regionHealth(w.plan, region(w, 'eu-west-1'), ports, T0, { slos: false }), InputError);
     expect(e.message).toBe('regions.eu-west-1.alarms: the plan needs CloudWatch alarms, and no provider is configured for it');
     expect(e.field).toBe('regions.eu-west-1.alarms');
+  });
+
+  it('an alarm not OK is a problem, with its reason when it has one', async () => {
+    const w = world();
+    w.alarms.setAlarm('eu-west-1', 'api-euw1-5xx', 'ALARM', '');
+    expect((await regionHealth(w.plan, region(w, 'eu-west-1'), w.ports(), T0, { slos: false })).problems).toEqual(['alarm api-euw1-5xx is ALARM']);
+    w.alarms.setAlarm('eu-west-1', 'api-euw1-5xx', 'INSUFFICIENT_DATA', 'no datapoints');
+    expect((await regionHealth(w.plan, region(w, 'eu-west-1'), w.ports(), T0, { slos: false })).problems).toEqual(['alarm api-euw1-5xx is INSUFFICIENT_DATA (no datapoints)']);
   });
 
   it('no alarms in the plan: no alarms provider needed, none reported', async () => {

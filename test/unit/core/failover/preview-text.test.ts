@@ -189,5 +189,7 @@ describe('failover preview: the pre-checks a user reads', () => {
     ];
     expect(withWeights(records, { euw1: 30 }).map((r) => r.weight)).toEqual([100, 30, undefined]);
     expect(withWeights(records, { euw1: 30 })[2]).not.toHaveProperty('weight');
+    // a set identifier may be any string, "undefined" too: a record without one is still left alone
+    expect(withWeights(records, { undefined: 7 }).map((r) => r.weight)).toEqual([100, 0, undefined]);
   });
 });
