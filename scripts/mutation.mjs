@@ -18,7 +18,8 @@
 // as Ignored with that reason, and the score leaves them out (as Stryker's does).
 // `--import a.json[,b.json]` takes into the family's results file, file by
 // file, the results another worktree measured, where they were measured on the
-// source that is here now (results for other versions of a file are left out).
+// source that is here now (results for other versions of a file are left out;
+// where both sides measured this source, the result that detects more is kept).
 // Static mutants (module-level constants, regexes built at load) are also
 // Ignored, because `ignoreStatic` skips them (each would re-load the module for
 // every test): the summary counts them apart, as "static", never as equivalent.
@@ -87,8 +88,13 @@ if (imports.length > 0) {
       console.error(`--import: no such results file "${file}"`);
       process.exit(2);
     }
-    const fresh = Object.fromEntries(Object.entries(other.files).filter(([f, r]) => existsSync(f) && readFileSync(f, 'utf8') === r.source));
-    console.log(`--import ${file}: ${Object.keys(fresh).length} of ${Object.keys(other.files).length} files measured on the source here: ${Object.keys(fresh).join(' ')}`);
+    const current = (f, r) => existsSync(f) && readFileSync(f, 'utf8') === r.source;
+    const detected = (r) => r.mutants.filter((m) => m.status === 'Killed' || m.status === 'Timeout').length;
+    // Where both results were measured on this source, the one that detects more wins: tests are only added,
+    // so the later run of the two detects at least as many.
+    const better = (f, r) => !(store?.files[f] && current(f, store.files[f]) && detected(store.files[f]) >= detected(r));
+    const fresh = Object.fromEntries(Object.entries(other.files).filter(([f, r]) => current(f, r) && better(f, r)));
+    console.log(`--import ${file}: ${Object.keys(fresh).length} of ${Object.keys(other.files).length} files measured on the source here and not bettered: ${Object.keys(fresh).join(' ')}`);
     store = merge(store, { ...other, files: fresh });
   }
   mkdirSync(DIR, { recursive: true });

@@ -12,7 +12,7 @@ import { scaleAndWait, unmet } from './capacity.js';
 import { healthMap, readFreeze, readRecords, regionHealth, resolveTarget, type Target } from './inspect.js';
 import { isoOf, JOURNAL_VERSION, resumable, weightsAt, type Journal, type Mode, type ScalingRecord } from './journal.js';
 import { confirmLock, releaseLock, takeLock } from './locking.js';
-import { checkDirection, stepProblems, type FailoverPlan } from './plan-schema.js';
+import { checkDirection, stepProblems, type CapacityRef, type FailoverPlan } from './plan-schema.js';
 import type { FailoverPorts } from './ports.js';
 import { byRegion, preview, safetyRules, type Preview } from './preview.js';
 import { emit, markStopped, walk, type JournalSink, type StepApproval, type WalkContext } from './steps.js';
@@ -163,20 +163,32 @@ function failedPrechecks(pv: Preview): CheckFailedError {
   });
 }
 
+type ScalingKey = Pick<ScalingRecord, 'kind' | 'name' | 'where'>;
+
+/** What a scaling record names: an ASG in its region, or namespace/deployment in its kube context ('' = the current one). */
+function scalingKey(ref: CapacityRef): ScalingKey {
+  return ref.kind === 'asg' ? { kind: 'asg', name: ref.name, where: ref.region } : { kind: 'deployment', name: `${ref.namespace}/${ref.name}`, where: ref.context ?? '' };
+}
+
+function sameTarget(a: ScalingKey, b: ScalingKey): boolean {
+  return a.kind === b.kind && a.name === b.name && a.where === b.where;
+}
+
 /** Scale the target before any traffic moves; graceful mode stops (weights unchanged) when it is not ready in time. */
 async function scaleFirst(o: ApplyOptions, ctx: WalkContext, journal: Journal, pv: Preview): Promise<void> {
   const { plan, ports } = o;
   const outcomes = await scaleAndWait(plan, pv.capacity, ports, {
     ...(o.scalePollMs !== undefined ? { pollMs: o.scalePollMs } : {}),
     onScaled: async (n) => {
-      const rec: ScalingRecord = { kind: n.target.ref.kind, name: n.target.ref.kind === 'asg' ? n.target.ref.name : `${n.target.ref.namespace}/${n.target.ref.name}`, where: n.target.ref.kind === 'asg' ? n.target.ref.region : (n.target.ref.context ?? ''), before: n.target.desired, desired: n.desired, need: n.need, ready: n.target.ready, at: isoOf(ports.clock.now()) };
-      if (!journal.scaling.some((s) => s.kind === rec.kind && s.name === rec.name && s.where === rec.where)) journal.scaling.push(rec);
+      const rec: ScalingRecord = { ...scalingKey(n.target.ref), before: n.target.desired, desired: n.desired, need: n.need, ready: n.target.ready, at: isoOf(ports.clock.now()) };
+      if (!journal.scaling.some((s) => sameTarget(s, rec))) journal.scaling.push(rec);
       await emit(ctx, journal, 'scale', `${rec.name}: desired ${rec.before} → ${rec.desired} (needs ${rec.need})`);
       await o.sink.save(journal);
     },
   });
   for (const out of outcomes) {
-    const rec = journal.scaling.find((s) => s.name.endsWith(out.need.target.ref.name));
+    const key = scalingKey(out.need.target.ref);
+    const rec = journal.scaling.find((s) => sameTarget(s, key));
     if (rec) rec.ready = out.ready;
   }
   const notReady = unmet(outcomes);

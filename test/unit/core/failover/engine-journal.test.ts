@@ -10,8 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { CheckFailedError, InputError, InterruptedError } from '../../../../src/core/errors.js';
 import { applyFailover, resumeFailover, rollbackFailover } from '../../../../src/core/failover/engine.js';
 import type { Journal } from '../../../../src/core/failover/journal.js';
+import { parseFailoverPlan } from '../../../../src/core/failover/plan-schema.js';
 import type { FailoverEvent } from '../../../../src/core/failover/ports.js';
-import { planText, T0, world, type World } from './world.js';
+import { planText, RECORD, T0, world, type World } from './world.js';
+import { rejection } from '../../../helpers/errors.js';
 
 const evacuate = { from: 'us-east-1', to: 'eu-west-1', mode: 'graceful' as const };
 const iso = (s: number) => new Date(T0 + s * 1000).toISOString().replace('.000Z', 'Z');
@@ -22,14 +24,6 @@ function timeline(events: FailoverEvent[], operation: string): Array<[string, st
   return events.map((e) => [e.type, e.message, (e.at - T0) / 1000, e.step]);
 }
 
-async function fails(p: Promise<unknown>): Promise<Error & { suggestions: string[]; field?: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error & { suggestions: string[]; field?: string };
-  }
-  throw new Error('expected a failure, nothing was thrown');
-}
 
 /** Interrupt the operation right after the batch that sets euw1 to `weight` (as a SIGINT would). */
 function interruptAt(w: World, weight: number): void {
@@ -119,6 +113,25 @@ describe('apply records every transition', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('target ASGs of one name in two regions, or of two names in one region, are separate scaling records', async () => {
+    const plan = planText()
+      .replace('capacity: [{ asg: api-use1 },', 'capacity: [{ asg: api-use1 }, { asg: api-use1-b }, { asg: api-use1-c },')
+      .replace('capacity: [{ asg: api-euw1 },', 'capacity: [{ asg: api-euw1 }, { asg: api-euw1, region: eu-central-1 }, { asg: api-euw1-c },');
+    const w = world({ plan });
+    w.compute.addGroup({ name: 'api-use1-b', region: 'us-east-1', min: 1, max: 20, desired: 3 });
+    w.compute.addGroup({ name: 'api-euw1', region: 'eu-central-1', min: 1, max: 20, desired: 1 });
+    w.compute.addGroup({ name: 'api-use1-c', region: 'us-east-1', min: 1, max: 20, desired: 2 });
+    w.compute.addGroup({ name: 'api-euw1-c', region: 'eu-west-1', min: 1, max: 20, desired: 1 });
+    const out = await applyFailover({ ...w.run(), ...evacuate });
+    // Each record's "ready" is its own group's (it was the first same-named record's, overwritten by the last).
+    expect(out.journal!.scaling.map((s) => [s.kind, s.name, s.where, s.before, s.desired, s.ready])).toEqual([
+      ['asg', 'api-euw1', 'eu-west-1', 2, 6, 6],
+      ['asg', 'api-euw1', 'eu-central-1', 1, 3, 3],
+      ['asg', 'api-euw1-c', 'eu-west-1', 1, 2, 2],
+      ['deployment', 'web/api', 'euw1', 1, 4, 4],
+    ]);
+  });
+
   it('weights already where the plan ends: nothing to do, no journal, no lock, no batch', async () => {
     const w = world({ weights: [0, 100] });
     const out = await applyFailover({ ...w.run(), ...evacuate });
@@ -156,7 +169,7 @@ describe('adopting an unfinished journal', () => {
   async function interrupted(): Promise<{ w: World; j: Journal }> {
     const w = world();
     interruptAt(w, 50);
-    await fails(applyFailover({ ...w.run({ operationId: 'op-int' }), ...evacuate }));
+    await rejection(applyFailover({ ...w.run({ operationId: 'op-int' }), ...evacuate }));
     restart(w);
     return { w, j: w.last() };
   }
@@ -190,9 +203,31 @@ describe('adopting an unfinished journal', () => {
     }
   });
 
+  it('an unfinished journal of another direction is not adopted (three regions)', async () => {
+    const third = planText().replace('steps: [50, 100]', '  ap-south-1:\n    setIdentifier: apse1\nsteps: [50, 100]');
+    const setup = async () => {
+      const w = world({ plan: third });
+      w.memDns.addRecords(w.zoneId, { name: RECORD, type: 'A', setIdentifier: 'apse1', weight: 0, ttl: 60, values: ['203.0.113.20'] });
+      interruptAt(w, 50);
+      await rejection(applyFailover({ ...w.run({ operationId: 'op-int' }), ...evacuate }));
+      restart(w);
+      return w;
+    };
+    // Same source, another target: a new operation from the live 50/50/0.
+    const other = await setup();
+    const toAsia = await applyFailover({ ...other.run({ operationId: 'op-asia' }), from: 'us-east-1', to: 'ap-south-1', mode: 'graceful', existing: other.last() });
+    expect(toAsia.journal).toMatchObject({ id: 'op-asia', to: 'ap-south-1', weightsBefore: { use1: 50, euw1: 50, apse1: 0 } });
+    expect(other.weights()).toEqual({ use1: 0, euw1: 50, apse1: 50 });
+    // Another source (with no traffic), the same target: nothing to move, the unfinished operation is left alone.
+    const idle = await setup();
+    const fromAsia = await applyFailover({ ...idle.run({ operationId: 'op-idle' }), from: 'ap-south-1', to: 'eu-west-1', mode: 'graceful', existing: idle.last() });
+    expect(fromAsia).toMatchObject({ journal: null, nothingToDo: true });
+    expect(idle.weights()).toEqual({ use1: 50, euw1: 50, apse1: 0 });
+  });
+
   it('other --steps than the unfinished operation: exit 2 naming both', async () => {
     const { w, j } = await interrupted();
-    const e = await fails(applyFailover({ ...w.run(), ...evacuate, steps: [25, 50, 100], existing: j }));
+    const e = await rejection(applyFailover({ ...w.run(), ...evacuate, steps: [25, 50, 100], existing: j }));
     expect(e).toBeInstanceOf(InputError);
     expect(e.message).toBe('an unfinished us-east-1 → eu-west-1 operation (op-int) has steps 50,100, not 25,50,100');
     expect(e.field).toBe('--steps');
@@ -202,17 +237,28 @@ describe('adopting an unfinished journal', () => {
   it('resume keeps the --steps the operation started with', async () => {
     const w = world();
     interruptAt(w, 25);
-    await fails(applyFailover({ ...w.run({ operationId: 'op-s' }), ...evacuate, steps: [25, 50, 100] }));
+    await rejection(applyFailover({ ...w.run({ operationId: 'op-s' }), ...evacuate, steps: [25, 50, 100] }));
     restart(w);
     await resumeFailover({ ...w.run(), journal: w.last() });
     expect(w.dns.weightBatches.map((b) => b.find((c) => c.record.setIdentifier === 'euw1')!.record.weight)).toEqual([25, 50, 100]);
+  });
+
+  it('resume checks only the steps still to do (a tighter maxStepPercent since does not refuse the step already done)', async () => {
+    const steps = 'steps: [50, 75, 100]';
+    const w = world({ plan: planText().replace('steps: [50, 100]', steps) });
+    interruptAt(w, 50);
+    await rejection(applyFailover({ ...w.run(), ...evacuate }));
+    restart(w);
+    w.plan = parseFailoverPlan(planText('safety: { maxStepPercent: 25 }').replace('steps: [50, 100]', steps), 'api.yaml');
+    await resumeFailover({ ...w.run(), journal: w.last() });
+    expect(w.dns.weightBatches.map((b) => b.find((c) => c.record.setIdentifier === 'euw1')!.record.weight)).toEqual([50, 75, 100]);
   });
 
   it('weights that match no step: drift, with the live weights and what to do', async () => {
     const { w, j } = await interrupted();
     await w.memDns.change(w.zoneId, w.memDns.records(w.zoneId).filter((r) => r.setIdentifier === 'use1').map((r) => ({ action: 'UPSERT' as const, record: { ...r, weight: 70 } })));
     for (const run of [() => resumeFailover({ ...w.run(), journal: j }), () => rollbackFailover({ ...w.run(), journal: j })]) {
-      const e = await fails(run());
+      const e = await rejection(run());
       expect(e).toBeInstanceOf(CheckFailedError);
       expect(e.message).toBe('the weights of api.example.com. (us-east-1=70 eu-west-1=50) match no step of operation op-int: someone changed them since');
       expect(e.suggestions).toEqual(['relia failover status shows what the journal expected', 'start over from the live weights: move the journal away and run apply again']);
@@ -229,7 +275,7 @@ describe('adopting an unfinished journal', () => {
       ['revert-failed', ['relia failover rollback, or apply again once the target is healthy']],
     ];
     for (const [status, suggestions] of cases) {
-      const e = await fails(resumeFailover({ ...w.run(), journal: { ...done, status } }));
+      const e = await rejection(resumeFailover({ ...w.run(), journal: { ...done, status } }));
       expect(e).toBeInstanceOf(CheckFailedError);
       expect(e.message).toBe(`operation op-done is ${status}: nothing to resume`);
       expect(e.suggestions).toEqual(suggestions);
@@ -268,7 +314,7 @@ describe('rollback records every transition', () => {
   it('a rollback from step 1 is one step ("1 step"); without scaleBackOnRollback the capacity stays', async () => {
     const w = world();
     interruptAt(w, 50);
-    await fails(applyFailover({ ...w.run({ operationId: 'op-a' }), ...evacuate }));
+    await rejection(applyFailover({ ...w.run({ operationId: 'op-a' }), ...evacuate }));
     restart(w);
     const out = await rollbackFailover({ ...w.run({ operationId: 'op-rb' }), journal: w.last() });
     expect(w.events.filter((e) => e.type !== 'guard').map((e) => `${e.type}: ${e.message}`)).toEqual([
@@ -294,7 +340,7 @@ describe('rollback records every transition', () => {
   it('an operation refused before step 1: nothing to roll back, or only the capacity when the plan scales back', async () => {
     for (const scaleBack of [false, true]) {
       const w = world({ readyFollows: false, plan: planText(scaleBack ? 'capacity: { scaleBackOnRollback: true }' : '') });
-      await fails(applyFailover({ ...w.run({ operationId: 'op-a' }), ...evacuate }));
+      await rejection(applyFailover({ ...w.run({ operationId: 'op-a' }), ...evacuate }));
       const refused = w.last();
       expect(refused).toMatchObject({ status: 'refused', position: -1 });
       expect(refused.events.map((e) => e.type)).toEqual(['start', 'scale', 'scale', 'scale']);
@@ -322,11 +368,11 @@ describe('rollback records every transition', () => {
   it('the rollback pre-check names the unhealthy region and changes nothing', async () => {
     const w = world();
     interruptAt(w, 50);
-    await fails(applyFailover({ ...w.run(), ...evacuate }));
+    await rejection(applyFailover({ ...w.run(), ...evacuate }));
     restart(w);
     w.alarms.setAlarm('us-east-1', 'api-use1-5xx', 'ALARM', '5xx above 1%');
     const saves = w.journals.length;
-    const e = await fails(rollbackFailover({ ...w.run(), journal: w.last() }));
+    const e = await rejection(rollbackFailover({ ...w.run(), journal: w.last() }));
     expect(e.message).toBe('rollback pre-check: us-east-1 would take traffic back but is unhealthy: alarm api-use1-5xx is ALARM (5xx above 1%); nothing was changed');
     expect(e.suggestions).toEqual(['fix the region first; relia failover status shows where the operation stands']);
     expect(w.journals.length).toBe(saves);
@@ -337,7 +383,7 @@ describe('rollback records every transition', () => {
     const w = world();
     const applied = (await applyFailover({ ...w.run(), ...evacuate })).journal!;
     interruptAt(w, 50);
-    await fails(rollbackFailover({ ...w.run({ operationId: 'op-rb' }), journal: applied }));
+    await rejection(rollbackFailover({ ...w.run({ operationId: 'op-rb' }), journal: applied }));
     restart(w);
     const stopped = w.last();
     expect(stopped).toMatchObject({ id: 'op-rb', kind: 'rollback', status: 'interrupted', position: 0 });

@@ -10,6 +10,7 @@ import { freeze, unfreeze } from '../../../../src/core/failover/freeze.js';
 import { freezeRecord, parseFreeze, type FreezeInfo } from '../../../../src/core/failover/lock.js';
 import { RECORD, T0, world } from './world.js';
 import { Recording } from './recording-dns.js';
+import { rejection } from '../../../helpers/errors.js';
 
 const alice: FreezeInfo = { by: 'alice@laptop', at: T0, reason: 'premiere night' };
 const bob: FreezeInfo = { by: 'bob@ci', at: T0 + 1000, reason: 'game day' };
@@ -22,14 +23,6 @@ function setup() {
   return { w, dns, ports, marker };
 }
 
-async function refusal(p: Promise<unknown>): Promise<CheckFailedError> {
-  const e = await p.then(
-    () => null,
-    (error: unknown) => error,
-  );
-  expect(e).toBeInstanceOf(CheckFailedError);
-  return e as CheckFailedError;
-}
 
 describe('freeze', () => {
   it('a fresh freeze: one CREATE of the marker, commented with who froze it', async () => {
@@ -58,7 +51,7 @@ describe('freeze', () => {
   it('a CREATE refused for another reason is an error naming it', async () => {
     const s = setup();
     s.dns.answer = () => ({ status: 'rejected', reason: '[Throttling]' });
-    const e = await refusal(freeze(s.w.plan, s.ports, alice));
+    const e = await rejection(freeze(s.w.plan, s.ports, alice), CheckFailedError);
     expect(e.message).toBe('Route 53 rejected the freeze: [Throttling]');
     expect(e.suggestions).toEqual(['relia failover evaluate --plan FILE']);
     expect(s.marker()).toBeUndefined();
@@ -84,7 +77,7 @@ describe('unfreeze', () => {
     const s = setup();
     s.w.memDns.addRecords(s.w.zoneId, freezeRecord(RECORD, alice));
     s.dns.answer = () => ({ status: 'rejected', reason: '[Tried to delete a resource record set that does not exist]' });
-    const e = await refusal(unfreeze(s.w.plan, s.ports));
+    const e = await rejection(unfreeze(s.w.plan, s.ports), CheckFailedError);
     expect(e.message).toBe('Route 53 rejected the unfreeze (the freeze changed meanwhile?): [Tried to delete a resource record set that does not exist]');
     expect(e.suggestions).toEqual(['run it again']);
   });

@@ -13,6 +13,7 @@ import { confirmLock, releaseLock, renewLock, takeLock, type HeldLock, type Take
 import type { RecordSet } from '../../../../src/ports/dns.js';
 import { MemoryDns } from '../../../fakes/memory-dns.js';
 import { Recording } from './recording-dns.js';
+import { rejection } from '../../../helpers/errors.js';
 
 const T0 = Date.parse('2026-12-03T07:00:00Z');
 const RECORD = 'api.example.com.';
@@ -32,14 +33,6 @@ function setup(held?: LockInfo | RecordSet) {
 const other: LockInfo = { owner: 'bob@laptop:7', operation: 'op-other', acquired: T0 - 60_000, expires: T0 + 60_000 };
 const mine = (expires = T0 + TTL): LockInfo => ({ owner: 'ci@runner:1', operation: 'op-1', acquired: T0, expires });
 
-async function refusal(p: Promise<unknown>): Promise<CheckFailedError> {
-  const e = await p.then(
-    () => null,
-    (error: unknown) => error,
-  );
-  expect(e).toBeInstanceOf(CheckFailedError);
-  return e as CheckFailedError;
-}
 
 describe('takeLock', () => {
   it('a free lock: one CREATE of our record, commented with the operation', async () => {
@@ -62,7 +55,7 @@ describe('takeLock', () => {
 
   it('a live lock of another operation is refused, naming it, with what to do', async () => {
     const s = setup(other);
-    const e = await refusal(takeLock(s.dns, s.opts({ breakLock: true })));
+    const e = await rejection(takeLock(s.dns, s.opts({ breakLock: true })), CheckFailedError);
     expect(e.message).toBe(`another failover holds the lock on ${RECORD}: held by bob@laptop:7 (operation op-other) since 2026-12-03T06:59:00Z, expires 2026-12-03T07:01:00Z`);
     expect(e.suggestions).toEqual(['wait for that operation to finish (relia failover status on its machine)', 'a lock is broken only when stale, with --break-lock']);
     expect(parseLock(s.lockValue()!)).toEqual(other);
@@ -71,7 +64,7 @@ describe('takeLock', () => {
   it('a lock expiring this very instant is stale: refused without --break-lock, broken with it (and a warning)', async () => {
     const stale = { ...other, expires: T0 };
     const s = setup(stale);
-    const e = await refusal(takeLock(s.dns, s.opts()));
+    const e = await rejection(takeLock(s.dns, s.opts()), CheckFailedError);
     expect(e.message).toContain('stale since 2026-12-03T07:00:00Z');
     expect(e.suggestions).toEqual(['the lock is stale (its holder stopped without releasing it): re-run with --break-lock if that operation is really gone']);
     const lock = await takeLock(s.dns, s.opts({ breakLock: true }));
@@ -91,7 +84,7 @@ describe('takeLock', () => {
   it('an unreadable lock record counts as stale', async () => {
     const garbage: RecordSet = { name: `_relia-lock.${RECORD}`, type: 'TXT', ttl: 60, values: ['"relia-lock v1 garbage"'] };
     const s = setup(garbage);
-    const e = await refusal(takeLock(s.dns, s.opts()));
+    const e = await rejection(takeLock(s.dns, s.opts()), CheckFailedError);
     expect(e.message).toBe(`another failover holds the lock on ${RECORD}: held by an unreadable lock record`);
     expect(e.suggestions[0]).toMatch(/^the lock is stale/);
     await takeLock(s.dns, s.opts({ breakLock: true }));
@@ -110,7 +103,7 @@ describe('takeLock', () => {
 
     const t = setup();
     t.dns.answer = () => ({ status: 'rejected', reason: '[Throttling]' });
-    const e = await refusal(takeLock(t.dns, t.opts()));
+    const e = await rejection(takeLock(t.dns, t.opts()), CheckFailedError);
     expect(e.message).toBe(`cannot take the failover lock for ${RECORD}: [Throttling]`);
     expect(e.suggestions).toEqual(['retry in a moment; another operation is starting']);
   });
@@ -118,7 +111,7 @@ describe('takeLock', () => {
   it('a take-over that loses the race is refused, naming the reason', async () => {
     const s = setup({ ...other, expires: T0 - 1 });
     s.dns.answer = (changes) => (changes.length === 2 ? { status: 'rejected', reason: '[Tried to delete a resource record set that does not exist]' } : undefined);
-    const e = await refusal(takeLock(s.dns, s.opts({ breakLock: true })));
+    const e = await rejection(takeLock(s.dns, s.opts({ breakLock: true })), CheckFailedError);
     expect(e.message).toBe(`cannot take over the failover lock on ${RECORD}: [Tried to delete a resource record set that does not exist]`);
     expect(e.suggestions).toEqual(['another operation took it meanwhile: relia failover status']);
   });
@@ -143,11 +136,11 @@ describe('renewLock, confirmLock, releaseLock', () => {
 
   it('read back and found changed or gone: stop before the next step, saying so', async () => {
     const s = setup(other);
-    const e = await refusal(renewLock(s.dns, held(s), T0, TTL));
+    const e = await rejection(renewLock(s.dns, held(s), T0, TTL), CheckFailedError);
     expect(e.message).toBe(`lost the failover lock on ${RECORD} (held by bob@laptop:7 (operation op-other) since 2026-12-03T06:59:00Z, expires 2026-12-03T07:01:00Z); stopping before the next step`);
     expect(e.suggestions).toEqual(['someone broke the lock: relia failover status shows who holds it now']);
     const gone = setup();
-    expect((await refusal(renewLock(gone.dns, held(gone), T0, TTL))).message).toBe(`lost the failover lock on ${RECORD} (it is gone); stopping before the next step`);
+    expect((await rejection(renewLock(gone.dns, held(gone), T0, TTL), CheckFailedError)).message).toBe(`lost the failover lock on ${RECORD} (it is gone); stopping before the next step`);
   });
 
   it('with exactly half its life left it is pushed forward to now + TTL in one batch', async () => {
@@ -161,7 +154,7 @@ describe('renewLock, confirmLock, releaseLock', () => {
 
   it('a renewal Route 53 rejects (someone replaced it) stops, with the reason', async () => {
     const s = setup(other);
-    const e = await refusal(renewLock(s.dns, held(s), T0 + TTL, TTL));
+    const e = await rejection(renewLock(s.dns, held(s), T0 + TTL, TTL), CheckFailedError);
     expect(e.message).toMatch(new RegExp(`^lost the failover lock on ${RECORD.replace(/\./g, '\\.')} \\(\\[.+\\]\\); stopping before the next step$`));
     expect(e.suggestions).toEqual(['someone broke the lock: relia failover status shows who holds it now']);
     expect(parseLock(s.lockValue()!)).toEqual(other);
@@ -171,11 +164,11 @@ describe('renewLock, confirmLock, releaseLock', () => {
     const ok = setup(mine());
     await expect(confirmLock(ok.dns, held(ok), T0)).resolves.toBeUndefined();
     const lost = setup(other);
-    const e = await refusal(confirmLock(lost.dns, held(lost), T0));
+    const e = await rejection(confirmLock(lost.dns, held(lost), T0), CheckFailedError);
     expect(e.message).toBe(`another failover holds the lock on ${RECORD}: held by bob@laptop:7 (operation op-other) since 2026-12-03T06:59:00Z, expires 2026-12-03T07:01:00Z; it took the lock at the same moment as this run, and nothing was changed`);
     expect(e.suggestions).toEqual(['wait for that operation to finish (relia failover status on its machine), then run this again']);
     const gone = setup();
-    expect((await refusal(confirmLock(gone.dns, held(gone), T0))).message).toContain(': the lock record is gone; it took the lock');
+    expect((await rejection(confirmLock(gone.dns, held(gone), T0), CheckFailedError)).message).toContain(': the lock record is gone; it took the lock');
   });
 
   it('release deletes exactly our record (true); a record that is not ours stays (false)', async () => {

@@ -14,17 +14,10 @@ import { restoreCommand, type StepApproval } from '../../../../src/core/failover
 import type { ClusterPort } from '../../../../src/ports/cluster.js';
 import type { DnsCallOptions, DnsChange, RecordSet } from '../../../../src/ports/dns.js';
 import { RECORD, T0, world, type World } from './world.js';
+import { rejection } from '../../../helpers/errors.js';
 
 const evacuate = { from: 'us-east-1', to: 'eu-west-1', mode: 'graceful' as const };
 
-async function fails(p: Promise<unknown>): Promise<Error & { suggestions: string[]; leftovers?: string[] }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error & { suggestions: string[]; leftovers?: string[] };
-  }
-  throw new Error('expected a failure, nothing was thrown');
-}
 
 /** Set the live weights as someone else would (the console, another tool). */
 function setWeights(w: World, use1: number, euw1: number): Promise<unknown> {
@@ -99,7 +92,7 @@ describe('stopping between steps leaves the journal interrupted where the weight
   for (const c of cases) {
     it(c.name, async () => {
       const w = world();
-      const e = await fails(applyFailover({ ...w.run({ operationId: 'op-1', ...c.arrange(w) }), ...evacuate }));
+      const e = await rejection(applyFailover({ ...w.run({ operationId: 'op-1', ...c.arrange(w) }), ...evacuate }));
       expect(e).toBeInstanceOf(CheckFailedError);
       expect(e.message).toBe(c.error);
       expect(e.suggestions).toEqual(c.suggestions);
@@ -113,7 +106,7 @@ describe('stopping between steps leaves the journal interrupted where the weight
 
   it('resumed after a declined step: the baked step is not baked again', async () => {
     const w = world();
-    await fails(applyFailover({ ...w.run(), ...evacuate, approve: async (s) => s.index === 0 }));
+    await rejection(applyFailover({ ...w.run(), ...evacuate, approve: async (s) => s.index === 0 }));
     expect(w.last().steps.map((s) => s.state)).toEqual(['baked', 'pending']);
     w.events.length = 0;
     await resumeFailover({ ...w.run(), journal: w.last() });
@@ -152,13 +145,13 @@ describe('stopping between steps leaves the journal interrupted where the weight
     for (const [reason, expected] of reasons) {
       const w = world();
       w.dns.after = (_z, changes) => void (changes.some((c) => c.record.weight === 50) && w.controller.abort(reason));
-      await fails(applyFailover({ ...w.run(), ...evacuate }));
+      await rejection(applyFailover({ ...w.run(), ...evacuate }));
       expect(w.last().reason).toBe(expected);
     }
     const w = world();
     const ports = w.ports();
     delete ports.signal;
-    await fails(applyFailover({ ...w.run({ ports, approve: async (s) => s.index === 0 }), ...evacuate }));
+    await rejection(applyFailover({ ...w.run({ ports, approve: async (s) => s.index === 0 }), ...evacuate }));
     expect(w.last().reason).toBe('stopped at step 1 (50%): step 2 was declined at the prompt');
   });
 
@@ -217,11 +210,12 @@ describe('INSYNC', () => {
     ] as const) {
       const w = world();
       const polls = slowSync(w, Infinity);
-      const e = await fails(applyFailover({ ...w.run({ insyncPollMs: pollMs, insyncTimeoutMs: timeoutMs }), ...evacuate }));
+      const e = await rejection(applyFailover({ ...w.run({ insyncPollMs: pollMs, insyncTimeoutMs: timeoutMs }), ...evacuate }));
       const id = w.last().steps[0]!.changeId!;
       expect(e).toBeInstanceOf(DependencyError);
       expect(e.message).toContain(`change ${id} is not INSYNC after ${seconds} s`);
       expect(e.suggestions).toEqual([`aws route53 get-change --id ${id}`]);
+      expect((e as DependencyError).dependency).toBe('route53');
       expect(polls.map((p) => p.at)).toEqual(times);
       expect(w.last()).toMatchObject({ status: 'interrupted', position: 0 });
       expect(w.last().steps.map((s) => s.state)).toEqual(['applied', 'pending']);
@@ -239,7 +233,7 @@ describe('a breach reverts to the previous step (exit 4)', () => {
       const w = world();
       const sent = comments(w);
       w.dns.after = (_z, changes) => void (changes.some((c) => c.record.setIdentifier === 'euw1' && c.record.weight === weight) && w.alarms.setAlarm('eu-west-1', 'api-euw1-5xx', 'ALARM', '5xx above 1%'));
-      const e = await fails(applyFailover({ ...w.run({ operationId: 'op-1' }), ...evacuate }));
+      const e = await rejection(applyFailover({ ...w.run({ operationId: 'op-1' }), ...evacuate }));
       const problem = 'eu-west-1: alarm api-euw1-5xx is ALARM (5xx above 1%)';
       expect(e).toBeInstanceOf(SafetyStopError);
       expect(e.message).toBe(`guard breached at step ${k + 1} (${problem}); weights reverted to ${revertedTo.replace(/^.*: /, '')}`);
@@ -256,6 +250,19 @@ describe('a breach reverts to the previous step (exit 4)', () => {
     });
   }
 
+  it('every problem of the breaching sample is named, in the guard event and the reason', async () => {
+    const w = world();
+    w.dns.after = (_z, changes) => {
+      if (!changes.some((c) => c.record.weight === 100)) return;
+      w.alarms.setAlarm('eu-west-1', 'api-euw1-5xx', 'ALARM', '5xx above 1%');
+      w.memDns.setHealth('hc-euw1', false);
+    };
+    await rejection(applyFailover({ ...w.run(), ...evacuate }));
+    const problems = 'health check hc-euw1 is unhealthy (0/16 checkers healthy); alarm api-euw1-5xx is ALARM (5xx above 1%)';
+    expect(w.events.filter((e) => e.type === 'guard').at(-1)!.message).toBe(`eu-west-1: ${problems}`);
+    expect(w.last().reason).toBe(`guard breached at step 2: eu-west-1: ${problems}`);
+  });
+
   it('weights already back where the revert goes: no batch, still reverted', async () => {
     const w = world();
     w.dns.after = (_z, changes) => {
@@ -263,7 +270,7 @@ describe('a breach reverts to the previous step (exit 4)', () => {
       w.alarms.setAlarm('eu-west-1', 'api-euw1-5xx', 'ALARM', '5xx above 1%');
       void setWeights(w, 50, 50);
     };
-    await fails(applyFailover({ ...w.run(), ...evacuate }));
+    await rejection(applyFailover({ ...w.run(), ...evacuate }));
     expect(w.dns.weightBatches).toHaveLength(2);
     expect(w.last()).toMatchObject({ status: 'reverted', position: 0 });
   });
@@ -271,7 +278,7 @@ describe('a breach reverts to the previous step (exit 4)', () => {
   it('ungraceful: the breach is reported, not reverted (the source is down)', async () => {
     const w = world();
     w.dns.after = (_z, changes) => void (changes.some((c) => c.record.weight === 100) && w.alarms.setAlarm('eu-west-1', 'api-euw1-5xx', 'ALARM', '5xx above 1%'));
-    const e = await fails(applyFailover({ ...w.run(), ...evacuate, mode: 'ungraceful' }));
+    const e = await rejection(applyFailover({ ...w.run(), ...evacuate, mode: 'ungraceful' }));
     const reason = 'guard breached after the ungraceful shift (not reverted: the source is down): eu-west-1: alarm api-euw1-5xx is ALARM (5xx above 1%)';
     expect(e).toBeInstanceOf(CheckFailedError);
     expect(e.message).toBe(reason);
@@ -287,7 +294,7 @@ describe('a revert that fails (exit 5)', () => {
     const w = world();
     w.dns.after = (_z, changes) => void (changes.some((c) => c.record.weight === 100) && w.alarms.setAlarm('eu-west-1', 'api-euw1-5xx', 'ALARM', '5xx above 1%'));
     w.dns.before = (_z, changes) => (w.dns.weightBatches.length === 2 && changes.some((c) => c.record.weight === 50) ? { status: 'rejected', reason: 'Throttling' } : undefined);
-    const e = await fails(applyFailover({ ...w.run({ operationId: 'op-1' }), ...evacuate }));
+    const e = await rejection(applyFailover({ ...w.run({ operationId: 'op-1' }), ...evacuate }));
     const restore = `aws route53 change-resource-record-sets --hosted-zone-id ${w.zoneId} --change-batch '{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"api.example.com.","Type":"A","SetIdentifier":"euw1","Weight":50,"TTL":60,"ResourceRecords":[{"Value":"198.51.100.10"}]}},{"Action":"UPSERT","ResourceRecordSet":{"Name":"api.example.com.","Type":"A","SetIdentifier":"use1","Weight":50,"TTL":60,"ResourceRecords":[{"Value":"192.0.2.10"}]}}]}'`;
     expect(e).toBeInstanceOf(CleanupFailedError);
     expect(e.message).toBe('guard breached at step 2 (eu-west-1: alarm api-euw1-5xx is ALARM (5xx above 1%)) and the revert FAILED: Route 53 rejected the revert: Throttling\n  weights now: us-east-1=0 eu-west-1=100\n  wanted:      us-east-1=50 eu-west-1=50');
@@ -307,7 +314,7 @@ describe('a revert that fails (exit 5)', () => {
       w.alarms.setAlarm('eu-west-1', 'api-euw1-5xx', 'ALARM', '5xx above 1%');
       gone = true;
     };
-    const e = await fails(applyFailover({ ...w.run(), ...evacuate }));
+    const e = await rejection(applyFailover({ ...w.run(), ...evacuate }));
     expect(e).toBeInstanceOf(CleanupFailedError);
     const cause = e.message.match(/revert FAILED: (.*)\n/)![1]!;
     expect(cause).toMatch(/ECONNREFUSED/);
@@ -339,7 +346,7 @@ describe('the target capacity on resume', () => {
   it('graceful: a target that is no longer ready stops the resumed operation where it is (interrupted, not refused)', async () => {
     const w = world();
     w.dns.after = (_z, changes) => void (changes.some((c) => c.record.weight === 50) && w.controller.abort(new InterruptedError('SIGINT')));
-    await fails(applyFailover({ ...w.run(), ...evacuate }));
+    await rejection(applyFailover({ ...w.run(), ...evacuate }));
     w.controller = new AbortController();
     w.dns.after = null;
     // The deployment reports 1 ready replica from now on.
@@ -348,7 +355,7 @@ describe('the target capacity on resume', () => {
     }) as ClusterPort;
     const base = w.ports();
     const ports = { ...base, cluster: async (context: string | undefined) => (context === 'euw1' ? notReady : base.cluster!(context)) };
-    const e = await fails(resumeFailover({ ...w.run({ ports }), journal: w.last() }));
+    const e = await rejection(resumeFailover({ ...w.run({ ports }), journal: w.last() }));
     expect(e.message).toBe('target capacity not ready within capacity.timeout: api 1/4; no traffic was moved');
     expect(w.last()).toMatchObject({ status: 'interrupted', position: 0, reason: 'target capacity not ready within capacity.timeout: api 1/4; no traffic was moved' });
     expect(w.weights()).toEqual({ use1: 50, euw1: 50 });
