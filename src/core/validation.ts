@@ -79,7 +79,8 @@ export function throwProblems(problems: Problem[], fallbackSuggestion: string): 
   const first = problems[0];
   const lines = problems.map(formatProblem);
   const message = lines.length === 1 ? (lines[0] as string) : `${lines.length} problems:\n  ${lines.join('\n  ')}`;
-  const suggestions = [...new Set(problems.map((p) => p.suggestion).filter((s): s is string => s !== undefined)), fallbackSuggestion];
+  // each suggestion once, the fallback last (a problem may carry the fallback's own text)
+  const suggestions = [...new Set([...problems.map((p) => p.suggestion).filter((s): s is string => s !== undefined), fallbackSuggestion])];
   const options: ConstructorParameters<typeof InputError>[1] = { suggestions };
   if (first?.path) options.field = first.path;
   if (first?.file !== undefined) options.file = first.file;

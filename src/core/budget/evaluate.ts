@@ -191,6 +191,7 @@ function measureWindows(plan: SloPlan, values: Map<string, number>, sourceKind: 
       if (sli.bad !== undefined) badRate = finiteOrNull(get(w.label, 'bad')) ?? 0;
       else {
         const good = finiteOrNull(get(w.label, 'good'));
+        // Stryker disable next-line ConditionalExpression: equivalent, total - null is total
         badRate = good === null ? total : total - good;
       }
       const errorRatio = clamp01(badRate / total) as number;
@@ -261,6 +262,7 @@ export function computeStatus(
   for (const w of EXHAUSTION_WINDOWS) exhaustion[w] = exhaustionSeconds(budgetRemaining, allBurns[w] ?? null, plan.window.periodSeconds);
 
   const eventCounts =
+    // Stryker disable next-line ConditionalExpression: equivalent, bad is non-null only where total is (measureWindows)
     main.total !== null && main.bad !== null
       ? { total: main.total, bad: main.bad, allowedBad: budget * main.total, remainingBad: budget * main.total - main.bad }
       : null;

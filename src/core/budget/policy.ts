@@ -256,20 +256,16 @@ function canonical(d: string): string {
   return formatDuration(parseDuration(d));
 }
 
+/** `prefix.path`, or `path` alone without a prefix (every caller's path is a non-empty field name). */
 function prefixed(prefix: string, path: string): string {
-  if (!prefix) return path;
-  if (!path) return prefix;
-  return path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
+  return prefix ? `${prefix}.${path}` : path;
 }
 
 /** Cross-field checks the schema cannot express. */
-function semanticProblems(data: PolicyOverridesInput, file: string | undefined, prefix: string): Problem[] {
+function semanticProblems(data: PolicyOverridesInput, file: string, prefix: string): Problem[] {
   const out: Problem[] = [];
-  const add = (path: string, message: string, suggestion?: string) => {
-    const p: Problem = { path: prefixed(prefix, path), message };
-    if (file !== undefined) p.file = file;
-    if (suggestion) p.suggestion = suggestion;
-    out.push(p);
+  const add = (path: string, message: string, suggestion: string) => {
+    out.push({ path: prefixed(prefix, path), message, file, suggestion });
   };
   if (data.burnWindows) {
     const seen = new Set<string>();
