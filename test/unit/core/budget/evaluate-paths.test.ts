@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { computeStatus, defaultPolicy, evaluateSlos, planSlo, type BudgetPolicy, type SloDefinition } from '../../../../src/core/budget/index.js';
+import { availabilitySlo as slo, totalQuery as totalQ } from './slo-fixture.js';
 import { DependencyError, InputError, ReliaError } from '../../../../src/core/errors.js';
 import { MetricsDataError } from '../../../../src/core/metrics-guard.js';
 import type { InstantSample, MetricsSource, RangeSeries } from '../../../../src/ports/metrics.js';
@@ -15,24 +16,8 @@ const AT = Date.parse('2026-11-01T00:00:00Z');
 const AT_ISO = '2026-11-01T00:00:00Z';
 const policy = defaultPolicy();
 
-const badQ = (svc: string) => `sum(rate(req_total{service="${svc}",code="500"}[{{.window}}]))`;
 const goodQ = (svc: string) => `sum(rate(req_total{service="${svc}",code="200"}[{{.window}}]))`;
-const totalQ = (svc: string) => `sum(rate(req_total{service="${svc}"}[{{.window}}]))`;
 
-function slo(service: string, overrides: Partial<SloDefinition> = {}): SloDefinition {
-  return {
-    id: `${service}/availability`,
-    service,
-    name: 'availability',
-    objective: 0.999,
-    window: { type: 'rolling', seconds: 30 * 86_400, label: '30d' },
-    budgeting: { method: 'occurrences' },
-    sli: { type: 'ratio', bad: badQ(service), total: totalQ(service) },
-    labels: {},
-    source: { file: `${service}.yaml`, path: '', format: 'relia' },
-    ...overrides,
-  };
-}
 
 const tag = (w: string, part: string, value: number): InstantSample => ({ labels: { relia_w: w, relia_p: part }, value });
 const status = (def: SloDefinition, instant: InstantSample[], p: BudgetPolicy = policy, range: RangeSeries[] = []) => computeStatus(planSlo(def, p, AT), instant, range, {});

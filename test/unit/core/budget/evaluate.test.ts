@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateSlos, computeStatus, planSlo, defaultPolicy, mergePolicy, type SloDefinition, type BudgetPolicy } from '../../../../src/core/budget/index.js';
+import { evaluateSlos, computeStatus, planSlo, defaultPolicy, mergePolicy, type BudgetPolicy } from '../../../../src/core/budget/index.js';
+import { availabilitySlo as slo } from './slo-fixture.js';
 import { DependencyError, type ReliaError } from '../../../../src/core/errors.js';
 import { InstrumentedMetrics } from '../../../fakes/instrumented-metrics.js';
 import { MemoryMetrics } from '../../../fakes/memory-metrics.js';
@@ -25,24 +26,6 @@ function series(service: string, code: string, fill: (i: number) => number): Fak
 /** Minutes ending in (AT − from, AT − to]. */
 const inLast = (i: number, fromSec: number, toSec = 0) => i > idx(fromSec) && i <= idx(toSec);
 
-function slo(service: string, overrides: Partial<SloDefinition> = {}): SloDefinition {
-  return {
-    id: `${service}/availability`,
-    service,
-    name: 'availability',
-    objective: 0.999,
-    window: { type: 'rolling', seconds: 30 * 86_400, label: '30d' },
-    budgeting: { method: 'occurrences' },
-    sli: {
-      type: 'ratio',
-      bad: `sum(rate(req_total{service="${service}",code="500"}[{{.window}}]))`,
-      total: `sum(rate(req_total{service="${service}"}[{{.window}}]))`,
-    },
-    labels: {},
-    source: { file: `${service}.yaml`, path: '', format: 'relia' },
-    ...overrides,
-  };
-}
 
 // Day 10 (counted back from AT): a 60-minute incident with 20 % errors.
 const INCIDENT_FROM = 20 * 86_400;

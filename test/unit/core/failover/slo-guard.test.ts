@@ -4,7 +4,8 @@
 // costs no query. The unit tests had no test of it (found by mutation testing,
 // docs/testing.md#mutation-testing).
 import { describe, expect, it } from 'vitest';
-import { defaultPolicy, type SloDefinition } from '../../../../src/core/budget/index.js';
+import { defaultPolicy } from '../../../../src/core/budget/index.js';
+import { availabilitySlo as slo } from '../budget/slo-fixture.js';
 import { budgetSloGuard } from '../../../../src/core/failover/slo-guard.js';
 import { InstrumentedMetrics } from '../../../fakes/instrumented-metrics.js';
 import { MemoryMetrics } from '../../../fakes/memory-metrics.js';
@@ -34,19 +35,6 @@ const metrics = MemoryMetrics.fromIncrements(
   { kind: 'prometheus' },
 );
 
-function slo(service: string): SloDefinition {
-  return {
-    id: `${service}/availability`,
-    service,
-    name: 'availability',
-    objective: 0.999,
-    window: { type: 'rolling', seconds: 30 * 86_400, label: '30d' },
-    budgeting: { method: 'occurrences' },
-    sli: { type: 'ratio', bad: `sum(rate(req_total{service="${service}",code="500"}[{{.window}}]))`, total: `sum(rate(req_total{service="${service}"}[{{.window}}]))` },
-    labels: {},
-    source: { file: `${service}.yaml`, path: '', format: 'relia' },
-  };
-}
 
 describe('budgetSloGuard', () => {
   it('a region with no SLOs (unlisted, or an empty list) is fine without a query', async () => {
