@@ -4,27 +4,12 @@
 // minimum samples and its edge; and each guard's message word for word.
 // Found by mutation testing (docs/testing.md#mutation-testing).
 import { describe, expect, it } from 'vitest';
-import type { SloDefinition } from '../../../../src/core/budget/index.js';
-import { checkGuard, SampleWindow, sloErrorRatioQuery, validSample, type GuardEnv } from '../../../../src/core/chaos/guards.js';
+import { checkGuard, SampleWindow, sloErrorRatioQuery, validSample } from '../../../../src/core/chaos/guards.js';
 import { MemoryAlarms } from '../../../fakes/memory-alarms.js';
+import { checkoutSlo as slo, guardEnv as env, NOW } from './guard-fixtures.js';
 import { MemoryMetrics } from '../../../fakes/memory-metrics.js';
 
-const NOW = 1_700_000_000_000;
-const slo = (sli: SloDefinition['sli']): SloDefinition => ({
-  id: 'checkout/availability',
-  service: 'checkout',
-  name: 'availability',
-  objective: 0.99,
-  window: { type: 'rolling', seconds: 30 * 86400, label: '30d' },
-  budgeting: { method: 'occurrences' },
-  sli,
-  labels: {},
-  source: { file: 'slo.yaml', path: '', format: 'relia' },
-});
 
-function env(over: Partial<GuardEnv>): GuardEnv {
-  return { now: () => NOW, startedAt: NOW, metrics: async () => new MemoryMetrics([]), alarms: async () => new MemoryAlarms(), slos: new Map(), windows: new Map(), signal: new AbortController().signal, ...over };
-}
 const value = (name: string, ...vs: number[]) => MemoryMetrics.fromPoints(vs.map((v, i) => ({ labels: { __name__: name, i: String(i) }, points: [[NOW / 1000 - 5, v]] as Array<[number, number]> })), { now: () => NOW });
 
 describe('maxDuration', () => {

@@ -5,17 +5,13 @@
 // shape of a probe check under its max: no reaction-time anchor at all.
 // Found by mutation testing (docs/testing.md#mutation-testing).
 import { describe, expect, it } from 'vitest';
-import { checkGuard, SampleWindow, type GuardEnv } from '../../../../src/core/chaos/guards.js';
-import type { SloDefinition } from '../../../../src/core/budget/index.js';
+import { checkGuard, SampleWindow } from '../../../../src/core/chaos/guards.js';
 import { MemoryAlarms } from '../../../fakes/memory-alarms.js';
+import { checkoutSlo, guardEnv as env, NOW } from './guard-fixtures.js';
 import { MemoryMetrics } from '../../../fakes/memory-metrics.js';
 
-const NOW = 1_700_000_000_000;
 const HOUR = 3_600_000;
 
-function env(over: Partial<GuardEnv>): GuardEnv {
-  return { now: () => NOW, startedAt: NOW, metrics: async () => new MemoryMetrics([]), alarms: async () => new MemoryAlarms(), slos: new Map(), windows: new Map(), signal: new AbortController().signal, ...over };
-}
 
 /** A series that is 0 an hour ago and `v` now; the metrics server's own clock is an hour behind the guard's. */
 const lagging = (name: string, v: number) =>
@@ -32,17 +28,7 @@ const lagging = (name: string, v: number) =>
     { now: () => NOW - HOUR },
   );
 
-const slo: SloDefinition = {
-  id: 'checkout/availability',
-  service: 'checkout',
-  name: 'availability',
-  objective: 0.99,
-  window: { type: 'rolling', seconds: 30 * 86400, label: '30d' },
-  budgeting: { method: 'occurrences' },
-  sli: { type: 'error-ratio', query: 'errors' },
-  labels: {},
-  source: { file: 'slo.yaml', path: '', format: 'relia' },
-};
+const slo = checkoutSlo({ type: 'error-ratio', query: 'errors' });
 
 describe('queries are evaluated at the guard clock', () => {
   it('userImpact from Prometheus reads the share at now(), not at the server clock', async () => {
