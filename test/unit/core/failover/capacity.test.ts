@@ -31,7 +31,7 @@ describe('target sizing', () => {
     const needs = await capacityNeeds(p, 'us-east', 'eu-west', { dns: new MemoryDns(), compute, clock: new VirtualClock() }, { ungraceful: false, report });
     // relia capacity plan: eu-west origin needs 63 under region-loss (binding), 45 at target utilisation.
     expect(needs.map((n) => [n.target.ref.name, n.need, n.desired])).toEqual([['origin-euw', 63, 63]]);
-    expect(planNeed(report, p, 'eu-west', p.regions['eu-west']!.capacity[0]!)).toBe(63);
+    expect(planNeed(report, p, 'eu-west', p.regions['eu-west']!.capacity[0]!)).toEqual({ instances: 63, policy: 'region-loss' });
   });
 
   it('names the field when the capacity plan lacks the region or the tier', () => {
