@@ -9,6 +9,7 @@
  * in an account listed in `chaos.allow.awsAccounts`. Pure: ports only.
  */
 import { z } from 'zod';
+import type { ComputePort } from '../../ports/compute.js';
 import type { ActionDefinition, ActivityContext } from '../chaos/activity.js';
 import { requireAwsAccount } from '../chaos/targets.js';
 import { parseDuration } from '../units.js';
@@ -24,6 +25,7 @@ import { restoreCommand } from './steps.js';
 /** A bake such as 0s, 30s or 2m, in milliseconds (0 allowed: one guard sample). */
 const bakeMs = z.string().transform((v, ctx) => {
   try {
+    // Stryker disable next-line StringLiteral: equivalent, parseDuration's message (the only use of the field name) is replaced by the issue below
     return Math.round(parseDuration(v, 'bake', { allowZero: true }) * 1000);
   } catch {
     ctx.addIssue({ code: 'custom', message: `expected a duration such as 0s, 30s or 2m, got ${JSON.stringify(v)}` });
@@ -49,12 +51,14 @@ function planOf(a: EvacuateArgs): FailoverPlan {
   return plan;
 }
 
-async function portsOf(ctx: ActivityContext, plan: FailoverPlan, signal: AbortSignal): Promise<FailoverPorts> {
-  const regions = Object.values(plan.regions);
-  const ports: FailoverPorts = { dns: await ctx.ports.get('dns'), clock: ctx.clock, signal, onEvent: (e) => ctx.log(`failover.${e.type}`, { message: e.message }) };
-  if (regions.some((r) => r.capacity.some((c) => c.kind === 'asg'))) ports.compute = await ctx.ports.get('compute');
-  if (regions.some((r) => r.alarms.length > 0)) ports.alarms = await ctx.ports.get('alarms');
-  if (regions.some((r) => r.capacity.some((c) => c.kind === 'deployment'))) ports.cluster = async () => ctx.ports.get('cluster');
+/**
+ * The engine's ports. Compute is the one the account check already opened; the
+ * cluster port is opened on first use, which only a deployment entry makes;
+ * CloudWatch only when a region lists alarms.
+ */
+async function portsOf(ctx: ActivityContext, plan: FailoverPlan, compute: ComputePort, signal: AbortSignal): Promise<FailoverPorts> {
+  const ports: FailoverPorts = { dns: await ctx.ports.get('dns'), compute, cluster: async () => ctx.ports.get('cluster'), clock: ctx.clock, signal, onEvent: (e) => ctx.log(`failover.${e.type}`, { message: e.message }) };
+  if (Object.values(plan.regions).some((r) => r.alarms.length > 0)) ports.alarms = await ctx.ports.get('alarms');
   return ports;
 }
 
@@ -64,8 +68,9 @@ export const failoverEvacuate: ActionDefinition<EvacuateArgs> = {
   args: EvacuateArgs,
   async plan(a, ctx) {
     const plan = planOf(a);
-    await requireAwsAccount(await ctx.ports.get('compute'), ctx.policy, ctx.signal);
-    const pv = await preview(plan, a.from, a.to, await portsOf(ctx, plan, ctx.signal), { mode: a.mode, steps: a.mode === 'ungraceful' ? [100] : (a.steps ?? plan.steps) });
+    const compute = await ctx.ports.get('compute');
+    await requireAwsAccount(compute, ctx.policy, ctx.signal);
+    const pv = await preview(plan, a.from, a.to, await portsOf(ctx, plan, compute, ctx.signal), { mode: a.mode, steps: a.mode === 'ungraceful' ? [100] : (a.steps ?? plan.steps) });
     return {
       targets: [
         { kind: 'weighted-record', id: `${plan.record} ${plan.type}`, detail: Object.entries(pv.weights).map(([r, w]) => `${r}=${w}`).join(' ') },
@@ -79,7 +84,7 @@ export const failoverEvacuate: ActionDefinition<EvacuateArgs> = {
     const plan = planOf(a);
     const compute = await ctx.ports.get('compute');
     await requireAwsAccount(compute, ctx.policy, ctx.signal);
-    const ports = await portsOf(ctx, plan, ctx.signal);
+    const ports = await portsOf(ctx, plan, compute, ctx.signal);
     const target = await resolveTarget(plan, ports);
     let injected = false;
     const manualUndo = restoreCommand(target.zoneId, target.records, target.weights, { all: true });
@@ -92,7 +97,7 @@ export const failoverEvacuate: ActionDefinition<EvacuateArgs> = {
           manualUndo,
           async undo(u) {
             const undoPorts: FailoverPorts = { ...ports, clock: u.clock, signal: u.signal, onEvent: (e) => u.log(`failover.${e.type}`, { message: e.message }) };
-            await rollbackFailover({ plan, ports: undoPorts, sink: { save: () => undefined }, owner: 'relia-chaos', operationId: operationId(u.clock.now(), () => 0.5), journal: structuredClone(j), ...(a.bake !== undefined ? { bakeMs: a.bake } : {}) });
+            await rollbackFailover({ plan, ports: undoPorts, sink: { save: () => undefined }, owner: 'relia-chaos', operationId: operationId(u.clock.now(), () => 0.5), journal: structuredClone(j), bakeMs: a.bake });
           },
         });
       },
@@ -107,7 +112,7 @@ export const failoverEvacuate: ActionDefinition<EvacuateArgs> = {
       to: a.to,
       mode: a.mode,
       ...(a.steps ? { steps: a.steps } : {}),
-      ...(a.bake !== undefined ? { bakeMs: a.bake } : {}),
+      bakeMs: a.bake, // undefined: the plan's
     });
     return { operation: out.journal?.id ?? null, weights: out.weights, nothingToDo: out.nothingToDo, at: isoOf(ctx.clock.now()) };
   },
