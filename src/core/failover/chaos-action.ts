@@ -6,18 +6,22 @@
  * the `aws route53` batch that restores the weights before. The plan is
  * given inline (the same fields as a plan file, without SLO files: an
  * experiment judges steady state with its own probes). Destructive, so only
- * in an account listed in `chaos.allow.awsAccounts`. Pure: ports only.
+ * in an account listed in `chaos.allow.awsAccounts`, and deployments only in
+ * the experiment's Kubernetes context, listed in `chaos.allow.kubeContexts`.
+ * Pure: ports only.
  */
 import { z } from 'zod';
+import type { ClusterPort } from '../../ports/cluster.js';
 import type { ComputePort } from '../../ports/compute.js';
 import type { ActionDefinition, ActivityContext } from '../chaos/activity.js';
-import { requireAwsAccount } from '../chaos/targets.js';
+import { requireAwsAccount, requireKubeContext } from '../chaos/targets.js';
+import { InputError } from '../errors.js';
 import { parseDuration } from '../units.js';
 import { applyFailover, rollbackFailover } from './engine.js';
 import { resolveTarget } from './inspect.js';
 import { isoOf, type Journal } from './journal.js';
 import { operationId } from './lock.js';
-import { checkDirection, FailoverPlanSchema, normaliseFailoverPlan, type FailoverPlan } from './plan-schema.js';
+import { checkDirection, FailoverPlanSchema, normaliseFailoverPlan, type CapacityRef, type FailoverPlan } from './plan-schema.js';
 import type { FailoverPorts } from './ports.js';
 import { preview } from './preview.js';
 import { restoreCommand } from './steps.js';
@@ -52,13 +56,36 @@ function planOf(a: EvacuateArgs): FailoverPlan {
 }
 
 /**
- * The engine's ports. Compute is the one the account check already opened; the
- * cluster port is opened on first use, which only a deployment entry makes;
- * CloudWatch only when a region lists alarms.
+ * The experiment's one Kubernetes context, for the plan's deployment entries:
+ * allowed by chaos.allow.kubeContexts (as for every Kubernetes action), and
+ * the context each entry names, if it names one (exit 2 otherwise: another
+ * cluster cannot be reached from here, and scaling this one instead would
+ * leave the real target unscaled).
  */
+async function clusterFor(ctx: ActivityContext, deployments: ReadonlyArray<CapacityRef & { kind: 'deployment' }>): Promise<ClusterPort> {
+  const cluster = await ctx.ports.get('cluster');
+  const current = requireKubeContext(cluster, ctx.policy);
+  const other = deployments.find((d) => d.context !== undefined && d.context !== current);
+  if (other) {
+    const field = `plan.${other.field}.context`;
+    throw new InputError(`${field}: ${other.context} is not the experiment's Kubernetes context (${current}); failover.evacuate reaches deployments in that context only`, {
+      field,
+      suggestions: [`set context: ${current} or leave it out`, 'or run the experiment in that context (kubernetes.context in config, or --context) and allow it in chaos.allow.kubeContexts'],
+    });
+  }
+  return cluster;
+}
+
+/** The engine's ports: compute is the one the account check opened; Kubernetes and CloudWatch only when the plan has deployments or alarms. */
 async function portsOf(ctx: ActivityContext, plan: FailoverPlan, compute: ComputePort, signal: AbortSignal): Promise<FailoverPorts> {
-  const ports: FailoverPorts = { dns: await ctx.ports.get('dns'), compute, cluster: async () => ctx.ports.get('cluster'), clock: ctx.clock, signal, onEvent: (e) => ctx.log(`failover.${e.type}`, { message: e.message }) };
-  if (Object.values(plan.regions).some((r) => r.alarms.length > 0)) ports.alarms = await ctx.ports.get('alarms');
+  const ports: FailoverPorts = { dns: await ctx.ports.get('dns'), compute, clock: ctx.clock, signal, onEvent: (e) => ctx.log(`failover.${e.type}`, { message: e.message }) };
+  const regions = Object.values(plan.regions);
+  const deployments = regions.flatMap((r) => r.capacity.filter((c): c is CapacityRef & { kind: 'deployment' } => c.kind === 'deployment'));
+  if (deployments.length > 0) {
+    const cluster = await clusterFor(ctx, deployments);
+    ports.cluster = async () => cluster;
+  }
+  if (regions.some((r) => r.alarms.length > 0)) ports.alarms = await ctx.ports.get('alarms');
   return ports;
 }
 

@@ -5,14 +5,17 @@
  * Kubernetes when an entry is a deployment, in whichever region. Each test
  * gives the context exactly those ports (a missing one is an error), with a
  * third region that has none of them, and runs the evacuation end to end.
- * It also registers no undo when no traffic moved.
+ * It also registers no undo when no traffic moved. Deployments are reached
+ * through the experiment's one Kubernetes context, which chaos.allow.kubeContexts
+ * must list (as for every Kubernetes action); an entry naming another context
+ * is refused rather than scaled in the wrong cluster.
  */
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { rejection } from '../../../helpers/errors.js';
 import { MemoryCluster } from '../../../fakes/memory-cluster.js';
 import { failoverEvacuate } from '../../../../src/core/failover/chaos-action.js';
-import { args, faultsCtx } from '../chaos/faults-ctx.js';
+import { allowAll, args, faultsCtx } from '../chaos/faults-ctx.js';
 import { RECORD, world, type World } from './world.js';
 
 /** The world plus ap-south-1, a region behind the record with weight 0 and no health check, alarms or capacity. */
@@ -86,5 +89,40 @@ describe('failover.evacuate: the ports its plan needs, and only those', () => {
     expect(e.message).toBe('target capacity not ready within capacity.timeout: api-euw1 1/4; no traffic was moved');
     expect(ctx.injections).toEqual([]);
     expect(w.dns.weightBatches).toEqual([]);
+  });
+});
+
+describe('failover.evacuate: deployments only in the experiment\'s allowed Kubernetes context', () => {
+  const deployments = (context: string) => plan(`capacity: [{ kubernetes: { context: ${context}, namespace: web, deployment: api-use1 } }]`, `capacity: [{ kubernetes: { context: ${context}, namespace: web, deployment: api-euw1 } }]`);
+
+  it('a context chaos.allow.kubeContexts does not list: exit 2 before anything is scaled or moved', async () => {
+    const w = threeRegions();
+    const c = cluster();
+    const ctx = faultsCtx({ dns: w.dns, compute: w.compute, cluster: c }, { policy: { ...allowAll, allowKubeContexts: ['prod-use1'] } });
+    for (const attempt of [() => failoverEvacuate.plan(evacuate(k8sPlan), ctx), () => failoverEvacuate.run(evacuate(k8sPlan), ctx)]) {
+      const e = await rejection(attempt());
+      expect(e.message).toBe('Kubernetes context "memory" is not allowed for chaos actions');
+      expect(e.field).toBe('chaos.allow.kubeContexts');
+    }
+    expect((await c.getScale({ kind: 'deployment', namespace: 'web', name: 'api-euw1' }))?.replicas).toBe(1);
+    expect(w.dns.weightBatches).toEqual([]);
+  });
+
+  it('an entry naming another context is refused, naming the entry and the context the experiment has', async () => {
+    const w = threeRegions();
+    const ctx = faultsCtx({ dns: w.dns, compute: w.compute, cluster: cluster() });
+    const e = await rejection(failoverEvacuate.run(evacuate(deployments('prod-use1')), ctx));
+    expect(e.field).toBe('plan.regions.us-east-1.capacity[0].kubernetes.context');
+    expect(e.message).toBe("plan.regions.us-east-1.capacity[0].kubernetes.context: prod-use1 is not the experiment's Kubernetes context (memory); failover.evacuate reaches deployments in that context only");
+    expect(e.suggestions).toEqual(['set context: memory or leave it out', 'or run the experiment in that context (kubernetes.context in config, or --context) and allow it in chaos.allow.kubeContexts']);
+    expect(w.dns.weightBatches).toEqual([]);
+  });
+
+  it('an entry naming the experiment\'s own context is fine', async () => {
+    const w = threeRegions();
+    const c = cluster();
+    const ctx = faultsCtx({ dns: w.dns, compute: w.compute, cluster: c });
+    expect(await failoverEvacuate.run(evacuate(deployments('memory')), ctx)).toMatchObject({ weights: { 'us-east-1': 0, 'eu-west-1': 100, 'ap-south-1': 0 } });
+    expect((await c.getScale({ kind: 'deployment', namespace: 'web', name: 'api-euw1' }))?.replicas).toBe(4);
   });
 });

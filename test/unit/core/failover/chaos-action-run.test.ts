@@ -13,7 +13,7 @@ import { inputError } from '../../../helpers/errors.js';
 import { failoverEvacuate } from '../../../../src/core/failover/chaos-action.js';
 import { freeze } from '../../../../src/core/failover/freeze.js';
 import { LOCK_PREFIX, parseLock, type LockInfo } from '../../../../src/core/failover/lock.js';
-import { args, faultsCtx } from '../chaos/faults-ctx.js';
+import { allowAll, args, faultsCtx } from '../chaos/faults-ctx.js';
 import { planText, RECORD, T0, world, type World } from './world.js';
 
 /** The world's plan, inline, with one kube context: the chaos action has one cluster port. */
@@ -21,7 +21,8 @@ const inlinePlan = (extra = '') => parseYaml(planText(extra).replace(/context: \
 const evacuate = (extra: Record<string, unknown> = {}, planExtra = '') => args(failoverEvacuate, { plan: inlinePlan(planExtra), from: 'us-east-1', to: 'eu-west-1', ...extra });
 /** One step may move all the traffic. */
 const ONE_BATCH = 'safety: { maxStepPercent: 100 }';
-const ctxOf = (w: World) => faultsCtx({ dns: w.dns, compute: w.compute, alarms: w.alarms, cluster: w.cluster });
+/** The world's eu-west-1 cluster (context euw1) is the experiment's, and allowed. */
+const ctxOf = (w: World) => faultsCtx({ dns: w.dns, compute: w.compute, alarms: w.alarms, cluster: w.cluster }, { policy: { ...allowAll, allowKubeContexts: ['euw1'] } });
 
 /** The record's lock, read at every weight batch (what a concurrent apply would be refused with). */
 function watchLock(w: World): LockInfo[] {
