@@ -1,7 +1,7 @@
 /**
  * What a user sees for a bad failover plan file (docs/failover.md#plan-file):
  * the exact message, the field and the fix for each refusal the plan rules
- * add to the schema, durations that read as numbers but are not finite, a
+ * add to the schema, schema refusals quoting the value given, unreadable YAML, durations that read as numbers but are not finite, a
  * file that is no mapping, --from/--to; and the optional fields a valid plan
  * carries through normalisation (record name, capacity plan, webhook, SLO
  * policy, regions without capacity).
@@ -61,6 +61,28 @@ describe('plan rules: message, field and fix', () => {
     const e = inputError(() => parseFailoverPlan(minimal(extra), 'p.yaml'));
     expect(e.field).toBe(field);
     expect(e.message).toContain('0s');
+  });
+});
+
+describe('schema refusals quote what the file gave', () => {
+  it.each([
+    ['a name that is no string', minimal().replace('name: api', 'name: 42'), 'name', 'p.yaml: name: expected string, got 42'],
+    ['an approval that is no choice', minimal('safety: { approval: always }'), 'safety.approval', 'p.yaml: safety.approval: expected one of "tty", "none", got "always"'],
+    ['no dns', minimal().replace(/dns: .*\n/, ''), 'dns', 'p.yaml: dns: required: expected object'],
+    ['one region', minimal().replace(/ {2}eu-west-1: .*\n/, ''), 'regions', 'p.yaml: regions: expected at least two regions'],
+  ])('%s', (_what, text, field, message) => {
+    const e = inputError(() => parseFailoverPlan(text, 'p.yaml'));
+    expect(e.message).toBe(message);
+    expect(e.field).toBe(field);
+    expect(e.suggestions).toEqual([PLAN_DOCS]);
+  });
+
+  it('YAML that does not parse: exit 2 on --plan, naming the file', () => {
+    const e = inputError(() => parseFailoverPlan('name: [', 'p.yaml'));
+    expect(e.message).toMatch(/^p\.yaml: not readable as YAML or JSON: \S/);
+    expect(e.field).toBe('--plan');
+    expect(e.file).toBe('p.yaml');
+    expect(e.suggestions).toEqual(['fix the YAML syntax', 'see docs/failover.md#plan-file']);
   });
 });
 
