@@ -5,36 +5,11 @@
  * every status, and which files are journals at all.
  */
 import { describe, expect, it } from 'vitest';
+import { journal as contractJournal } from '../../../contract/suites/journal.js';
 import { addEvent, addGuardSample, asJournal, isoOf, MAX_GUARD_SAMPLES, resumable, summarise, type GuardSample, type Journal, type OperationStatus } from '../../../../src/core/failover/journal.js';
 
-/** An apply us-east-1 → eu-west-1 in steps 50/100, at step 1, as the engine writes it. */
-function journal(over: Partial<Journal> = {}): Journal {
-  return {
-    version: 1,
-    id: '20261203T071000-3f2a',
-    kind: 'apply',
-    plan: { name: 'api', file: 'api.yaml' },
-    dns: { zoneId: 'Z1', record: 'api.example.com.', type: 'A' },
-    regions: { 'us-east-1': 'use1', 'eu-west-1': 'euw1' },
-    from: 'us-east-1',
-    to: 'eu-west-1',
-    mode: 'graceful',
-    weightsBefore: { use1: 100, euw1: 0 },
-    steps: [
-      { percent: 50, weights: { use1: 50, euw1: 50 }, state: 'baked' },
-      { percent: 100, weights: { use1: 0, euw1: 100 }, state: 'pending' },
-    ],
-    position: 0,
-    status: 'running',
-    scaling: [],
-    guard: [],
-    events: [],
-    owner: 'ci@runner-7:4242',
-    startedAt: '2026-12-03T07:10:00Z',
-    updatedAt: '2026-12-03T07:10:00Z',
-    ...over,
-  };
-}
+/** The journal contract's apply use1 → euw1 in steps 50/100 (test/contract/suites/journal.ts), at step 1 unless told. */
+const journal = (over: Partial<Journal> = {}): Journal => contractJournal(0, over);
 
 describe('journal times', () => {
   it.each([
@@ -46,7 +21,7 @@ describe('journal times', () => {
   });
 
   it('an event records when, what and why, and moves updatedAt', () => {
-    const j = journal();
+    const j = journal({ events: [] });
     addEvent(j, Date.parse('2026-12-03T07:12:30.400Z'), 'step', 'step 1/2 (50%): us-east-1=50 eu-west-1=50');
     expect(j.events).toEqual([{ at: '2026-12-03T07:12:30Z', type: 'step', message: 'step 1/2 (50%): us-east-1=50 eu-west-1=50' }]);
     expect(j.updatedAt).toBe('2026-12-03T07:12:30Z');
@@ -81,33 +56,33 @@ describe('status', () => {
   });
 
   it.each<[OperationStatus, number, string]>([
-    ['running', 0, 'apply us-east-1 → eu-west-1 running (step 1 of 2 (50%))'],
-    ['running', -1, 'apply us-east-1 → eu-west-1 running (before step 1)'],
-    ['interrupted', 0, 'apply us-east-1 → eu-west-1 interrupted at step 1 of 2 (50%)'],
-    ['completed', 1, 'apply us-east-1 → eu-west-1 completed (2 steps)'],
-    ['reverted', 0, 'apply us-east-1 → eu-west-1 reverted to step 1 of 2 (50%)'],
-    ['revert-failed', 1, 'apply us-east-1 → eu-west-1 revert FAILED at step 2 of 2 (100%)'],
-    ['refused', -1, 'apply us-east-1 → eu-west-1 refused, weights unchanged'],
+    ['running', 0, 'apply use1 → euw1 running (step 1 of 2 (50%))'],
+    ['running', -1, 'apply use1 → euw1 running (before step 1)'],
+    ['interrupted', 0, 'apply use1 → euw1 interrupted at step 1 of 2 (50%)'],
+    ['completed', 1, 'apply use1 → euw1 completed (2 steps)'],
+    ['reverted', 0, 'apply use1 → euw1 reverted to step 1 of 2 (50%)'],
+    ['revert-failed', 1, 'apply use1 → euw1 revert FAILED at step 2 of 2 (100%)'],
+    ['refused', -1, 'apply use1 → euw1 refused, weights unchanged'],
   ])('summary of %s at position %i, no reason given', (status, position, line) => {
     expect(summarise(journal({ status, position }))).toBe(line);
   });
 
   it.each<[OperationStatus, string]>([
-    ['interrupted', 'apply us-east-1 → eu-west-1 interrupted at step 1 of 2 (50%): interrupted by SIGTERM at step 1 (50%)'],
-    ['reverted', 'apply us-east-1 → eu-west-1 reverted to step 1 of 2 (50%): interrupted by SIGTERM at step 1 (50%)'],
-    ['revert-failed', 'apply us-east-1 → eu-west-1 revert FAILED at step 1 of 2 (50%): interrupted by SIGTERM at step 1 (50%)'],
-    ['refused', 'apply us-east-1 → eu-west-1 refused, weights unchanged: interrupted by SIGTERM at step 1 (50%)'],
+    ['interrupted', 'apply use1 → euw1 interrupted at step 1 of 2 (50%): interrupted by SIGTERM at step 1 (50%)'],
+    ['reverted', 'apply use1 → euw1 reverted to step 1 of 2 (50%): interrupted by SIGTERM at step 1 (50%)'],
+    ['revert-failed', 'apply use1 → euw1 revert FAILED at step 1 of 2 (50%): interrupted by SIGTERM at step 1 (50%)'],
+    ['refused', 'apply use1 → euw1 refused, weights unchanged: interrupted by SIGTERM at step 1 (50%)'],
   ])('summary of %s gives the reason', (status, line) => {
     expect(summarise(journal({ status, reason: 'interrupted by SIGTERM at step 1 (50%)' }))).toBe(line);
   });
 
   it('a rollback of one step says "1 step"', () => {
-    const j = journal({ kind: 'rollback', from: 'eu-west-1', to: 'us-east-1', steps: [{ percent: 100, weights: { use1: 100, euw1: 0 }, state: 'baked' }], status: 'completed' });
-    expect(summarise(j)).toBe('rollback eu-west-1 → us-east-1 completed (1 step)');
+    const j = journal({ kind: 'rollback', from: 'euw1', to: 'use1', steps: [{ percent: 100, weights: { use1: 100, euw1: 0 }, state: 'baked' }], status: 'completed' });
+    expect(summarise(j)).toBe('rollback euw1 → use1 completed (1 step)');
   });
 
   it('a hand-edited journal whose position is past its steps is still summarised, not a crash', () => {
-    expect(summarise(journal({ position: 2 }))).toMatch(/^apply us-east-1 → eu-west-1 running \(step 3 of 2 /);
+    expect(summarise(journal({ position: 2 }))).toMatch(/^apply use1 → euw1 running \(step 3 of 2 /);
   });
 });
 
