@@ -4,8 +4,9 @@
  * safety rules, lock and guards. Its undo is `failover rollback` (stepwise,
  * guarded), registered the moment the first step is live; its manual undo is
  * the `aws route53` batch that restores the weights before. The plan is
- * given inline (the same fields as a plan file, without SLO files: an
- * experiment judges steady state with its own probes). Destructive, so only
+ * given inline (the same fields and rules as a plan file, without SLO files:
+ * an experiment judges steady state with its own probes; and without a
+ * capacity plan file: the target is sized by percentToMatch). Destructive, so only
  * in an account listed in `chaos.allow.awsAccounts`, and deployments only in
  * the experiment's Kubernetes context, listed in `chaos.allow.kubeContexts`.
  * Pure: ports only.
@@ -16,12 +17,13 @@ import type { ComputePort } from '../../ports/compute.js';
 import type { ActionDefinition, ActivityContext } from '../chaos/activity.js';
 import { requireAwsAccount, requireKubeContext } from '../chaos/targets.js';
 import { InputError } from '../errors.js';
+import { throwProblems, type Problem } from '../validation.js';
 import { parseDuration } from '../units.js';
 import { applyFailover, rollbackFailover } from './engine.js';
 import { resolveTarget } from './inspect.js';
 import { isoOf, type Journal } from './journal.js';
 import { operationId } from './lock.js';
-import { checkDirection, FailoverPlanSchema, normaliseFailoverPlan, type CapacityRef, type FailoverPlan } from './plan-schema.js';
+import { checkDirection, FAILOVER_PLAN_DOCS, FailoverPlanSchema, normaliseFailoverPlan, planProblems, type CapacityRef, type FailoverPlan } from './plan-schema.js';
 import type { FailoverPorts } from './ports.js';
 import { preview } from './preview.js';
 import { restoreCommand } from './steps.js';
@@ -48,7 +50,17 @@ const EvacuateArgs = z.strictObject({
 });
 export type EvacuateArgs = z.infer<typeof EvacuateArgs>;
 
+/** The inline plan, held to the plan file's rules (fields under `plan.`), without SLO files or a capacity plan file. */
 function planOf(a: EvacuateArgs): FailoverPlan {
+  const found: Problem[] = planProblems(a.plan, 'experiment').map((p) => ({ path: `plan.${p.path}`, message: p.message, suggestion: p.suggestion }));
+  if (a.plan.capacity?.plan !== undefined) {
+    found.push({
+      path: 'plan.capacity.plan',
+      message: 'failover.evacuate reads no capacity plan file; it sizes the target by capacity.percentToMatch',
+      suggestion: 'leave capacity.plan out (the target then needs percentToMatch of the source), or run relia failover apply --plan FILE, which reads it',
+    });
+  }
+  if (found.length > 0) throwProblems(found, `see ${FAILOVER_PLAN_DOCS} for the plan fields`);
   const plan = normaliseFailoverPlan(a.plan, 'experiment');
   for (const r of Object.values(plan.regions)) r.slos = [];
   checkDirection(plan, a.from, a.to);

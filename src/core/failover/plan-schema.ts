@@ -171,7 +171,8 @@ export function stepProblems(steps: readonly number[], field: string): Problem[]
   return out;
 }
 
-function problems(p: FailoverPlanInput, file: string): Problem[] {
+/** The plan rules beyond the schema: steps, one weighted record per region, tiers with a capacity plan, enough regions for minHealthyRegions. */
+export function planProblems(p: FailoverPlanInput, file: string): Problem[] {
   const out: Problem[] = [];
   const add = (path: string, message: string, suggestion: string) => out.push({ file, path, message, suggestion });
   for (const pr of stepProblems(p.steps ?? DEFAULT_STEPS, 'steps')) out.push({ ...pr, file });
@@ -237,7 +238,7 @@ export function validateFailoverPlan(data: unknown, file: string): FailoverPlan 
   const result = FailoverPlanSchema.safeParse(data, { reportInput: true });
   const hint = `see ${FAILOVER_PLAN_DOCS} for the plan fields`;
   if (!result.success) throwProblems(schemaProblems(result.error, file), hint);
-  const found = problems(result.data, file);
+  const found = planProblems(result.data, file);
   if (found.length > 0) throwProblems(found, hint);
   return normaliseFailoverPlan(result.data, file);
 }

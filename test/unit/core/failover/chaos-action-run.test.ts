@@ -9,7 +9,8 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { inputError } from '../../../helpers/errors.js';
+import { inputError, rejection } from '../../../helpers/errors.js';
+import { InputError } from '../../../../src/core/errors.js';
 import { failoverEvacuate } from '../../../../src/core/failover/chaos-action.js';
 import { freeze } from '../../../../src/core/failover/freeze.js';
 import { LOCK_PREFIX, parseLock, type LockInfo } from '../../../../src/core/failover/lock.js';
@@ -124,6 +125,32 @@ describe('failover.evacuate in chaos run', () => {
     const ctx = ctxOf(w);
     expect(await failoverEvacuate.run(evacuate(), ctx)).toEqual({ operation: null, weights: { 'us-east-1': 0, 'eu-west-1': 100 }, nothingToDo: true, at: '2023-11-14T22:13:20Z' });
     expect(ctx.injections).toEqual([]);
+    expect(w.dns.weightBatches).toEqual([]);
+  });
+});
+
+describe('failover.evacuate: the plan file rules hold for the inline plan too', () => {
+  it.each([
+    ['steps that stop short of 100', 'steps: [25, 50]', 'plan.steps', 'plan.steps: the last step must be 100, got 50', 'end the steps at 100, e.g. [50, 100]'],
+    ['two regions on one weighted record', 'regions: { us-east-1: { setIdentifier: use1 }, eu-west-1: { setIdentifier: use1 } }', 'plan.regions.eu-west-1.setIdentifier', 'plan.regions.eu-west-1.setIdentifier: set identifier "use1" is already region us-east-1\'s', 'give each region its own weighted record'],
+    [
+      'a capacity plan, which the action does not read',
+      'capacity: { plan: cap.yaml }\nregions: { us-east-1: { setIdentifier: use1, capacity: [{ asg: api-use1, tier: origin }] }, eu-west-1: { setIdentifier: euw1, capacity: [{ asg: api-euw1, tier: origin }] } }',
+      'plan.capacity.plan',
+      'plan.capacity.plan: failover.evacuate reads no capacity plan file; it sizes the target by capacity.percentToMatch',
+      'leave capacity.plan out (the target then needs percentToMatch of the source), or run relia failover apply --plan FILE, which reads it',
+    ],
+  ])('%s: exit 2 naming the field, nothing planned or changed', async (_what, fields, field, message, fix) => {
+    const w = world();
+    const plan = { ...(inlinePlan() as Record<string, unknown>), ...(parseYaml(fields) as Record<string, unknown>) };
+    const a = args(failoverEvacuate, { plan, from: 'us-east-1', to: 'eu-west-1' });
+    for (const attempt of [() => failoverEvacuate.plan(a, ctxOf(w)), () => failoverEvacuate.run(a, ctxOf(w))]) {
+      const e = await rejection(attempt());
+      expect(e).toBeInstanceOf(InputError);
+      expect(e.message).toBe(message);
+      expect(e.field).toBe(field);
+      expect(e.suggestions).toEqual([fix, 'see docs/failover.md#plan-file for the plan fields']);
+    }
     expect(w.dns.weightBatches).toEqual([]);
   });
 });
