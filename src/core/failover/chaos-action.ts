@@ -50,9 +50,15 @@ const EvacuateArgs = z.strictObject({
 });
 export type EvacuateArgs = z.infer<typeof EvacuateArgs>;
 
-/** The inline plan, held to the plan file's rules (fields under `plan.`), without SLO files or a capacity plan file. */
+/** The inline plan's `file`, as the engine's messages name it ("experiment: dns.zone: no hosted zone ..."). */
+const EXPERIMENT = 'experiment';
+
+/**
+ * The inline plan, held to the plan file's rules (fields under `plan.`), without a capacity plan file.
+ * Its `slos` are never read: the engine gets no SLO guard (portsOf), the experiment's probes judge steady state.
+ */
 function planOf(a: EvacuateArgs): FailoverPlan {
-  const found: Problem[] = planProblems(a.plan, 'experiment').map((p) => ({ path: `plan.${p.path}`, message: p.message, suggestion: p.suggestion }));
+  const found: Problem[] = planProblems(a.plan, EXPERIMENT).map((p) => ({ path: `plan.${p.path}`, message: p.message, suggestion: p.suggestion }));
   if (a.plan.capacity?.plan !== undefined) {
     found.push({
       path: 'plan.capacity.plan',
@@ -61,8 +67,7 @@ function planOf(a: EvacuateArgs): FailoverPlan {
     });
   }
   if (found.length > 0) throwProblems(found, `see ${FAILOVER_PLAN_DOCS} for the plan fields`);
-  const plan = normaliseFailoverPlan(a.plan, 'experiment');
-  for (const r of Object.values(plan.regions)) r.slos = [];
+  const plan = normaliseFailoverPlan(a.plan, EXPERIMENT);
   checkDirection(plan, a.from, a.to);
   return plan;
 }
@@ -88,7 +93,7 @@ async function clusterFor(ctx: ActivityContext, deployments: ReadonlyArray<Capac
   return cluster;
 }
 
-/** The engine's ports: compute is the one the account check opened; Kubernetes and CloudWatch only when the plan has deployments or alarms. */
+/** The engine's ports: compute is the one the account check opened; Kubernetes and CloudWatch only when the plan has deployments or alarms; no SLO guard. */
 async function portsOf(ctx: ActivityContext, plan: FailoverPlan, compute: ComputePort, signal: AbortSignal): Promise<FailoverPorts> {
   const ports: FailoverPorts = { dns: await ctx.ports.get('dns'), compute, clock: ctx.clock, signal, onEvent: (e) => ctx.log(`failover.${e.type}`, { message: e.message }) };
   const regions = Object.values(plan.regions);

@@ -154,3 +154,19 @@ describe('failover.evacuate: the plan file rules hold for the inline plan too', 
     expect(w.dns.weightBatches).toEqual([]);
   });
 });
+
+describe('failover.evacuate: what the inline plan is', () => {
+  it('its messages name it "experiment", as a plan file names its file', async () => {
+    const w = world();
+    const plan = parseYaml(planText().replace(/context: \w+, /g, '').replace('setIdentifier: euw1', 'setIdentifier: nope')) as unknown;
+    const e = await rejection(failoverEvacuate.run(args(failoverEvacuate, { plan, from: 'us-east-1', to: 'eu-west-1' }), ctxOf(w)));
+    expect(e.message).toBe('experiment: regions.eu-west-1.setIdentifier: api.example.com. has no weighted record "nope"');
+    expect(e.field).toBe('regions.eu-west-1.setIdentifier');
+  });
+
+  it('its slos are not read: the experiment\'s probes judge steady state', async () => {
+    const w = world();
+    const plan = parseYaml(planText().replace(/context: \w+, /g, '').replace('setIdentifier: euw1', 'setIdentifier: euw1\n    slos: [no-such-file.yaml]')) as unknown;
+    expect(await failoverEvacuate.run(args(failoverEvacuate, { plan, from: 'us-east-1', to: 'eu-west-1', bake: '0s' }), ctxOf(w))).toMatchObject({ weights: { 'us-east-1': 0, 'eu-west-1': 100 } });
+  });
+});
