@@ -14,22 +14,24 @@ import { parseYamlInput, schemaProblems, throwProblems, type Problem } from '../
 export const FAILOVER_PLAN_DOCS = 'docs/failover.md#plan-file';
 export const FAILOVER_PLAN_SCHEMA_ID = 'https://relia.dev/schemas/failover-plan.schema.json';
 
-function durationOk(v: string): boolean {
+/** Finite, and above zero unless `allowZero`. */
+function durationOk(v: string, allowZero: boolean): boolean {
   let ok = true;
   try {
     // Stryker disable next-line StringLiteral: equivalent, the field name is only in parseDuration's message, which is discarded here
-    parseDuration(v, 'duration', { allowZero: true });
+    parseDuration(v, 'duration', { allowZero });
   } catch {
     ok = false;
   }
   return ok;
 }
 
-const Duration = (description: string) =>
+/** A duration field; only `bake` may be 0s (one guard sample), so a zero elsewhere is refused here, naming the file and field. */
+const Duration = (description: string, allowZero = false) =>
   z
     .string({ error: 'expected a duration such as 0s, 30s, 5m or 1h' })
     .regex(/^(?:\d+(?:ms|s|m|h|d))+$/, { error: 'expected a duration such as 0s, 30s, 5m or 1h (units ms, s, m, h, d)', abort: true })
-    .refine(durationOk, { error: 'expected a duration such as 0s, 30s, 5m or 1h' })
+    .refine((v) => durationOk(v, allowZero), { error: allowZero ? 'expected a duration such as 0s, 30s, 5m or 1h' : 'expected a duration above zero such as 30s, 5m or 1h' })
     .meta({ description });
 
 const Name = (what: string) => z.string({ error: `expected ${what} (a string)` }).min(1, { error: `expected ${what}` });
@@ -84,7 +86,7 @@ export const FailoverPlanSchema = z
       .refine((r) => Object.keys(r).length >= 2, { error: 'expected at least two regions' })
       .meta({ description: 'The regions behind the record, by name.' }),
     steps: z.array(Percent('Share of the source’s traffic moved to the target by this step, in %.'), { error: 'expected a list of percentages, e.g. [25, 50, 100]' }).min(1).max(20).optional().meta({ description: 'Cumulative share moved at each step (default [25, 50, 100]).' }),
-    bake: Duration('Guard time after each step (default 5m).').optional(),
+    bake: Duration('Guard time after each step (default 5m).', true).optional(),
     guardInterval: Duration('How often the guard samples health, alarms and SLOs during a bake (default 30s).').optional(),
     capacity: z
       .strictObject({
@@ -147,9 +149,10 @@ export interface FailoverPlan {
 
 export const DEFAULT_STEPS = [25, 50, 100];
 
-/** Milliseconds of a duration field; only `bake` may be zero. */
-const ms = (v: string | undefined, fallback: number, field: string, allowZero = false): number =>
-  v === undefined ? fallback : Math.round(parseDuration(v, field, { allowZero }) * 1000);
+/** Milliseconds of a duration field the schema has checked (only `bake` may be zero there). */
+const ms = (v: string | undefined, fallback: number): number =>
+  // Stryker disable next-line StringLiteral: equivalent, the schema admitted v by the same rule, so parseDuration does not throw here to name the field
+  v === undefined ? fallback : Math.round(parseDuration(v, 'duration', { allowZero: true }) * 1000);
 
 /** Fully qualified, lower-case, with the trailing dot. */
 export function fqdn(name: string): string {
@@ -209,8 +212,7 @@ export function normaliseFailoverPlan(p: FailoverPlanInput, file: string): Failo
       slos: r.slos ?? [],
     };
   }
-  // Stryker disable next-line StringLiteral: equivalent, the schema checked bake by the same rule (zero allowed), so parseDuration never throws here to name it
-  const bakeMs = ms(p.bake, 5 * 60_000, 'bake', true);
+  const bakeMs = ms(p.bake, 5 * 60_000);
   return {
     name: p.name,
     file,
@@ -220,15 +222,15 @@ export function normaliseFailoverPlan(p: FailoverPlanInput, file: string): Failo
     regions,
     steps: p.steps ?? DEFAULT_STEPS,
     bakeMs,
-    guardIntervalMs: ms(p.guardInterval, 30_000, 'guardInterval'),
+    guardIntervalMs: ms(p.guardInterval, 30_000),
     capacity: {
       percentToMatch: p.capacity?.percentToMatch ?? 100,
-      timeoutMs: ms(p.capacity?.timeout, 15 * 60_000, 'capacity.timeout'),
+      timeoutMs: ms(p.capacity?.timeout, 15 * 60_000),
       ...(p.capacity?.plan !== undefined ? { plan: p.capacity.plan } : {}),
       scaleBackOnRollback: p.capacity?.scaleBackOnRollback ?? false,
     },
     safety: { minHealthyRegions: p.safety?.minHealthyRegions ?? 1, maxStepPercent: p.safety?.maxStepPercent ?? 50, approval: p.safety?.approval ?? 'tty' },
-    lockTtlMs: ms(p.lock?.ttl, 30 * 60_000, 'lock.ttl'),
+    lockTtlMs: ms(p.lock?.ttl, 30 * 60_000),
     ...(p.notify ? { notify: { webhook: p.notify.webhook } } : {}),
     sloPolicy: p.sloPolicy,
   };

@@ -55,12 +55,15 @@ describe('plan rules: message, field and fix', () => {
 
   it.each([
     ['lock.ttl', 'lock: { ttl: 0s }'],
-    ['guardInterval', 'guardInterval: 0s'],
-    ['capacity.timeout', 'capacity: { timeout: 0s }'],
-  ])('%s of 0s is refused naming the field (only bake may be 0s)', (field, extra) => {
+    ['guardInterval', 'guardInterval: 0ms'],
+    ['capacity.timeout', 'capacity: { timeout: 0m0s }'],
+    ['lock.ttl', `lock: { ttl: ${'9'.repeat(400)}s }`],
+  ])('%s of zero (or no finite time) is refused naming the file and field: only bake may be 0s', (field, extra) => {
     const e = inputError(() => parseFailoverPlan(minimal(extra), 'p.yaml'));
+    expect(e.message).toBe(`p.yaml: ${field}: expected a duration above zero such as 30s, 5m or 1h`);
     expect(e.field).toBe(field);
-    expect(e.message).toContain('0s');
+    expect(e.file).toBe('p.yaml');
+    expect(e.suggestions).toEqual([PLAN_DOCS]);
   });
 });
 
