@@ -4,19 +4,26 @@
  * safety rules, lock and guards. Its undo is `failover rollback` (stepwise,
  * guarded), registered the moment the first step is live; its manual undo is
  * the `aws route53` batch that restores the weights before. The plan is
- * given inline (the same fields as a plan file, without SLO files: an
- * experiment judges steady state with its own probes). Destructive, so only
- * in an account listed in `chaos.allow.awsAccounts`. Pure: ports only.
+ * given inline (the same fields and rules as a plan file, without SLO files:
+ * an experiment judges steady state with its own probes; and without a
+ * capacity plan file: the target is sized by percentToMatch). Destructive, so only
+ * in an account listed in `chaos.allow.awsAccounts`, and deployments only in
+ * the experiment's Kubernetes context, listed in `chaos.allow.kubeContexts`.
+ * Pure: ports only.
  */
 import { z } from 'zod';
+import type { ClusterPort } from '../../ports/cluster.js';
+import type { ComputePort } from '../../ports/compute.js';
 import type { ActionDefinition, ActivityContext } from '../chaos/activity.js';
-import { requireAwsAccount } from '../chaos/targets.js';
+import { requireAwsAccount, requireKubeContext } from '../chaos/targets.js';
+import { InputError } from '../errors.js';
+import { throwProblems, type Problem } from '../validation.js';
 import { parseDuration } from '../units.js';
 import { applyFailover, rollbackFailover } from './engine.js';
 import { resolveTarget } from './inspect.js';
 import { isoOf, type Journal } from './journal.js';
 import { operationId } from './lock.js';
-import { checkDirection, FailoverPlanSchema, normaliseFailoverPlan, type FailoverPlan } from './plan-schema.js';
+import { checkDirection, FAILOVER_PLAN_DOCS, FailoverPlanSchema, normaliseFailoverPlan, planProblems, type CapacityRef, type FailoverPlan } from './plan-schema.js';
 import type { FailoverPorts } from './ports.js';
 import { preview } from './preview.js';
 import { restoreCommand } from './steps.js';
@@ -24,9 +31,14 @@ import { restoreCommand } from './steps.js';
 /** A bake such as 0s, 30s or 2m, in milliseconds (0 allowed: one guard sample). */
 const bakeMs = z.string().transform((v, ctx) => {
   try {
+    // Stryker disable next-line StringLiteral: equivalent, parseDuration's message (the only use of the field name) is replaced by the issue below
     return Math.round(parseDuration(v, 'bake', { allowZero: true }) * 1000);
   } catch {
-    ctx.addIssue({ code: 'custom', message: `expected a duration such as 0s, 30s or 2m, got ${JSON.stringify(v)}` });
+    ctx.addIssue({
+      // Stryker disable next-line StringLiteral: equivalent, the code is never shown (a custom issue is reported by its message)
+      code: 'custom',
+      message: `expected a duration such as 0s, 30s or 2m, got ${JSON.stringify(v)}`,
+    });
     return z.NEVER;
   }
 });
@@ -42,19 +54,59 @@ const EvacuateArgs = z.strictObject({
 });
 export type EvacuateArgs = z.infer<typeof EvacuateArgs>;
 
+/** The inline plan's `file`, as the engine's messages name it ("experiment: dns.zone: no hosted zone ..."). */
+const EXPERIMENT = 'experiment';
+
+/**
+ * The inline plan, held to the plan file's rules (fields under `plan.`), without a capacity plan file.
+ * Its `slos` are never read: the engine gets no SLO guard (portsOf), the experiment's probes judge steady state.
+ */
 function planOf(a: EvacuateArgs): FailoverPlan {
-  const plan = normaliseFailoverPlan(a.plan, 'experiment');
-  for (const r of Object.values(plan.regions)) r.slos = [];
+  const found: Problem[] = planProblems(a.plan, EXPERIMENT).map((p) => ({ path: `plan.${p.path}`, message: p.message, suggestion: p.suggestion }));
+  if (a.plan.capacity?.plan !== undefined) {
+    found.push({
+      path: 'plan.capacity.plan',
+      message: 'failover.evacuate reads no capacity plan file; it sizes the target by capacity.percentToMatch',
+      suggestion: 'leave capacity.plan out (the target then needs percentToMatch of the source), or run relia failover apply --plan FILE, which reads it',
+    });
+  }
+  if (found.length > 0) throwProblems(found, `see ${FAILOVER_PLAN_DOCS} for the plan fields`);
+  const plan = normaliseFailoverPlan(a.plan, EXPERIMENT);
   checkDirection(plan, a.from, a.to);
   return plan;
 }
 
-async function portsOf(ctx: ActivityContext, plan: FailoverPlan, signal: AbortSignal): Promise<FailoverPorts> {
+/**
+ * The experiment's one Kubernetes context, for the plan's deployment entries:
+ * allowed by chaos.allow.kubeContexts (as for every Kubernetes action), and
+ * the context each entry names, if it names one (exit 2 otherwise: another
+ * cluster cannot be reached from here, and scaling this one instead would
+ * leave the real target unscaled).
+ */
+async function clusterFor(ctx: ActivityContext, deployments: ReadonlyArray<CapacityRef & { kind: 'deployment' }>): Promise<ClusterPort> {
+  const cluster = await ctx.ports.get('cluster');
+  const current = requireKubeContext(cluster, ctx.policy);
+  const other = deployments.find((d) => d.context !== undefined && d.context !== current);
+  if (other) {
+    const field = `plan.${other.field}.context`;
+    throw new InputError(`${field}: ${other.context} is not the experiment's Kubernetes context (${current}); failover.evacuate reaches deployments in that context only`, {
+      field,
+      suggestions: [`set context: ${current} or leave it out`, 'or run the experiment in that context (kubernetes.context in config, or --context) and allow it in chaos.allow.kubeContexts'],
+    });
+  }
+  return cluster;
+}
+
+/** The engine's ports: compute is the one the account check opened; Kubernetes and CloudWatch only when the plan has deployments or alarms; no SLO guard. */
+async function portsOf(ctx: ActivityContext, plan: FailoverPlan, compute: ComputePort, signal: AbortSignal): Promise<FailoverPorts> {
+  const ports: FailoverPorts = { dns: await ctx.ports.get('dns'), compute, clock: ctx.clock, signal, onEvent: (e) => ctx.log(`failover.${e.type}`, { message: e.message }) };
   const regions = Object.values(plan.regions);
-  const ports: FailoverPorts = { dns: await ctx.ports.get('dns'), clock: ctx.clock, signal, onEvent: (e) => ctx.log(`failover.${e.type}`, { message: e.message }) };
-  if (regions.some((r) => r.capacity.some((c) => c.kind === 'asg'))) ports.compute = await ctx.ports.get('compute');
+  const deployments = regions.flatMap((r) => r.capacity.filter((c): c is CapacityRef & { kind: 'deployment' } => c.kind === 'deployment'));
+  if (deployments.length > 0) {
+    const cluster = await clusterFor(ctx, deployments);
+    ports.cluster = async () => cluster;
+  }
   if (regions.some((r) => r.alarms.length > 0)) ports.alarms = await ctx.ports.get('alarms');
-  if (regions.some((r) => r.capacity.some((c) => c.kind === 'deployment'))) ports.cluster = async () => ctx.ports.get('cluster');
   return ports;
 }
 
@@ -64,8 +116,9 @@ export const failoverEvacuate: ActionDefinition<EvacuateArgs> = {
   args: EvacuateArgs,
   async plan(a, ctx) {
     const plan = planOf(a);
-    await requireAwsAccount(await ctx.ports.get('compute'), ctx.policy, ctx.signal);
-    const pv = await preview(plan, a.from, a.to, await portsOf(ctx, plan, ctx.signal), { mode: a.mode, steps: a.mode === 'ungraceful' ? [100] : (a.steps ?? plan.steps) });
+    const compute = await ctx.ports.get('compute');
+    await requireAwsAccount(compute, ctx.policy, ctx.signal);
+    const pv = await preview(plan, a.from, a.to, await portsOf(ctx, plan, compute, ctx.signal), { mode: a.mode, steps: a.mode === 'ungraceful' ? [100] : (a.steps ?? plan.steps) });
     return {
       targets: [
         { kind: 'weighted-record', id: `${plan.record} ${plan.type}`, detail: Object.entries(pv.weights).map(([r, w]) => `${r}=${w}`).join(' ') },
@@ -79,7 +132,7 @@ export const failoverEvacuate: ActionDefinition<EvacuateArgs> = {
     const plan = planOf(a);
     const compute = await ctx.ports.get('compute');
     await requireAwsAccount(compute, ctx.policy, ctx.signal);
-    const ports = await portsOf(ctx, plan, ctx.signal);
+    const ports = await portsOf(ctx, plan, compute, ctx.signal);
     const target = await resolveTarget(plan, ports);
     let injected = false;
     const manualUndo = restoreCommand(target.zoneId, target.records, target.weights, { all: true });
@@ -92,7 +145,7 @@ export const failoverEvacuate: ActionDefinition<EvacuateArgs> = {
           manualUndo,
           async undo(u) {
             const undoPorts: FailoverPorts = { ...ports, clock: u.clock, signal: u.signal, onEvent: (e) => u.log(`failover.${e.type}`, { message: e.message }) };
-            await rollbackFailover({ plan, ports: undoPorts, sink: { save: () => undefined }, owner: 'relia-chaos', operationId: operationId(u.clock.now(), () => 0.5), journal: structuredClone(j), ...(a.bake !== undefined ? { bakeMs: a.bake } : {}) });
+            await rollbackFailover({ plan, ports: undoPorts, sink: { save: () => undefined }, owner: 'relia-chaos', operationId: operationId(u.clock.now(), () => 0.5), journal: structuredClone(j), bakeMs: a.bake });
           },
         });
       },
@@ -107,7 +160,7 @@ export const failoverEvacuate: ActionDefinition<EvacuateArgs> = {
       to: a.to,
       mode: a.mode,
       ...(a.steps ? { steps: a.steps } : {}),
-      ...(a.bake !== undefined ? { bakeMs: a.bake } : {}),
+      bakeMs: a.bake, // undefined: the plan's
     });
     return { operation: out.journal?.id ?? null, weights: out.weights, nothingToDo: out.nothingToDo, at: isoOf(ctx.clock.now()) };
   },

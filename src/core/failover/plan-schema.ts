@@ -14,20 +14,24 @@ import { parseYamlInput, schemaProblems, throwProblems, type Problem } from '../
 export const FAILOVER_PLAN_DOCS = 'docs/failover.md#plan-file';
 export const FAILOVER_PLAN_SCHEMA_ID = 'https://relia.dev/schemas/failover-plan.schema.json';
 
-function durationOk(v: string): boolean {
+/** Finite, and above zero unless `allowZero`. */
+function durationOk(v: string, allowZero: boolean): boolean {
+  let ok = true;
   try {
-    parseDuration(v, 'duration', { allowZero: true });
-    return true;
+    // Stryker disable next-line StringLiteral: equivalent, the field name is only in parseDuration's message, which is discarded here
+    parseDuration(v, 'duration', { allowZero });
   } catch {
-    return false;
+    ok = false;
   }
+  return ok;
 }
 
-const Duration = (description: string) =>
+/** A duration field; only `bake` may be 0s (one guard sample), so a zero elsewhere is refused here, naming the file and field. */
+const Duration = (description: string, allowZero = false) =>
   z
     .string({ error: 'expected a duration such as 0s, 30s, 5m or 1h' })
     .regex(/^(?:\d+(?:ms|s|m|h|d))+$/, { error: 'expected a duration such as 0s, 30s, 5m or 1h (units ms, s, m, h, d)', abort: true })
-    .refine(durationOk, { error: 'expected a duration such as 0s, 30s, 5m or 1h' })
+    .refine((v) => durationOk(v, allowZero), { error: allowZero ? 'expected a duration such as 0s, 30s, 5m or 1h' : 'expected a duration above zero such as 30s, 5m or 1h' })
     .meta({ description });
 
 const Name = (what: string) => z.string({ error: `expected ${what} (a string)` }).min(1, { error: `expected ${what}` });
@@ -82,7 +86,7 @@ export const FailoverPlanSchema = z
       .refine((r) => Object.keys(r).length >= 2, { error: 'expected at least two regions' })
       .meta({ description: 'The regions behind the record, by name.' }),
     steps: z.array(Percent('Share of the source’s traffic moved to the target by this step, in %.'), { error: 'expected a list of percentages, e.g. [25, 50, 100]' }).min(1).max(20).optional().meta({ description: 'Cumulative share moved at each step (default [25, 50, 100]).' }),
-    bake: Duration('Guard time after each step (default 5m).').optional(),
+    bake: Duration('Guard time after each step (default 5m).', true).optional(),
     guardInterval: Duration('How often the guard samples health, alarms and SLOs during a bake (default 30s).').optional(),
     capacity: z
       .strictObject({
@@ -145,9 +149,10 @@ export interface FailoverPlan {
 
 export const DEFAULT_STEPS = [25, 50, 100];
 
-/** Milliseconds of a duration field; only `bake` may be zero. */
-const ms = (v: string | undefined, fallback: number, field: string, allowZero = false): number =>
-  v === undefined ? fallback : Math.round(parseDuration(v, field, { allowZero }) * 1000);
+/** Milliseconds of a duration field the schema has checked (only `bake` may be zero there). */
+const ms = (v: string | undefined, fallback: number): number =>
+  // Stryker disable next-line StringLiteral: equivalent, the schema admitted v by the same rule, so parseDuration does not throw here to name the field
+  v === undefined ? fallback : Math.round(parseDuration(v, 'duration', { allowZero: true }) * 1000);
 
 /** Fully qualified, lower-case, with the trailing dot. */
 export function fqdn(name: string): string {
@@ -158,17 +163,19 @@ export function fqdn(name: string): string {
 /** Steps must increase strictly and end at 100 (exit 2 naming `field`). */
 export function stepProblems(steps: readonly number[], field: string): Problem[] {
   const out: Problem[] = [];
+  // Stryker disable next-line EqualityOperator: i <= length is equivalent (steps[length] is undefined, and undefined <= n is false); the other mutants are killed
   for (let i = 1; i < steps.length; i++) {
     if ((steps[i] as number) <= (steps[i - 1] as number)) {
       out.push({ path: `${field}[${i}]`, message: `steps must increase: ${steps[i]} follows ${steps[i - 1]}`, suggestion: 'list increasing percentages ending at 100, e.g. [25, 50, 100]' });
       break;
     }
   }
-  if (steps.length > 0 && steps[steps.length - 1] !== 100) out.push({ path: field, message: `the last step must be 100, got ${steps[steps.length - 1]}`, suggestion: 'end the steps at 100, e.g. [50, 100]' });
+  if (steps[steps.length - 1] !== 100) out.push({ path: field, message: `the last step must be 100, got ${steps[steps.length - 1]}`, suggestion: 'end the steps at 100, e.g. [50, 100]' });
   return out;
 }
 
-function problems(p: FailoverPlanInput, file: string): Problem[] {
+/** The plan rules beyond the schema: steps, one weighted record per region, tiers with a capacity plan, enough regions for minHealthyRegions. */
+export function planProblems(p: FailoverPlanInput, file: string): Problem[] {
   const out: Problem[] = [];
   const add = (path: string, message: string, suggestion: string) => out.push({ file, path, message, suggestion });
   for (const pr of stepProblems(p.steps ?? DEFAULT_STEPS, 'steps')) out.push({ ...pr, file });
@@ -194,19 +201,18 @@ export function normaliseFailoverPlan(p: FailoverPlanInput, file: string): Failo
     regions[name] = {
       name,
       setIdentifier: r.setIdentifier,
-      ...(r.healthCheck !== undefined ? { healthCheck: r.healthCheck } : {}),
+      healthCheck: r.healthCheck,
       alarms: r.alarms ?? [],
       alarmRegion: r.alarmRegion ?? name,
       capacity: (r.capacity ?? []).map((c, i): CapacityRef => {
         const field = `regions.${name}.capacity[${i}]`;
-        const tier = c.tier !== undefined ? { tier: c.tier } : {};
-        if ('asg' in c) return { kind: 'asg', name: c.asg, region: c.region ?? name, ...tier, field: `${field}.asg` };
-        return { kind: 'deployment', ...(c.kubernetes.context !== undefined ? { context: c.kubernetes.context } : {}), namespace: c.kubernetes.namespace, name: c.kubernetes.deployment, ...tier, field: `${field}.kubernetes` };
+        if ('asg' in c) return { kind: 'asg', name: c.asg, region: c.region ?? name, tier: c.tier, field: `${field}.asg` };
+        return { kind: 'deployment', context: c.kubernetes.context, namespace: c.kubernetes.namespace, name: c.kubernetes.deployment, tier: c.tier, field: `${field}.kubernetes` };
       }),
       slos: r.slos ?? [],
     };
   }
-  const bakeMs = ms(p.bake, 5 * 60_000, 'bake', true);
+  const bakeMs = ms(p.bake, 5 * 60_000);
   return {
     name: p.name,
     file,
@@ -216,17 +222,17 @@ export function normaliseFailoverPlan(p: FailoverPlanInput, file: string): Failo
     regions,
     steps: p.steps ?? DEFAULT_STEPS,
     bakeMs,
-    guardIntervalMs: ms(p.guardInterval, 30_000, 'guardInterval'),
+    guardIntervalMs: ms(p.guardInterval, 30_000),
     capacity: {
       percentToMatch: p.capacity?.percentToMatch ?? 100,
-      timeoutMs: ms(p.capacity?.timeout, 15 * 60_000, 'capacity.timeout'),
+      timeoutMs: ms(p.capacity?.timeout, 15 * 60_000),
       ...(p.capacity?.plan !== undefined ? { plan: p.capacity.plan } : {}),
       scaleBackOnRollback: p.capacity?.scaleBackOnRollback ?? false,
     },
     safety: { minHealthyRegions: p.safety?.minHealthyRegions ?? 1, maxStepPercent: p.safety?.maxStepPercent ?? 50, approval: p.safety?.approval ?? 'tty' },
-    lockTtlMs: ms(p.lock?.ttl, 30 * 60_000, 'lock.ttl'),
+    lockTtlMs: ms(p.lock?.ttl, 30 * 60_000),
     ...(p.notify ? { notify: { webhook: p.notify.webhook } } : {}),
-    ...(p.sloPolicy !== undefined ? { sloPolicy: p.sloPolicy } : {}),
+    sloPolicy: p.sloPolicy,
   };
 }
 
@@ -234,7 +240,7 @@ export function validateFailoverPlan(data: unknown, file: string): FailoverPlan 
   const result = FailoverPlanSchema.safeParse(data, { reportInput: true });
   const hint = `see ${FAILOVER_PLAN_DOCS} for the plan fields`;
   if (!result.success) throwProblems(schemaProblems(result.error, file), hint);
-  const found = problems(result.data, file);
+  const found = planProblems(result.data, file);
   if (found.length > 0) throwProblems(found, hint);
   return normaliseFailoverPlan(result.data, file);
 }

@@ -2,14 +2,14 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { defaultRegistry } from '../../../../src/core/chaos/actions/index.js';
 import { failoverEvacuate } from '../../../../src/core/failover/chaos-action.js';
-import { args, faultsCtx } from '../chaos/faults-ctx.js';
+import { allowAll, args, faultsCtx } from '../chaos/faults-ctx.js';
 import { planText, world } from './world.js';
 
 describe('chaos action failover.evacuate (Chaos Kong)', () => {
   it('is registered, evacuates with the failover engine, and its undo is a guarded rollback', async () => {
     expect(defaultRegistry().actionTypes()).toContain('failover.evacuate');
     const w = world();
-    const ctx = faultsCtx({ dns: w.dns, compute: w.compute, alarms: w.alarms, cluster: w.cluster });
+    const ctx = faultsCtx({ dns: w.dns, compute: w.compute, alarms: w.alarms, cluster: w.cluster }, { policy: { ...allowAll, allowKubeContexts: ['euw1'] } });
     const a = args(failoverEvacuate, { plan: parseYaml(planText().replace(/context: \w+, /g, '')), from: 'us-east-1', to: 'eu-west-1', bake: '0s' });
     const plan = await failoverEvacuate.plan(a, ctx);
     expect(plan.does).toBe("move us-east-1's traffic to eu-west-1 in 2 guarded steps (50%, 100%)");
