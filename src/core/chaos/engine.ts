@@ -210,7 +210,7 @@ export class ChaosRun {
     const run: ActivityRun = { activity: a.source, status: error === undefined ? 'succeeded' : 'failed', start: iso(started), end: iso(ended), duration: (ended - started) / 1000 };
     if (error === undefined) run.output = output;
     else run.exception = errorLines(error);
-    return error === undefined ? { run } : { run, error };
+    return { run, error };
   }
 
   private async pause(ms: number | undefined, signal: AbortSignal): Promise<void> {
@@ -359,7 +359,6 @@ export class ChaosRun {
     this.rollingBack = true;
     const undoMs = this.o.undoTimeoutMs ?? 60_000;
     for (const live of [...this.injections].reverse()) {
-      if (live.record.undone) continue;
       const label = `undo ${live.record.description}`;
       this.running.add(label);
       try {
@@ -404,12 +403,10 @@ export class ChaosRun {
     try {
       const before = await this.hypothesis(signal);
       this.journal.steady_states.before = before.state;
-      if (before.error !== undefined) {
-        const e = before.error;
-        if (ReliaError.is(e) && (e.exitCode === ExitCode.Dependency || e.exitCode === ExitCode.Usage || e instanceof InterruptedError)) {
-          if (e instanceof InterruptedError) return this.finish(e.exitCode, 'interrupted', `${e.message}; nothing was injected`);
-          return this.finish(e.exitCode, 'failed', `${e.message} (before any fault; nothing was injected)`);
-        }
+      const e = before.error;
+      if (ReliaError.is(e) && (e.exitCode === ExitCode.Dependency || e.exitCode === ExitCode.Usage || e instanceof InterruptedError)) {
+        if (e instanceof InterruptedError) return this.finish(e.exitCode, 'interrupted', `${e.message}; nothing was injected`);
+        return this.finish(e.exitCode, 'failed', `${e.message} (before any fault; nothing was injected)`);
       }
       if (!before.state.steady_state_met) return this.finish(ExitCode.CheckFailed, 'failed', 'the steady state was not met before the method; nothing was injected');
     } catch (e) {
@@ -459,7 +456,8 @@ export class ChaosRun {
       if (!method.signal.aborted && this.exp.steadyState) {
         const after = await this.hypothesis(method.signal);
         this.journal.steady_states.after = after.state;
-        deviated = !after.state.steady_state_met;
+        // a check cut short by an abort (a guard, a halt, a signal) is not a deviation
+        deviated = !after.state.steady_state_met && !method.signal.aborted;
       }
     } catch {
       // aborted: a pause or the hypothesis saw the signal; the reason is in this.abort or the user signal
@@ -474,24 +472,22 @@ export class ChaosRun {
     // 4. ALWAYS: undo and roll back.
     await this.rollback();
 
+    // A fail-fast check that was not met is a deviation, whether or not every undo worked.
+    this.journal.deviated = deviated || this.abort?.by === 'hypothesis';
     const left = this.journal.relia.leftovers;
     if (left.length > 0) {
-      this.journal.deviated = deviated;
       return this.finish(ExitCode.CleanupFailed, this.abort && this.abort.by !== 'hypothesis' ? (interrupted ? 'interrupted' : 'aborted') : 'failed', `${left.length} undo/rollback step(s) failed; manual action is needed`);
     }
     if (interrupted) return this.finish(interrupted.exitCode, 'interrupted', `interrupted by ${interrupted.signal}; everything injected was undone`);
-    if (this.abort?.by === 'hypothesis') {
-      this.journal.deviated = true;
-      return this.finish(ExitCode.CheckFailed, 'failed', `${this.abort.message}; rolled back`);
-    }
+    if (this.abort?.by === 'hypothesis') return this.finish(ExitCode.CheckFailed, 'failed', `${this.abort.message}; rolled back`);
     if (this.abort) {
+      // set only by the action failure that stopped the method (this.abort.by is 'error' then)
       const e = this.actionError;
-      if (this.abort.by === 'error' && this.journal.relia.injections.length === 0 && this.injections.length === 0 && ReliaError.is(e) && (e.exitCode === ExitCode.Usage || e.exitCode === ExitCode.Dependency)) {
+      if (this.injections.length === 0 && ReliaError.is(e) && (e.exitCode === ExitCode.Usage || e.exitCode === ExitCode.Dependency)) {
         return this.finish(e.exitCode, 'failed', `${this.abort.message} (before any fault was in place)`);
       }
       return this.finish(SAFETY_EXIT, 'aborted', `${this.abort.message}; rolled back`);
     }
-    this.journal.deviated = deviated;
     if (deviated) return this.finish(ExitCode.CheckFailed, 'failed', 'the steady state deviated after the method; rolled back');
     return this.finish(ExitCode.Ok, 'completed', 'the steady state held; rolled back');
   }

@@ -1,0 +1,439 @@
+// How a chaos run ends (docs/chaos.md "Exit codes", "The engine", "Journal"):
+// for each way a run can go, the exit code, the journal's status, deviated,
+// reason line and abort record, and what was touched. Written against the
+// exit-code table and the engine diagram; found by mutation testing
+// (docs/testing.md#mutation-testing).
+import { describe, expect, it } from 'vitest';
+import { runExperiment, type EngineOutcome } from '../../../../src/core/chaos/engine.js';
+import { CheckFailedError, InputError, InterruptedError } from '../../../../src/core/errors.js';
+import { MemoryAlarms } from '../../../fakes/memory-alarms.js';
+import { after, at, kit, parse, type Kit } from './engine-kit.js';
+import { ports } from './world.js';
+
+const steady = { probes: [{ name: 'value ok', probe: 'test.value', tolerance: 'ok' }] };
+const slow = { name: 'slow', action: 'test.latency', args: { ms: 5 } };
+const alarmGuard = { type: 'alarm', region: 'us-east-1', alarms: ['p99'] };
+
+/** A probe that sleeps 100 ms on the virtual clock without looking at its signal. */
+const deaf = { probes: { deaf: async (ctx: { clock: { sleep(ms: number): Promise<void> } }) => (await ctx.clock.sleep(100), 'ok') } };
+
+interface Row {
+  name: string;
+  run(k: Kit): Promise<EngineOutcome>;
+  exitCode: number;
+  status: string;
+  deviated?: boolean;
+  reason: string;
+  /** The whole relia.abort record (times as ms after the start); absent when undefined. */
+  abort?: (k: Kit) => Record<string, unknown>;
+  /** world.events, the faults and undos, in order. */
+  touched?: string[];
+  /** When the run ended, ms after the start. */
+  ends?: number;
+}
+
+const alarms = (k: Kit, state: 'OK' | 'ALARM' | null) => {
+  const a = new MemoryAlarms(() => k.clock.now() - 30_000);
+  if (state) a.setAlarm('us-east-1', 'p99', state);
+  return ports({ alarms: a });
+};
+
+const rows: Row[] = [
+  {
+    name: 'the steady state held',
+    run: (k) => {
+      const exp = parse({ steadyState: steady, method: [slow] });
+      return runExperiment(exp, k.options(exp));
+    },
+    exitCode: 0,
+    status: 'completed',
+    reason: 'the steady state held; rolled back',
+    touched: ['inject latency 5', 'undo latency 5'],
+  },
+  {
+    name: 'deviated after the method',
+    run: (k) => {
+      const exp = parse({ steadyState: steady, method: [{ name: 'b', action: 'test.break', args: { value: 'broken' } }] });
+      return runExperiment(exp, k.options(exp));
+    },
+    exitCode: 1,
+    status: 'failed',
+    deviated: true,
+    reason: 'the steady state deviated after the method; rolled back',
+    touched: ['set value broken', 'restore value ok'],
+  },
+  {
+    name: 'not met before the method',
+    run: (k) => {
+      k.world.value = 'degraded';
+      const exp = parse({ steadyState: steady, method: [slow] });
+      return runExperiment(exp, k.options(exp));
+    },
+    exitCode: 1,
+    status: 'failed',
+    reason: 'the steady state was not met before the method; nothing was injected',
+    touched: [],
+  },
+  {
+    name: 'halted before the run',
+    run: (k) => {
+      k.world.halted = { reason: 'incident 42' };
+      const exp = parse({ method: [slow] });
+      return runExperiment(exp, k.options(exp));
+    },
+    exitCode: 4,
+    status: 'aborted',
+    reason: 'halted: incident 42; nothing was injected',
+    abort: (k) => ({ by: 'halt', what: 'halt', message: 'halted: incident 42', trippedAt: at(k, 0) }),
+    touched: [],
+  },
+  {
+    name: 'an unreadable halt switch (fail closed)',
+    run: (k) => {
+      k.world.haltUnreadable = true;
+      const exp = parse({ method: [slow] });
+      return runExperiment(exp, k.options(exp));
+    },
+    exitCode: 4,
+    status: 'aborted',
+    reason: 'halted: the halt switch could not be read (fail closed): Error: EACCES; nothing was injected',
+    abort: (k) => ({ by: 'halt', what: 'halt', message: 'halted: the halt switch could not be read (fail closed): Error: EACCES', trippedAt: at(k, 0) }),
+    touched: [],
+  },
+  {
+    name: 'a guard already tripped before the run',
+    run: (k) => {
+      const exp = parse({ method: [slow], guards: [alarmGuard] });
+      return runExperiment(exp, k.options(exp, { ports: alarms(k, 'ALARM') }));
+    },
+    exitCode: 4,
+    status: 'aborted',
+    reason: 'guard alarm#1 tripped: p99 in ALARM; nothing was injected',
+    abort: (k) => ({ by: 'guard', what: 'alarm#1', message: 'guard alarm#1 tripped: p99 in ALARM', firstOverAt: at(k, -30_000), trippedAt: at(k, 0) }),
+    touched: [],
+  },
+  {
+    name: 'a guard that cannot be evaluated before the run',
+    run: (k) => {
+      const exp = parse({ method: [slow], guards: [alarmGuard] });
+      return runExperiment(exp, k.options(exp, { ports: alarms(k, null) }));
+    },
+    exitCode: 3,
+    status: 'failed',
+    reason: 'guard alarm#1 could not be evaluated (fail closed): alarm p99 not found in us-east-1; nothing was injected',
+    abort: (k) => ({ by: 'guard', what: 'alarm#1', message: 'guard alarm#1 could not be evaluated (fail closed): alarm p99 not found in us-east-1', trippedAt: at(k, 0) }),
+    touched: [],
+  },
+  {
+    name: 'halted during the method',
+    run: (k) => {
+      const exp = parse({ method: [slow, { pause: '10m' }] });
+      after(k, 150, () => (k.world.halted = { reason: 'incident 43' }));
+      return runExperiment(exp, k.options(exp));
+    },
+    exitCode: 4,
+    status: 'aborted',
+    reason: 'halted: incident 43; rolled back',
+    abort: (k) => ({ by: 'halt', what: 'halt', message: 'halted: incident 43', trippedAt: at(k, 200), removedAt: at(k, 200) }),
+    touched: ['inject latency 5', 'undo latency 5'],
+  },
+  {
+    name: 'an action error after its fault was in place',
+    run: (k) => {
+      const exp = parse({ method: [{ name: 'f', action: 'test.fail', args: { injectFirst: true } }, slow] });
+      return runExperiment(exp, k.options(exp));
+    },
+    exitCode: 4,
+    status: 'aborted',
+    reason: 'action f failed: Error: boom; rolled back',
+    abort: (k) => ({ by: 'error', what: 'f', message: 'action f failed: Error: boom', trippedAt: at(k, 0), removedAt: at(k, 0) }),
+    touched: ['inject errors', 'undo errors'],
+  },
+  {
+    name: 'an action error of no exit code of its own, before any fault',
+    run: (k) => {
+      const exp = parse({ method: [{ name: 'f', action: 'test.fail' }] });
+      return runExperiment(exp, k.options(exp));
+    },
+    exitCode: 4,
+    status: 'aborted',
+    reason: 'action f failed: Error: boom; rolled back',
+    touched: [],
+  },
+  {
+    name: 'a dependency error after the action injected',
+    run: (k) => {
+      const exp = parse({ method: [{ name: 'f', action: 'test.fail', args: { injectFirst: true, dependency: true } }] });
+      return runExperiment(exp, k.options(exp));
+    },
+    exitCode: 4,
+    status: 'aborted',
+    reason: 'action f failed: DependencyError: the API server did not answer; rolled back',
+    touched: ['inject errors', 'undo errors'],
+  },
+  {
+    name: 'a dependency error before any fault',
+    run: (k) => {
+      const exp = parse({ method: [{ name: 'f', action: 'test.fail', args: { dependency: true } }, slow] });
+      return runExperiment(exp, k.options(exp));
+    },
+    exitCode: 3,
+    status: 'failed',
+    reason: 'action f failed: DependencyError: the API server did not answer (before any fault was in place)',
+    touched: [],
+  },
+  {
+    name: 'a usage error before any fault',
+    run: (k) => {
+      const exp = parse({ method: [{ name: 'u', action: 'kit.usage' }] });
+      return runExperiment(exp, k.options(exp));
+    },
+    exitCode: 2,
+    status: 'failed',
+    reason: 'action u failed: InputError: no pod matches app=api (before any fault was in place)',
+  },
+  {
+    name: 'an action error with another exit code, before any fault',
+    run: (k) => {
+      const exp = parse({ method: [{ name: 'c', action: 'kit.check' }] });
+      return runExperiment(exp, k.options(exp));
+    },
+    exitCode: 4,
+    status: 'aborted',
+    reason: 'action c failed: CheckFailedError: not ready; rolled back',
+  },
+  {
+    name: 'a hypothesis probe with an unreachable dependency before any fault',
+    run: (k) => {
+      const exp = parse({ steadyState: { probes: [{ name: 'v', probe: 'test.value', args: { unreachable: true }, tolerance: 'ok' }] }, method: [slow] });
+      return runExperiment(exp, k.options(exp));
+    },
+    exitCode: 3,
+    status: 'failed',
+    reason: 'connection refused (before any fault; nothing was injected)',
+    touched: [],
+  },
+  {
+    name: 'a hypothesis probe with a usage error before any fault',
+    run: (k) => {
+      const exp = parse({ steadyState: { probes: [{ name: 'v', probe: 'kit.usage' }] }, method: [slow] });
+      return runExperiment(exp, k.options(exp));
+    },
+    exitCode: 2,
+    status: 'failed',
+    reason: 'no pod matches app=api (before any fault; nothing was injected)',
+    touched: [],
+  },
+  ...(['kit.boom', 'kit.check'] as const).map(
+    (probe): Row => ({
+      name: `a hypothesis probe failing with ${probe === 'kit.boom' ? 'a plain error' : 'an error of exit 1'}: not met`,
+      run: (k) => {
+        const exp = parse({ steadyState: { probes: [{ name: 'v', probe }] }, method: [slow] });
+        return runExperiment(exp, k.options(exp));
+      },
+      exitCode: 1,
+      status: 'failed',
+      reason: 'the steady state was not met before the method; nothing was injected',
+      touched: [],
+    }),
+  ),
+  {
+    name: 'a probe failing in the method does not stop it (chaostoolkit)',
+    run: (k) => {
+      const exp = parse({ method: [{ name: 'p', probe: 'kit.boom' }, slow] });
+      return runExperiment(exp, k.options(exp));
+    },
+    exitCode: 0,
+    status: 'completed',
+    reason: 'the steady state held; rolled back',
+    touched: ['inject latency 5', 'undo latency 5'],
+  },
+  {
+    name: 'SIGINT in the method: stopped at once and rolled back',
+    run: (k) => {
+      const ctl = new AbortController();
+      after(k, 1000, () => ctl.abort(new InterruptedError('SIGINT')));
+      const exp = parse({ method: [slow, { pause: '10m' }] });
+      return runExperiment(exp, k.options(exp, { signal: ctl.signal }));
+    },
+    exitCode: 130,
+    status: 'interrupted',
+    reason: 'interrupted by SIGINT; everything injected was undone',
+    abort: (k) => ({ by: 'signal', what: 'SIGINT', message: 'interrupted by SIGINT; cleanup ran', trippedAt: at(k, 1000), removedAt: at(k, 1000) }),
+    touched: ['inject latency 5', 'undo latency 5'],
+    ends: 1000,
+  },
+  {
+    name: 'SIGTERM during a hypothesis probe before the method',
+    run: (k) => {
+      const ctl = new AbortController();
+      after(k, 5, () => ctl.abort(new InterruptedError('SIGTERM')));
+      const exp = parse({ steadyState: { probes: [{ name: 'r', probe: 'test.request' }] }, method: [slow] });
+      return runExperiment(exp, k.options(exp, { signal: ctl.signal }));
+    },
+    exitCode: 143,
+    status: 'interrupted',
+    reason: 'interrupted by SIGTERM; cleanup ran; nothing was injected',
+    touched: [],
+    ends: 5,
+  },
+  {
+    name: 'SIGINT during a hypothesis probe that ignores its signal: the probe is cut at once',
+    run: (k) => {
+      const ctl = new AbortController();
+      after(k, 50, () => ctl.abort(new InterruptedError('SIGINT')));
+      const exp = parse({ steadyState: { probes: [{ name: 'd', probe: 'kit.deaf' }, { name: 'v', probe: 'test.value' }] }, method: [slow] });
+      return runExperiment(exp, k.options(exp, { signal: ctl.signal }));
+    },
+    exitCode: 130,
+    status: 'interrupted',
+    reason: 'interrupted by SIGINT; cleanup ran; nothing was injected',
+    touched: [],
+    ends: 50,
+  },
+  {
+    name: 'SIGINT while the guards are checked before the run (no hypothesis): no fault is injected',
+    run: (k) => {
+      const ctl = new AbortController();
+      after(k, 50, () => ctl.abort(new InterruptedError('SIGINT')));
+      const exp = parse({ method: [slow] });
+      const halt = async () => (await k.clock.sleep(100), null);
+      return runExperiment(exp, k.options(exp, { signal: ctl.signal, halt }));
+    },
+    exitCode: 130,
+    status: 'interrupted',
+    reason: 'interrupted by SIGINT; everything injected was undone',
+    touched: [],
+  },
+];
+
+const errors = {
+  probes: {
+    ...deaf.probes,
+    usage: async () => {
+      throw new InputError('no pod matches app=api', { field: 'args.selector' });
+    },
+    boom: async () => {
+      throw new Error('boom');
+    },
+    check: async () => {
+      throw new CheckFailedError('not ready');
+    },
+  },
+  actions: {
+    usage: async () => {
+      throw new InputError('no pod matches app=api', { field: 'args.selector' });
+    },
+    check: async () => {
+      throw new CheckFailedError('not ready');
+    },
+  },
+};
+
+describe('engine: every way a run ends', () => {
+  it.each(rows)('$name', async (row) => {
+    const k = kit(errors);
+    const { journal, exitCode } = await row.run(k);
+    expect({ exitCode, status: journal.status, deviated: journal.deviated, reason: journal.relia.reason }).toEqual({ exitCode: row.exitCode, status: row.status, deviated: row.deviated ?? false, reason: row.reason });
+    expect(journal.relia.exitCode).toBe(row.exitCode);
+    if (row.abort) expect(journal.relia.abort).toStrictEqual(row.abort(k));
+    if (row.touched) expect(k.world.events).toEqual(row.touched);
+    if (row.ends !== undefined) expect(journal.end).toBe(at(k, row.ends));
+    expect(k.world.latencyMs).toBe(20);
+  });
+
+  it('a run without an abort has no abort record at all', async () => {
+    const k = kit();
+    const exp = parse({ method: [slow] });
+    const { journal } = await runExperiment(exp, k.options(exp));
+    expect(Object.keys(journal.relia)).not.toContain('abort');
+  });
+});
+
+describe('engine: an undo or rollback that fails is exit 5, whatever else happened', () => {
+  const leftover = { description: 'latency +5 ms on svc', manualUndo: 'relia chaos proxy --stop svc', error: 'Error: proxy unreachable' };
+  const failedRollback = { description: 'rollback r (rollbacks[0])', manualUndo: 're-run rollback r by hand', error: 'Error: boom' };
+  const cases: Array<{ name: string; doc: Record<string, unknown>; setup?: (k: Kit) => void; guardIntervalMs?: number; status: string; deviated: boolean; leftovers: unknown[] }> = [
+    { name: 'after a run that held', doc: { steadyState: steady, method: [slow] }, status: 'failed', deviated: false, leftovers: [leftover] },
+    {
+      name: 'after a deviation (a rollback fails)',
+      doc: { steadyState: steady, method: [{ name: 'b', action: 'test.break', args: { value: 'broken' } }], rollbacks: [{ name: 'r', action: 'test.fail' }] },
+      status: 'failed',
+      deviated: true,
+      leftovers: [failedRollback],
+    },
+    {
+      name: 'after a halt',
+      doc: { method: [slow, { pause: '10m' }] },
+      setup: (k) => after(k, 150, () => (k.world.halted = { reason: 'incident 44' })),
+      status: 'aborted',
+      deviated: false,
+      leftovers: [leftover],
+    },
+    {
+      name: 'after a fail-fast deviation during the method',
+      doc: { steadyState: { ...steady, continuous: { every: '250ms', failFast: true } }, method: [slow, { name: 'b', action: 'test.break', args: { value: 'broken' } }, { pause: '10m' }] },
+      status: 'failed',
+      deviated: true,
+      leftovers: [leftover],
+    },
+    {
+      name: 'after a halt during the hypothesis after the method: the check it cut short is no deviation',
+      doc: { steadyState: { probes: [{ name: 'answers', probe: 'test.request' }] }, method: [slow] },
+      setup: (k) => {
+        // the probe takes 100 ms: before 0-100, method at 100, after from 100; the halt is read at 130
+        k.world.latencyMs = 100;
+        after(k, 110, () => (k.world.halted = { reason: 'incident 45' }));
+      },
+      guardIntervalMs: 30,
+      status: 'aborted',
+      deviated: false,
+      leftovers: [leftover],
+    },
+    { name: 'two steps failed', doc: { method: [slow], rollbacks: [{ name: 'r', action: 'test.fail' }] }, status: 'failed', deviated: false, leftovers: [leftover, failedRollback] },
+  ];
+  it.each(cases)('$name', async (c) => {
+    const k = kit();
+    k.world.failUndo = true;
+    c.setup?.(k);
+    const exp = parse(c.doc);
+    const { journal, exitCode } = await runExperiment(exp, k.options(exp, { guardIntervalMs: c.guardIntervalMs ?? 100 }));
+    expect({ exitCode, status: journal.status, deviated: journal.deviated, reason: journal.relia.reason, leftovers: journal.relia.leftovers }).toEqual({
+      exitCode: 5,
+      status: c.status,
+      deviated: c.deviated,
+      reason: `${c.leftovers.length} undo/rollback step(s) failed; manual action is needed`,
+      leftovers: c.leftovers,
+    });
+  });
+
+  it('after SIGINT: status interrupted, exit 5', async () => {
+    const k = kit();
+    k.world.failUndo = true;
+    const ctl = new AbortController();
+    after(k, 300, () => ctl.abort(new InterruptedError('SIGINT')));
+    const exp = parse({ method: [slow, { pause: '10m' }] });
+    const { journal, exitCode } = await runExperiment(exp, k.options(exp, { signal: ctl.signal }));
+    expect({ exitCode, status: journal.status, leftovers: journal.relia.leftovers }).toEqual({ exitCode: 5, status: 'interrupted', leftovers: [leftover] });
+    expect(journal.relia.abort).toMatchObject({ by: 'signal', what: 'SIGINT' });
+  });
+
+  it('an undo that hangs is cut at its limit (60 s unless set) and left over with the manual undo', async () => {
+    for (const undoTimeoutMs of [undefined, 5000]) {
+      const k = kit({
+        actions: {
+          stuck: async (ctx) => {
+            ctx.inject({ description: 'proxy on :9000', manualUndo: 'relia chaos proxy --stop 9000', undo: (u) => u.clock.sleep(3_600_000) });
+            return 'injected';
+          },
+        },
+      });
+      const exp = parse({ method: [{ name: 's', action: 'kit.stuck' }] });
+      const { journal, exitCode } = await runExperiment(exp, k.options(exp, undoTimeoutMs === undefined ? {} : { undoTimeoutMs }));
+      const limit = undoTimeoutMs ?? 60_000;
+      expect(exitCode).toBe(5);
+      expect(journal.relia.leftovers).toEqual([{ description: 'proxy on :9000', manualUndo: 'relia chaos proxy --stop 9000', error: `Error: timed out after ${limit} ms` }]);
+      expect(journal.end).toBe(at(k, limit));
+    }
+  });
+});
