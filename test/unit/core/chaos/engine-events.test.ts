@@ -43,15 +43,16 @@ describe('engine: the events of a run (the progress lines of chaos run)', () => 
     ]);
   });
 
-  it('two reasons to stop at the same moment: the first is the abort, the second is not reported', async () => {
-    const k = kit();
-    after(k, 50, () => (k.world.halted = { reason: 'incident 42' }));
-    const exp = parse({ steadyState: { ...steady, continuous: { every: '100ms', failFast: true } }, method: [{ name: 'b', action: 'test.break', args: { value: 'broken' } }, { pause: '10m' }] });
-    const { journal } = await runExperiment(exp, k.options(exp));
+  it('two reasons to stop in the same instant: the first is the abort, the second is not reported', async () => {
+    // from 100 ms the halt read and the hypothesis probe both wait for the same answer, at 150 ms: halted, and not ok
+    const k = kit({ probes: { gated: async () => (k.clock.now() - k.start >= 100 ? (await gate, 'broken') : 'ok') } });
+    const gate = k.clock.sleep(150);
+    const halt = async () => (k.clock.now() - k.start >= 100 ? (await gate, { reason: 'incident 42' }) : null);
+    const exp = parse({ steadyState: { probes: [{ name: 'gated', probe: 'kit.gated', tolerance: 'ok' }], continuous: { every: '100ms', failFast: true } }, method: [{ name: 'hold', action: 'test.latency', args: { ms: 5, holdMs: 600_000 } }] });
+    const { journal } = await runExperiment(exp, k.options(exp, { halt }));
     const aborts = k.events.filter((e) => e.event === 'abort');
-    expect(aborts).toHaveLength(1);
-    expect(aborts[0]?.detail).toEqual({ ...journal.relia.abort, removedAt: undefined });
-    expect(journal.relia.abort?.trippedAt).toBe(at(k, 100));
+    expect(aborts).toEqual([{ event: 'abort', detail: { by: 'halt', what: 'halt', message: 'halted: incident 42', trippedAt: at(k, 150) } }]);
+    expect(journal.relia.abort).toMatchObject({ by: 'halt', trippedAt: at(k, 150) });
   });
 
   it('the hypothesis during the method: one line per check, not one per probe', async () => {
@@ -113,6 +114,7 @@ describe('engine: the journal', () => {
       injections: [{ activity: 'slow', description: 'latency +5 ms on svc', manualUndo: 'relia chaos proxy --stop svc', injectedAt: at(k, 0), undone: true, undoneAt: at(k, 0) }],
       leftovers: [],
     });
+    expect(plain.journal.steady_states.after).toBeNull();
     const told = await runExperiment(exp, kit().options(exp, { version: '1.4.0', platform: 'linux' }));
     expect({ platform: told.journal.platform, node: told.journal.node, version: told.journal.relia.version }).toEqual({ platform: 'linux', node: 'relia', version: '1.4.0' });
   });
@@ -153,6 +155,13 @@ describe('engine: the journal', () => {
       ['failed', ['Error: unknown action kit.gone']],
     ]);
     expect({ exitCode, reason: journal.relia.reason }).toEqual({ exitCode: 4, reason: 'action a failed: Error: unknown action kit.gone; rolled back' });
+  });
+
+  it('a probe guard whose probe is missing from the run registry fails closed: every sample is bad', async () => {
+    const k = kit({ probes: { gone: async () => ({ status: 200 }) } });
+    const exp = parse({ method: [{ name: 'slow', action: 'test.latency', args: { ms: 5 } }, { pause: '1s' }], guards: [{ type: 'userImpact', name: 'users', probe: { probe: 'kit.gone' }, every: '100ms' }] });
+    const { journal, exitCode } = await runExperiment(exp, { ...k.options(exp), registry: registry(k.world, k.clock) });
+    expect({ exitCode, what: journal.relia.abort?.what, trippedAt: journal.relia.abort?.trippedAt }).toEqual({ exitCode: 4, what: 'users', trippedAt: at(k, 100) });
   });
 });
 

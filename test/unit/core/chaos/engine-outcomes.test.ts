@@ -263,6 +263,23 @@ const rows: Row[] = [
     touched: ['inject latency 5', 'undo latency 5'],
     ends: 1000,
   },
+  ...[undefined, new Error('stop')].map(
+    (reason): Row => ({
+      name: `the caller's signal aborted with ${reason ? 'an error' : 'no reason'}: an interruption all the same`,
+      run: (k) => {
+        const ctl = new AbortController();
+        after(k, 1000, () => ctl.abort(reason));
+        const exp = parse({ method: [slow, { pause: '10m' }] });
+        return runExperiment(exp, k.options(exp, { signal: ctl.signal }));
+      },
+      exitCode: 130,
+      status: 'interrupted',
+      reason: 'interrupted by SIGINT; everything injected was undone',
+      abort: (k) => ({ by: 'signal', what: 'SIGINT', message: 'aborted', trippedAt: at(k, 1000), removedAt: at(k, 1000) }),
+      touched: ['inject latency 5', 'undo latency 5'],
+      ends: 1000,
+    }),
+  ),
   {
     name: 'SIGTERM during a hypothesis probe before the method',
     run: (k) => {
