@@ -72,6 +72,8 @@ class Stop extends Error {
 interface Live {
   record: InjectionRecord;
   injection: Injection;
+  /** Its undo has been run (whether it worked or not). */
+  tried?: boolean;
 }
 
 const SAFETY_EXIT = ExitCode.SafetyStop;
@@ -184,6 +186,9 @@ export class ChaosRun {
   /** Run one activity (probe or action) and record it. */
   private async exec(a: ActivitySpec, signal: AbortSignal, timeoutMs?: number, argsOverride?: unknown, quiet = false): Promise<{ run: ActivityRun; error?: unknown }> {
     const started = this.o.clock.now();
+    // A rollback activity restores the steady state. Decided when the activity starts: a method action
+    // the abort cut may still inject once the rollback has begun, and that fault must be undone too.
+    const restoring = this.rollingBack;
     const label = `${a.kind} ${a.name} (${a.type})`;
     this.running.add(label);
     if (!quiet) this.log('activity-start', { name: a.name, type: a.type, path: a.path });
@@ -199,9 +204,9 @@ export class ChaosRun {
           return def.run(args, {
             ...ctx,
             signal: s,
-            ...(this.rollingBack ? {} : { claimTargets: (wanted: number) => this.claimTargets(a, wanted) }),
+            ...(restoring ? {} : { claimTargets: (wanted: number) => this.claimTargets(a, wanted) }),
             inject: (injection: Injection) => {
-              if (this.rollingBack) {
+              if (restoring) {
                 // A rollback restores the steady state: what it puts in place is not a fault to undo.
                 this.log('rollback-injection-ignored', { activity: a.name, description: injection.description });
                 return;
@@ -382,22 +387,7 @@ export class ChaosRun {
   private async rollback(): Promise<void> {
     this.rollingBack = true;
     const undoMs = this.o.undoTimeoutMs ?? 60_000;
-    for (const live of [...this.injections].reverse()) {
-      const label = `undo ${live.record.description}`;
-      this.running.add(label);
-      try {
-        await this.timed(undoMs, null, (signal) => live.injection.undo({ ports: this.o.ports, clock: this.o.clock, signal, log: (e, d) => this.log(e, d) }));
-        live.record.undone = true;
-        live.record.undoneAt = iso(this.o.clock.now());
-        this.log('undone', { description: live.record.description });
-      } catch (error) {
-        // Stryker disable next-line StringLiteral: equivalent, errorLines always gives one line
-        live.record.error = errorLines(error)[0] ?? 'undo failed';
-        this.journal.relia.leftovers.push({ description: live.record.description, manualUndo: live.record.manualUndo, error: live.record.error });
-      } finally {
-        this.running.delete(label);
-      }
-    }
+    await this.undoAll(undoMs);
     if (this.abort) {
       const removed = this.o.clock.now();
       this.abort.removedAt = iso(removed);
@@ -414,6 +404,29 @@ export class ChaosRun {
           // Stryker disable next-line OptionalChaining,StringLiteral: equivalent, a failed run always has its exception line
           error: run.exception?.[0] ?? 'failed',
         });
+      }
+    }
+    // what a cut action injected while the file's rollbacks ran
+    await this.undoAll(undoMs);
+  }
+
+  /** Undo every injection not tried yet, last first, until none is left (one that lands meanwhile included). */
+  private async undoAll(undoMs: number): Promise<void> {
+    for (let live = this.injections.findLast((l) => !l.tried); live; live = this.injections.findLast((l) => !l.tried)) {
+      live.tried = true;
+      const label = `undo ${live.record.description}`;
+      this.running.add(label);
+      try {
+        await this.timed(undoMs, null, (signal) => live.injection.undo({ ports: this.o.ports, clock: this.o.clock, signal, log: (e, d) => this.log(e, d) }));
+        live.record.undone = true;
+        live.record.undoneAt = iso(this.o.clock.now());
+        this.log('undone', { description: live.record.description });
+      } catch (error) {
+        // Stryker disable next-line StringLiteral: equivalent, errorLines always gives one line
+        live.record.error = errorLines(error)[0] ?? 'undo failed';
+        this.journal.relia.leftovers.push({ description: live.record.description, manualUndo: live.record.manualUndo, error: live.record.error });
+      } finally {
+        this.running.delete(label);
       }
     }
   }

@@ -5,6 +5,7 @@
 // (docs/testing.md#mutation-testing).
 import { describe, expect, it } from 'vitest';
 import { runExperiment, type EngineOutcome } from '../../../../src/core/chaos/engine.js';
+import type { ActionRunContext } from '../../../../src/core/chaos/activity.js';
 import { CheckFailedError, InputError, InterruptedError } from '../../../../src/core/errors.js';
 import { MemoryAlarms } from '../../../fakes/memory-alarms.js';
 import { after, at, kit, parse, type Kit } from './engine-kit.js';
@@ -452,5 +453,36 @@ describe('engine: an undo or rollback that fails is exit 5, whatever else happen
       expect(journal.relia.leftovers).toEqual([{ description: 'proxy on :9000', manualUndo: 'relia chaos proxy --stop 9000', error: `Error: timed out after ${limit} ms` }]);
       expect(journal.end).toBe(at(k, limit));
     }
+  });
+});
+
+describe('engine: a fault that lands after the rollback began is still undone', () => {
+  // the action ignores its signal: its API call returns (and the fault is in place) after the engine gave up on it at 5 s
+  const late = async (ctx: ActionRunContext, k: Kit) => {
+    await ctx.clock.sleep(6000);
+    k.world.events.push('inject late');
+    ctx.inject({ description: 'instances i-1 stopped', manualUndo: 'aws ec2 start-instances --instance-ids i-1', undo: async () => void k.world.events.push('undo late') });
+    return 'stopped';
+  };
+  const cases = [
+    { name: 'while earlier faults are being undone (5-7 s)', method: [{ name: 'su', action: 'kit.slowUndo' }], rollbacks: [], events: ['inject late', 'undo proxy', 'undo late'], injected: ['proxy :9000', 'instances i-1 stopped'] },
+    { name: "while the file's rollbacks run (5-7 s)", method: [], rollbacks: [{ name: 'r', action: 'kit.slowRollback' }], events: ['inject late', 'rollback done', 'undo late'], injected: ['instances i-1 stopped'] },
+  ];
+  it.each(cases)('$name', async (c) => {
+    const k: Kit = kit({
+      actions: {
+        slowUndo: async (ctx) => {
+          ctx.inject({ description: 'proxy :9000', manualUndo: 'stop it', undo: async (u) => (await u.clock.sleep(2000, u.signal), void k.world.events.push('undo proxy')) });
+          return 'ok';
+        },
+        slowRollback: async (ctx) => (await ctx.clock.sleep(2000, ctx.signal), void k.world.events.push('rollback done')),
+        late: (ctx) => late(ctx, k),
+      },
+    });
+    const exp = parse({ method: [...c.method, { name: 'late', action: 'kit.late', timeout: '5s' }], rollbacks: c.rollbacks });
+    const { journal, exitCode } = await runExperiment(exp, k.options(exp));
+    expect(k.world.events).toEqual(c.events);
+    expect({ exitCode, reason: journal.relia.reason }).toEqual({ exitCode: 4, reason: 'action late failed: Error: timed out after 5000 ms; rolled back' });
+    expect(journal.relia.injections.map((i) => [i.description, i.undone])).toEqual(c.injected.map((d) => [d, true]));
   });
 });
