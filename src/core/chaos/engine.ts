@@ -368,6 +368,7 @@ export class ChaosRun {
     for (;;) {
       due += this.o.guardIntervalMs;
       const now = this.o.clock.now();
+      // Stryker disable next-line EqualityOperator: equivalent, at due === now both set due to now
       if (due < now) due = now; // a check that overran its interval: the next one at once, never a queue of them
       try {
         await this.o.clock.sleep(due - now, signal);

@@ -31,6 +31,8 @@ interface Row {
   touched?: string[];
   /** When the run ended, ms after the start. */
   ends?: number;
+  /** relia.guards, the guard state changes (times as ms after the start). */
+  guards?: (k: Kit) => unknown[];
 }
 
 const alarms = (k: Kit, state: 'OK' | 'ALARM' | null) => {
@@ -86,6 +88,7 @@ const rows: Row[] = [
     status: 'aborted',
     reason: 'halted: incident 42; nothing was injected',
     abort: (k) => ({ by: 'halt', what: 'halt', message: 'halted: incident 42', trippedAt: at(k, 0) }),
+    guards: (k) => [{ guard: 'halt', type: 'halt', state: 'tripped', message: 'incident 42', at: at(k, 0) }],
     touched: [],
   },
   {
@@ -357,6 +360,7 @@ describe('engine: every way a run ends', () => {
     if (row.abort) expect(journal.relia.abort).toStrictEqual(row.abort(k));
     if (row.touched) expect(k.world.events).toEqual(row.touched);
     if (row.ends !== undefined) expect(journal.end).toBe(at(k, row.ends));
+    if (row.guards) expect(journal.relia.guards).toEqual(row.guards(k));
     expect(k.world.latencyMs).toBe(20);
   });
 
