@@ -117,6 +117,19 @@ const rows: Row[] = [
     touched: [],
   },
   {
+    name: 'a guard tripped before the run whose alarm name reads like an error: still a trip, exit 4',
+    run: (k) => {
+      const a = new MemoryAlarms(() => k.clock.now() - 30_000);
+      a.setAlarm('us-east-1', 'could not be evaluated', 'ALARM');
+      const exp = parse({ method: [slow], guards: [{ ...alarmGuard, alarms: ['could not be evaluated'] }] });
+      return runExperiment(exp, k.options(exp, { ports: ports({ alarms: a }) }));
+    },
+    exitCode: 4,
+    status: 'aborted',
+    reason: 'guard alarm#1 tripped: could not be evaluated in ALARM; nothing was injected',
+    touched: [],
+  },
+  {
     name: 'a guard that cannot be evaluated before the run',
     run: (k) => {
       const exp = parse({ method: [slow], guards: [alarmGuard] });
