@@ -292,6 +292,13 @@ export class ChaosRun {
     };
   }
 
+  /** The caller's signal, when aborted: the CLI aborts it with an InterruptedError; any other reason counts as SIGINT (as throwIfAborted does). */
+  private interruption(): InterruptedError | null {
+    const { signal } = this.o;
+    if (!signal.aborted) return null;
+    return signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError('SIGINT', 'aborted');
+  }
+
   /** One round: the halt switch and every guard. Returns why to stop, or null. */
   private async checkAll(env: GuardEnv, skip: ReadonlySet<GuardSpec['type']> = new Set()): Promise<Omit<AbortInfo, 'trippedAt'> | null> {
     let halt: HaltState | null;
@@ -446,23 +453,29 @@ export class ChaosRun {
       return this.finish(SAFETY_EXIT, 'aborted', `${pre.message}; nothing was injected`);
     }
     // 2. The hypothesis before the method.
+    const interruptedBefore = (e: InterruptedError): EngineOutcome => this.finish(e.exitCode, 'interrupted', `${e.message}; nothing was injected`);
     try {
       const before = await this.hypothesis(signal);
       this.journal.steady_states.before = before.state;
+      // a signal during the hypothesis interrupts it, also where the probe it cut reads as "not met" (a tolerance probe)
+      const stopped = this.interruption();
+      if (stopped) return interruptedBefore(stopped);
       const e = before.error;
-      if (ReliaError.is(e) && (e.exitCode === ExitCode.Dependency || e.exitCode === ExitCode.Usage || e instanceof InterruptedError)) {
-        if (e instanceof InterruptedError) return this.finish(e.exitCode, 'interrupted', `${e.message}; nothing was injected`);
+      if (ReliaError.is(e) && (e.exitCode === ExitCode.Dependency || e.exitCode === ExitCode.Usage)) {
         return this.finish(e.exitCode, 'failed', `${e.message} (before any fault; nothing was injected)`);
       }
       if (!before.state.steady_state_met) return this.finish(ExitCode.CheckFailed, 'failed', 'the steady state was not met before the method; nothing was injected');
     } catch (e) {
-      if (e instanceof InterruptedError) return this.finish(e.exitCode, 'interrupted', `${e.message}; nothing was injected`);
+      // checkHypothesis throws the signal's reason when the signal aborts between two probes
+      const stopped = this.interruption();
+      if (stopped) return interruptedBefore(stopped);
       throw e;
     }
 
     // 3. The method, watched by the guards.
     const method = new AbortController();
     const onSignal = (): void => method.abort(signal.reason);
+    // Stryker disable next-line ConditionalExpression: equivalent, step 2 returned if the signal had aborted and nothing is awaited since (kept against a later await here)
     if (signal.aborted) method.abort(signal.reason);
     // Stryker disable next-line ObjectLiteral,BooleanLiteral: equivalent, a signal aborts once and the listener is removed below
     signal.addEventListener('abort', onSignal, { once: true });
@@ -516,8 +529,7 @@ export class ChaosRun {
       signal.removeEventListener('abort', onSignal);
       await Promise.allSettled([monitor, during, ...samplers]);
     }
-    // the CLI aborts the signal with an InterruptedError; any other reason counts as an interruption too (as throwIfAborted does)
-    const interrupted = signal.aborted ? (signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError('SIGINT', 'aborted')) : null;
+    const interrupted = this.interruption();
     if (interrupted && !this.abort) this.abort = { by: 'signal', what: interrupted.signal, message: interrupted.message, trippedAt: iso(clock.now()) };
 
     // 4. ALWAYS: undo and roll back.

@@ -37,6 +37,8 @@ export function kit(activities: KitActivities = {}): Kit {
   const plan = async () => ({ targets: [], does: 'test', undo: 'nothing to undo' });
   for (const [name, run] of Object.entries(activities.probes ?? {})) reg.addProbe({ type: `kit.${name}`, summary: name, args: none, plan, run: (_a, ctx) => run(ctx) });
   for (const [name, run] of Object.entries(activities.actions ?? {})) reg.addAction({ type: `kit.${name}`, summary: name, args: none, plan, run: (_a, ctx) => run(ctx) });
+  // a tolerance probe (it takes the measured value) that answers `true` after 100 ms
+  reg.addProbe({ type: 'kit.tolerance', summary: 'tolerance', args: none, plan, withValue: (a) => a, run: async (_a, ctx) => (await ctx.clock.sleep(100, ctx.signal), true) });
   const events: Kit['events'] = [];
   return {
     world,

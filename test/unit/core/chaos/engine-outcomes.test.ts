@@ -326,6 +326,20 @@ const rows: Row[] = [
     ends: 50,
   },
   {
+    name: 'SIGINT during a tolerance probe of the hypothesis before the method: an interruption, not a deviation',
+    run: (k) => {
+      const ctl = new AbortController();
+      after(k, 50, () => ctl.abort(new InterruptedError('SIGINT')));
+      const exp = parse({ steadyState: { probes: [{ name: 'v', probe: 'test.value', tolerance: { type: 'probe', probe: 'kit.tolerance' } }] }, method: [slow] });
+      return runExperiment(exp, k.options(exp, { signal: ctl.signal }));
+    },
+    exitCode: 130,
+    status: 'interrupted',
+    reason: 'interrupted by SIGINT; cleanup ran; nothing was injected',
+    touched: [],
+    ends: 50,
+  },
+  {
     name: 'SIGINT while the guards are checked before the run (no hypothesis): no fault is injected',
     run: (k) => {
       const ctl = new AbortController();
@@ -336,7 +350,7 @@ const rows: Row[] = [
     },
     exitCode: 130,
     status: 'interrupted',
-    reason: 'interrupted by SIGINT; everything injected was undone',
+    reason: 'interrupted by SIGINT; cleanup ran; nothing was injected',
     touched: [],
   },
 ];
