@@ -4,7 +4,7 @@
 // exit-code table and the engine diagram; found by mutation testing
 // (docs/testing.md#mutation-testing).
 import { describe, expect, it } from 'vitest';
-import { runExperiment, type EngineOutcome } from '../../../../src/core/chaos/engine.js';
+import { runExperiment, type EngineOptions, type EngineOutcome } from '../../../../src/core/chaos/engine.js';
 import { CheckFailedError, InputError, InterruptedError } from '../../../../src/core/errors.js';
 import { MemoryAlarms } from '../../../fakes/memory-alarms.js';
 import { after, at, kit, parse, type Kit } from './engine-kit.js';
@@ -39,6 +39,29 @@ const alarms = (k: Kit, state: 'OK' | 'ALARM' | null) => {
   if (state) a.setAlarm('us-east-1', 'p99', state);
   return ports({ alarms: a });
 };
+
+/** A run of `doc` whose caller's signal is aborted with `reason` `ms` after the start. */
+const signalled =
+  (ms: number, reason: unknown, doc: Record<string, unknown>, extra: (k: Kit) => Partial<EngineOptions> = () => ({})) =>
+  (k: Kit): Promise<EngineOutcome> => {
+    const ctl = new AbortController();
+    after(k, ms, () => ctl.abort(reason));
+    const exp = parse(doc);
+    return runExperiment(exp, k.options(exp, { signal: ctl.signal, ...extra(k) }));
+  };
+
+/** Interrupted at 1 s in the method, after `slow` injected: rolled back at once. */
+const inMethod = (message: string): Omit<Row, 'name' | 'run'> => ({
+  exitCode: 130,
+  status: 'interrupted',
+  reason: 'interrupted by SIGINT; everything injected was undone',
+  abort: (k) => ({ by: 'signal', what: 'SIGINT', message, trippedAt: at(k, 1000), removedAt: at(k, 1000) }),
+  touched: ['inject latency 5', 'undo latency 5'],
+  ends: 1000,
+});
+
+/** Interrupted before the method, at `ms`: nothing injected. */
+const beforeMethod = (ms: number): Omit<Row, 'name' | 'run'> => ({ exitCode: 130, status: 'interrupted', reason: 'interrupted by SIGINT; cleanup ran; nothing was injected', touched: [], ends: ms });
 
 const rows: Row[] = [
   {
@@ -266,91 +289,38 @@ const rows: Row[] = [
   },
   {
     name: 'SIGINT in the method: stopped at once and rolled back',
-    run: (k) => {
-      const ctl = new AbortController();
-      after(k, 1000, () => ctl.abort(new InterruptedError('SIGINT')));
-      const exp = parse({ method: [slow, { pause: '10m' }] });
-      return runExperiment(exp, k.options(exp, { signal: ctl.signal }));
-    },
-    exitCode: 130,
-    status: 'interrupted',
-    reason: 'interrupted by SIGINT; everything injected was undone',
-    abort: (k) => ({ by: 'signal', what: 'SIGINT', message: 'interrupted by SIGINT; cleanup ran', trippedAt: at(k, 1000), removedAt: at(k, 1000) }),
-    touched: ['inject latency 5', 'undo latency 5'],
-    ends: 1000,
+    run: signalled(1000, new InterruptedError('SIGINT'), { method: [slow, { pause: '10m' }] }),
+    ...inMethod('interrupted by SIGINT; cleanup ran'),
   },
   ...[undefined, new Error('stop')].map(
     (reason): Row => ({
       name: `the caller's signal aborted with ${reason ? 'an error' : 'no reason'}: an interruption all the same`,
-      run: (k) => {
-        const ctl = new AbortController();
-        after(k, 1000, () => ctl.abort(reason));
-        const exp = parse({ method: [slow, { pause: '10m' }] });
-        return runExperiment(exp, k.options(exp, { signal: ctl.signal }));
-      },
-      exitCode: 130,
-      status: 'interrupted',
-      reason: 'interrupted by SIGINT; everything injected was undone',
-      abort: (k) => ({ by: 'signal', what: 'SIGINT', message: 'aborted', trippedAt: at(k, 1000), removedAt: at(k, 1000) }),
-      touched: ['inject latency 5', 'undo latency 5'],
-      ends: 1000,
+      run: signalled(1000, reason, { method: [slow, { pause: '10m' }] }),
+      ...inMethod('aborted'),
     }),
   ),
   {
     name: 'SIGTERM during a hypothesis probe before the method',
-    run: (k) => {
-      const ctl = new AbortController();
-      after(k, 5, () => ctl.abort(new InterruptedError('SIGTERM')));
-      const exp = parse({ steadyState: { probes: [{ name: 'r', probe: 'test.request' }] }, method: [slow] });
-      return runExperiment(exp, k.options(exp, { signal: ctl.signal }));
-    },
+    run: signalled(5, new InterruptedError('SIGTERM'), { steadyState: { probes: [{ name: 'r', probe: 'test.request' }] }, method: [slow] }),
+    ...beforeMethod(5),
     exitCode: 143,
-    status: 'interrupted',
     reason: 'interrupted by SIGTERM; cleanup ran; nothing was injected',
-    touched: [],
-    ends: 5,
   },
   {
     name: 'SIGINT during a hypothesis probe that ignores its signal: the probe is cut at once',
-    run: (k) => {
-      const ctl = new AbortController();
-      after(k, 50, () => ctl.abort(new InterruptedError('SIGINT')));
-      const exp = parse({ steadyState: { probes: [{ name: 'd', probe: 'kit.deaf' }, { name: 'v', probe: 'test.value' }] }, method: [slow] });
-      return runExperiment(exp, k.options(exp, { signal: ctl.signal }));
-    },
-    exitCode: 130,
-    status: 'interrupted',
-    reason: 'interrupted by SIGINT; cleanup ran; nothing was injected',
-    touched: [],
-    ends: 50,
+    run: signalled(50, new InterruptedError('SIGINT'), { steadyState: { probes: [{ name: 'd', probe: 'kit.deaf' }, { name: 'v', probe: 'test.value' }] }, method: [slow] }),
+    ...beforeMethod(50),
   },
   {
     name: 'SIGINT during a tolerance probe of the hypothesis before the method: an interruption, not a deviation',
-    run: (k) => {
-      const ctl = new AbortController();
-      after(k, 50, () => ctl.abort(new InterruptedError('SIGINT')));
-      const exp = parse({ steadyState: { probes: [{ name: 'v', probe: 'test.value', tolerance: { type: 'probe', probe: 'kit.tolerance' } }] }, method: [slow] });
-      return runExperiment(exp, k.options(exp, { signal: ctl.signal }));
-    },
-    exitCode: 130,
-    status: 'interrupted',
-    reason: 'interrupted by SIGINT; cleanup ran; nothing was injected',
-    touched: [],
-    ends: 50,
+    run: signalled(50, new InterruptedError('SIGINT'), { steadyState: { probes: [{ name: 'v', probe: 'test.value', tolerance: { type: 'probe', probe: 'kit.tolerance' } }] }, method: [slow] }),
+    ...beforeMethod(50),
   },
   {
     name: 'SIGINT while the guards are checked before the run (no hypothesis): no fault is injected',
-    run: (k) => {
-      const ctl = new AbortController();
-      after(k, 50, () => ctl.abort(new InterruptedError('SIGINT')));
-      const exp = parse({ method: [slow] });
-      const halt = async () => (await k.clock.sleep(100), null);
-      return runExperiment(exp, k.options(exp, { signal: ctl.signal, halt }));
-    },
-    exitCode: 130,
-    status: 'interrupted',
-    reason: 'interrupted by SIGINT; cleanup ran; nothing was injected',
-    touched: [],
+    // the halt read takes 100 ms and does not look at the signal
+    run: signalled(50, new InterruptedError('SIGINT'), { method: [slow] }, (k) => ({ halt: async () => (await k.clock.sleep(100), null) })),
+    ...beforeMethod(100),
   },
 ];
 
