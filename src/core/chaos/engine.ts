@@ -72,6 +72,8 @@ class Stop extends Error {
 interface Live {
   record: InjectionRecord;
   injection: Injection;
+  /** Its undo has been run (whether it worked or not). */
+  tried?: boolean;
 }
 
 const SAFETY_EXIT = ExitCode.SafetyStop;
@@ -101,12 +103,24 @@ export class ChaosRun {
       start: iso(now),
       end: iso(now),
       duration: 0,
+      // Stryker disable next-line StringLiteral: equivalent, finish() sets the status of every run
       status: 'completed',
       deviated: false,
       steady_states: { before: null, after: null, during: [] },
       run: [],
       rollbacks: [],
-      relia: { version: o.version ?? '0.0.0', format: exp.format, exitCode: 0, reason: '', guardIntervalMs: o.guardIntervalMs, guards: [], injections: [], leftovers: [] },
+      relia: {
+        version: o.version ?? '0.0.0',
+        format: exp.format,
+        exitCode: 0,
+        // Stryker disable next-line StringLiteral: equivalent, finish() sets the reason of every run
+        reason: '',
+        guardIntervalMs: o.guardIntervalMs,
+        guards: [],
+        // Stryker disable next-line ArrayDeclaration: equivalent, finish() sets the injections of every run
+        injections: [],
+        leftovers: [],
+      },
     };
   }
 
@@ -137,8 +151,10 @@ export class ChaosRun {
   private async timed<T>(ms: number, parent: AbortSignal | null, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const ctl = new AbortController();
     const timer = new AbortController();
+    // Stryker disable next-line OptionalChaining: equivalent, this listener is only ever added to a parent
     const onParent = (): void => ctl.abort(parent?.reason);
     if (parent?.aborted) ctl.abort(parent.reason);
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: equivalent, a signal aborts once and the listener is removed below
     parent?.addEventListener('abort', onParent, { once: true });
     this.o.clock.sleep(ms, timer.signal).then(
       () => ctl.abort(new Error(`timed out after ${ms} ms`)),
@@ -149,6 +165,7 @@ export class ChaosRun {
         fn(ctl.signal),
         new Promise<never>((_, reject) => {
           if (ctl.signal.aborted) reject(ctl.signal.reason);
+          // Stryker disable next-line ObjectLiteral,BooleanLiteral: equivalent, a signal aborts once
           ctl.signal.addEventListener('abort', () => reject(ctl.signal.reason), { once: true });
         }),
       ]);
@@ -169,6 +186,9 @@ export class ChaosRun {
   /** Run one activity (probe or action) and record it. */
   private async exec(a: ActivitySpec, signal: AbortSignal, timeoutMs?: number, argsOverride?: unknown, quiet = false): Promise<{ run: ActivityRun; error?: unknown }> {
     const started = this.o.clock.now();
+    // A rollback activity restores the steady state. Decided when the activity starts: a method action
+    // the abort cut may still inject once the rollback has begun, and that fault must be undone too.
+    const restoring = this.rollingBack;
     const label = `${a.kind} ${a.name} (${a.type})`;
     this.running.add(label);
     if (!quiet) this.log('activity-start', { name: a.name, type: a.type, path: a.path });
@@ -184,9 +204,9 @@ export class ChaosRun {
           return def.run(args, {
             ...ctx,
             signal: s,
-            ...(this.rollingBack ? {} : { claimTargets: (wanted: number) => this.claimTargets(a, wanted) }),
+            ...(restoring ? {} : { claimTargets: (wanted: number) => this.claimTargets(a, wanted) }),
             inject: (injection: Injection) => {
-              if (this.rollingBack) {
+              if (restoring) {
                 // A rollback restores the steady state: what it puts in place is not a fault to undo.
                 this.log('rollback-injection-ignored', { activity: a.name, description: injection.description });
                 return;
@@ -210,10 +230,11 @@ export class ChaosRun {
     const run: ActivityRun = { activity: a.source, status: error === undefined ? 'succeeded' : 'failed', start: iso(started), end: iso(ended), duration: (ended - started) / 1000 };
     if (error === undefined) run.output = output;
     else run.exception = errorLines(error);
-    return error === undefined ? { run } : { run, error };
+    return { run, error };
   }
 
   private async pause(ms: number | undefined, signal: AbortSignal): Promise<void> {
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: equivalent, a zero pause only yields a tick; with an aborted signal (pauses.after of an activity the abort cut) it throws, which ends the method as the abort does anyway
     if (ms !== undefined && ms > 0) await this.o.clock.sleep(ms, signal);
   }
 
@@ -232,25 +253,26 @@ export class ChaosRun {
   private async continuous(spec: ContinuousHypothesis, stop: (info: Omit<AbortInfo, 'trippedAt'>) => void, signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       let state: SteadyState;
+      // Stryker disable BlockStatement: equivalent for the catch, the check throws only when the signal aborted, and the next test returns then (this also marks the try block's mutant, which the continuous tests kill)
       try {
         ({ state } = await this.hypothesis(signal, true)); // one progress line per check (hypothesis-during), not one per probe
       } catch {
         return;
       }
+      // Stryker restore BlockStatement
       if (signal.aborted) return;
       this.journal.steady_states.during.push(state);
       this.log('hypothesis-during', { met: state.steady_state_met, check: this.journal.steady_states.during.length });
       if (!state.steady_state_met && spec.failFast) {
         const last = state.probes[state.probes.length - 1];
+        // Stryker disable next-line ConditionalExpression,OptionalChaining,StringLiteral: equivalent, a check that is not met ran a probe, and both formats require a string name on every probe
         const name = typeof last?.activity.name === 'string' ? last.activity.name : 'a probe';
+        // Stryker disable next-line OptionalChaining: equivalent, a check that is not met ran a probe
         stop({ by: 'hypothesis', what: name, message: `the steady state deviated during the method: ${name} ${last?.status === 'failed' ? 'failed' : 'was not within its tolerance'} (fail fast)` });
         return;
       }
-      try {
-        await this.o.clock.sleep(spec.everyMs, signal);
-      } catch {
-        return;
-      }
+      // the sleep fails only when the signal aborts, which ends the loop
+      await this.o.clock.sleep(spec.everyMs, signal).catch(() => undefined);
     }
   }
 
@@ -272,13 +294,22 @@ export class ChaosRun {
     };
   }
 
+  /** The caller's signal, when aborted: the CLI aborts it with an InterruptedError; any other reason counts as SIGINT (as throwIfAborted does). */
+  private interruption(): InterruptedError | null {
+    const { signal } = this.o;
+    if (!signal.aborted) return null;
+    return signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError('SIGINT', 'aborted');
+  }
+
   /** One round: the halt switch and every guard. Returns why to stop, or null. */
   private async checkAll(env: GuardEnv, skip: ReadonlySet<GuardSpec['type']> = new Set()): Promise<Omit<AbortInfo, 'trippedAt'> | null> {
     let halt: HaltState | null;
     try {
       halt = await this.o.halt();
     } catch (error) {
-      halt = { reason: `the halt switch could not be read (fail closed): ${errorLines(error)[0] ?? ''}` };
+      // Stryker disable next-line StringLiteral: equivalent, errorLines always gives one line
+      const line = errorLines(error)[0] ?? '';
+      halt = { reason: `the halt switch could not be read (fail closed): ${line}` };
     }
     if (halt) {
       this.record({ guard: 'halt', type: 'halt', state: 'tripped', message: halt.reason });
@@ -289,6 +320,7 @@ export class ChaosRun {
       this.record(c);
       if (c.state === 'tripped') {
         const info: Omit<AbortInfo, 'trippedAt'> = { by: 'guard', what: g.name, message: `guard ${g.name} tripped: ${c.message}` };
+        // Stryker disable next-line ConditionalExpression: equivalent, every guard sets firstOverAt when it trips (guards.ts)
         if (c.firstOverAt !== undefined) info.firstOverAt = iso(c.firstOverAt);
         return info;
       }
@@ -305,31 +337,36 @@ export class ChaosRun {
     const w = new SampleWindow(g.windowMs, g.max, src.minSamples);
     this.windows.set(g.name, w);
     const def = this.o.registry.probe(src.probe.type);
-    if (!def) return;
     const args = this.o.args.get(src.probe);
     const from = this.o.clock.now() + src.warmupMs;
     while (!signal.aborted) {
       const t0 = this.o.clock.now();
       let bad = false;
       try {
-        const out = (await this.timed(Math.max(src.slowerThanMs ?? 0, 1000) * 5, signal, (s) =>
-          def.run(args, { ports: this.o.ports, clock: this.o.clock, random: this.o.random, policy: this.o.policy, dryRun: false, log: () => undefined, signal: s }),
-        )) as { status?: unknown; latencyMs?: unknown; durationMs?: unknown } | undefined;
+        const out = (await this.timed(Math.max(src.slowerThanMs ?? 0, 1000) * 5, signal, async (s) => {
+          // a probe the registry lacks is a failed sample: the guard fails closed
+          // Stryker disable next-line StringLiteral: equivalent, a failed sample's error is not shown, it only counts as bad
+          if (!def) throw new Error(`unknown probe ${src.probe.type}`);
+          return def.run(args, { ports: this.o.ports, clock: this.o.clock, random: this.o.random, policy: this.o.policy, dryRun: false, log: () => undefined, signal: s });
+        })) as { status?: unknown; latencyMs?: unknown; durationMs?: unknown } | undefined;
         const reported = typeof out?.latencyMs === 'number' ? out.latencyMs : out?.durationMs;
         const elapsed = typeof reported === 'number' ? reported : this.o.clock.now() - t0;
         if (typeof out?.status === 'number' && out.status >= 500) bad = true;
-        if (src.slowerThanMs !== undefined && elapsed > src.slowerThanMs) bad = true;
+        if (
+          // Stryker disable next-line ConditionalExpression: equivalent, elapsed > undefined is false
+          src.slowerThanMs !== undefined &&
+          elapsed > src.slowerThanMs
+        )
+          bad = true;
       } catch {
+        // Stryker disable next-line ConditionalExpression: equivalent when false, a sample added after the end is never checked (the monitor stops with the same signal)
         if (signal.aborted) return;
         bad = true;
       }
       if (this.o.clock.now() >= from) w.add({ at: this.o.clock.now(), bad });
       const wait = src.everyMs - (this.o.clock.now() - t0);
-      try {
-        await this.o.clock.sleep(Math.max(0, wait), signal);
-      } catch {
-        return;
-      }
+      // the sleep fails only when the signal aborts, which ends the loop
+      await this.o.clock.sleep(Math.max(0, wait), signal).catch(() => undefined);
     }
   }
 
@@ -339,6 +376,7 @@ export class ChaosRun {
     for (;;) {
       due += this.o.guardIntervalMs;
       const now = this.o.clock.now();
+      // Stryker disable next-line EqualityOperator: equivalent, at due === now both set due to now
       if (due < now) due = now; // a check that overran its interval: the next one at once, never a queue of them
       try {
         await this.o.clock.sleep(due - now, signal);
@@ -358,22 +396,7 @@ export class ChaosRun {
   private async rollback(): Promise<void> {
     this.rollingBack = true;
     const undoMs = this.o.undoTimeoutMs ?? 60_000;
-    for (const live of [...this.injections].reverse()) {
-      if (live.record.undone) continue;
-      const label = `undo ${live.record.description}`;
-      this.running.add(label);
-      try {
-        await this.timed(undoMs, null, (signal) => live.injection.undo({ ports: this.o.ports, clock: this.o.clock, signal, log: (e, d) => this.log(e, d) }));
-        live.record.undone = true;
-        live.record.undoneAt = iso(this.o.clock.now());
-        this.log('undone', { description: live.record.description });
-      } catch (error) {
-        live.record.error = errorLines(error)[0] ?? 'undo failed';
-        this.journal.relia.leftovers.push({ description: live.record.description, manualUndo: live.record.manualUndo, error: live.record.error });
-      } finally {
-        this.running.delete(label);
-      }
-    }
+    await this.undoAll(undoMs);
     if (this.abort) {
       const removed = this.o.clock.now();
       this.abort.removedAt = iso(removed);
@@ -383,7 +406,37 @@ export class ChaosRun {
       const fresh = new AbortController();
       const { run, error } = await this.exec(r, fresh.signal, undoMs);
       this.journal.rollbacks.push(run);
-      if (error !== undefined) this.journal.relia.leftovers.push({ description: `rollback ${r.name} (${r.path})`, manualUndo: `re-run rollback ${r.name} by hand`, error: run.exception?.[0] ?? 'failed' });
+      if (error !== undefined) {
+        this.journal.relia.leftovers.push({
+          description: `rollback ${r.name} (${r.path})`,
+          manualUndo: `re-run rollback ${r.name} by hand`,
+          // Stryker disable next-line OptionalChaining,StringLiteral: equivalent, a failed run always has its exception line
+          error: run.exception?.[0] ?? 'failed',
+        });
+      }
+    }
+    // what a cut action injected while the file's rollbacks ran
+    await this.undoAll(undoMs);
+  }
+
+  /** Undo every injection not tried yet, last first, until none is left (one that lands meanwhile included). */
+  private async undoAll(undoMs: number): Promise<void> {
+    for (let live = this.injections.findLast((l) => !l.tried); live; live = this.injections.findLast((l) => !l.tried)) {
+      live.tried = true;
+      const label = `undo ${live.record.description}`;
+      this.running.add(label);
+      try {
+        await this.timed(undoMs, null, (signal) => live.injection.undo({ ports: this.o.ports, clock: this.o.clock, signal, log: (e, d) => this.log(e, d) }));
+        live.record.undone = true;
+        live.record.undoneAt = iso(this.o.clock.now());
+        this.log('undone', { description: live.record.description });
+      } catch (error) {
+        // Stryker disable next-line StringLiteral: equivalent, errorLines always gives one line
+        live.record.error = errorLines(error)[0] ?? 'undo failed';
+        this.journal.relia.leftovers.push({ description: live.record.description, manualUndo: live.record.manualUndo, error: live.record.error });
+      } finally {
+        this.running.delete(label);
+      }
     }
   }
 
@@ -395,32 +448,38 @@ export class ChaosRun {
     const pre = await this.checkAll(env0, new Set(['maxDuration']));
     if (pre) {
       this.abort = { ...pre, trippedAt: iso(clock.now()) };
-      if (pre.by === 'guard' && pre.message.includes('could not be evaluated')) {
+      // the fail-closed message of checkAll, by its whole prefix: a tripped guard's message may hold any alarm name
+      if (pre.message.startsWith(`guard ${pre.what} could not be evaluated (fail closed): `)) {
         return this.finish(ExitCode.Dependency, 'failed', `${pre.message}; nothing was injected`);
       }
       return this.finish(SAFETY_EXIT, 'aborted', `${pre.message}; nothing was injected`);
     }
     // 2. The hypothesis before the method.
+    const interruptedBefore = (e: InterruptedError): EngineOutcome => this.finish(e.exitCode, 'interrupted', `${e.message}; nothing was injected`);
     try {
       const before = await this.hypothesis(signal);
       this.journal.steady_states.before = before.state;
-      if (before.error !== undefined) {
-        const e = before.error;
-        if (ReliaError.is(e) && (e.exitCode === ExitCode.Dependency || e.exitCode === ExitCode.Usage || e instanceof InterruptedError)) {
-          if (e instanceof InterruptedError) return this.finish(e.exitCode, 'interrupted', `${e.message}; nothing was injected`);
-          return this.finish(e.exitCode, 'failed', `${e.message} (before any fault; nothing was injected)`);
-        }
+      // a signal during the hypothesis interrupts it, also where the probe it cut reads as "not met" (a tolerance probe)
+      const stopped = this.interruption();
+      if (stopped) return interruptedBefore(stopped);
+      const e = before.error;
+      if (ReliaError.is(e) && (e.exitCode === ExitCode.Dependency || e.exitCode === ExitCode.Usage)) {
+        return this.finish(e.exitCode, 'failed', `${e.message} (before any fault; nothing was injected)`);
       }
       if (!before.state.steady_state_met) return this.finish(ExitCode.CheckFailed, 'failed', 'the steady state was not met before the method; nothing was injected');
     } catch (e) {
-      if (e instanceof InterruptedError) return this.finish(e.exitCode, 'interrupted', `${e.message}; nothing was injected`);
+      // checkHypothesis throws the signal's reason when the signal aborts between two probes
+      const stopped = this.interruption();
+      if (stopped) return interruptedBefore(stopped);
       throw e;
     }
 
     // 3. The method, watched by the guards.
     const method = new AbortController();
     const onSignal = (): void => method.abort(signal.reason);
+    // Stryker disable next-line ConditionalExpression: equivalent, step 2 returned if the signal had aborted and nothing is awaited since (kept against a later await here)
     if (signal.aborted) method.abort(signal.reason);
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: equivalent, a signal aborts once and the listener is removed below
     signal.addEventListener('abort', onSignal, { once: true });
     const watch = new AbortController();
     const stop = (info: Omit<AbortInfo, 'trippedAt'>): void => {
@@ -435,6 +494,7 @@ export class ChaosRun {
     const during = this.exp.steadyState?.continuous ? this.continuous(this.exp.steadyState.continuous, stop, watch.signal) : Promise.resolve();
     let deviated = false;
     try {
+      // Stryker disable next-line ArrayDeclaration: equivalent, Promise.all of a non-promise resolves at once
       const background: Array<Promise<void>> = [];
       for (const step of this.exp.method) {
         if (method.signal.aborted) break;
@@ -448,7 +508,9 @@ export class ChaosRun {
           this.journal.run.push(run);
           if (error !== undefined && step.kind === 'action' && !method.signal.aborted) {
             this.actionError = error;
-            stop({ by: 'error', what: step.name, message: `action ${step.name} failed: ${errorLines(error)[0] ?? ''}` });
+            // Stryker disable next-line StringLiteral: equivalent, errorLines always gives one line
+            const line = errorLines(error)[0] ?? '';
+            stop({ by: 'error', what: step.name, message: `action ${step.name} failed: ${line}` });
           }
           await this.pause(step.pauses?.after, method.signal);
         };
@@ -459,7 +521,8 @@ export class ChaosRun {
       if (!method.signal.aborted && this.exp.steadyState) {
         const after = await this.hypothesis(method.signal);
         this.journal.steady_states.after = after.state;
-        deviated = !after.state.steady_state_met;
+        // a check cut short by an abort (a guard, a halt, a signal) is not a deviation
+        deviated = !after.state.steady_state_met && !method.signal.aborted;
       }
     } catch {
       // aborted: a pause or the hypothesis saw the signal; the reason is in this.abort or the user signal
@@ -468,30 +531,28 @@ export class ChaosRun {
       signal.removeEventListener('abort', onSignal);
       await Promise.allSettled([monitor, during, ...samplers]);
     }
-    const interrupted = signal.aborted && signal.reason instanceof InterruptedError ? signal.reason : null;
+    const interrupted = this.interruption();
     if (interrupted && !this.abort) this.abort = { by: 'signal', what: interrupted.signal, message: interrupted.message, trippedAt: iso(clock.now()) };
 
     // 4. ALWAYS: undo and roll back.
     await this.rollback();
 
+    // A fail-fast check that was not met is a deviation, whether or not every undo worked.
+    this.journal.deviated = deviated || this.abort?.by === 'hypothesis';
     const left = this.journal.relia.leftovers;
     if (left.length > 0) {
-      this.journal.deviated = deviated;
       return this.finish(ExitCode.CleanupFailed, this.abort && this.abort.by !== 'hypothesis' ? (interrupted ? 'interrupted' : 'aborted') : 'failed', `${left.length} undo/rollback step(s) failed; manual action is needed`);
     }
     if (interrupted) return this.finish(interrupted.exitCode, 'interrupted', `interrupted by ${interrupted.signal}; everything injected was undone`);
-    if (this.abort?.by === 'hypothesis') {
-      this.journal.deviated = true;
-      return this.finish(ExitCode.CheckFailed, 'failed', `${this.abort.message}; rolled back`);
-    }
+    if (this.abort?.by === 'hypothesis') return this.finish(ExitCode.CheckFailed, 'failed', `${this.abort.message}; rolled back`);
     if (this.abort) {
+      // set only by the action failure that stopped the method (this.abort.by is 'error' then)
       const e = this.actionError;
-      if (this.abort.by === 'error' && this.journal.relia.injections.length === 0 && this.injections.length === 0 && ReliaError.is(e) && (e.exitCode === ExitCode.Usage || e.exitCode === ExitCode.Dependency)) {
+      if (this.injections.length === 0 && ReliaError.is(e) && (e.exitCode === ExitCode.Usage || e.exitCode === ExitCode.Dependency)) {
         return this.finish(e.exitCode, 'failed', `${this.abort.message} (before any fault was in place)`);
       }
       return this.finish(SAFETY_EXIT, 'aborted', `${this.abort.message}; rolled back`);
     }
-    this.journal.deviated = deviated;
     if (deviated) return this.finish(ExitCode.CheckFailed, 'failed', 'the steady state deviated after the method; rolled back');
     return this.finish(ExitCode.Ok, 'completed', 'the steady state held; rolled back');
   }
