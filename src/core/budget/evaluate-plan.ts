@@ -187,7 +187,7 @@ export function planSlo(slo: SloDefinition, policy: BudgetPolicy, at: number): S
     if (seen.has(label)) continue;
     seen.add(label);
     // labels are canonical durations (the policy normalises its windows; calendar windows are `<n>s`)
-    windows.push({ label, seconds: parseDuration(label, 'window') });
+    windows.push({ label, seconds: parseDuration(label) });
   }
   const instantParts = windows.flatMap((w) => partsFor(slo, w.label));
   const instantQuery = instantParts.map((p) => tag(p.expr, { [WINDOW_LABEL]: p.window, [PART_LABEL]: p.part })).join(' or ');
