@@ -14,8 +14,8 @@
  * Query templates return a per-second rate averaged over `{{.window}}`, so
  * events over W = value × seconds(W). Pure.
  */
-import { formatDuration } from '../units.js';
-import { renderQuery, type SloDefinition, type SloWindow } from './model.js';
+import { formatDuration, parseDuration } from '../units.js';
+import { renderQuery, type SliDefinition, type SloDefinition, type SloWindow } from './model.js';
 import type { BudgetPolicy } from './policy.js';
 
 /** What a tagged sub-expression measures. */
@@ -107,14 +107,6 @@ export function sloWindow(window: SloWindow, at: number): SloWindowPlan {
   return { label: `${seconds}s`, seconds, start: at - seconds * 1000, periodSeconds: (period.end - period.start) / 1000 };
 }
 
-function seconds(label: string): number {
-  // Labels are canonical formatDuration output (or `<n>s`): parse the simple forms back.
-  const m = /^(\d+)(ms|s|m|h|d|w)$/.exec(label);
-  if (!m) throw new Error(`internal: not a canonical duration label: ${label}`);
-  const unit = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd' | 'w'];
-  return Number(m[1]) * unit;
-}
-
 /** A PromQL number literal. */
 function num(x: number): string {
   return String(Number(x.toPrecision(15)));
@@ -127,16 +119,16 @@ function tag(expr: string, labels: Record<string, string>): string {
 }
 
 /**
- * The bad-slice indicator over one slice: 1 when the slice is bad, 0 when it
- * is good. Slices without data (0/0 = NaN) compare false, so they count good.
+ * The bad-slice indicator over one slice: 1 when the slice is bad (below
+ * `target`, the share of good events a slice needs), 0 when it is good.
+ * Slices without data (0/0 = NaN) compare false, so they count good.
  */
-export function badSliceExpr(slo: SloDefinition, sliceLabel: string): string {
-  const sli = slo.sli;
-  const target = slo.budgeting.method === 'timeslices' ? slo.budgeting.sliceTarget : 1;
+export function badSliceExpr(sli: SliDefinition, target: number, sliceLabel: string): string {
   if (sli.type === 'ratio') {
     const total = `sum(${renderQuery(sli.total, sliceLabel)})`;
     if (sli.bad !== undefined) return `(sum(${renderQuery(sli.bad, sliceLabel)}) / ${total}) > bool ${num(1 - target)}`;
-    return `(sum(${renderQuery(sli.good ?? '', sliceLabel)}) / ${total}) < bool ${num(target)}`;
+    // a ratio SLI has bad or good (the spec parsers)
+    return `(sum(${renderQuery(sli.good as string, sliceLabel)}) / ${total}) < bool ${num(target)}`;
   }
   if (sli.type === 'error-ratio') return `max(${renderQuery(sli.query, sliceLabel)}) > bool ${num(1 - target)}`;
   const q = renderQuery(sli.query, sliceLabel);
@@ -153,12 +145,12 @@ export function badSliceExpr(slo: SloDefinition, sliceLabel: string): string {
 }
 
 /** The parts measured over one window (instant) or one step (range). */
-function partsFor(slo: SloDefinition, window: string, span: { subquery?: string }): PlannedPart[] {
+function partsFor(slo: SloDefinition, window: string): PlannedPart[] {
   const sli = slo.sli;
   const out: PlannedPart[] = [];
   if (slo.budgeting.method === 'timeslices') {
     const slice = formatDuration(slo.budgeting.sliceSeconds);
-    const bad = `avg_over_time((${badSliceExpr(slo, slice)})[${span.subquery ?? window}:${slice}])`;
+    const bad = `avg_over_time((${badSliceExpr(sli, slo.budgeting.sliceTarget, slice)})[${window}:${slice}])`;
     out.push({ window, part: 'badslices', expr: bad, raw: bad });
     if (sli.type === 'ratio') out.push({ window, part: 'total', expr: `sum(${renderQuery(sli.total, window)})`, raw: renderQuery(sli.total, window) });
     return out;
@@ -166,7 +158,7 @@ function partsFor(slo: SloDefinition, window: string, span: { subquery?: string 
   if (sli.type === 'ratio') {
     out.push({ window, part: 'total', expr: `sum(${renderQuery(sli.total, window)})`, raw: renderQuery(sli.total, window) });
     if (sli.bad !== undefined) out.push({ window, part: 'bad', expr: `sum(${renderQuery(sli.bad, window)})`, raw: renderQuery(sli.bad, window) });
-    else out.push({ window, part: 'good', expr: `sum(${renderQuery(sli.good ?? '', window)})`, raw: renderQuery(sli.good ?? '', window) });
+    else out.push({ window, part: 'good', expr: `sum(${renderQuery(sli.good as string, window)})`, raw: renderQuery(sli.good as string, window) });
     return out;
   }
   if (sli.type === 'error-ratio') {
@@ -194,15 +186,16 @@ export function planSlo(slo: SloDefinition, policy: BudgetPolicy, at: number): S
   for (const label of labels) {
     if (seen.has(label)) continue;
     seen.add(label);
-    windows.push({ label, seconds: seconds(label) });
+    // labels are canonical durations (the policy normalises its windows; calendar windows are `<n>s`)
+    windows.push({ label, seconds: parseDuration(label) });
   }
-  const instantParts = windows.flatMap((w) => partsFor(slo, w.label, {}));
+  const instantParts = windows.flatMap((w) => partsFor(slo, w.label));
   const instantQuery = instantParts.map((p) => tag(p.expr, { [WINDOW_LABEL]: p.window, [PART_LABEL]: p.part })).join(' or ');
 
   const step = rangeStep(slo, window.seconds, policy.resolution);
   const points = Math.max(1, Math.floor(window.seconds / step));
   const stepLabel = formatDuration(step);
-  const rangeParts = partsFor(slo, stepLabel, { subquery: stepLabel });
+  const rangeParts = partsFor(slo, stepLabel);
   const rangeQuery = rangeParts.map((p) => tag(p.expr, { [PART_LABEL]: p.part })).join(' or ');
   return {
     slo,

@@ -42,9 +42,10 @@ export function burnDown(consumed: readonly number[]): number[] {
 
 /** `points` samples of a series: the last value of each of `points` equal chunks. */
 export function samplePoints(values: readonly number[], points: number): number[] {
-  if (values.length <= points) return [...values];
+  // fewer values than points: each value is its own chunk
+  const n = Math.min(points, values.length);
   const out: number[] = [];
-  for (let i = 1; i <= points; i++) out.push(values[Math.ceil((i * values.length) / points) - 1] as number);
+  for (let i = 1; i <= n; i++) out.push(values[Math.ceil((i * values.length) / n) - 1] as number);
   return out;
 }
 
@@ -74,15 +75,16 @@ export function findIncidents(buckets: readonly Bucket[], objective: number, ste
   buckets.forEach((b, i) => {
     const burn = b.errorRatio === null ? null : b.errorRatio / budget;
     const bad = burn !== null && burn >= minBurn;
-    const adjacent = current !== null && b.t - lastT === step;
+    const adjacent = b.t - lastT === step;
     if (bad) {
       if (current === null || !adjacent) {
         if (current) out.push(current);
-        current = { start: b.t - step, end: b.t, budgetShare: 0, peakBurn: 0, badEvents: b.bad === null ? null : 0 };
+        current = { start: b.t - step, end: b.t, budgetShare: 0, peakBurn: 0, badEvents: 0 };
       }
       current.end = b.t;
       current.budgetShare += shares[i] as number;
       current.peakBurn = Math.max(current.peakBurn, burn);
+      // unknown (null) from the first bucket without a count on
       if (current.badEvents !== null) current.badEvents = b.bad === null ? null : current.badEvents + b.bad;
     } else if (current) {
       out.push(current);
@@ -91,5 +93,6 @@ export function findIncidents(buckets: readonly Bucket[], objective: number, ste
     lastT = b.t;
   });
   if (current) out.push(current);
-  return out.sort((a, b) => b.budgetShare - a.budgetShare || a.start - b.start);
+  // out is in time order (buckets come in time order) and sort is stable: equal shares keep it
+  return out.sort((a, b) => b.budgetShare - a.budgetShare);
 }

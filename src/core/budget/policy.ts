@@ -96,18 +96,19 @@ export const DEFAULT_POLICY: BudgetPolicy = {
 // ---------------------------------------------------------------- schemas
 
 function durationOk(v: string): boolean {
+  let ok = false;
   try {
-    const s = parseDuration(v);
-    return Number.isInteger(s);
+    ok = Number.isInteger(parseDuration(v));
   } catch {
-    return false;
+    // parseDuration refuses zero (and a number too large to be finite): not ok
   }
+  return ok;
 }
 
 const Duration = z
   .string({ error: 'expected a duration such as 5m, 1h or 3d' })
   .regex(/^(?:\d+(?:s|m|h|d|w))+$/, { error: 'expected a duration such as 30s, 5m, 1h, 3d (units s, m, h, d, w)' })
-  .refine(durationOk, { error: 'expected a duration of whole seconds such as 30s, 5m, 1h, 3d' })
+  .refine(durationOk, { error: 'expected a duration above zero, in whole seconds, such as 30s, 5m, 1h, 3d' })
   .meta({ description: 'A duration: 5m, 1h, 6h, 1d, 3d (units s, m, h, d, w).' });
 
 const Fraction = (description: string) =>
@@ -280,9 +281,10 @@ function semanticProblems(data: PolicyOverridesInput, file: string, prefix: stri
       add(`fastBurn[${i}].short`, `the short window ${c.short} must be shorter than the long window ${c.long}`, 'e.g. {long: 1h, short: 5m, factor: 14.4}');
     }
   });
-  const peak = data.dynamic?.peak?.quantile;
-  const low = data.dynamic?.low?.quantile;
-  if (peak !== undefined && low !== undefined && low >= peak) {
+  // A quantile the overrides leave out is NaN here, which compares false: the merged policy is checked again in mergePolicy.
+  const peak = data.dynamic?.peak?.quantile ?? Number.NaN;
+  const low = data.dynamic?.low?.quantile ?? Number.NaN;
+  if (low >= peak) {
     add('dynamic.low.quantile', `the low quantile ${low} must be below the peak quantile ${peak}`, 'e.g. low 0.1, peak 0.9');
   }
   return out;
@@ -305,18 +307,18 @@ type DeepPartialPolicy = {
 };
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
+/** A mapping (not null, not a list): what YAML and the schema give for an object field. */
 function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return v instanceof Object && !Array.isArray(v);
 }
 
 function deepMerge(base: unknown, over: unknown): unknown {
+  // An override field left undefined (a JS caller's `{minEvents: undefined}`, which zod keeps) keeps the base.
   if (over === undefined) return base;
+  // Stryker disable next-line LogicalOperator: equivalent, the schema gives every override field the shape of the policy's field, so both are objects or neither is
   if (isObject(base) && isObject(over)) {
     const out: Record<string, unknown> = { ...base };
-    for (const [k, v] of Object.entries(over)) {
-      if (v === undefined) continue;
-      out[k] = deepMerge(base[k], v);
-    }
+    for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
     return out;
   }
   // Arrays and scalars replace.
@@ -368,7 +370,8 @@ export function mergePolicy(base: BudgetPolicy, overrides: unknown, where: { fil
  */
 export function parsePolicy(text: string, file: string): BudgetPolicy {
   const data = parseYamlInput(text, { file, field: '--policy', docs: POLICY_DOCS });
-  if (data === null || data === undefined) return normalise(DEFAULT_POLICY);
+  // yaml gives null for an empty document (nothing, comments only, `null`, `~`)
+  if (data === null) return normalise(DEFAULT_POLICY);
   if (!isObject(data)) {
     throw new InputError(`${file}: expected a mapping of policy fields, got ${Array.isArray(data) ? 'a list' : JSON.stringify(data)}`, {
       file,

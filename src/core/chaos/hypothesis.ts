@@ -30,7 +30,7 @@ export interface HypothesisDeps {
 export type ProbeTolerance = Extract<Tolerance, { type: 'probe' }>;
 
 export function isProbeTolerance(t: Tolerance | undefined): t is ProbeTolerance {
-  return typeof t === 'object' && t !== null && !Array.isArray(t) && t.type === 'probe';
+  return typeof t === 'object' && !Array.isArray(t) && t.type === 'probe';
 }
 
 /** Did a tolerance probe say "within"? `true`, exit code 0, or an HTTP status below 400. */

@@ -52,7 +52,7 @@ export interface Selection {
 }
 
 export interface Candidate {
-  /** Stable id used to order candidates (the choice must not depend on the port's order). */
+  /** Unique, stable id used to order candidates (the choice must not depend on the port's order). */
   id: string;
   namespace?: string;
   /** Labels (Kubernetes) or tags (AWS). */
@@ -74,7 +74,7 @@ export interface Chosen<T> {
 
 /** A protected label or namespace the candidate carries; undefined when it may be selected. */
 export function protection(candidate: Candidate, policy: Pick<ChaosPolicy, 'protectedNamespaces' | 'protectedLabels'>): string | undefined {
-  if (candidate.namespace !== undefined && policy.protectedNamespaces.includes(candidate.namespace)) {
+  if (policy.protectedNamespaces.some((ns) => ns === candidate.namespace)) {
     return `namespace ${candidate.namespace} is protected (chaos.protectedNamespaces)`;
   }
   for (const [key, value] of Object.entries(policy.protectedLabels)) {
@@ -98,6 +98,13 @@ export function describeMode(selection: Selection): string {
   return `${base}${selection.maxTargets !== undefined ? ` (at most ${selection.maxTargets})` : ''}${selection.seed !== undefined ? `, seed ${selection.seed}` : ''}`;
 }
 
+/** Id order (UTF-16 code units). */
+function byId(a: Candidate, b: Candidate): number {
+  if (a.id < b.id) return -1;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, V8's sort only asks whether a comparison is below 0, so 1 and 0 act alike
+  return a.id > b.id ? 1 : 0;
+}
+
 /**
  * Choose targets. Candidates are ordered by id, protected ones removed, then a
  * partial Fisher-Yates shuffle (seeded by `seed`, else `random`) picks the count.
@@ -110,13 +117,14 @@ export function chooseTargets<T extends Candidate>(
 ): Chosen<T> {
   const excluded: Excluded[] = [];
   const eligible: T[] = [];
-  for (const c of [...candidates].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+  for (const c of [...candidates].sort(byId)) {
     const why = protection(c, context.policy);
     if (why) excluded.push({ id: c.id, reason: why });
     else eligible.push(c);
   }
   if (eligible.length === 0 && !selection.allowEmpty) {
-    const protectedNote = excluded.length > 0 ? ` (${excluded.length} matched but are protected: ${excluded[0]?.reason})` : '';
+    const first = excluded[0];
+    const protectedNote = first ? ` (${excluded.length} matched but are protected: ${first.reason})` : '';
     throw new InputError(`${context.field}: no ${context.what} match ${context.selector}${protectedNote}`, {
       field: context.field,
       suggestions: [`check the selector against what exists (e.g. list the ${context.what} with the same selector)`, 'or set allowEmpty: true to let the action do nothing'],
@@ -134,7 +142,7 @@ export function chooseTargets<T extends Candidate>(
     pool[i] = pool[j] as T;
     pool[j] = tmp;
   }
-  const chosen = pool.slice(0, n).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const chosen = pool.slice(0, n).sort(byId);
   return { chosen, matched: candidates.length, excluded };
 }
 

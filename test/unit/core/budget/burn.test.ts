@@ -131,9 +131,32 @@ describe('burn-down and incidents', () => {
     expect(findIncidents([b(60, 0.0015)], 0.999, 60, 2)).toEqual([]);
   });
 
+  it('a bucket burning exactly minBurn is part of an incident; one without data never is, even at minBurn 0', () => {
+    // 0.2 % errors against a 0.1 % budget is a burn of exactly 2
+    expect(findIncidents([b(60, 0), b(120, 0.002, 0.1, 4)], 0.999, 60, 2).map((i) => [i.start, i.end, i.peakBurn, i.badEvents])).toEqual([[60, 120, 2, 4]]);
+    const noData = findIncidents([b(60, 0.001), b(120, null), b(180, 0)], 0.999, 60, 0);
+    expect(noData.map((i) => [i.start, i.end])).toEqual([
+      [0, 60],
+      [120, 180],
+    ]);
+  });
+
+  it('bad events stay unknown for the rest of an incident once a bucket has no count; equal shares list the earlier first', () => {
+    const [inc] = findIncidents([b(60, 0.01, 0.1, null), b(120, 0.01, 0.1, 3)], 0.999, 60, 2);
+    expect(inc?.badEvents).toBeNull();
+    const tie = findIncidents([b(60, 0.01), b(120, 0), b(180, 0.01), b(240, 0), b(300, 0.01)], 0.999, 60, 2);
+    expect(tie.map((i) => i.start)).toEqual([0, 120, 240]);
+  });
+
+  it('a bucket without data consumes nothing, whatever its weight', () => {
+    expect(consumption([b(60, null, Number.NaN), b(120, null, Number.POSITIVE_INFINITY)], 0.999)).toEqual([0, 0]);
+  });
+
   it('samples the last value of equal chunks', () => {
     expect(samplePoints([1, 2, 3, 4, 5, 6], 3)).toEqual([2, 4, 6]);
     expect(samplePoints([1, 2], 5)).toEqual([1, 2]);
+    expect(samplePoints([1, 2, 3], 3)).toEqual([1, 2, 3]);
+    expect(samplePoints([], 3)).toEqual([]);
     expect(samplePoints(Array.from({ length: 720 }, (_, i) => i), 48).at(-1)).toBe(719);
   });
 });

@@ -49,11 +49,27 @@ describe('planSlo', () => {
     expect(p.range.parts[0]?.expr).toContain(`[${p.range.step / 3600}h:5m]`);
   });
 
+  it('a timeslice SLO with a ratio SLI also counts its events (the total, for minEvents and traffic); other SLI forms have no events', () => {
+    const ts = { ...base, budgeting: { method: 'timeslices' as const, sliceSeconds: 300, sliceTarget: 0.95 } };
+    const p = planSlo(ts, defaultPolicy(), AT);
+    expect(p.instant.parts.filter((x) => x.window === '1h').map((x) => x.part)).toEqual(['badslices', 'total']);
+    expect(p.instant.parts.find((x) => x.window === '1h' && x.part === 'total')).toEqual({ window: '1h', part: 'total', expr: 'sum(sum(rate(x[1h])))', raw: 'sum(rate(x[1h]))' });
+    expect(p.range.parts.map((x) => x.part)).toEqual(['badslices', 'total']);
+    const raw = planSlo({ ...ts, sli: { type: 'error-ratio', query: 'e[{{.window}}]' } }, defaultPolicy(), AT);
+    expect(new Set(raw.instant.parts.map((x) => x.part))).toEqual(new Set(['badslices']));
+  });
+
+  it('adds the dynamic budget\'s current window only when dynamic budgets are on', () => {
+    const labels = (enabled: boolean) => planSlo(base, mergePolicy(defaultPolicy(), { dynamic: { enabled, currentWindow: '12h' } }), AT).windows.map((w) => w.label);
+    expect(labels(true)).toContain('12h');
+    expect(labels(false)).not.toContain('12h');
+    expect(planSlo(base, mergePolicy(defaultPolicy(), { dynamic: { enabled: true, currentWindow: '12h' } }), AT).windows.find((w) => w.label === '12h')).toEqual({ label: '12h', seconds: 43_200 });
+  });
+
   it('writes the bad-slice indicator for every SLI form', () => {
-    const ts = (sli: SloDefinition['sli']): SloDefinition => ({ ...base, sli, budgeting: { method: 'timeslices', sliceSeconds: 60, sliceTarget: 0.99 } });
-    expect(badSliceExpr(ts({ type: 'ratio', good: 'g[{{.window}}]', total: 't[{{.window}}]' }), '1m')).toBe('(sum(g[1m]) / sum(t[1m])) < bool 0.99');
-    expect(badSliceExpr(ts({ type: 'error-ratio', query: 'e[{{.window}}]' }), '1m')).toBe('max(e[1m]) > bool 0.01');
-    const th = (op: 'lt' | 'lte' | 'gt' | 'gte') => badSliceExpr(ts({ type: 'threshold', query: 'q[{{.window}}]', op, value: 0.3 }), '1m');
+    expect(badSliceExpr({ type: 'ratio', good: 'g[{{.window}}]', total: 't[{{.window}}]' }, 0.99, '1m')).toBe('(sum(g[1m]) / sum(t[1m])) < bool 0.99');
+    expect(badSliceExpr({ type: 'error-ratio', query: 'e[{{.window}}]' }, 0.99, '1m')).toBe('max(e[1m]) > bool 0.01');
+    const th = (op: 'lt' | 'lte' | 'gt' | 'gte') => badSliceExpr({ type: 'threshold', query: 'q[{{.window}}]', op, value: 0.3 }, 0.99, '1m');
     expect([th('lt'), th('lte'), th('gt'), th('gte')]).toEqual(['max(q[1m]) >= bool 0.3', 'max(q[1m]) > bool 0.3', 'min(q[1m]) <= bool 0.3', 'min(q[1m]) < bool 0.3']);
   });
 
@@ -78,6 +94,11 @@ describe('windows', () => {
     expect(iso(calendarPeriod('quarter', at))).toEqual(['2026-10-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z']);
     expect(iso(calendarPeriod('year', at))).toEqual(['2026-01-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z']);
     expect(iso(calendarPeriod('week', Date.parse('2026-11-22T23:00:00Z')))[0]).toBe('2026-11-16T00:00:00.000Z');
+  });
+
+  it('a rolling window ends at `at` and starts its length before (the status\'s windowStart)', () => {
+    const w = sloWindow({ type: 'rolling', seconds: 30 * 86_400, label: '30d' }, Date.parse('2026-03-31T12:00:00Z'));
+    expect(w).toEqual({ label: '30d', seconds: 2_592_000, start: Date.parse('2026-03-01T12:00:00Z'), periodSeconds: 2_592_000 });
   });
 
   it('evaluates a calendar window from its start to at (at least 1 s)', () => {

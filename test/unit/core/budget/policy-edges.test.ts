@@ -36,6 +36,15 @@ describe('validatePolicyOverrides: cross-field refusals name the field and the f
     expect(validatePolicyOverrides(data, { file: 'p.yaml', path: '' })).toEqual([]);
   });
 
+  it.each([
+    ['burnWindows', { burnWindows: ['5m', '0s'] }, 'burnWindows[1]'],
+    ['fastBurn', { fastBurn: [{ long: '1h', short: '0m', factor: 14.4 }] }, 'fastBurn[0].short'],
+    ['dynamic.currentWindow', { dynamic: { currentWindow: '0h0m' } }, 'dynamic.currentWindow'],
+  ])('refuses a zero duration in %s, naming the field', (_name, data, path) => {
+    const problems = validatePolicyOverrides(data, { file: 'p.yaml', path: '' });
+    expect(problems.map((p) => [p.path, p.message, p.suggestion])).toEqual([[path, 'expected a duration above zero, in whole seconds, such as 30s, 5m, 1h, 3d', SEE]]);
+  });
+
   it('gives schema problems the policy docs as their fix', () => {
     const problems = validatePolicyOverrides({ exceptions: [{ labels: {} }] }, { file: 'p.yaml', path: '' });
     expect(problems).toHaveLength(1);
@@ -70,6 +79,16 @@ describe('mergePolicy: the merged result is re-checked', () => {
     const anonymous = inputError(() => mergePolicy(defaultPolicy(), { minEvents: -1 }));
     expect(anonymous.message).toContain('(policy)');
     expect(anonymous.message).toContain('minEvents');
+  });
+
+  it('ends every refusal with the policy docs, after the problem\'s own fix', () => {
+    const e = inputError(() => mergePolicy(defaultPolicy(), { burnWindows: ['5m', '300s'] }, { file: 'p.yaml' }));
+    expect(e.suggestions).toEqual(['list each window once', SEE]);
+  });
+
+  it('keeps the base where an override field is left undefined (as a caller building overrides in code may write it)', () => {
+    const base = mergePolicy(defaultPolicy(), { minEvents: 5, dynamic: { currentWindow: '2h' } });
+    expect(mergePolicy(base, { minEvents: undefined, dynamic: { enabled: undefined, currentWindow: undefined }, block: undefined })).toEqual(base);
   });
 
   it('returns a normalised copy for no overrides (undefined or null)', () => {

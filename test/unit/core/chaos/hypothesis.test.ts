@@ -5,16 +5,19 @@
  * (chaostoolkit's within_tolerance sets provider.arguments.value).
  */
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { defaultRegistry } from '../../../../src/core/chaos/actions/index.js';
+import { ActivityRegistry } from '../../../../src/core/chaos/activity.js';
 import { parseChaostoolkit } from '../../../../src/core/chaos/chaostoolkit.js';
 import { runExperiment } from '../../../../src/core/chaos/engine.js';
-import { toleranceProbeMet } from '../../../../src/core/chaos/hypothesis.js';
+import { checkHypothesis, type HypothesisDeps, isProbeTolerance, toleranceProbeMet } from '../../../../src/core/chaos/hypothesis.js';
 import type { ActivityRun, SteadyState } from '../../../../src/core/chaos/journal.js';
+import type { ActivitySpec, Tolerance } from '../../../../src/core/chaos/model.js';
 import { parseNative } from '../../../../src/core/chaos/native.js';
 import { checkExperiment } from '../../../../src/core/chaos/validate.js';
 import { MemoryHttp } from '../../../fakes/memory-http.js';
 import { MemoryProcess } from '../../../fakes/memory-process.js';
-import { inputError } from '../../../helpers/errors.js';
+import { inputError, rejection } from '../../../helpers/errors.js';
 import { FakeClock, options, ports, World } from './world.js';
 
 const parse = (doc: Record<string, unknown>) => parseNative({ title: 't', ...doc }, { file: 'exp.yaml', env: {}, vars: {} });
@@ -105,7 +108,7 @@ describe('steady_states.during: the hypothesis checked during the method', () =>
 });
 
 describe('probe tolerances receive the value', () => {
-  const ctk = (tolerance: Record<string, unknown>) =>
+  const ctk = (tolerance: Record<string, unknown> | null) =>
     parseChaostoolkit(
       {
         version: '1.0.0',
@@ -182,8 +185,92 @@ describe('probe tolerances receive the value', () => {
     expect(e.suggestions.join(' ')).toMatch(/http\.request, process\.run/);
   });
 
-  it('what counts as met: true, exit code 0, HTTP 1xx-3xx; not: false, exit 1..255, HTTP 4xx/5xx, null (killed)', () => {
-    expect([true, { status: 0 }, { status: 200 }, { status: 302 }].map(toleranceProbeMet)).toEqual([true, true, true, true]);
-    expect([false, { status: 1 }, { status: 99 }, { status: 404 }, { status: 503 }, { status: null }, 'yes', null].map(toleranceProbeMet)).toEqual(Array(8).fill(false));
+  it('what counts as met: true, exit code 0, HTTP 1xx-3xx; not: false, exit 1..255, HTTP 4xx/5xx, null (killed), no output, a status that is text', () => {
+    const met = [true, { status: 0 }, { status: 100 }, { status: 200 }, { status: 302 }, { status: 399 }];
+    expect(met.map(toleranceProbeMet)).toEqual(met.map(() => true));
+    const notMet = [false, { status: 1 }, { status: 99 }, { status: 400 }, { status: 404 }, { status: 503 }, { status: null }, { status: '200' }, {}, 'yes', null, undefined];
+    expect(notMet.map(toleranceProbeMet)).toEqual(notMet.map(() => false));
+  });
+
+  it('only `{type: probe}` is a probe tolerance; no tolerance at all (a native probe may leave it out) is none', () => {
+    const probe: Tolerance = { type: 'probe', probe: { kind: 'probe', name: 'judge', type: 'http.request', args: {}, path: 'p', source: {} } };
+    const others: (Tolerance | undefined)[] = [undefined, true, 200, 'probe', [200, 204], { type: 'range', range: [0, 1] }, { type: 'regex', pattern: 'probe' }, { type: 'jsonpath', path: '$.type' }];
+    expect(isProbeTolerance(probe)).toBe(true);
+    expect(others.map(isProbeTolerance)).toEqual(others.map(() => false));
+  });
+
+  it('a null tolerance never gets that far: exit 2 when the file is read, in both formats', () => {
+    const native = inputError(() => parse({ steadyState: { probes: [{ name: 'api', probe: 'test.value', tolerance: null }] }, method: [{ pause: '1s' }] }));
+    expect(native.message).toMatch(/steadyState\.probes\[0\]\.tolerance/);
+    const fromCtk = inputError(() => ctk(null));
+    expect(fromCtk.message).toMatch(/steady-state-hypothesis\.probes\[0\]\.tolerance: expected a bool, int, string, list or a \{type: range\|regex\|jsonpath\|probe\} tolerance/);
+  });
+});
+
+describe('checkHypothesis: one check, every probe within its tolerance, the first failure ends it', () => {
+  const noop = { summary: 'test', args: z.unknown(), plan: async () => ({ targets: [], does: 'read', undo: 'nothing to undo' }), run: async () => null };
+  // `judge` can be a tolerance probe (it takes the measured value), `metric` cannot
+  const registry = new ActivityRegistry().addProbe({ ...noop, type: 'judge', withValue: (_args: unknown, value: unknown) => ({ value }) }).addProbe({ ...noop, type: 'metric' });
+  const probe = (name: string, type: string, tolerance?: Tolerance): ActivitySpec => ({ kind: 'probe', name, type, args: {}, path: `steadyState.probes.${name}`, source: { name }, ...(tolerance === undefined ? {} : { tolerance }) });
+  const judged = (type: string): Tolerance => ({ type: 'probe', probe: probe('judge', type) });
+
+  /** Each probe answers what `answers` says for its name; `ran` records the names and the arguments they were given. */
+  function world(answers: Record<string, { output?: unknown; error?: unknown; then?: () => void }>) {
+    const ran: { name: string; args: unknown }[] = [];
+    const deps: HypothesisDeps = {
+      registry,
+      args: new Map(),
+      exec: async (a, _signal, args) => {
+        ran.push({ name: a.name, args });
+        const answer = answers[a.name] ?? {};
+        answer.then?.();
+        const run: ActivityRun = { activity: a.source, status: answer.error === undefined ? 'succeeded' : 'failed', output: answer.output, start: '2026-01-01T00:00:00.000Z', end: '2026-01-01T00:00:00.000Z', duration: 0 };
+        return answer.error === undefined ? { run } : { run, error: answer.error };
+      },
+    };
+    return { ran, deps };
+  }
+  const live = () => new AbortController().signal;
+
+  it('a probe without a tolerance is met when it completes', async () => {
+    const { deps } = world({ up: { output: 'anything' }, value: { output: 'ok' } });
+    const { state, error } = await checkHypothesis([probe('up', 'metric'), probe('value', 'metric', 'ok')], deps, live());
+    expect(error).toBeUndefined();
+    expect(state.steady_state_met).toBe(true);
+    expect(state.probes.map((r) => r.tolerance_met)).toEqual([true, true]);
+  });
+
+  it('a probe that fails is not within tolerance: not met, its error returned, the probes after it not run', async () => {
+    const boom = new Error('connection refused');
+    const { deps, ran } = world({ first: { output: { status: 200 }, error: boom } });
+    const { state, error } = await checkHypothesis([probe('first', 'metric', 200), probe('second', 'metric', 200)], deps, live());
+    expect(error).toBe(boom);
+    expect(state.steady_state_met).toBe(false);
+    expect(state.probes.map((r) => r.tolerance_met)).toEqual([false]);
+    expect(ran.map((r) => r.name)).toEqual(['first']);
+  });
+
+  it('cancelled between probes: the signal\'s reason is thrown and no further probe runs', async () => {
+    const stop = new AbortController();
+    const { deps, ran } = world({ first: { output: 'ok', then: () => stop.abort(new Error('interrupted')) } });
+    const e = await rejection(checkHypothesis([probe('first', 'metric', 'ok'), probe('second', 'metric', 'ok')], deps, stop.signal));
+    expect(e.message).toBe('interrupted');
+    expect(ran.map((r) => r.name)).toEqual(['first']);
+  });
+
+  it('a tolerance probe gets the measured value and decides; one that fails, cannot take a value or is unknown is not met', async () => {
+    const cases: { what: string; judge?: { output?: unknown; error?: unknown }; type: string; met: boolean; judgeRan: boolean }[] = [
+      { what: 'answers 204', judge: { output: { status: 204 } }, type: 'judge', met: true, judgeRan: true },
+      { what: 'answers 503', judge: { output: { status: 503 } }, type: 'judge', met: false, judgeRan: true },
+      { what: 'fails, though its output says 200', judge: { output: { status: 200 }, error: new Error('timed out') }, type: 'judge', met: false, judgeRan: true },
+      { what: 'cannot take a value', type: 'metric', met: false, judgeRan: false },
+      { what: 'is no registered probe', type: 'gone', met: false, judgeRan: false },
+    ];
+    for (const c of cases) {
+      const { deps, ran } = world({ latency: { output: { status: 200, latencyMs: 12 } }, ...(c.judge ? { judge: c.judge } : {}) });
+      const { state } = await checkHypothesis([probe('latency', 'metric', judged(c.type))], deps, live());
+      expect({ what: c.what, met: state.steady_state_met, tolerance_met: state.probes[0]?.tolerance_met }).toEqual({ what: c.what, met: c.met, tolerance_met: c.met });
+      expect(ran.slice(1)).toEqual(c.judgeRan ? [{ name: 'judge', args: { value: { status: 200, latencyMs: 12 } } }] : []);
+    }
   });
 });

@@ -2,16 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ChaosPolicy } from '../../../../src/core/chaos/activity.js';
-import { chooseTargets, countFor, type ModeSchema, requireAwsAccount, requireKubeContext, selectionFields, type Candidate } from '../../../../src/core/chaos/targets.js';
+import { chooseTargets, countFor, describeMode, labelSelector, type ModeSchema, requireAwsAccount, requireKubeContext, selectionFields, type Candidate } from '../../../../src/core/chaos/targets.js';
 import { parseWithSchema } from '../../../../src/core/validation.js';
 import { MemoryCluster } from '../../../fakes/memory-cluster.js';
 import { MemoryCompute } from '../../../fakes/memory-compute.js';
-import { inputError } from '../../../helpers/errors.js';
+import { inputError, rejection } from '../../../helpers/errors.js';
 import { prng } from '../../../helpers/prng.js';
 
 const policy: ChaosPolicy = { allowKubeContexts: ['staging'], allowAwsAccounts: ['123456789012'], protectedNamespaces: ['kube-system'], protectedLabels: { 'chaos.relia.dev/protected': 'true' } };
 const pods = (n: number, ns = 'web'): Candidate[] => Array.from({ length: n }, (_, i) => ({ id: `${ns}/pod-${String(i).padStart(2, '0')}`, namespace: ns, labels: { app: 'api' } }));
-const ctx = (random = prng(1)) => ({ policy, random, field: 'selector', what: 'pods', selector: 'app=api' });
+const ctx = (random: () => number = prng(1)) => ({ policy, random, field: 'selector', what: 'pods', selector: 'app=api' });
 const sel = (mode: z.input<typeof ModeSchema> | string, extra: object = {}) => parseWithSchema(z.strictObject(selectionFields), { mode, ...extra });
 
 describe('countFor', () => {
@@ -96,6 +96,53 @@ describe('chooseTargets', () => {
     expect(onlyProtected.message).toMatch(/protected/);
     expect(chooseTargets([], sel('one', { allowEmpty: true }), ctx()).chosen).toEqual([]);
   });
+  it('the empty-selection error: the selector, how many were protected and the first reason, and what to try', () => {
+    const none = inputError(() => chooseTargets([], sel('one'), ctx()));
+    expect(none.message).toBe('selector: no pods match app=api');
+    expect(none.suggestions).toEqual(['check the selector against what exists (e.g. list the pods with the same selector)', 'or set allowEmpty: true to let the action do nothing']);
+    const onlyProtected = inputError(() => chooseTargets(pods(2, 'kube-system'), sel('one'), ctx()));
+    expect(onlyProtected.message).toBe('selector: no pods match app=api (2 matched but are protected: namespace kube-system is protected (chaos.protectedNamespaces))');
+  });
+  it('every protected namespace is left out, and the plan lists what was left out in id order, whatever the port order', () => {
+    const two = { ...policy, protectedNamespaces: ['kube-system', 'monitoring'] };
+    const cands = [...pods(2, 'web'), ...pods(2, 'monitoring'), ...pods(2, 'kube-system')].reverse();
+    const r = chooseTargets(cands, sel('all'), { ...ctx(), policy: two });
+    expect(r.chosen.map((p) => p.id)).toEqual(['web/pod-00', 'web/pod-01']);
+    expect(r.excluded).toEqual([
+      { id: 'kube-system/pod-00', reason: 'namespace kube-system is protected (chaos.protectedNamespaces)' },
+      { id: 'kube-system/pod-01', reason: 'namespace kube-system is protected (chaos.protectedNamespaces)' },
+      { id: 'monitoring/pod-00', reason: 'namespace monitoring is protected (chaos.protectedNamespaces)' },
+      { id: 'monitoring/pod-01', reason: 'namespace monitoring is protected (chaos.protectedNamespaces)' },
+    ]);
+  });
+  it('without a seed the run\'s injected random decides (a random that always answers 0 keeps the first in id order)', () => {
+    const first = chooseTargets(pods(20).reverse(), sel({ count: 3 }), ctx(() => 0));
+    expect(first.chosen.map((p) => p.id)).toEqual(['web/pod-00', 'web/pod-01', 'web/pod-02']);
+    // the same choice with a seed follows the seed, not the injected random
+    const seeded = chooseTargets(pods(20), sel({ count: 3 }, { seed: 42 }), ctx(() => 0));
+    expect(seeded.chosen.map((p) => p.id)).toEqual(chooseTargets(pods(20), sel({ count: 3 }, { seed: 42 }), ctx(prng(7))).chosen.map((p) => p.id));
+  });
+});
+
+describe('what the plan prints', () => {
+  it('the mode, the cap and the seed, as `chaos plan` shows them in each action\'s line', () => {
+    const cases: [z.input<typeof ModeSchema>, object, string][] = [
+      ['one', {}, 'one'],
+      ['all', {}, 'all'],
+      [{ count: 3 }, {}, '3'],
+      [{ percent: 25 }, {}, '25%'],
+      [{ percent: 12.5 }, {}, '12.5%'],
+      ['all', { maxTargets: 2 }, 'all (at most 2)'],
+      ['one', { seed: 0 }, 'one, seed 0'],
+      [{ percent: 50 }, { maxTargets: 4, seed: 7 }, '50% (at most 4), seed 7'],
+    ];
+    for (const [mode, extra, text] of cases) expect(describeMode(sel(mode, extra))).toBe(text);
+  });
+  it('a label map is a Kubernetes equality selector, comma-separated in the order written', () => {
+    expect(labelSelector({ app: 'api', tier: 'web' })).toBe('app=api,tier=web');
+    expect(labelSelector({ app: 'api' })).toBe('app=api');
+    expect(labelSelector({})).toBe('');
+  });
 });
 
 describe('allowlists', () => {
@@ -107,13 +154,24 @@ describe('allowlists', () => {
     const err = inputError(() => requireKubeContext(cluster('prod-eu'), policy));
     expect(err.message).toMatch(/"prod-eu"/);
     expect(err.field).toBe('chaos.allow.kubeContexts');
-    expect(err.suggestions[0]).toMatch(/kubeContexts: \["prod-eu"\]/);
+    expect(err.suggestions).toEqual(['add it to relia.config.yaml: chaos: { allow: { kubeContexts: ["prod-eu"] } }', 'or switch to an allowed context (kubernetes.context in config, or --context)']);
   });
   it('an allowed account passes; any other is exit 2 naming it and chaos.allow.awsAccounts', async () => {
     expect(await requireAwsAccount(compute('123456789012'), policy)).toBe('123456789012');
     const err = (await requireAwsAccount(compute('999999999999'), policy).then(() => null, (e: unknown) => e)) as Error & { field?: string; exitCode?: number };
     expect(err.exitCode).toBe(2);
     expect(err.field).toBe('chaos.allow.awsAccounts');
-    expect(err.message).toMatch(/999999999999/);
+    expect(err.message).toBe('AWS account 999999999999 (arn:aws:iam::999999999999:user/x) is not allowed for chaos actions');
+    expect((err as Error & { suggestions: string[] }).suggestions).toEqual([
+      'add it to relia.config.yaml: chaos: { allow: { awsAccounts: ["999999999999"] } }',
+      'or use credentials of an allowed account (aws.profile in config, or AWS_PROFILE)',
+    ]);
+  });
+  it('the identity check stops when the run is cancelled: the signal reaches STS', async () => {
+    const stop = new AbortController();
+    stop.abort(new Error('interrupted'));
+    const sts = compute('123456789012');
+    expect((await rejection(requireAwsAccount(sts, policy, stop.signal))).message).toBe('interrupted');
+    expect(sts.calls).toEqual([]);
   });
 });
