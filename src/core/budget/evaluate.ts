@@ -15,11 +15,11 @@ import { DependencyError, ReliaError } from '../errors.js';
 import { assertNotAbove, MetricsDataError } from '../metrics-guard.js';
 import { sparkline } from '../sparkline.js';
 import { assessTraffic, budgetOf, burnRate, exhaustionSeconds, fastBurn } from './burn.js';
-import { EXHAUSTION_WINDOWS, PART_LABEL, planSlo, WINDOW_LABEL, type PartName, type SloPlan } from './evaluate-plan.js';
+import { EXHAUSTION_WINDOWS, PART_LABEL, planSlo, WINDOW_LABEL, type PartName, type PlannedPart, type SloPlan } from './evaluate-plan.js';
 import type { BudgetEvaluation, SloStatus } from './evaluate-types.js';
 import { decide } from './gate.js';
 import { burnDown, consumption, findIncidents, samplePoints, type Bucket } from './incidents.js';
-import { renderQuery, type SloDefinition } from './model.js';
+import type { SloDefinition } from './model.js';
 import { mergePolicy, type BudgetPolicy } from './policy.js';
 
 export interface EvaluateOptions {
@@ -78,26 +78,26 @@ function clamp01(x: number | null): number | null {
   return x === null ? null : Math.min(1, Math.max(0, x));
 }
 
-/** The spec's query of one part, rendered for a window. */
-function partQuery(plan: SloPlan, part: PartName, window: string): string {
-  const sli = plan.slo.sli;
-  const template = sli.type !== 'ratio' ? sli.query : part === 'bad' ? (sli.bad ?? '') : part === 'good' ? (sli.good ?? '') : sli.total;
-  return renderQuery(template, window);
+/**
+ * The SLO is invalid (MetricsDataError naming the planned part's own query)
+ * unless its answers hold together: bad ≤ total, good ≤ total, an error ratio
+ * or bad-slice fraction ≤ 1. Only the parts planned for this window (or step)
+ * are read: a series tagged with another part is not the SLO's.
+ */
+function consistent(parts: readonly PlannedPart[], value: (part: PartName) => number | null, unixSeconds: number, sourceKind: string): void {
+  const total = value('total');
+  for (const p of parts) {
+    const v = value(p.part);
+    if (p.part === 'total' || v === null) continue;
+    const ctx = { dependency: sourceKind, query: p.raw, time: iso(unixSeconds) };
+    if (p.part === 'ratio' || p.part === 'badslices') assertNotAbove({ name: `error ratio (${p.window})`, value: v }, { name: 'the maximum', value: 1 }, ctx);
+    else if (total !== null) assertNotAbove({ name: `${p.part} (${p.window})`, value: v }, { name: `total (${p.window})`, value: total }, ctx);
+  }
 }
 
-/** bad ≤ total, good ≤ total, ratios ≤ 1; else the SLO is invalid (MetricsDataError). */
-function consistent(plan: SloPlan, sourceKind: string, window: string, unixSeconds: number, parts: { total: number | null; bad?: number | null; good?: number | null; ratio?: number | null }): void {
-  const ctx = (part: PartName) => ({ dependency: sourceKind, query: partQuery(plan, part, window), time: iso(unixSeconds) });
-  const { total, bad, good, ratio } = parts;
-  if (total !== null && bad != null) assertNotAbove({ name: `bad (${window})`, value: bad }, { name: `total (${window})`, value: total }, ctx('bad'));
-  if (total !== null && good != null) assertNotAbove({ name: `good (${window})`, value: good }, { name: `total (${window})`, value: total }, ctx('good'));
-  if (ratio != null) assertNotAbove({ name: `error ratio (${window})`, value: ratio }, { name: 'the maximum', value: 1 }, ctx('ratio'));
-}
-
-function noSeries(plan: SloPlan, part: PartName, sourceKind: string): DependencyError {
+function noSeries(plan: SloPlan, part: PlannedPart, sourceKind: string): DependencyError {
   const slo = plan.slo;
-  const query = partQuery(plan, part, plan.window.label);
-  return new DependencyError(sourceKind, `SLO ${slo.id}: query returned no series over ${plan.window.label} at ${iso(plan.at / 1000)}: ${query}`, {
+  return new DependencyError(sourceKind, `SLO ${slo.id}: query returned no series over ${plan.window.label} at ${iso(plan.at / 1000)}: ${part.raw}`, {
     suggestions: [
       `check the metric and label names in ${slo.source.file}${slo.source.path ? ` (${slo.source.path})` : ''}; try the query in the Prometheus UI`,
       'if the counter legitimately has no samples yet, append `or vector(0)` to the query',
@@ -168,17 +168,16 @@ function measureWindows(plan: SloPlan, values: Map<string, number>, sourceKind: 
   const sli = slo.sli;
   const timeslices = slo.budgeting.method === 'timeslices';
   // Fail closed: every part must have series over the SLO window.
-  for (const part of new Set(plan.instant.parts.filter((p) => p.window === L).map((p) => p.part))) {
-    if (get(L, part) === undefined) throw noSeries(plan, part, sourceKind);
-  }
+  const missing = plan.instant.parts.find((p) => p.window === L && get(L, p.part) === undefined);
+  if (missing) throw noSeries(plan, missing, sourceKind);
   for (const w of plan.windows) {
     const total = sli.type === 'ratio' ? finiteOrNull(get(w.label, 'total')) : null;
-    consistent(plan, sourceKind, w.label, plan.instant.time / 1000, {
-      total,
-      bad: sli.type === 'ratio' && sli.bad !== undefined ? finiteOrNull(get(w.label, 'bad')) : null,
-      good: sli.type === 'ratio' && sli.good !== undefined ? finiteOrNull(get(w.label, 'good')) : null,
-      ratio: timeslices ? finiteOrNull(get(w.label, 'badslices')) : sli.type !== 'ratio' ? finiteOrNull(get(w.label, 'ratio')) : null,
-    });
+    consistent(
+      plan.instant.parts.filter((p) => p.window === w.label),
+      (part) => finiteOrNull(get(w.label, part)),
+      plan.instant.time / 1000,
+      sourceKind,
+    );
     const count = total === null ? null : events(total * w.seconds);
     if (timeslices) {
       out.set(w.label, { errorRatio: clamp01(finiteOrNull(get(w.label, 'badslices'))), total: count, bad: null });
@@ -212,25 +211,16 @@ function buckets(plan: SloPlan, series: readonly RangeSeries[], windowEvents: nu
   const timeslices = slo.budgeting.method === 'timeslices';
   const sli = slo.sli;
   return times.map((t) => {
-    const totalRate = finiteOrNull(byPart.get('total')?.get(t));
-    const at = (part: string) => finiteOrNull(byPart.get(part)?.get(t));
-    consistent(plan, sourceKind, plan.range.parts[0]?.window ?? `${step}s`, t, {
-      total: sli.type === 'ratio' ? totalRate : null,
-      bad: sli.type === 'ratio' ? at('bad') : null,
-      good: sli.type === 'ratio' ? at('good') : null,
-      ratio: timeslices ? at('badslices') : sli.type !== 'ratio' ? at('ratio') : null,
-    });
-    const rate = totalRate;
+    const at = (part: PartName) => finiteOrNull(byPart.get(part)?.get(t));
+    consistent(plan.range.parts, at, t, sourceKind);
+    const totalRate = at('total');
     if (timeslices || sli.type !== 'ratio') {
-      const ratio = clamp01(finiteOrNull(byPart.get(timeslices ? 'badslices' : 'ratio')?.get(t)));
-      return { t, errorRatio: ratio, weight: step / plan.window.seconds, bad: null, rate };
+      return { t, errorRatio: clamp01(at(timeslices ? 'badslices' : 'ratio')), weight: step / plan.window.seconds, bad: null, rate: totalRate };
     }
-    if (totalRate === null || !(totalRate > 0)) return { t, errorRatio: null, weight: 0, bad: null, rate };
-    let badRate: number;
-    if (sli.bad !== undefined) badRate = finiteOrNull(byPart.get('bad')?.get(t)) ?? 0;
-    else badRate = totalRate - (finiteOrNull(byPart.get('good')?.get(t)) ?? totalRate);
+    if (totalRate === null || !(totalRate > 0)) return { t, errorRatio: null, weight: 0, bad: null, rate: totalRate };
+    const badRate = sli.bad !== undefined ? (at('bad') ?? 0) : totalRate - (at('good') ?? totalRate);
     const weight = windowEvents !== null && windowEvents > 0 ? (totalRate * step) / windowEvents : 0;
-    return { t, errorRatio: clamp01(badRate / totalRate), weight, bad: events(Math.max(0, badRate * step)), rate };
+    return { t, errorRatio: clamp01(badRate / totalRate), weight, bad: events(Math.max(0, badRate * step)), rate: totalRate };
   });
 }
 
