@@ -7,7 +7,7 @@
  * r × 3 600 of the window's events.
  */
 import { describe, expect, it } from 'vitest';
-import { computeStatus, defaultPolicy, planSlo, type BudgetPolicy, type SloDefinition } from '../../../../src/core/budget/index.js';
+import { computeStatus, defaultPolicy, mergePolicy, planSlo, type BudgetPolicy, type SloDefinition } from '../../../../src/core/budget/index.js';
 import { MetricsDataError } from '../../../../src/core/metrics-guard.js';
 import type { InstantSample, RangeSeries } from '../../../../src/ports/metrics.js';
 import { availabilitySlo as slo, totalQuery } from './slo-fixture.js';
@@ -99,5 +99,111 @@ describe('the parts the engine did not ask for', () => {
     const extra = Object.fromEntries(others.map((p) => [p, stray(p)]));
     expect(status(def, [...answer(values), ...answer(extra)], [...series(values), ...series(extra)])).toEqual(clean);
     expect(clean.verdict).toBe('pass');
+  });
+});
+
+describe('the burn-down, incidents and traffic from the range answer', () => {
+  // 100 req/s over 30d: 259 200 000 events. A step at 100 req/s carries 360 000 of them (weight 1/720);
+  // at error ratio 0.01 it burns 10× and consumes 0.01 × (1/720) / 0.001 = 1/72 of the budget.
+  const main = [tag('30d', 'total', 100), tag('30d', 'bad', 0.02)];
+  const c = 1 / 72;
+
+  it('skips steps without traffic or without a total: they consume nothing and end no incident early', () => {
+    const s = status(slo('v'), main, [
+      points('total', [[step(2), 100], [step(1), 0], [step(0), 100]]),
+      points('bad', [[step(3), 0], [step(2), 0], [step(1), 0], [step(0), 1]]),
+    ]);
+    expect(s.trend).toEqual([1, 1, 1, expect.closeTo(1 - c, 12)]);
+    expect(s.incidents).toEqual([{ start: '2026-10-31T23:00:00Z', end: '2026-11-01T00:00:00Z', budgetShare: expect.closeTo(c, 12), peakBurn: expect.closeTo(10, 9), badEvents: 3600 }]);
+  });
+
+  it('orders the steps by time whatever order the series come in', () => {
+    // Two series of the total (a provider that does not sum), the later one first; the errors are in the earliest step.
+    const s = status(slo('v'), main, [points('total', [[step(1), 100], [step(0), 100]]), points('total', [[step(3), 100], [step(2), 100]]), points('bad', [[step(3), 1]])]);
+    expect(s.trend).toEqual([1 - c, 1 - c, 1 - c, 1 - c].map((v) => expect.closeTo(v, 12)));
+    expect(s.incidents.map((i) => [i.start, i.end])).toEqual([['2026-10-31T20:00:00Z', '2026-10-31T21:00:00Z']]);
+  });
+
+  it.each([
+    ['bad/total without a bad series', slo('v'), main, [points('total', [[step(1), 100], [step(0), 100]])]],
+    ['good/total without a good series', goodSlo, [tag('30d', 'total', 100), tag('30d', 'good', 99.98)], [points('total', [[step(1), 100], [step(0), 100]])]],
+    ['timeslices without a bad-slice series', slicesSlo, [tag('30d', 'total', 100), tag('30d', 'badslices', 0.0002)], [points('total', [[step(1), 100], [step(0), 100]])]],
+  ])('reads a range answer missing a part as no errors: %s', (_name, def, instant, range) => {
+    const s = status(def, instant, range);
+    expect(s.trend).toEqual([1, 1]);
+    expect(s.incidents).toEqual([]);
+  });
+
+  it('keeps every number finite when the SLO window has no events but the steps have some', () => {
+    const s = status(slo('v'), [tag('30d', 'total', 0), tag('30d', 'bad', 0)], [points('total', [[step(1), 100], [step(0), 100]]), points('bad', [[step(1), 0], [step(0), 1]])]);
+    expect(s.verdict).toBe('no-data');
+    // No window events: no step carries any of the budget.
+    expect(s.trend).toEqual([1, 1]);
+    expect(s.incidents.map((i) => i.budgetShare)).toEqual([0]);
+  });
+
+  it.each([
+    // Steps at 36 000 req/s carry half the window's events each (weight 0.5); error ratio 0.002 there consumes 0.002 × 0.5 / 0.001 = 1.
+    ['within budget: scale 0–100 %', [[step(1), 0], [step(0), 36]], [1, 1, 0.5], '██▅'],
+    ['overspent: the scale extends below 0', [[step(1), 72], [step(0), 72]], [1, 0, -1], '█▅▁'],
+  ] as Array<[string, Array<[number, number]>, number[], string]>)('draws the burn-down sparkline %s', (_name, bad, trend, spark) => {
+    const s = status(slo('v'), main, [points('total', [[step(2), 100], [step(1), 36_000], [step(0), 36_000]]), points('bad', [[step(2), 0], ...bad])]);
+    expect(s.trend).toEqual(trend);
+    expect(s.sparkline).toBe(spark);
+  });
+});
+
+describe('incidents, the postmortem flag and the traffic tier', () => {
+  it('reports the 5 largest of more incidents, largest first', () => {
+    // Seven separate one-step incidents, k bad req/s (of 100) two hours apart: error ratio k/100, share k/72.
+    const hours = [1, 2, 3, 4, 5, 6, 7].map((k) => [step(2 * k), k] as [number, number]);
+    const s = status(slo('v'), [tag('30d', 'total', 100), tag('30d', 'bad', 0.02)], [points('total', hours.map(([t]) => [t, 100])), points('bad', hours)]);
+    expect(s.incidents.map((i) => [i.start, i.budgetShare])).toEqual([
+      ['2026-10-31T09:00:00Z', expect.closeTo(7 / 72, 12)],
+      ['2026-10-31T11:00:00Z', expect.closeTo(6 / 72, 12)],
+      ['2026-10-31T13:00:00Z', expect.closeTo(5 / 72, 12)],
+      ['2026-10-31T15:00:00Z', expect.closeTo(4 / 72, 12)],
+      ['2026-10-31T17:00:00Z', expect.closeTo(3 / 72, 12)],
+    ]);
+  });
+
+  // Objective 0.75 (budget 0.25), 1 req/s over 30d (2 592 000 events). A step at 90 req/s holds
+  // 324 000 of them (weight 0.125): all bad it consumes 1 × 0.125 / 0.25 = 0.5 of the budget,
+  // half bad 0.5 × 0.125 / 0.25 = 0.25 (burn 2, just an incident). Exact in binary floating point.
+  const quarter = slo('v', { objective: 0.75 });
+  const twoIncidents = [points('total', [[step(5), 90], [step(0), 90]]), points('bad', [[step(5), 90], [step(0), 45]])];
+  it.each([
+    [0.5, false, 'the largest share exactly at the threshold'],
+    [0.4999, true, 'the largest a hair over'],
+    [0.25, true, 'one over and one exactly at'],
+  ])('flags a postmortem only for a share above postmortem.incidentBudgetShare %d (%s)', (share, required) => {
+    const s = status(quarter, [tag('30d', 'total', 1), tag('30d', 'bad', 0.1)], twoIncidents, mergePolicy(policy, { postmortem: { incidentBudgetShare: share } }));
+    expect(s.incidents.map((i) => i.budgetShare)).toEqual([0.5, 0.25]);
+    expect(s.postmortemRequired).toBe(required);
+    expect(s.reasons.some((r) => r.startsWith('postmortem required'))).toBe(required);
+  });
+
+  // Step rates 50, 100 and 150 req/s: p90 = 140, p10 = 60 (docs/budget.md: Prometheus' quantile).
+  const rates = [points('total', [[step(2), 50], [step(1), 100], [step(0), 150]]), points('bad', [[step(0), 0]])];
+  const loose = mergePolicy(policy, { dynamic: { low: { quantile: 0.1, factor: 1.5 } } });
+
+  it('assesses the current traffic over dynamic.currentWindow against the steps', () => {
+    const peak = status(slo('v'), [tag('30d', 'total', 100), tag('30d', 'bad', 0.02), tag('1h', 'total', 200)], rates, loose);
+    expect(peak.traffic).toEqual({ current: 200, peak: 140, low: 60, tier: 'peak', multiplier: 0.5 });
+    const low = status(slo('v'), [tag('30d', 'total', 100), tag('30d', 'bad', 0.02), tag('1h', 'total', 10)], rates, loose);
+    expect(low.traffic).toMatchObject({ current: 10, tier: 'low', multiplier: 1.5 });
+  });
+
+  it('calls the tier unknown, never low (which may loosen the factors), when the current window has no total series', () => {
+    const s = status(slo('v'), [tag('30d', 'total', 100), tag('30d', 'bad', 0.02), tag('1h', 'bad', 0)], rates, loose);
+    expect(s.traffic).toEqual({ current: null, peak: null, low: null, tier: 'unknown', multiplier: 1 });
+    expect(s.fastBurn.map((f) => f.factor)).toEqual([14.4, 6]);
+  });
+
+  it('reads bad events without a total in a short window as no traffic there (burn unknown), not as nonsense', () => {
+    const s = status(slo('v'), [tag('30d', 'total', 100), tag('30d', 'bad', 0.02), tag('1h', 'bad', 0.5), tag('5m', 'bad', 0.5)], []);
+    expect(s.verdict).toBe('pass');
+    expect(s.burnRates['1h']).toBeNull();
+    expect(s.burnRates['5m']).toBeNull();
   });
 });
