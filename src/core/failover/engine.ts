@@ -305,6 +305,7 @@ export async function rollbackFailover(o: RollbackOptions): Promise<FailoverOutc
   }
   const scaleBack = plan.capacity.scaleBackOnRollback && j.scaling.length > 0;
   if (j.steps.length === 0 && !scaleBack) return { journal: null, preview: null, nothingToDo: true, weights: byRegion(live, target) };
+  if (scaleBack) refuseUnreachableScaleBack(j.scaling, ports, o.journal.id);
 
   return locked(o, target, j.id, async (lock) => {
     const ctx = walkContext(o, j, lock, false);
@@ -320,9 +321,11 @@ export async function rollbackFailover(o: RollbackOptions): Promise<FailoverOutc
     await walk(ctx, j);
     if (scaleBack) {
       for (const s of j.scaling) {
+        // Stryker disable next-line OptionalChaining: equivalent, refuseUnreachableScaleBack made sure the port exists
         if (s.kind === 'asg') await ports.compute?.setDesiredCapacity(s.where, s.name, s.before, ports.signal ? { signal: ports.signal } : {});
         else {
           const [namespace, name] = s.name.split('/') as [string, string];
+          // Stryker disable next-line OptionalChaining: equivalent, refuseUnreachableScaleBack made sure the port exists
           await (await ports.cluster?.(s.where === '' ? undefined : s.where))?.setScale({ kind: 'deployment', namespace, name }, s.before, ports.signal ? { signal: ports.signal } : {});
         }
         await emit(ctx, j, 'scale', `${s.name}: scaled back ${s.desired} → ${s.before}`);
@@ -333,6 +336,22 @@ export async function rollbackFailover(o: RollbackOptions): Promise<FailoverOutc
     await emit(ctx, j, 'done', `rolled back: ${formatWeights(byRegion(weightsAt(j, j.steps.length - 1), target))}`);
     await o.sink.save(j);
     return finish(o, j, target, null);
+  });
+}
+
+/**
+ * Scale-back needs the port that did the scaling. The CLI builds ports from the
+ * plan, so a plan edited since the operation (its ASG or deployment targets
+ * removed) would leave none: refuse before any weight moves, rather than walk
+ * the weights back and report a scale-back that never happened.
+ */
+function refuseUnreachableScaleBack(scaling: ScalingRecord[], ports: FailoverPorts, operation: string): void {
+  const missing = scaling.filter((s) => (s.kind === 'asg' ? ports.compute === undefined : ports.cluster === undefined));
+  if (missing.length === 0) return;
+  const what = missing.map((s) => `${s.kind} ${s.name}${s.where === '' ? '' : ` (${s.where})`}`).join(', ');
+  throw new InputError(`capacity.scaleBackOnRollback: operation ${operation} scaled ${what}, but the plan no longer names ${missing.length === 1 ? 'that target' : 'those targets'} in any region's capacity, so relia cannot scale ${missing.length === 1 ? 'it' : 'them'} back; nothing was changed`, {
+    field: 'capacity.scaleBackOnRollback',
+    suggestions: ['put the targets back in the plan’s capacity lists for the rollback, or set capacity.scaleBackOnRollback: false and scale them back by hand (sizes before: relia failover status)'],
   });
 }
 

@@ -311,6 +311,34 @@ describe('rollback records every transition', () => {
     expect((await w.cluster.getScale({ kind: 'deployment', namespace: 'web', name: 'api' }))!.replicas).toBe(1);
   });
 
+  it('a scale-back whose port the plan no longer builds is refused before any weight moves (not reported as done)', async () => {
+    const w = world({ plan: planText('capacity: { scaleBackOnRollback: true }') });
+    const applied = (await applyFailover({ ...w.run({ operationId: 'op-a' }), ...evacuate })).journal!;
+    const before = w.weights();
+    const cases: [string, (p: ReturnType<World['ports']>) => void, string][] = [
+      ['no compute', (p) => delete p.compute, 'asg api-euw1 (eu-west-1)'],
+      ['no cluster', (p) => delete p.cluster, 'deployment web/api (euw1)'],
+      ['neither', (p) => (delete p.compute, delete p.cluster), 'asg api-euw1 (eu-west-1), deployment web/api (euw1)'],
+    ];
+    for (const [, drop, what] of cases) {
+      const ports = w.ports();
+      drop(ports);
+      w.events.length = 0;
+      const saved = w.journals.length;
+      const e = await rejection(rollbackFailover({ ...w.run({ operationId: 'op-rb' }), ports, journal: applied }));
+      expect(e).toBeInstanceOf(InputError);
+      const many = what.includes(',');
+      expect(e.message).toBe(
+        `capacity.scaleBackOnRollback: operation op-a scaled ${what}, but the plan no longer names ${many ? 'those targets' : 'that target'} in any region's capacity, so relia cannot scale ${many ? 'them' : 'it'} back; nothing was changed`,
+      );
+      expect((e as InputError).field).toBe('capacity.scaleBackOnRollback');
+      expect(w.events).toEqual([]);
+      expect(w.journals.length).toBe(saved);
+      expect(w.weights()).toEqual(before);
+    }
+    expect((await w.compute.describeGroups('eu-west-1', ['api-euw1']))[0]!.desired).toBe(6);
+  });
+
   it('a rollback from step 1 is one step ("1 step"); without scaleBackOnRollback the capacity stays', async () => {
     const w = world();
     interruptAt(w, 50);
