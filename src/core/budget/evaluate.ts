@@ -71,7 +71,7 @@ function finiteOrNull(x: number | undefined): number | null {
 
 /** A known, positive number (a window or step with events). */
 function positive(x: number | null): x is number {
-  // Stryker disable next-line ConditionalExpression: equivalent, null > 0 is false: the next line refuses null too (this one narrows the type)
+  // Stryker disable next-line ConditionalExpression: its → false is equivalent, null > 0 is false: the next line refuses null too (this one narrows the type)
   if (x === null) return false;
   return x > 0;
 }
@@ -96,7 +96,7 @@ function consistent(parts: readonly PlannedPart[], value: (part: PartName) => nu
   const total = value('total');
   for (const p of parts) {
     const v = value(p.part);
-    // Stryker disable next-line ConditionalExpression: equivalent as wired, null > x is false for every x ≥ 0, and the port is guarded (guardMetrics: no negative totals)
+    // Stryker disable next-line ConditionalExpression: its → false is equivalent as wired, null > x is false for every x ≥ 0, and the port is guarded (guardMetrics: no negative totals)
     if (v === null) continue;
     const ctx = { dependency: sourceKind, query: p.raw, time: iso(unixSeconds) };
     if (p.part === 'ratio' || p.part === 'badslices') assertNotAbove({ name: `error ratio (${p.window})`, value: v }, { name: 'the maximum', value: 1 }, ctx);
@@ -294,8 +294,8 @@ export function computeStatus(
       ? // Stryker disable next-line OptionalChaining: equivalent, planSlo adds the current window to plan.windows whenever dynamic budgets are on (the only time it is measured here)
         currentMeasure.total / (plan.windows.find((w) => w.label === policy.dynamic.currentWindow)?.seconds ?? 1)
       : null;
-  // Stryker disable next-line MethodExpression,ConditionalExpression: equivalent, assessTraffic drops every non-finite rate (null too); the filter only types them
-  const rates = bs.map((b) => b.rate).filter((r): r is number => r !== null);
+  // A step without a total counts as NaN, which assessTraffic drops.
+  const rates = bs.map((b) => b.rate ?? Number.NaN);
   const traffic = assessTraffic(currentRate, rates, policy.dynamic);
   const fb = fastBurn(policy.fastBurn, allBurns, traffic.multiplier);
 
@@ -303,7 +303,7 @@ export function computeStatus(
   if (errorRatio === null) noData = `no events in the ${slo.window.label} window`;
   else if (
     main.total !== null &&
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent as wired, with minEvents 0 the guard would need total < 0, and the port is guarded (guardMetrics: no negative rates)
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: its → true and >= are equivalent as wired, with minEvents 0 the guard would need total < 0, and the port is guarded (guardMetrics: no negative rates)
     policy.minEvents > 0 &&
     main.total < policy.minEvents
   ) {
