@@ -305,3 +305,66 @@ describe('evaluateSlos: verdicts, errors and the summary behind the exit code', 
     expect(String((err as InputError).message)).toContain('slos.yaml');
   });
 });
+
+describe('evaluateSlos: interruptions, odd rejections and what every status carries', () => {
+  const ok = [tag('30d', 'total', 100), tag('30d', 'bad', 0.02)];
+  /** A source answering unbatched queries: 100 req/s, 0.02 of them 500s, in every window. */
+  const plain = (range: MetricsSource['range'] = () => Promise.resolve([])): MetricsSource => ({
+    kind: 'fakemetrics',
+    instant: (query) => Promise.resolve([{ labels: {}, value: query.includes('code="500"') ? 0.02 : 100 }]),
+    range,
+    close: () => Promise.resolve(),
+  });
+
+  it('reports every query to onQuery with its kind, one per window and part when unbatched', async () => {
+    const seen: Array<{ kind: string; query: string }> = [];
+    await evaluateSlos([slo('v')], plain(), { at: AT, policy, onQuery: ({ kind, query }) => seen.push({ kind, query }) });
+    expect(seen.filter((q) => q.kind === 'instant')).toHaveLength(14);
+    expect(seen.filter((q) => q.kind === 'range').map((q) => q.query)).toEqual(['sum(rate(req_total{service="v"}[1h]))', 'sum(rate(req_total{service="v",code="500"}[1h]))']);
+  });
+
+  it('wraps a rejection that is not an Error as a DependencyError naming the query and its kind', async () => {
+    const nothing: MetricsSource = { ...source({}), instant: () => Promise.reject(null as unknown as Error) };
+    const e = (await evaluateSlos([slo('v')], nothing, { at: AT, policy, batch: true }).catch((x: unknown) => x)) as DependencyError;
+    expect(e).toBeInstanceOf(DependencyError);
+    expect(e.message.startsWith('SLO v/availability: the instant query failed: null; query: label_replace(')).toBe(true);
+    const boom = plain(() => Promise.reject(new Error('boom')));
+    const r = (await evaluateSlos([slo('v')], boom, { at: AT, policy }).catch((x: unknown) => x)) as DependencyError;
+    expect(r.message).toBe('SLO v/availability: the range query failed: boom; query: sum(rate(req_total{service="v"}[1h]))');
+  });
+
+  it.each(['fail', 'pass'] as const)('throws the caller\'s reason when interrupted mid-query, never a dependency error or a pass (--on-unavailable %s)', async (onUnavailable) => {
+    const caller = new AbortController();
+    const interrupted = new Error('interrupted by SIGINT');
+    let inFlight = 0;
+    // Like an HTTP adapter, the source reports its aborted request as a dependency failure.
+    const hang = (_query: string, options?: { signal?: AbortSignal }) =>
+      new Promise<never>((_resolve, reject) => {
+        options?.signal?.addEventListener('abort', () => reject(new DependencyError('fakeprom', 'request aborted')));
+        if (++inFlight === 2) caller.abort(interrupted);
+      });
+    const src: MetricsSource = { kind: 'fakeprom', instant: hang, range: hang, close: () => Promise.resolve() };
+    const err = await evaluateSlos([slo('v')], src, { at: AT, policy, batch: true, signal: caller.signal, onUnavailable }).catch((x: unknown) => x);
+    expect(err).toBe(interrupted);
+  });
+
+  it('says which SLO an unavailable or invalid status is about: its source and description, and no blocks when it passes', async () => {
+    const described = (svc: string) => slo(svc, { description: `${svc} answers`, source: { file: 'slos.yaml', path: `slos[${svc.length}]`, format: 'openslo' } });
+    const r = await evaluateSlos([described('down'), described('v'), slo('ok')], source({ down: new Error('refused'), v: [tag('30d', 'total', 100), tag('30d', 'bad', 200)], ok }), { at: AT, policy, batch: true, onUnavailable: 'pass' });
+    const [down, invalid, plainSlo] = r.slos;
+    expect(down).toMatchObject({ verdict: 'pass', blocked: false, blocks: [], source: { file: 'slos.yaml', path: 'slos[4]', format: 'openslo' }, description: 'down answers' });
+    expect(invalid).toMatchObject({ verdict: 'invalid', source: { file: 'slos.yaml', path: 'slos[1]', format: 'openslo' }, description: 'v answers' });
+    expect(plainSlo?.source).toEqual({ file: 'ok.yaml', path: '', format: 'relia' });
+    const quiet = await evaluateSlos([slo('down'), slo('v')], source({ down: new Error('refused'), v: [tag('30d', 'total', 100), tag('30d', 'bad', 200)] }), { at: AT, policy, batch: true, onUnavailable: 'pass' });
+    expect(quiet.slos.map((s) => 'description' in s)).toEqual([false, false]);
+  });
+
+  it('names a path-less SLO file without a path prefix (override field, no-series hint)', async () => {
+    const override = await evaluateSlos([slo('v', { policy: { minEvents: -1 } })], source({ v: ok }), { at: AT, policy, batch: true }).catch((x: unknown) => x);
+    expect(override).toBeInstanceOf(InputError);
+    expect((override as InputError).field).toBe('policy.minEvents');
+    expect((override as InputError).message).toBe('v.yaml: policy.minEvents: expected 0 or more');
+    const gone = (await evaluateSlos([slo('gone')], source({}), { at: AT, policy, batch: true }).catch((x: unknown) => x)) as DependencyError;
+    expect(gone.suggestions[0]).toBe('check the metric and label names in gone.yaml; try the query in the Prometheus UI');
+  });
+});
