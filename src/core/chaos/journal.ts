@@ -89,7 +89,15 @@ export interface Journal {
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
+/**
+ * An error as the journal's `exception` lines: an Error as `Name: message`
+ * (just `Name` when the message is empty), anything else as its string. A value
+ * with no string form (a null-prototype object) must not crash the report.
+ */
 export function errorLines(error: unknown): string[] {
-  if (error instanceof Error) return [`${error.name}: ${error.message}`];
-  return [String(error)];
+  try {
+    return [String(error)];
+  } catch {
+    return [Object.prototype.toString.call(error)];
+  }
 }
