@@ -150,16 +150,16 @@ describe('EC2 runs', () => {
 
 describe('an abort arriving during an EC2 call stops that call', () => {
   it.each([
-    ['ec2-stop', 'describeInstances'],
-    ['ec2-stop', 'stopInstances'],
-    ['ec2-terminate', 'describeInstances'],
-    ['ec2-terminate', 'terminateInstances'],
-  ])('%s, during %s: the run fails with the abort and no instance changes', async (which, method) => {
+    ['ec2-stop', 'plan', 'describeInstances'],
+    ['ec2-stop', 'run', 'stopInstances'],
+    ['ec2-terminate', 'plan', 'describeInstances'],
+    ['ec2-terminate', 'run', 'terminateInstances'],
+  ] as const)('%s %s, during %s: it fails with the abort and no instance changes', async (which, step, method) => {
     const { c, db } = zones();
     const ac = new AbortController();
     const def = which === 'ec2-stop' ? ec2Stop : ec2Terminate;
     const ctx = faultsCtx({ compute: abortOn(c, method, ac) }, { signal: ac.signal });
-    expect((await rejection(def.run(args(def, { region: R, tags: { app: 'db' } }), ctx))).message).toBe(`aborted during ${method}`);
+    expect((await rejection(def[step](args(def, { region: R, tags: { app: 'db' } }), ctx))).message).toBe(`aborted during ${method}`);
     expect(c.instance(db.id)?.state).toBe('running');
   });
 

@@ -117,10 +117,13 @@ describe('aws.fis-experiment undo', () => {
     expect(fis.calls.filter((c) => c.includes('StopExperiment'))).toEqual([]);
   });
 
-  it.each(['get', 'stop'])('stops its %s call when its own signal aborts (undo timeout)', async (method) => {
-    const { fis, compute } = setup(Infinity);
+  it.each([
+    ['get', 'of an experiment that completed', true],
+    ['stop', 'of a running experiment', false],
+  ])('stops its %s call %s when its own signal aborts (undo timeout)', async (method, _, wait) => {
+    const { fis, compute } = setup(wait ? 1 : Infinity);
     const ctx = faultsCtx({ compute, experiments: fis });
-    await fisExperiment.run(args(fisExperiment, { region: R, templateId: 'EXTabc', wait: false }), ctx);
+    await fisExperiment.run(args(fisExperiment, { region: R, templateId: 'EXTabc', wait }), ctx);
     const ac = new AbortController();
     await expect(undoWith(ctx.injections[0], { experiments: abortOn(fis, method, ac) }, ac.signal)).rejects.toThrow(`aborted during ${method}`);
     expect(fis.calls.filter((c) => c.includes('StopExperiment'))).toEqual([]);

@@ -192,13 +192,13 @@ describe('aws.asg-suspend', () => {
 
 describe('an abort arriving during an Auto Scaling call stops that call', () => {
   it.each([
-    ['asg-terminate by names', 'describeGroups', 1],
-    ['asg-terminate by tags', 'findGroupsByTags', 1],
-    ['asg-terminate by names', 'terminateInstanceInGroup', 1],
-    ['asg-suspend', 'describeGroups', 1],
-    ['asg-suspend', 'suspendProcesses', 1],
-    ['asg-suspend', 'describeGroups', 2],
-  ])('%s, during %s (call %i): the run fails with the abort', async (which, method, nth) => {
+    ['asg-terminate by names', 'plan', 'describeGroups', 1],
+    ['asg-terminate by tags', 'plan', 'findGroupsByTags', 1],
+    ['asg-terminate by names', 'run', 'terminateInstanceInGroup', 1],
+    ['asg-suspend', 'plan', 'describeGroups', 1],
+    ['asg-suspend', 'run', 'suspendProcesses', 1],
+    ['asg-suspend', 'run', 'describeGroups', 2],
+  ] as const)('%s %s, during %s (call %i): it fails with the abort', async (which, step, method, nth) => {
     const c = new MemoryCompute();
     c.addGroup({ name: 'web-asg', region: R, min: 0, max: 4, desired: 2, tags: { app: 'web' } });
     const before = await groupOf(c, 'web-asg');
@@ -206,8 +206,8 @@ describe('an abort arriving during an Auto Scaling call stops that call', () => 
     const ctx = faultsCtx({ compute: abortOn(c, method, ac, nth) }, { signal: ac.signal });
     const run =
       which === 'asg-suspend'
-        ? asgSuspend.run(args(asgSuspend, { region: R, asgName: 'web-asg' }), ctx)
-        : asgTerminate.run(args(asgTerminate, { region: R, ...(which.endsWith('tags') ? { tags: { app: 'web' } } : { asgNames: ['web-asg'] }), decrementDesired: true }), ctx);
+        ? asgSuspend[step](args(asgSuspend, { region: R, asgName: 'web-asg' }), ctx)
+        : asgTerminate[step](args(asgTerminate, { region: R, ...(which.endsWith('tags') ? { tags: { app: 'web' } } : { asgNames: ['web-asg'] }), decrementDesired: true }), ctx);
     expect((await rejection(run)).message).toBe(`aborted during ${method}`);
     if (method !== 'describeGroups' || nth === 1) expect(await groupOf(c, 'web-asg')).toEqual(before);
   });
