@@ -25,8 +25,7 @@ const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected 
 const tagValues = z.record(z.string().min(1), z.union([z.string(), z.array(z.string()).min(1)])).refine((m) => Object.keys(m).length > 0, { message: 'an empty tag map would match every instance or group: name at least one tag' });
 /** chaostoolkit's EC2 filters: [{Name: 'tag:app', Values: ['api']}, {Name: 'instance-state-name', Values: ['running']}]. */
 const ec2Filters = z.array(z.strictObject({ Name: z.string().min(1), Values: z.array(z.string()).min(1) })).min(1);
-/** A refinement problem at `path`. */
-// Stryker disable next-line StringLiteral: equivalent, an issue's code never reaches the user (parseWithSchema prints its path and message only)
+/** A refinement problem at `path` (parseWithSchema shows its path and message). */
 const problem = (path: Array<string | number>, message: string) => ({ code: 'custom' as const, path, message });
 
 const InstanceArgs = z
@@ -165,8 +164,11 @@ const GroupArgs = z
       }
     }
   })
-  // Stryker disable next-line ConditionalExpression: equivalent, tagMap(undefined) is undefined, and a tags key holding undefined reads as no tags everywhere (truthiness checks; JSON drops it)
-  .transform(({ tags, ...rest }): typeof rest & { tags?: Record<string, string | string[]> } => (tags === undefined ? rest : { ...rest, tags: tagMap(tags) }));
+  .transform(
+    ({ tags, ...rest }): typeof rest & { tags?: Record<string, string | string[]> } =>
+      // Stryker disable next-line ConditionalExpression: equivalent, tagMap(undefined) is undefined, and a tags key holding undefined reads as no tags everywhere (truthiness checks; JSON drops it)
+      tags === undefined ? rest : { ...rest, tags: tagMap(tags) },
+  );
 export type GroupArgs = z.infer<typeof GroupArgs>;
 
 const groupsWanted = (a: GroupArgs) => (a.asgNames ? `groups ${a.asgNames.join(', ')}` : `groups tagged ${Object.entries(a.tags ?? {}).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : v}`).join(', ')}`);
