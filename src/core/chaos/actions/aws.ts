@@ -166,7 +166,7 @@ const GroupArgs = z
   })
   .transform(
     ({ tags, ...rest }): typeof rest & { tags?: Record<string, string | string[]> } =>
-      // Stryker disable next-line ConditionalExpression: equivalent, tagMap(undefined) is undefined, and a tags key holding undefined reads as no tags everywhere (truthiness checks; JSON drops it)
+      // Stryker disable next-line ConditionalExpression: `false` is equivalent (tagMap(undefined) is undefined; a tags key holding undefined reads as no tags everywhere); `true` drops the tags and fails test/unit/core/chaos/faults-aws*.test.ts
       tags === undefined ? rest : { ...rest, tags: tagMap(tags) },
   );
 export type GroupArgs = z.infer<typeof GroupArgs>;
