@@ -33,6 +33,7 @@ describe('resolveConfiguration: configuration values', () => {
   it('only a mapping with type env and a string key reads a variable; other values are literals', () => {
     const literals = {
       nothing: null,
+      missing: undefined,
       hosts: ['a', 'b'],
       labelled: { key: 'HOME' },
       otherType: { type: 'file', key: 'HOME' },
