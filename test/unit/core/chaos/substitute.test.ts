@@ -176,6 +176,14 @@ describe('substitute', () => {
   it('inside a longer string, strings go in as written and other values as JSON', () => {
     expect(substitute('http://${proxy}/health', values, 'url', FILE)).toBe('http://127.0.0.1:18080/health');
     expect(substitute('port=${port} tls=${tls} hosts=${hosts} n=${nothing}', values, 'x', FILE)).toBe('port=8080 tls=false hosts=["a","b"] n=null');
+    expect(substitute('${port}/x', values, 'x', FILE)).toBe('8080/x');
+    expect(substitute('${proxy}${port}', values, 'x', FILE)).toBe('127.0.0.1:18080' + '8080');
+  });
+
+  it('a name starts with a letter or _ and goes on with letters, digits, _ . -; anything else is left as written', () => {
+    const v = { a: 1, _u: 'U', 'x-1.y_2': 'dashed' };
+    expect(substitute(['${a}', '${_u}', '${x-1.y_2}', '<${a}>'], v, 'x', FILE)).toEqual([1, 'U', 'dashed', '<1>']);
+    expect(substitute(['${1x}', '${}', '${ a}', '$a', '{a}'], v, 'x', FILE)).toEqual(['${1x}', '${}', '${ a}', '$a', '{a}']);
   });
 
   it('walks lists and mappings; other values and text without placeholders stay as they are', () => {
