@@ -161,7 +161,7 @@ describe('chaosCronJob', () => {
     expect(e.suggestions).toEqual(['--name chaos-checkout-latency']);
   });
 
-  it.each(['@daily', '@hourly', '*/15 * * * *', '0 10 * * MON-FRI', ' 0 10 * * 1-5\n'])('accepts the schedule %j', (schedule) => {
+  it.each(['@daily', '@hourly', '*/15 * * * *', '0 10 * * MON-FRI', ' 0 10 * * 1-5\n', '0  10\t* * 1-5'])('accepts the schedule %j', (schedule) => {
     expect((chaosCronJob({ ...base, schedule })[1]?.spec as { schedule: string }).schedule).toBe(schedule.trim());
   });
 
