@@ -129,7 +129,8 @@ describe('chaosCronJob', () => {
 
   it('nothing optional given: no namespace, config, env, service account, time zone or guard interval', () => {
     const [configMap, cron] = chaosCronJob(base);
-    expect(configMap).toEqual({
+    // strict: a ConfigMap's data holds strings only, never an undefined entry
+    expect(configMap).toStrictEqual({
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'chaos-checkout-experiment', labels },
