@@ -7,7 +7,7 @@
  * testing of src/cli (docs/testing.md#mutation-testing).
  */
 import { getEventListeners } from 'node:events';
-import { Errors } from '@oclif/core';
+import { Errors, Flags } from '@oclif/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { outputFormatOf, ReliaCommand, systemClock, toReliaError } from '../../../src/cli/base-command.js';
@@ -155,5 +155,87 @@ describe('output formats', () => {
       expect(wide.stdout).not.toContain('| service |');
     }
     for (const argv of [['-o', 'table'], []]) expect((await runInProcess(Show, argv, { env })).result).toEqual({ rows: 2, color: true, width: 40 });
+  });
+});
+
+/** The shared helpers a command uses, each reached through a mode. */
+class Helpers extends ReliaCommand<typeof Helpers> {
+  static override id = 'helpers';
+  static override flags = {
+    mode: Flags.string({ required: true }),
+    prometheus: Flags.string(),
+    redis: Flags.string(),
+  };
+
+  async run(): Promise<unknown> {
+    switch (this.flags.mode) {
+      case 'secrets':
+        // an experiment's secrets: one contains another, one is too short to redact without blanking ordinary text
+        this.redactValues(['pw', 'tok-1']);
+        this.redactValues(['tok-1-long', 'tok-1']);
+        this.warn('sent tok-1-long and tok-1 with pw');
+        return { ok: true };
+      case 'fail-3':
+        this.failWithResult(3, 'MetricsDataError', 'query errors_ratio returned NaN', ['check the recording rule']);
+        return { verdict: 'invalid' };
+      case 'check-failed':
+        this.checkFailed('budget exhausted', ['wait']);
+        return { verdict: 'block' };
+      case 'prompt':
+        return { canPrompt: this.canPrompt() };
+      case 'overrides':
+        return { ...this.configOverrides() };
+      default:
+        throw new Error('unknown mode');
+    }
+  }
+}
+
+describe('shared helpers', () => {
+  it('redactValues: secrets of 3 characters or more are removed from every later text, the longest first, so no tail leaks', async () => {
+    const r = await runInProcess(Helpers, ['--mode', 'secrets']);
+    expect(r.stderr).toBe('warning: sent *** and *** with pw\n');
+    const j = await runInProcess(Helpers, ['--mode', 'secrets', '--json']);
+    expect(j.json<{ warnings: string[] }>().warnings).toEqual(['sent *** and *** with pw']);
+  });
+
+  it('failWithResult: the result is still printed, the error and every fix on stderr, the exit code kept; a check that fails (exit 1) prints no error line', async () => {
+    const r = await runInProcess(Helpers, ['--mode', 'fail-3']);
+    expect([r.exitCode, r.stderr]).toEqual([3, 'Error: query errors_ratio returned NaN\nTry this: check the recording rule\n']);
+    expect(r.result).toEqual({ verdict: 'invalid' });
+    const j = await runInProcess(Helpers, ['--mode', 'fail-3', '--json']);
+    expect([j.exitCode, j.stderr]).toEqual([3, '']);
+    expect(j.json()).toEqual({ status: 3, result: { verdict: 'invalid' }, warnings: [], error: { name: 'MetricsDataError', message: 'query errors_ratio returned NaN', suggestions: ['check the recording rule'] } });
+    const c = await runInProcess(Helpers, ['--mode', 'check-failed']);
+    expect([c.exitCode, c.stderr]).toEqual([1, '']);
+  });
+
+  it('canPrompt only with a terminal on stdin and stdout, outside CI, and not under --json', async () => {
+    const tty = (stream: NodeJS.ReadStream | NodeJS.WriteStream, value: boolean | undefined) => Object.defineProperty(stream, 'isTTY', { value, configurable: true, writable: true });
+    const saved = [process.stdin.isTTY, process.stdout.isTTY] as const;
+    const canPrompt = async (stdin: boolean | undefined, stdout: boolean | undefined, extra: string[] = [], env: Record<string, string | undefined> = { CI: undefined }) => {
+      tty(process.stdin, stdin);
+      tty(process.stdout, stdout);
+      try {
+        const r = await runInProcess(Helpers, ['--mode', 'prompt', ...extra], { env });
+        return extra.includes('--json') ? r.json<{ result: { canPrompt: boolean } }>().result.canPrompt : (r.result as { canPrompt: boolean }).canPrompt;
+      } finally {
+        tty(process.stdin, saved[0]);
+        tty(process.stdout, saved[1]);
+      }
+    };
+    expect(await canPrompt(true, true)).toBe(true);
+    expect(await canPrompt(false, true)).toBe(false);
+    expect(await canPrompt(undefined, true)).toBe(false);
+    expect(await canPrompt(true, false)).toBe(false);
+    expect(await canPrompt(true, true, [], { CI: 'true' })).toBe(false);
+    expect(await canPrompt(true, true, ['--json'])).toBe(false);
+  });
+
+  it('configOverrides: --env, --prometheus and --redis when given, nothing else', async () => {
+    expect((await runInProcess(Helpers, ['--mode', 'overrides'])).result).toEqual({});
+    const all = await runInProcess(Helpers, ['--mode', 'overrides', '--env', 'staging', '--prometheus', 'http://127.0.0.1:9090', '--redis', 'redis://127.0.0.1:6379']);
+    expect(all.result).toEqual({ env: 'staging', metricsUrl: 'http://127.0.0.1:9090', redisUrl: 'redis://127.0.0.1:6379' });
+    expect((await runInProcess(Helpers, ['--mode', 'overrides', '--redis', 'redis://127.0.0.1:1'])).result).toEqual({ redisUrl: 'redis://127.0.0.1:1' });
   });
 });
