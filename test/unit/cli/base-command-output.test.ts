@@ -233,9 +233,9 @@ describe('shared helpers', () => {
   });
 
   it('configOverrides: --env, --prometheus and --redis when given, nothing else', async () => {
-    expect((await runInProcess(Helpers, ['--mode', 'overrides'])).result).toEqual({});
+    expect((await runInProcess(Helpers, ['--mode', 'overrides'])).result).toStrictEqual({});
     const all = await runInProcess(Helpers, ['--mode', 'overrides', '--env', 'staging', '--prometheus', 'http://127.0.0.1:9090', '--redis', 'redis://127.0.0.1:6379']);
     expect(all.result).toEqual({ env: 'staging', metricsUrl: 'http://127.0.0.1:9090', redisUrl: 'redis://127.0.0.1:6379' });
-    expect((await runInProcess(Helpers, ['--mode', 'overrides', '--redis', 'redis://127.0.0.1:1'])).result).toEqual({ redisUrl: 'redis://127.0.0.1:1' });
+    expect((await runInProcess(Helpers, ['--mode', 'overrides', '--redis', 'redis://127.0.0.1:1'])).result).toStrictEqual({ redisUrl: 'redis://127.0.0.1:1' });
   });
 });
