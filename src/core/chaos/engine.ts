@@ -13,36 +13,19 @@
  * interrupted, rolled back.
  */
 import { ExitCode, InterruptedError, ReliaError } from '../errors.js';
-import type { SloDefinition } from '../budget/index.js';
-import type { Clock, Random } from '../../ports/clock.js';
-import type { ActivityPorts, ActivityRegistry, ChaosPolicy, Injection, JournalEventSink } from './activity.js';
-import { checkGuard, SampleWindow, type GuardCheck, type GuardEnv } from './guards.js';
+import type { Injection, JournalEventSink } from './activity.js';
 import { errorLines, iso, type AbortInfo, type ActivityRun, type InjectionRecord, type Journal, type SteadyState } from './journal.js';
-import type { ActivitySpec, ContinuousHypothesis, Experiment, GuardSpec } from './model.js';
+import type { ActivitySpec, ContinuousHypothesis, Experiment } from './model.js';
 import { redact } from './substitute.js';
 import { checkHypothesis } from './hypothesis.js';
-import type { CheckedArgs } from './validate.js';
+import { timed } from './timed.js';
+import { GuardWatch, type StopInfo, type WatchOptions } from './watch.js';
 
-export interface HaltState {
-  reason: string;
-  at?: string;
-  by?: string;
-}
+export type { HaltState } from './watch.js';
 
-export interface EngineOptions {
-  registry: ActivityRegistry;
-  args: CheckedArgs;
-  ports: ActivityPorts;
-  clock: Clock;
-  random: Random;
-  policy: ChaosPolicy;
+export interface EngineOptions extends WatchOptions {
   /** Aborted by SIGINT/SIGTERM with an InterruptedError. */
   signal: AbortSignal;
-  guardIntervalMs: number;
-  /** The halt switch: null when not halted. Throwing counts as halted (fail closed). */
-  halt: () => Promise<HaltState | null>;
-  /** SLOs of sloBurn guards, by guard name. */
-  slos?: ReadonlyMap<string, SloDefinition>;
   /** Limit per undo and per rollback activity (default 60 s). */
   undoTimeoutMs?: number;
   /** Limit per activity without its own timeout (default 5 min). */
@@ -64,7 +47,7 @@ export interface EngineOutcome {
 }
 
 class Stop extends Error {
-  constructor(readonly info: Omit<AbortInfo, 'trippedAt'>) {
+  constructor(readonly info: StopInfo) {
     super(info.message);
   }
 }
@@ -82,8 +65,7 @@ export class ChaosRun {
   private readonly injections: Live[] = [];
   private readonly running = new Set<string>();
   private readonly journal: Journal;
-  private readonly windows = new Map<string, SampleWindow>();
-  private readonly lastState = new Map<string, GuardCheck['state']>();
+  private readonly watch: GuardWatch;
   private abort: AbortInfo | undefined;
   private actionError: unknown;
   private rollingBack = false;
@@ -122,6 +104,7 @@ export class ChaosRun {
         leftovers: [],
       },
     };
+    this.watch = new GuardWatch(exp.guards, o, this.journal.relia.guards);
   }
 
   /** What is still in place or running (printed on a second Ctrl-C). */
@@ -147,34 +130,6 @@ export class ChaosRun {
     return { journal: redact(j, this.exp.secretValues), exitCode };
   }
 
-  /** Run `fn` with a signal that aborts on `parent` or after `ms`. */
-  private async timed<T>(ms: number, parent: AbortSignal | null, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const ctl = new AbortController();
-    const timer = new AbortController();
-    // Stryker disable next-line OptionalChaining: equivalent, this listener is only ever added to a parent
-    const onParent = (): void => ctl.abort(parent?.reason);
-    if (parent?.aborted) ctl.abort(parent.reason);
-    // Stryker disable next-line ObjectLiteral,BooleanLiteral: equivalent, a signal aborts once and the listener is removed below
-    parent?.addEventListener('abort', onParent, { once: true });
-    this.o.clock.sleep(ms, timer.signal).then(
-      () => ctl.abort(new Error(`timed out after ${ms} ms`)),
-      () => undefined,
-    );
-    try {
-      return await Promise.race([
-        fn(ctl.signal),
-        new Promise<never>((_, reject) => {
-          if (ctl.signal.aborted) reject(ctl.signal.reason);
-          // Stryker disable next-line ObjectLiteral,BooleanLiteral: equivalent, a signal aborts once
-          ctl.signal.addEventListener('abort', () => reject(ctl.signal.reason), { once: true });
-        }),
-      ]);
-    } finally {
-      timer.abort();
-      parent?.removeEventListener('abort', onParent);
-    }
-  }
-
   /** An action's run-time selection, capped at what the plan showed for it. */
   private claimTargets(a: ActivitySpec, wanted: number): number {
     const planned = this.o.plannedTargets?.get(a.path);
@@ -197,7 +152,7 @@ export class ChaosRun {
     let output: unknown;
     let error: unknown;
     try {
-      output = await this.timed(a.timeoutMs ?? timeoutMs ?? this.o.activityTimeoutMs ?? 300_000, signal, async (s) => {
+      output = await timed(this.o.clock, a.timeoutMs ?? timeoutMs ?? this.o.activityTimeoutMs ?? 300_000, signal, async (s) => {
         if (a.kind === 'action') {
           const def = this.o.registry.action(a.type);
           if (!def) throw new Error(`unknown action ${a.type}`);
@@ -250,7 +205,7 @@ export class ChaosRun {
    * `steady_states.during`; a check cut short by the method's end is dropped.
    * With failFast, the first check not met stops the method (deviated, exit 1).
    */
-  private async continuous(spec: ContinuousHypothesis, stop: (info: Omit<AbortInfo, 'trippedAt'>) => void, signal: AbortSignal): Promise<void> {
+  private async continuous(spec: ContinuousHypothesis, stop: (info: StopInfo) => void, signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       let state: SteadyState;
       // Stryker disable BlockStatement: equivalent for the catch, the check throws only when the signal aborted, and the next test returns then (this also marks the try block's mutant, which the continuous tests kill)
@@ -276,120 +231,11 @@ export class ChaosRun {
     }
   }
 
-  private record(check: GuardCheck): void {
-    const prev = this.lastState.get(check.guard);
-    if (prev !== check.state) this.journal.relia.guards.push({ ...check, at: iso(this.o.clock.now()) });
-    this.lastState.set(check.guard, check.state);
-  }
-
-  private guardEnv(signal: AbortSignal, startedAt: number): GuardEnv {
-    return {
-      now: () => this.o.clock.now(),
-      startedAt,
-      metrics: () => this.o.ports.get('metrics'),
-      alarms: () => this.o.ports.get('alarms'),
-      slos: this.o.slos ?? new Map(),
-      windows: this.windows,
-      signal,
-    };
-  }
-
   /** The caller's signal, when aborted: the CLI aborts it with an InterruptedError; any other reason counts as SIGINT (as throwIfAborted does). */
   private interruption(): InterruptedError | null {
     const { signal } = this.o;
     if (!signal.aborted) return null;
     return signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError('SIGINT', 'aborted');
-  }
-
-  /** One round: the halt switch and every guard. Returns why to stop, or null. */
-  private async checkAll(env: GuardEnv, skip: ReadonlySet<GuardSpec['type']> = new Set()): Promise<Omit<AbortInfo, 'trippedAt'> | null> {
-    let halt: HaltState | null;
-    try {
-      halt = await this.o.halt();
-    } catch (error) {
-      // Stryker disable next-line StringLiteral: equivalent, errorLines always gives one line
-      const line = errorLines(error)[0] ?? '';
-      halt = { reason: `the halt switch could not be read (fail closed): ${line}` };
-    }
-    if (halt) {
-      this.record({ guard: 'halt', type: 'halt', state: 'tripped', message: halt.reason });
-      return { by: 'halt', what: 'halt', message: `halted: ${halt.reason}` };
-    }
-    const checks = await Promise.all(this.exp.guards.filter((g) => !skip.has(g.type)).map(async (g) => ({ g, c: await checkGuard(g, env) })));
-    for (const { g, c } of checks) {
-      this.record(c);
-      if (c.state === 'tripped') {
-        const info: Omit<AbortInfo, 'trippedAt'> = { by: 'guard', what: g.name, message: `guard ${g.name} tripped: ${c.message}` };
-        // Stryker disable next-line ConditionalExpression: equivalent, every guard sets firstOverAt when it trips (guards.ts)
-        if (c.firstOverAt !== undefined) info.firstOverAt = iso(c.firstOverAt);
-        return info;
-      }
-      if (c.state === 'error' && g.onError === 'abort') {
-        return { by: 'guard', what: g.name, message: `guard ${g.name} could not be evaluated (fail closed): ${c.message}` };
-      }
-    }
-    return null;
-  }
-
-  private async sampler(g: Extract<GuardSpec, { type: 'userImpact' }>, signal: AbortSignal): Promise<void> {
-    if (g.source.kind !== 'probe') return;
-    const src = g.source;
-    const w = new SampleWindow(g.windowMs, g.max, src.minSamples);
-    this.windows.set(g.name, w);
-    const def = this.o.registry.probe(src.probe.type);
-    const args = this.o.args.get(src.probe);
-    const from = this.o.clock.now() + src.warmupMs;
-    while (!signal.aborted) {
-      const t0 = this.o.clock.now();
-      let bad = false;
-      try {
-        const out = (await this.timed(Math.max(src.slowerThanMs ?? 0, 1000) * 5, signal, async (s) => {
-          // a probe the registry lacks is a failed sample: the guard fails closed
-          // Stryker disable next-line StringLiteral: equivalent, a failed sample's error is not shown, it only counts as bad
-          if (!def) throw new Error(`unknown probe ${src.probe.type}`);
-          return def.run(args, { ports: this.o.ports, clock: this.o.clock, random: this.o.random, policy: this.o.policy, dryRun: false, log: () => undefined, signal: s });
-        })) as { status?: unknown; latencyMs?: unknown; durationMs?: unknown } | undefined;
-        const reported = typeof out?.latencyMs === 'number' ? out.latencyMs : out?.durationMs;
-        const elapsed = typeof reported === 'number' ? reported : this.o.clock.now() - t0;
-        if (typeof out?.status === 'number' && out.status >= 500) bad = true;
-        if (
-          // Stryker disable next-line ConditionalExpression: equivalent, elapsed > undefined is false
-          src.slowerThanMs !== undefined &&
-          elapsed > src.slowerThanMs
-        )
-          bad = true;
-      } catch {
-        // Stryker disable next-line ConditionalExpression: equivalent when false, a sample added after the end is never checked (the monitor stops with the same signal)
-        if (signal.aborted) return;
-        bad = true;
-      }
-      if (this.o.clock.now() >= from) w.add({ at: this.o.clock.now(), bad });
-      const wait = src.everyMs - (this.o.clock.now() - t0);
-      // the sleep fails only when the signal aborts, which ends the loop
-      await this.o.clock.sleep(Math.max(0, wait), signal).catch(() => undefined);
-    }
-  }
-
-  /** The guards every guard interval, at a fixed rate: the time a check takes does not push the next one back. */
-  private async monitor(env: GuardEnv, stop: (info: Omit<AbortInfo, 'trippedAt'>) => void, signal: AbortSignal): Promise<void> {
-    let due = this.o.clock.now();
-    for (;;) {
-      due += this.o.guardIntervalMs;
-      const now = this.o.clock.now();
-      // Stryker disable next-line EqualityOperator: equivalent, at due === now both set due to now
-      if (due < now) due = now; // a check that overran its interval: the next one at once, never a queue of them
-      try {
-        await this.o.clock.sleep(due - now, signal);
-      } catch {
-        return;
-      }
-      const why = await this.checkAll(env);
-      if (signal.aborted) return;
-      if (why) {
-        stop(why);
-        return;
-      }
-    }
   }
 
   /** Undo every injection (last first), then the file's rollbacks; each with a fresh signal. */
@@ -426,7 +272,7 @@ export class ChaosRun {
       const label = `undo ${live.record.description}`;
       this.running.add(label);
       try {
-        await this.timed(undoMs, null, (signal) => live.injection.undo({ ports: this.o.ports, clock: this.o.clock, signal, log: (e, d) => this.log(e, d) }));
+        await timed(this.o.clock, undoMs, null, (signal) => live.injection.undo({ ports: this.o.ports, clock: this.o.clock, signal, log: (e, d) => this.log(e, d) }));
         live.record.undone = true;
         live.record.undoneAt = iso(this.o.clock.now());
         this.log('undone', { description: live.record.description });
@@ -443,9 +289,8 @@ export class ChaosRun {
   async run(): Promise<EngineOutcome> {
     const { clock, signal } = this.o;
     const startedAt = clock.now();
-    const env0 = this.guardEnv(signal, startedAt);
     // 1. The halt switch and the guards, before anything is touched.
-    const pre = await this.checkAll(env0, new Set(['maxDuration']));
+    const pre = await this.watch.checkAll(this.watch.env(signal, startedAt), new Set(['maxDuration']));
     if (pre) {
       this.abort = { ...pre, trippedAt: iso(clock.now()) };
       // the fail-closed message of checkAll, by its whole prefix: a tripped guard's message may hold any alarm name
@@ -481,17 +326,16 @@ export class ChaosRun {
     if (signal.aborted) method.abort(signal.reason);
     // Stryker disable next-line ObjectLiteral,BooleanLiteral: equivalent, a signal aborts once and the listener is removed below
     signal.addEventListener('abort', onSignal, { once: true });
-    const watch = new AbortController();
-    const stop = (info: Omit<AbortInfo, 'trippedAt'>): void => {
+    const watching = new AbortController();
+    const stop = (info: StopInfo): void => {
       if (this.abort) return;
       this.abort = { ...info, trippedAt: iso(clock.now()) };
       this.log('abort', { ...this.abort });
       method.abort(new Stop(info));
     };
-    const env = this.guardEnv(watch.signal, startedAt);
-    const samplers = this.exp.guards.filter((g): g is Extract<GuardSpec, { type: 'userImpact' }> => g.type === 'userImpact').map((g) => this.sampler(g, watch.signal));
-    const monitor = this.monitor(env, stop, watch.signal);
-    const during = this.exp.steadyState?.continuous ? this.continuous(this.exp.steadyState.continuous, stop, watch.signal) : Promise.resolve();
+    const samplers = this.watch.samplers(watching.signal);
+    const monitor = this.watch.monitor(this.watch.env(watching.signal, startedAt), stop, watching.signal);
+    const during = this.exp.steadyState?.continuous ? this.continuous(this.exp.steadyState.continuous, stop, watching.signal) : Promise.resolve();
     let deviated = false;
     try {
       // Stryker disable next-line ArrayDeclaration: equivalent, Promise.all of a non-promise resolves at once
@@ -527,7 +371,7 @@ export class ChaosRun {
     } catch {
       // aborted: a pause or the hypothesis saw the signal; the reason is in this.abort or the user signal
     } finally {
-      watch.abort();
+      watching.abort();
       signal.removeEventListener('abort', onSignal);
       await Promise.allSettled([monitor, during, ...samplers]);
     }

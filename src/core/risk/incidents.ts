@@ -213,7 +213,9 @@ function detectFormat(textIn: string, fileName: string, format: 'csv' | 'json' |
 function readCsv(textIn: string, fileName: string): { headers: string[]; rows: RawRow[] } {
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    records = parseCsv(textIn, { info: true, bom: true, relax_column_count: true, skip_empty_lines: true, comment: '#', comment_no_infix: true }) as unknown as typeof records;
+    // csv-parse 7 counts a CRLF inside a quoted field as two lines, which numbered every later row one too high;
+    // read CRLF as LF so rows carry the line an editor shows (a line break inside a field reads as "\n" either way)
+    records = parseCsv(textIn.replaceAll('\r\n', '\n'), { info: true, bom: true, relax_column_count: true, skip_empty_lines: true, comment: '#', comment_no_infix: true }) as unknown as typeof records;
   } catch (err) {
     const e = err as { message?: string; lines?: number };
     throw new InputError(`${fileName}${e.lines !== undefined ? ` line ${e.lines}` : ''}: not valid CSV: ${String(e.message ?? err)}`, {

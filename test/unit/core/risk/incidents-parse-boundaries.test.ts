@@ -179,6 +179,22 @@ describe('parseIncidents CSV reading', () => {
     expect(file.incidents.map((i) => i.row)).toEqual([2, 4]);
   });
 
+  it('numbers rows by editor line in a Windows export with a CRLF inside a quoted field', () => {
+    const text = [
+      'id,service,category,severity,started,detected,resolved,impact',
+      'INC-1,search,"two\r\nlines",,2026-01-02T00:00:00Z,2026-01-02T00:01:00Z,,0',
+      'INC-2,search,cdn,,2026-01-03T00:00:00Z,2026-01-03T00:01:00Z,,0',
+      'INC-3,search,cdn,,2026-01-04T00:00:00Z,yesterday,,0',
+    ].join('\r\n');
+    const file = parseIncidents(text, 'export.csv', { skipInvalid: true });
+    // INC-1 spans lines 2-3, so INC-2 is on line 4 and the bad row INC-3 on line 5
+    expect(file.incidents.map((i) => [i.id, i.row, i.category])).toEqual([
+      ['INC-1', 3, 'two\nlines'],
+      ['INC-2', 4, 'cdn'],
+    ]);
+    expect(file.skipped.map((s) => s.row)).toEqual([5]);
+  });
+
   it('ignores blanks around header names', () => {
     const file = parseIncidents(` id , service ,category, severity ,started,detected,resolved, impact \n${ROW1}\n`, 'incidents.csv');
     expect(file.columns).toEqual({ id: 'id', service: 'service', category: 'category', severity: 'severity', started: 'started', detected: 'detected', resolved: 'resolved', impact: 'impact' });
