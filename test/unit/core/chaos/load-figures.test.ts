@@ -66,6 +66,12 @@ describe('load figures', () => {
     expect(stats.statuses).toEqual({ 204: 10 });
   });
 
+  it('retry storm: a transport error is a failure too, retried at once until the call gives up', async () => {
+    const { ctx } = world(() => 'refuse');
+    const stats = (await retryStormAction.run(args(retryStormAction, { url: URL_, clients: 1, retries: 2, duration: '3s', maxRate: '10/s', wait: true }), ctx)) as LoadStats;
+    expect(stats).toMatchObject({ sent: 30, ok: 0, failed: 30, retries: 20, gaveUp: 10, statuses: { error: 30 } });
+  });
+
   it('no request goes out at the end of the duration, even from a call that ends exactly then; a client slower than the cap does not wait for the pacer', async () => {
     const { ctx, http } = world(() => ({ status: 200, delayMs: 500 }));
     const start = ctx.clock.now();

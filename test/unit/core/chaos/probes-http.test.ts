@@ -62,11 +62,14 @@ describe('http.request: what is sent', () => {
       expect(seen[0]?.body).toBeUndefined();
     }
   });
-  it('arguments as a JSON body keep a content-type the experiment set itself', async () => {
+  it('arguments as a JSON body are sent as application/json, unless the experiment set a content-type itself', async () => {
     const { out, seen } = probe({ method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json' }, arguments: { n: 1 } }, { status: 200 });
     await out;
     expect(seen[0]?.headers).toEqual({ 'content-type': 'application/merge-patch+json' });
     expect(seen[0]?.body).toBe('{"n":1}');
+    const other = probe({ method: 'POST', headers: { Authorization: 'Bearer t' }, arguments: { n: 1 } }, { status: 200 });
+    await other.out;
+    expect(other.seen[0]?.headers).toEqual({ authorization: 'Bearer t', 'content-type': 'application/json' });
   });
   it('arguments and body together on a body method are exit 2 naming arguments, at plan time already', async () => {
     const a = args(httpProbe, { url: 'http://svc.test/', method: 'POST', arguments: { n: 1 }, body: 'x' });
