@@ -70,10 +70,15 @@ describe('failover preview: the pre-checks a user reads', () => {
 
   it('ungraceful with two healthy regions required: the source is skipped as unhealthy, so every batch breaks the rule', async () => {
     const w = world({ targetDesired: 6, plan: planText('safety: { minHealthyRegions: 2 }') });
-    const pv = await preview(w.plan, 'us-east-1', 'eu-west-1', w.ports(), { mode: 'ungraceful', steps: [50] });
-    const rules = check(pv, 'safety rules');
-    expect(rules?.ok).toBe(false);
-    expect(rules?.detail).toMatch(/^step 1 \(50%\): /);
+    const pv = await preview(w.plan, 'us-east-1', 'eu-west-1', w.ports(), { mode: 'ungraceful', steps: [50, 100] });
+    // every step that breaks a rule, in order
+    expect(check(pv, 'safety rules')).toEqual({
+      name: 'safety rules',
+      ok: false,
+      detail:
+        'step 1 (50%): only 1 healthy region would take traffic (eu-west-1); safety.minHealthyRegions is 2; ' +
+        'step 2 (100%): only 1 healthy region would take traffic (eu-west-1); safety.minHealthyRegions is 2',
+    });
     expect(pv.ok).toBe(false);
     // graceful, both regions healthy: the same rule passes, in the plural
     const g = await preview(w.plan, 'us-east-1', 'eu-west-1', w.ports(), { mode: 'graceful', steps: [50] });
