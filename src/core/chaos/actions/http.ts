@@ -19,9 +19,8 @@ function aliases(input: unknown): unknown {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
   const { expected_status, expectedStatus, ...rest } = input as Record<string, unknown>;
   const out: Record<string, unknown> = { ...rest };
-  const expected = out.expectStatus ?? expectedStatus ?? expected_status;
-  // Stryker disable next-line ConditionalExpression: equivalent, an expectStatus set to undefined parses as an absent one (optional)
-  if (expected !== undefined) out.expectStatus = expected;
+  // undefined when none is written: the same as absent for this optional field
+  out.expectStatus = out.expectStatus ?? expectedStatus ?? expected_status;
   if (typeof out.method === 'string') out.method = out.method.toUpperCase();
   return out;
 }
@@ -85,8 +84,9 @@ export const httpProbe: ProbeDefinition<HttpArgs> = {
     const res = await http.request({ ...buildRequest(a), signal: ctx.signal });
     const text = res.body?.toString('utf8') ?? '';
     let body: unknown = text;
+    const type = res.headers['content-type'];
     // Stryker disable next-line StringLiteral: equivalent, no content-type and any text without "json" both fail the test
-    if (/json/.test(res.headers['content-type'] ?? '')) {
+    if (/json/.test(type ?? '')) {
       try {
         body = JSON.parse(text);
       } catch {
