@@ -98,7 +98,7 @@ export function allActivities(exp: Experiment): ActivitySpec[] {
   const out: ActivitySpec[] = [];
   const push = (a: ActivitySpec): void => {
     out.push(a);
-    if (a.tolerance !== undefined && typeof a.tolerance === 'object' && !Array.isArray(a.tolerance) && a.tolerance.type === 'probe') push(a.tolerance.probe);
+    if (typeof a.tolerance === 'object' && !Array.isArray(a.tolerance) && a.tolerance.type === 'probe') push(a.tolerance.probe);
   };
   for (const p of exp.steadyState?.probes ?? []) push(p);
   for (const s of exp.method) if (s.kind !== 'pause') push(s);

@@ -84,13 +84,14 @@ export function isPassThrough(t: Toxics | null): boolean {
 
 /** One line, for plans, logs and the journal. */
 export function describeToxics(t: Toxics | null): string {
-  if (t === null || isPassThrough(t)) return 'pass-through';
+  const on = t ?? NO_TOXICS;
+  if (isPassThrough(on)) return 'pass-through';
   const parts: string[] = [];
-  if (t.latencyMs > 0) parts.push(`latency ${t.latencyMs}ms${t.jitterMs > 0 ? ` ±${t.jitterMs}ms` : ''}`);
-  if (t.loss > 0) parts.push(`loss ${Number((t.loss * 100).toPrecision(6))}%`);
-  if (t.bandwidthBytesPerSecond > 0) parts.push(`bandwidth ${t.bandwidthBytesPerSecond} B/s`);
-  if (t.resetAfterBytes > 0) parts.push(`reset after ${t.resetAfterBytes} B`);
-  if (t.timeoutMs > 0) parts.push(`timeout ${t.timeoutMs}ms`);
+  if (on.latencyMs > 0) parts.push(`latency ${on.latencyMs}ms${on.jitterMs > 0 ? ` ±${on.jitterMs}ms` : ''}`);
+  if (on.loss > 0) parts.push(`loss ${Number((on.loss * 100).toPrecision(6))}%`);
+  if (on.bandwidthBytesPerSecond > 0) parts.push(`bandwidth ${on.bandwidthBytesPerSecond} B/s`);
+  if (on.resetAfterBytes > 0) parts.push(`reset after ${on.resetAfterBytes} B`);
+  if (on.timeoutMs > 0) parts.push(`timeout ${on.timeoutMs}ms`);
   return parts.join(', ');
 }
 
@@ -108,7 +109,7 @@ export function decideConnection(t: Toxics | null, random: () => number): Connec
 
 /** Latency plus uniform jitter in [-jitter, +jitter], never below zero. */
 export function chunkDelay(t: Toxics | null, random: () => number): number {
-  if (t === null || (t.latencyMs === 0 && t.jitterMs === 0)) return 0;
+  if (t === null) return 0;
   const jitter = t.jitterMs > 0 ? (random() * 2 - 1) * t.jitterMs : 0;
   return Math.max(0, t.latencyMs + jitter);
 }

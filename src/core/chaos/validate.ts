@@ -7,6 +7,7 @@
  * within blastRadius.maxTargets; each action enforces its own selection). Pure.
  */
 import { InputError } from '../errors.js';
+import { closestCommand } from '../suggest.js';
 import { schemaProblems, throwProblems, type Problem } from '../validation.js';
 import type { ActivityContext, ActivityPlan, ActivityRegistry } from './activity.js';
 import { isProbeTolerance } from './hypothesis.js';
@@ -15,11 +16,6 @@ import { CHAOS_DOCS } from './native.js';
 
 /** Activities with their arguments parsed by the registry's schemas. */
 export type CheckedArgs = Map<ActivitySpec, unknown>;
-
-function closest(word: string, options: readonly string[]): string | undefined {
-  const prefix = word.split('.')[0] ?? word;
-  return options.find((o) => o.startsWith(`${prefix}.`)) ?? options[0];
-}
 
 /** Validate every activity against the registry; returns the parsed args per activity. */
 export function checkExperiment(exp: Experiment, registry: ActivityRegistry, file: string): CheckedArgs {
@@ -30,7 +26,7 @@ export function checkExperiment(exp: Experiment, registry: ActivityRegistry, fil
     if (!def) {
       const other = a.kind === 'action' ? registry.probe(a.type) : registry.action(a.type);
       const known = a.kind === 'action' ? registry.actionTypes() : registry.probeTypes();
-      const near = closest(a.type, known);
+      const near = closestCommand(a.type, known);
       problems.push({
         file,
         path: a.path,
@@ -45,11 +41,13 @@ export function checkExperiment(exp: Experiment, registry: ActivityRegistry, fil
     if (!parsed.success) problems.push(...schemaProblems(parsed.error, file, `${a.path}.args`));
     else out.set(a, parsed.data);
   }
+  // Stryker disable next-line ArrayDeclaration: equivalent, with no steady state a list of strings holds no probe tolerance to check
   for (const p of exp.steadyState?.probes ?? []) {
     if (!isProbeTolerance(p.tolerance)) continue;
     const t = p.tolerance.probe;
     const def = registry.probe(t.type);
     if (def && !def.withValue) {
+      // Stryker disable next-line OptionalChaining: equivalent, n comes from probeTypes() so probe(n) is always defined
       const takers = registry.probeTypes().filter((n) => registry.probe(n)?.withValue);
       problems.push({
         file,
@@ -82,12 +80,12 @@ export async function planExperiment(exp: Experiment, registry: ActivityRegistry
   let total = 0;
   const one = async (a: ActivitySpec, phase: PlannedActivity['phase']): Promise<void> => {
     const def = a.kind === 'action' ? registry.action(a.type) : registry.probe(a.type);
-    if (!def) throw new InputError(`${file}: ${a.path}: unknown ${a.kind} ${a.type}`, { file, field: a.path });
+    if (!def) throw new InputError(`${file}: ${a.path}: unknown ${a.kind} ${a.type}`, { file, field: a.path, suggestions: [`run relia chaos validate ${file}: it lists the registered types`] });
     const plan = await def.plan(args.get(a), { ...ctx, dryRun: true });
     if (a.kind === 'action' && phase === 'method') {
       total += plan.targets.length;
-      const cap = exp.blastRadius.maxTargets;
-      if (cap !== undefined && total > cap) {
+      const cap = exp.blastRadius.maxTargets ?? Number.POSITIVE_INFINITY;
+      if (total > cap) {
         throw new InputError(`${file}: ${a.path}: the method would touch ${total} targets, over blastRadius.maxTargets ${cap}`, {
           file,
           field: 'blastRadius.maxTargets',

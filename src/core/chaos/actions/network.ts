@@ -42,7 +42,13 @@ const ProxyArgs = z.strictObject({
     parseToxics(a);
   } catch (err) {
     const field = (err as { field?: string }).field;
-    ctx.addIssue({ code: 'custom', ...(field ? { path: [field] } : {}), message: (err as Error).message.replace(/^[\w.]+: /, '') });
+    ctx.addIssue({
+      // Stryker disable next-line StringLiteral: equivalent, schemaProblems prints the message of an issue whatever its code, and nothing else reads the code
+      code: 'custom',
+      ...(field ? { path: [field] } : {}),
+      // parseToxics starts every message with `field: `; the path names the field already
+      message: (err as Error).message.replace(`${field}: `, ''),
+    });
   }
 });
 export type ProxyArgs = z.infer<typeof ProxyArgs>;
@@ -130,7 +136,6 @@ function defineNetwork(type: string, summary: string, required?: keyof ProxyArgs
         manualUndo: 'nothing to do by hand: the proxy stops when relia exits',
         async undo() {
           if (!cleared) handle.set(null);
-          cleared = true;
         },
       });
       ctx.log('network.toxics', { proxy: where, toxics: describeToxics(toxics) });

@@ -20,7 +20,12 @@ const SignalArgs = z
   })
   .superRefine((a, ctx) => {
     if ((a.pid === undefined) === (a.pidFile === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['pid'], message: 'name the process by exactly one of pid or pidFile (never by name pattern)' });
+      ctx.addIssue({
+        // Stryker disable next-line StringLiteral: equivalent, schemaProblems prints the message of an issue whatever its code, and nothing else reads the code
+        code: 'custom',
+        path: ['pid'],
+        message: 'name the process by exactly one of pid or pidFile (never by name pattern)',
+      });
     }
   });
 export type SignalArgs = z.infer<typeof SignalArgs>;

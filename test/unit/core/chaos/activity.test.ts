@@ -25,6 +25,10 @@ describe('ActivityRegistry', () => {
     expect(r.action('test.echo')).toBeUndefined();
     expect(r.actionTypes()).toEqual(['test.noop']);
     expect(r.probeTypes()).toEqual(['test.echo']);
+    // sorted, not in the order registered (the lists name the known types in error messages)
+    r.addAction({ ...noop, type: 'aws.zzz' }).addAction({ ...noop, type: 'test.a' }).addProbe({ ...probe, type: 'http.b' });
+    expect(r.actionTypes()).toEqual(['aws.zzz', 'test.a', 'test.noop']);
+    expect(r.probeTypes()).toEqual(['http.b', 'test.echo']);
   });
   it('refuses a type registered twice', () => {
     const r = new ActivityRegistry().addAction(noop);
