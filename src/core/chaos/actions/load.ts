@@ -91,7 +91,7 @@ const Common = {
   wait: z.boolean().default(false),
 };
 
-// Stryker disable next-line StringLiteral: equivalent, an issue's code is never shown (validation.ts reports the message and path)
+/** The code of our own issues (validation.ts reports their message and path). */
 const CUSTOM = 'custom' as const;
 
 function capCheck(maxRate: number, ctx: z.RefinementCtx): void {
