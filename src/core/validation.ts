@@ -93,7 +93,8 @@ export function parseWithSchema<S extends z.ZodType>(
   data: unknown,
   context: { file?: string; pathPrefix?: string; docs?: string } = {},
 ): z.output<S> {
-  const result = schema.safeParse(data);
+  // reportInput: without it zod 4 leaves the value out of its issues, and a wrong value read as a missing one ("required")
+  const result = schema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
   const hint = context.docs ? `see ${context.docs} for the accepted fields` : 'fix the fields named above';
   throwProblems(schemaProblems(result.error, context.file, context.pathPrefix), hint);

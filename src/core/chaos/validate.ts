@@ -37,7 +37,7 @@ export function checkExperiment(exp: Experiment, registry: ActivityRegistry, fil
       });
       continue;
     }
-    const parsed = def.args.safeParse(a.args);
+    const parsed = def.args.safeParse(a.args, { reportInput: true });
     if (!parsed.success) problems.push(...schemaProblems(parsed.error, file, `${a.path}.args`));
     else out.set(a, parsed.data);
   }

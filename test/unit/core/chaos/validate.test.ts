@@ -77,7 +77,9 @@ describe('checkExperiment: each activity against the registry (exit 2, path and 
   });
 
   it('arguments that fail the schema are named by their path under args', () => {
-    expectInputError(() => checkExperiment(parse({ steadyState: steady, method: [action('net.loss', { args: { targets: 'two' } })] }), reg(), FILE), 'method[0].args.targets', ['method[0].args.targets']);
+    const e = expectInputError(() => checkExperiment(parse({ steadyState: steady, method: [action('net.loss', { args: { targets: 'two' } })] }), reg(), FILE), 'method[0].args.targets', ['method[0].args.targets']);
+    // the value as written, not "required": it is there, with the wrong type
+    expect(e.message).toBe('exp.yaml: method[0].args.targets: expected number, got "two"');
   });
 
   it('every problem is reported, each with its path, the first one naming the field', () => {
