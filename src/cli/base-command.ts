@@ -278,6 +278,9 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
    * Call it before anything that may print them (planning, errors).
    */
   protected redactValues(values: readonly string[]): void {
+    // shorter values would blank ordinary text wherever they occur: say so, without the value
+    const short = values.filter((v) => v.length > 0 && v.length < 3).length;
+    if (short > 0) this.warn(`${short} secret value${short === 1 ? ' is' : 's are'} shorter than 3 characters and cannot be redacted from output or the journal; use the real credential`);
     this.extraSecrets = [...new Set([...this.extraSecrets, ...values.filter((v) => v.length >= 3)])].sort((a, b) => b.length - a.length);
   }
 

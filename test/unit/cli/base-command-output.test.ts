@@ -171,7 +171,7 @@ class Helpers extends ReliaCommand<typeof Helpers> {
     switch (this.flags.mode) {
       case 'secrets':
         // an experiment's secrets: one contains another, one is too short to redact without blanking ordinary text
-        this.redactValues(['pw', 'tok-1']);
+        this.redactValues(['pw', 'tok-1', '']);
         this.redactValues(['tok-1-long', 'tok-1']);
         this.warn('sent tok-1-long and tok-1 with pw');
         return { ok: true };
@@ -193,10 +193,11 @@ class Helpers extends ReliaCommand<typeof Helpers> {
 
 describe('shared helpers', () => {
   it('redactValues: secrets of 3 characters or more are removed from every later text, the longest first, so no tail leaks', async () => {
+    const short = '1 secret value is shorter than 3 characters and cannot be redacted from output or the journal; use the real credential';
     const r = await runInProcess(Helpers, ['--mode', 'secrets']);
-    expect(r.stderr).toBe('warning: sent *** and *** with pw\n');
+    expect(r.stderr).toBe(`warning: ${short}\nwarning: sent *** and *** with pw\n`);
     const j = await runInProcess(Helpers, ['--mode', 'secrets', '--json']);
-    expect(j.json<{ warnings: string[] }>().warnings).toEqual(['sent *** and *** with pw']);
+    expect(j.json<{ warnings: string[] }>().warnings).toEqual([short, 'sent *** and *** with pw']);
   });
 
   it('failWithResult: the result is still printed, the error and every fix on stderr, the exit code kept; a check that fails (exit 1) prints no error line', async () => {
