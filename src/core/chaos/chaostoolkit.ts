@@ -31,6 +31,7 @@ class Collector {
   constructor(private readonly file: string) {}
   add(path: string, message: string, suggestion?: string): void {
     const p: Problem = { file: this.file, path, message };
+    // Stryker disable next-line ConditionalExpression: equivalent, throwProblems drops undefined suggestions
     if (suggestion !== undefined) p.suggestion = suggestion;
     this.problems.push(p);
   }
@@ -188,6 +189,7 @@ export function parseChaostoolkit(data: unknown, opts: ParseOptions): Experiment
     if (pauses) spec.pauses = pauses;
     if ('tolerance' in a) {
       const t = toleranceOf(substitute(a.tolerance, resolved.values, `${path}.tolerance`, file), `${path}.tolerance`, c, (x, p) => mapActivity(x, p, 'probe'));
+      // Stryker disable next-line ConditionalExpression: equivalent, toleranceOf returns undefined only after adding a problem, and then the parse throws
       if (t !== undefined) spec.tolerance = t;
     }
     return spec;
@@ -203,6 +205,7 @@ export function parseChaostoolkit(data: unknown, opts: ParseOptions): Experiment
         const path = `steady-state-hypothesis.probes[${i}]`;
         const spec = mapActivity(p, path, 'probe');
         if (spec && spec.tolerance === undefined && !(isRec(p) && 'tolerance' in p)) c.add(`${path}.tolerance`, 'required: a hypothesis probe has a tolerance');
+        // Stryker disable next-line ConditionalExpression: equivalent, a null spec added a problem, and then the parse throws
         if (spec) probes.push(spec);
       });
       steadyState = { title: typeof hypo.title === 'string' ? hypo.title : String(data.title), probes };
@@ -211,11 +214,13 @@ export function parseChaostoolkit(data: unknown, opts: ParseOptions): Experiment
   const method: MethodStep[] = [];
   (Array.isArray(data.method) ? data.method : []).forEach((m, i) => {
     const spec = mapActivity(m, `method[${i}]`);
+    // Stryker disable next-line ConditionalExpression: equivalent, a null spec added a problem, and then the parse throws
     if (spec) method.push(spec);
   });
   const rollbacks: ActivitySpec[] = [];
   (Array.isArray(data.rollbacks) ? data.rollbacks : []).forEach((r, i) => {
     const spec = mapActivity(r, `rollbacks[${i}]`);
+    // Stryker disable next-line ConditionalExpression: equivalent, a null spec added a problem, and then the parse throws
     if (spec) rollbacks.push(spec);
   });
 

@@ -108,7 +108,7 @@ export const CTK_PYTHON: Record<string, { kind: 'action' | 'probe'; map: (a: Arg
         mode: typeof a.instance_count === 'number' ? { count: a.instance_count } : typeof a.instance_percent === 'number' ? { percent: a.instance_percent } : 'one',
         az: a.az,
         // Both given: chaosaws refuses the pair; passed through under its own name so the strict args reject it (exit 2) instead of one silently winning.
-        instance_percent: a.instance_count !== undefined && a.instance_percent !== undefined ? a.instance_percent : undefined,
+        instance_percent: a.instance_count !== undefined ? a.instance_percent : undefined,
       }),
     }),
   },

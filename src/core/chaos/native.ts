@@ -98,6 +98,7 @@ export function at<T>(file: string, path: string, fn: () => T): T {
   try {
     return fn();
   } catch (error) {
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, what at() wraps (parseDuration, parseFraction) throws only InputError
     if (ReliaError.is(error) && error instanceof InputError) {
       throw new InputError(`${file}: ${error.message}`, { file, field: path, suggestions: error.suggestions });
     }
@@ -110,6 +111,7 @@ export function ms(file: string, path: string, value: string | number, allowZero
 }
 
 function toleranceOf(t: unknown, path: string): Tolerance {
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, a checked tolerance is never null, and a number, text or list has no type 'probe'
   if (typeof t === 'object' && t !== null && !Array.isArray(t) && (t as { type?: unknown }).type === 'probe') {
     const p = t as { probe: string; name?: string; args: Record<string, unknown> };
     return { type: 'probe', probe: { kind: 'probe', name: p.name ?? p.probe, type: p.probe, args: p.args, path: `${path}.tolerance`, source: { ...p } } };

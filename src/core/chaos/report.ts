@@ -42,6 +42,7 @@ function row(phase: JournalRow['phase'], r: ActivityRun): JournalRow {
 export function summarise(j: Journal): JournalSummary {
   const relia = (j.relia ?? {}) as Partial<Journal['relia']>;
   const title = typeof j.experiment?.title === 'string' ? j.experiment.title : '(untitled)';
+  const during = j.steady_states?.during ?? [];
   return {
     title,
     status: j.status,
@@ -57,7 +58,7 @@ export function summarise(j: Journal): JournalSummary {
       ...(j.steady_states?.after?.probes ?? []).map((r) => row('after', r)),
       ...(j.rollbacks ?? []).map((r) => row('rollback', r)),
     ],
-    during: { checks: (j.steady_states?.during ?? []).length, met: (j.steady_states?.during ?? []).filter((d) => d.steady_state_met).length },
+    during: { checks: during.length, met: during.filter((d) => d.steady_state_met).length },
     guards: relia.guards ?? [],
     injections: relia.injections ?? [],
     leftovers: relia.leftovers ?? [],

@@ -103,7 +103,7 @@ describe('parseChaostoolkit reads', () => {
   });
 
   it('versions 1, 1.0, 1.0.0 (text or number) and none', () => {
-    for (const version of ['1', '1.0', '1.0.0', 1, 1.5, undefined]) expect(parseChaostoolkit(doc({ version }), opts).title).toBe('checkout stays up');
+    for (const version of ['1', '1.0', '1.0.0', '1.10', '1.2.33', 1, 1.5, undefined]) expect(parseChaostoolkit(doc({ version }), opts).title).toBe('checkout stays up');
   });
 
   it('the relia extension wherever it is in the list; one without guards or blast radius adds none', () => {
@@ -167,6 +167,24 @@ describe('parseChaostoolkit refuses', () => {
     const e = inputError(() => parseChaostoolkit(data, opts));
     expect(e.message).toBe(`exp.yaml: ${field}: ${message}`);
     expect([e.field, e.file, e.suggestions]).toStrictEqual([field, 'exp.yaml', [...suggestions, FALLBACK]]);
+  });
+
+  it('an unknown python function, naming every supported one', () => {
+    const e = inputError(() => parseChaostoolkit(doc({ method: [{ type: 'action', name: 'burn', provider: { type: 'python', module: 'chaosaws.ecs.actions', func: 'stop_task' } }] }), opts));
+    expect(e.message).toBe('exp.yaml: method[0].provider: activity "burn": python provider chaosaws.ecs.actions.stop_task is not supported (relia runs no Python)');
+    expect(e.suggestions[0]).toBe(
+      'relia supports the http and process providers and the python functions chaosaws.asg.actions.terminate_random_instances, chaosaws.ec2.actions.stop_instances, chaosk8s.pod.actions.terminate_pods, chaosprometheus.probes.query; or rewrite it as a native relia activity (relia chaos validate lists the types)',
+    );
+  });
+
+  it('an undefined ${name} in a tolerance, at the tolerance', () => {
+    const e = inputError(() => parseChaostoolkit(doc({ 'steady-state-hypothesis': { probes: [http('p', { tolerance: '${nope}' })] } }), opts));
+    expect(e.field).toBe('steady-state-hypothesis.probes[0].tolerance');
+  });
+
+  it('a hypothesis probe that cannot be read is one problem, not also "required: a tolerance"', () => {
+    const e = inputError(() => parseChaostoolkit(doc({ 'steady-state-hypothesis': { probes: [{ type: 'probe', name: 'p', provider: { type: 'ftp' } }] } }), opts));
+    expect(e.message).toBe('exp.yaml: steady-state-hypothesis.probes[0].provider.type: unknown provider type "ftp"');
   });
 
   it('a bad JSONPath with the reader\'s own reason', () => {

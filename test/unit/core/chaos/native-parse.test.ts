@@ -99,6 +99,9 @@ describe('parseNative reads', () => {
     expect(exp.steadyState?.title).toBe('healthy');
     expect(['description' in exp, exp.blastRadius, 'pauses' in (exp.steadyState?.probes[0] ?? {}), 'continuous' in (exp.steadyState ?? {})]).toStrictEqual([false, {}, false, false]);
     expect(parseNative(doc({ method: [{ name: 'a', action: 'x', pauses: { before: '1s' } }] }), opts).method[0]).toMatchObject({ pauses: { before: 1000 } });
+    // a zero pause after is allowed, as before; a probe without a tolerance has none
+    const zero = parseNative(doc({ method: [{ name: 'p', probe: 'http.request', pauses: { after: 0 } }] }), opts).method[0] as { pauses: object };
+    expect([zero.pauses, 'tolerance' in zero]).toStrictEqual([{ after: 0 }, false]);
     expect(Object.keys((parseNative(doc({ method: [{ name: 'a', action: 'x', pauses: { before: '1s' } }] }), opts).method[0] as { pauses: object }).pauses)).toEqual(['before']);
     const [burn, sampled] = exp.guards;
     expect(burn && 'slo' in burn).toBe(false);
@@ -122,6 +125,16 @@ describe('parseNative reads', () => {
 });
 
 describe('parseNative refuses, naming the file, the field and the fix', () => {
+  it.each([
+    ['a hypothesis probe', { steadyState: { probes: [probe({ args: { url: '${nope}' } })] } }, 'steadyState.probes[0].args.url'],
+    ['the continuous interval', { steadyState: { probes: [probe()], continuous: { every: '${nope}' } } }, 'steadyState.continuous.every'],
+    ['a rollback', { rollbacks: [{ name: 'r', action: 'process.run', args: { path: '${nope}' } }] }, 'rollbacks[0].args.path'],
+    ['a guard', { guards: [{ type: 'userImpact', query: '${nope}' }] }, 'guards[0].query'],
+  ])('an undefined ${name} in %s, at its path', (_where, over, field) => {
+    const e = inputError(() => parseNative(doc(over), opts));
+    expect([e.field, e.message]).toEqual([field, `exp.yaml: ${field}: \${nope} is not defined in configuration or secrets`]);
+  });
+
   it.each([
     ['a zero timeout', doc({ method: [{ name: 'a', action: 'x', timeout: 0 }] }), 'method[0].timeout'],
     ['a bad pause before', doc({ method: [{ name: 'a', action: 'x', pauses: { before: 'soon' } }] }), 'method[0].pauses.before'],
