@@ -13,7 +13,7 @@
  *    Pinned by the lock contract (test/contract/lock.contract.test.ts), which
  *    the in-memory fake of the core tests passes too.
  */
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../../core/errors.js';
@@ -128,12 +128,12 @@ export class FileLock implements Lock {
   }
 
   /**
-   * Create the lock file with its content in one step: write a sibling, then
-   * hard-link it to the lock's name (which fails if the name exists). Another
-   * run never sees the lock file empty, so never mistakes a lock being
-   * created for a garbage one.
+   * Create `target` (the lock, or its breaker) holding this run's lock record
+   * in one step: write a sibling, then hard-link it to the name (which fails
+   * if the name exists). Another run never sees the file empty, so never
+   * mistakes a lock being created for a garbage one. False if it exists.
    */
-  private tryCreate(): boolean {
+  private tryLink(target: string): boolean {
     const text = `${JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString(), command: this.command } satisfies LockInfo)}\n`;
     const tmp = this.sibling('new');
     try {
@@ -144,12 +144,12 @@ export class FileLock implements Lock {
       throw this.cannot(error);
     }
     try {
-      linkSync(tmp, this.path);
+      linkSync(tmp, target);
       return true;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') return false;
-      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') return this.createExclusive(text); // no hard links here
+      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') return this.createExclusive(target, text); // no hard links here
       throw this.cannot(error);
     } finally {
       discard(tmp);
@@ -157,10 +157,10 @@ export class FileLock implements Lock {
   }
 
   /** Where hard links are not supported: create the file exclusively (O_EXCL), then write it. */
-  private createExclusive(text: string): boolean {
+  private createExclusive(target: string, text: string): boolean {
     let fd: number;
     try {
-      fd = openSync(this.path, 'wx', 0o644);
+      fd = openSync(target, 'wx', 0o644);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw this.cannot(error);
@@ -174,30 +174,36 @@ export class FileLock implements Lock {
   }
 
   /**
-   * Remove a stale lock whose text was `stale`, and nothing else: move it
-   * aside (atomic), and if what was moved is not that text (another run took
-   * the stale lock over first and holds it now), put it back.
+   * Remove a stale lock whose text was `stale`, and nothing else. Only a run
+   * holding the breaker (`<lock>.break`, created by the same atomic link) may
+   * remove a lock it does not own, so between its read and its removal the
+   * lock cannot change: it is created only where none exists, and its dead
+   * owner never releases it. (Moving the lock aside and putting back a live one
+   * let a third run create the lock in that gap, and both held it.) A run that
+   * finds the breaker held does nothing: the breaker's holder removes the stale
+   * lock, and the create that follows decides who holds it.
    */
   private removeStale(stale: string | null): void {
-    const aside = this.sibling('stale');
+    const breaker = `${this.path}.break`;
+    if (!this.tryLink(breaker) && !this.breakStaleBreaker(breaker)) return;
     try {
-      renameSync(this.path, aside);
-    } catch {
-      return; // gone already: another run removed it
+      if (this.readText() === stale) rmSync(this.path, { force: true });
+    } finally {
+      rmSync(breaker, { force: true });
     }
-    if (this.readText(aside) !== stale) {
-      try {
-        linkSync(aside, this.path);
-      } catch {
-        // a third run created the lock meanwhile; it holds it
-      }
-    }
-    rmSync(aside, { force: true });
+  }
+
+  /** A breaker left by a run that died while holding it (held for microseconds otherwise): remove it, then try once more. */
+  private breakStaleBreaker(breaker: string): boolean {
+    const info = parseLock(this.readText(breaker));
+    if (info === null || info.host !== hostname() || alive(info.pid)) return false;
+    rmSync(breaker, { force: true });
+    return this.tryLink(breaker);
   }
 
   async acquire(): Promise<boolean> {
     if (this.held) return false;
-    if (this.tryCreate()) {
+    if (this.tryLink(this.path)) {
       this.held = true;
       return true;
     }
@@ -206,7 +212,7 @@ export class FileLock implements Lock {
     // stale: the owner was a process on this host that no longer runs (or the file is unreadable garbage)
     if (info === null || (info.host === hostname() && !alive(info.pid))) {
       this.removeStale(text);
-      if (this.tryCreate()) {
+      if (this.tryLink(this.path)) {
         this.held = true;
         return true;
       }
