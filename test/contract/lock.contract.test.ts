@@ -91,6 +91,28 @@ describe('FileLock: what only a lock file shows', () => {
     await lock.release();
   });
 
+  it('a stale lock is taken over through its breaker, which is gone after; a breaker left by a dead run is broken too', async () => {
+    const stale = { pid: deadPid(), host: hostname(), since: '2026-12-03T12:00:00.000Z', command: 'relia cache warm' };
+    const path = join(root, `breaker-${n++}`, 'warm.lock');
+    plantFile(path, stale);
+    plantFile(`${path}.break`, { ...stale, pid: deadPid() });
+    const lock = new FileLock(path);
+    expect(await lock.acquire()).toBe(true);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: process.pid });
+    expect(existsSync(`${path}.break`)).toBe(false);
+    await lock.release();
+  });
+
+  it('while another live run holds the breaker, a stale lock is left to it: no takeover, nothing removed', async () => {
+    const path = join(root, `breaker-held-${n++}`, 'warm.lock');
+    plantFile(path, { pid: deadPid(), host: hostname(), since: '2026-12-03T12:00:00.000Z', command: 'relia cache warm' });
+    // the test runner's parent process: alive for the whole test
+    plantFile(`${path}.break`, { pid: process.ppid, host: hostname(), since: '2026-12-03T12:00:00.000Z', command: 'relia cache warm' });
+    const before = readFileSync(path, 'utf8');
+    expect(await new FileLock(path).acquire()).toBe(false);
+    expect([readFileSync(path, 'utf8'), existsSync(`${path}.break`)]).toEqual([before, true]);
+  });
+
   it('a lock path that cannot be created is an InputError naming --lock (exit 2), not an internal error', async () => {
     const dir = join(root, `file-${n++}`);
     mkdirSync(dir);
