@@ -10,7 +10,7 @@
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { CheckFailedError, CleanupFailedError, ExitCode, InputError, InternalError, InterruptedError, ReliaError } from '../core/errors.js';
 import { redactText, type ConfigOverrides, type ResolvedConfig } from '../core/config/resolve.js';
-import { REDACTED } from '../core/secrets.js';
+import { MIN_REDACTED_LENGTH, REDACTED, redactableValues } from '../core/secrets.js';
 import type { Clock } from '../ports/clock.js';
 import { loadConfig } from './config-loader.js';
 import { deprecatedUses, deprecationWarning } from './deprecations.js';
@@ -279,9 +279,9 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
    */
   protected redactValues(values: readonly string[]): void {
     // shorter values would blank ordinary text wherever they occur: say so, without the value
-    const short = values.filter((v) => v.length > 0 && v.length < 3).length;
-    if (short > 0) this.warn(`${short} secret value${short === 1 ? ' is' : 's are'} shorter than 3 characters and cannot be redacted from output or the journal; use the real credential`);
-    this.extraSecrets = [...new Set([...this.extraSecrets, ...values.filter((v) => v.length >= 3)])].sort((a, b) => b.length - a.length);
+    const short = values.filter((v) => v.length > 0 && v.length < MIN_REDACTED_LENGTH).length;
+    if (short > 0) this.warn(`${short} secret value${short === 1 ? ' is' : 's are'} shorter than ${MIN_REDACTED_LENGTH} characters and cannot be redacted from output or the journal; use the real credential`);
+    this.extraSecrets = redactableValues([...this.extraSecrets, ...values]);
   }
 
   /** Log a diagnostic line to stderr under --verbose, with secrets redacted. */

@@ -16,6 +16,14 @@ export function isCredentialHeader(name: string): boolean {
 
 export const REDACTED = '***';
 
+/** Secret values shorter than this are not replaced: they would blank ordinary text wherever they occur. */
+export const MIN_REDACTED_LENGTH = 3;
+
+/** The values to replace by `***`, each once, longest first (so no tail of a longer secret that holds a shorter one is left). */
+export function redactableValues(values: Iterable<string | undefined>): string[] {
+  return [...new Set([...values].filter((v): v is string => v !== undefined && v.length >= MIN_REDACTED_LENGTH))].sort((a, b) => b.length - a.length);
+}
+
 /** The headers with every credential-bearing value replaced by `***`. */
 export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, isCredentialHeader(k) ? REDACTED : v]));

@@ -6,6 +6,7 @@
  * field and the variable. Pure.
  */
 import { InputError } from '../errors.js';
+import { redactableValues } from '../secrets.js';
 
 export interface Resolved {
   /** Flat name → value (configuration, then secrets by their key). */
@@ -146,7 +147,7 @@ export function substitute(data: unknown, values: Record<string, unknown>, path:
 
 /** Replace every secret value by `***` in any JSON-like value. */
 export function redact<T>(data: T, secretValues: readonly string[]): T {
-  const secrets = secretValues.filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
+  const secrets = redactableValues(secretValues);
   // Stryker disable next-line ConditionalExpression: equivalent, with no secrets the walk returns an equal copy (a shortcut only)
   if (secrets.length === 0) return data;
   const walk = (v: unknown): unknown => {
