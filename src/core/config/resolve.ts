@@ -6,7 +6,7 @@
 import { parseDocument } from 'yaml';
 import { InputError } from '../errors.js';
 import { formatPath, parseWithSchema } from '../validation.js';
-import { isCredentialHeader, redactCredentials, redactHeaders, REDACTED } from '../secrets.js';
+import { isCredentialHeader, redactableValues, redactCredentials, redactHeaders, REDACTED } from '../secrets.js';
 import {
   ConfigSchema,
   EnvironmentSchema,
@@ -324,13 +324,13 @@ export function redactUrl(url: string): string {
  * headers, secret query parameters). For every failure text and --verbose line.
  */
 export function redactText(text: string, secrets: Secrets): string {
-  const values = [
+  const values = redactableValues([
     secrets.metricsToken,
     secrets.metricsBasic?.password,
     secrets.redisPassword,
     ...Object.values(secrets.metricsHeaders ?? {}),
     ...Object.values(secrets.httpHeaders ?? {}),
-  ].filter((v): v is string => !!v && v.length >= 3);
+  ]);
   let out = text;
   for (const v of values) out = out.split(v).join(REDACTED);
   return redactCredentials(out);

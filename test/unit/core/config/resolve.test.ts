@@ -118,6 +118,13 @@ describe('resolveConfig: file → env → flags', () => {
     expect(redactText('Authorization: Bearer s3cret-token', r.secrets)).toBe('Authorization: Bearer ***');
   });
 
+  it('redacts a secret that holds another whole, leaving no tail of the longer one', () => {
+    // the metrics token is the start of a header's value: replacing the token first would leave "***-extra"
+    const text = 'header s3cret-extra and token s3cret';
+    expect(redactText(text, { metricsToken: 's3cret', httpHeaders: { 'X-Api-Key': 's3cret-extra' } })).toBe('header *** and token ***');
+    expect(redactText(text, { redisPassword: 's3cret', metricsHeaders: { 'X-Scope': 's3cret-extra' } })).toBe('header *** and token ***');
+  });
+
   it('redacts passwords in URLs', () => {
     const r = resolveConfig({ env: { RELIA_REDIS_URL: 'redis://:pa55word@cache:6379/0' } });
     expect(JSON.stringify(redactedView(r))).not.toContain('pa55word');
