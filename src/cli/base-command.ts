@@ -10,7 +10,7 @@
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { CheckFailedError, CleanupFailedError, ExitCode, InputError, InternalError, InterruptedError, ReliaError } from '../core/errors.js';
 import { redactText, type ConfigOverrides, type ResolvedConfig } from '../core/config/resolve.js';
-import { MIN_REDACTED_LENGTH, REDACTED, redactableValues } from '../core/secrets.js';
+import { MIN_REDACTED_LENGTH, redactableValues } from '../core/secrets.js';
 import type { Clock } from '../ports/clock.js';
 import { loadConfig } from './config-loader.js';
 import { deprecatedUses, deprecationWarning } from './deprecations.js';
@@ -267,9 +267,7 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
    * relia prints goes through it.
    */
   protected redact(text: string): string {
-    let out = text;
-    for (const v of this.extraSecrets) out = out.split(v).join(REDACTED);
-    return redactText(out, this.resolvedConfig?.secrets ?? {});
+    return redactText(text, this.resolvedConfig?.secrets ?? {}, this.extraSecrets);
   }
 
   /**

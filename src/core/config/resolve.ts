@@ -319,12 +319,15 @@ export function redactUrl(url: string): string {
 }
 
 /**
- * Redact every known secret value from free text, then every credential
+ * Redact every known secret value (the config's, and `extra` values such as a
+ * chaos experiment's secrets) from free text, then every credential
  * recognisable by its shape (`redactCredentials`: URL passwords, credential
  * headers, secret query parameters). For every failure text and --verbose line.
  */
-export function redactText(text: string, secrets: Secrets): string {
+export function redactText(text: string, secrets: Secrets, extra: readonly string[] = []): string {
+  // one list, longest first: a secret holding another whole is replaced before the other can leave its tail
   const values = redactableValues([
+    ...extra,
     secrets.metricsToken,
     secrets.metricsBasic?.password,
     secrets.redisPassword,

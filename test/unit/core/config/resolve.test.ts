@@ -123,6 +123,9 @@ describe('resolveConfig: file → env → flags', () => {
     const text = 'header s3cret-extra and token s3cret';
     expect(redactText(text, { metricsToken: 's3cret', httpHeaders: { 'X-Api-Key': 's3cret-extra' } })).toBe('header *** and token ***');
     expect(redactText(text, { redisPassword: 's3cret', metricsHeaders: { 'X-Scope': 's3cret-extra' } })).toBe('header *** and token ***');
+    // a command's own secrets (a chaos experiment's) and the config's, either holding the other
+    expect(redactText(text, { metricsToken: 's3cret' }, ['s3cret-extra'])).toBe('header *** and token ***');
+    expect(redactText(text, { metricsToken: 's3cret-extra' }, ['s3cret'])).toBe('header *** and token ***');
   });
 
   it('redacts passwords in URLs', () => {
