@@ -211,18 +211,14 @@ export function parseChaostoolkit(data: unknown, opts: ParseOptions): Experiment
       steadyState = { title: typeof hypo.title === 'string' ? hypo.title : String(data.title), probes };
     }
   }
-  const method: MethodStep[] = [];
-  (Array.isArray(data.method) ? data.method : []).forEach((m, i) => {
-    const spec = mapActivity(m, `method[${i}]`);
-    // Stryker disable next-line ConditionalExpression: equivalent, a null spec added a problem, and then the parse throws
-    if (spec) method.push(spec);
-  });
-  const rollbacks: ActivitySpec[] = [];
-  (Array.isArray(data.rollbacks) ? data.rollbacks : []).forEach((r, i) => {
-    const spec = mapActivity(r, `rollbacks[${i}]`);
-    // Stryker disable next-line ConditionalExpression: equivalent, a null spec added a problem, and then the parse throws
-    if (spec) rollbacks.push(spec);
-  });
+  /** Each activity of a list that could be read; the others added a problem, and then the parse throws. */
+  const mapAll = (list: unknown, name: string): ActivitySpec[] =>
+    (Array.isArray(list) ? list : []).flatMap((a, i) => {
+      // Stryker disable next-line ArrayDeclaration: equivalent, a null spec added a problem, and then the parse throws
+      return mapActivity(a, `${name}[${i}]`) ?? [];
+    });
+  const method: MethodStep[] = mapAll(data.method, 'method');
+  const rollbacks = mapAll(data.rollbacks, 'rollbacks');
 
   // relia's own extension: guards and blast radius, parsed by the native schema.
   const ext = Array.isArray(data.extensions) ? data.extensions.findIndex((e) => isRec(e) && e.name === 'relia') : -1;
