@@ -19,14 +19,12 @@ import type { AutoScalingGroupInfo, ComputePort, InstanceFilter, InstanceInfo, I
 import type { ManagedExperiment } from '../../../ports/experiments.js';
 import type { ActionDefinition, ActivityContext, ActivityPlan, ProbeDefinition } from '../activity.js';
 import { chooseTargets, describeMode, requireAwsAccount, selectionFields } from '../targets.js';
-import { durationMs, ms } from './common.js';
+import { durationMs, issueAt, ms } from './common.js';
 
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'expected an AWS region such as us-east-1' });
 const tagValues = z.record(z.string().min(1), z.union([z.string(), z.array(z.string()).min(1)])).refine((m) => Object.keys(m).length > 0, { message: 'an empty tag map would match every instance or group: name at least one tag' });
 /** chaostoolkit's EC2 filters: [{Name: 'tag:app', Values: ['api']}, {Name: 'instance-state-name', Values: ['running']}]. */
 const ec2Filters = z.array(z.strictObject({ Name: z.string().min(1), Values: z.array(z.string()).min(1) })).min(1);
-/** A refinement problem at `path` (parseWithSchema shows its path and message). */
-const problem = (path: Array<string | number>, message: string) => ({ code: 'custom' as const, path, message });
 
 const InstanceArgs = z
   .strictObject({
@@ -42,15 +40,15 @@ const InstanceArgs = z
     force: z.boolean().optional(),
   })
   .superRefine((a, ctx) => {
-    if (!a.tags && !a.instanceIds && !a.filters) ctx.addIssue(problem(['tags'], 'choose instances by tags, instanceIds or filters'));
+    if (!a.tags && !a.instanceIds && !a.filters) ctx.addIssue(issueAt(['tags'], 'choose instances by tags, instanceIds or filters'));
     for (const [i, f] of (a.filters ?? []).entries()) {
       if (!f.Name.startsWith('tag:') && f.Name !== 'instance-state-name' && f.Name !== 'availability-zone' && f.Name !== 'instance-id') {
-        ctx.addIssue(problem(['filters', i, 'Name'], `filter ${f.Name} is not supported: use tag:KEY, instance-state-name, availability-zone or instance-id`));
+        ctx.addIssue(issueAt(['filters', i, 'Name'], `filter ${f.Name} is not supported: use tag:KEY, instance-state-name, availability-zone or instance-id`));
       }
     }
     // A state or a zone alone selects every instance in it: the selection must name the application (a tag) or the instances.
     if (a.filters && !a.tags && !a.instanceIds && !a.filters.some((f) => f.Name.startsWith('tag:') || f.Name === 'instance-id')) {
-      ctx.addIssue(problem(['filters'], 'instance-state-name and availability-zone filters alone match every instance in the region or zone: add a tag:KEY or instance-id filter (or tags / instanceIds)'));
+      ctx.addIssue(issueAt(['filters'], 'instance-state-name and availability-zone filters alone match every instance in the region or zone: add a tag:KEY or instance-id filter (or tags / instanceIds)'));
     }
   });
 export type InstanceArgs = z.infer<typeof InstanceArgs>;
@@ -154,12 +152,12 @@ const GroupArgs = z
     decrementDesired: z.boolean().default(false),
   })
   .superRefine((a, ctx) => {
-    if (a.asgNames === undefined && a.tags === undefined) ctx.addIssue(problem(['asgNames'], 'choose the groups by asgNames or by tags'));
-    if (a.asgNames !== undefined && a.tags !== undefined) ctx.addIssue(problem(['tags'], 'give asgNames or tags, not both'));
+    if (a.asgNames === undefined && a.tags === undefined) ctx.addIssue(issueAt(['asgNames'], 'choose the groups by asgNames or by tags'));
+    if (a.asgNames !== undefined && a.tags !== undefined) ctx.addIssue(issueAt(['tags'], 'give asgNames or tags, not both'));
     if (Array.isArray(a.tags)) {
       const seen = new Map<string, string>();
       for (const [i, t] of a.tags.entries()) {
-        if (seen.has(t.Key) && seen.get(t.Key) !== t.Value) ctx.addIssue(problem(['tags', i, 'Key'], `tag ${t.Key} is given twice with different values; a group carries one value per key`));
+        if (seen.has(t.Key) && seen.get(t.Key) !== t.Value) ctx.addIssue(issueAt(['tags', i, 'Key'], `tag ${t.Key} is given twice with different values; a group carries one value per key`));
         seen.set(t.Key, t.Value);
       }
     }

@@ -2,6 +2,12 @@
 import { z } from 'zod';
 import { parseDuration, parseRate } from '../../units.js';
 
+/** A refinement problem at `path` (the schema's root when empty): parseWithSchema shows its path and message. */
+export function issueAt(path: Array<string | number>, message: string) {
+  // Stryker disable next-line StringLiteral: equivalent, schemaProblems prints the message of an issue whatever its code, and nothing else reads the code
+  return { code: 'custom' as const, path, message };
+}
+
 /** A duration as `30s`/`1m30s`, or a number of seconds (chaostoolkit's form); parsed to milliseconds. */
 export function durationMs(example: string) {
   return z.union([z.number().positive(), z.string()]).transform((v, ctx) => {

@@ -18,7 +18,7 @@ import { InputError, SafetyStopError } from '../../errors.js';
 import type { ClusterPort, PodInfo } from '../../../ports/cluster.js';
 import type { ActionDefinition, ActivityContext, ActivityPlan, PlannedTarget } from '../activity.js';
 import { chooseTargets, describeMode, labelSelector, protection, requireKubeContext, selectionFields } from '../targets.js';
-import { durationMs, labelMap } from './common.js';
+import { durationMs, issueAt, labelMap } from './common.js';
 
 const name = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: 'expected a Kubernetes name such as api or api-7d9f' });
 
@@ -196,22 +196,8 @@ const DrainArgs = z
     ...evictionFields,
   })
   .superRefine((a, ctx) => {
-    if (a.selector === undefined && a.names === undefined) {
-      ctx.addIssue({
-        // Stryker disable next-line StringLiteral: equivalent, schemaProblems prints the message of an issue whatever its code, and nothing else reads the code
-        code: 'custom',
-        path: ['selector'],
-        message: 'name the nodes by selector or names',
-      });
-    }
-    if (!a.drain && a.namespaces !== undefined) {
-      ctx.addIssue({
-        // Stryker disable next-line StringLiteral: equivalent, schemaProblems prints the message of an issue whatever its code, and nothing else reads the code
-        code: 'custom',
-        path: ['namespaces'],
-        message: 'namespaces only narrow a drain: remove it, or set drain: true',
-      });
-    }
+    if (a.selector === undefined && a.names === undefined) ctx.addIssue(issueAt(['selector'], 'name the nodes by selector or names'));
+    if (!a.drain && a.namespaces !== undefined) ctx.addIssue(issueAt(['namespaces'], 'namespaces only narrow a drain: remove it, or set drain: true'));
   });
 export type DrainArgs = z.infer<typeof DrainArgs>;
 

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { Clock } from '../../../ports/clock.js';
 import type { HttpClient, HttpRequest } from '../../../ports/http.js';
 import type { ActionDefinition, ActionRunContext, ActivityPlan } from '../activity.js';
-import { durationMs, ms, ratePerSecond } from './common.js';
+import { durationMs, issueAt, ms, ratePerSecond } from './common.js';
 
 /** No experiment may ask for more, whatever its maxRate says. */
 export const LOAD_RATE_CEILING = 5000;
@@ -91,11 +91,8 @@ const Common = {
   wait: z.boolean().default(false),
 };
 
-/** The code of our own issues (validation.ts reports their message and path). */
-const CUSTOM = 'custom' as const;
-
 function capCheck(maxRate: number, ctx: z.RefinementCtx): void {
-  if (maxRate > LOAD_RATE_CEILING) ctx.addIssue({ code: CUSTOM, path: ['maxRate'], message: `maxRate is above relia's ceiling of ${LOAD_RATE_CEILING}/s` });
+  if (maxRate > LOAD_RATE_CEILING) ctx.addIssue(issueAt(['maxRate'], `maxRate is above relia's ceiling of ${LOAD_RATE_CEILING}/s`));
 }
 
 const FlashArgs = z
@@ -110,7 +107,7 @@ const FlashArgs = z
     capCheck(a.maxRate, ctx);
     const rate = a.baselineRate * a.multiplier;
     if (rate > a.maxRate * (1 + 1e-9)) {
-      ctx.addIssue({ code: CUSTOM, path: ['multiplier'], message: `baselineRate × multiplier is ${Number(rate.toPrecision(6))}/s, above maxRate ${Number(a.maxRate.toPrecision(6))}/s: lower the multiplier or raise maxRate` });
+      ctx.addIssue(issueAt(['multiplier'], `baselineRate × multiplier is ${Number(rate.toPrecision(6))}/s, above maxRate ${Number(a.maxRate.toPrecision(6))}/s: lower the multiplier or raise maxRate`));
     }
   });
 export type FlashArgs = z.infer<typeof FlashArgs>;

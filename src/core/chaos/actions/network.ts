@@ -14,7 +14,7 @@ import { seededRandom } from '../../cache/random.js';
 import type { FaultProxyPort, ProxyHandle } from '../../../ports/proxy.js';
 import type { ActionDefinition, ActionRunContext, ActivityPlan, ActivityPorts } from '../activity.js';
 import { describeToxics, parseToxics, toxicDecisions } from '../toxics.js';
-import { durationMs, hostPort, ms } from './common.js';
+import { durationMs, hostPort, issueAt, ms } from './common.js';
 
 const toxicValue = z.union([z.string(), z.number()]);
 
@@ -42,13 +42,8 @@ const ProxyArgs = z.strictObject({
     parseToxics(a);
   } catch (err) {
     const field = (err as { field?: string }).field;
-    ctx.addIssue({
-      // Stryker disable next-line StringLiteral: equivalent, schemaProblems prints the message of an issue whatever its code, and nothing else reads the code
-      code: 'custom',
-      ...(field ? { path: [field] } : {}),
-      // parseToxics starts every message with `field: `; the path names the field already
-      message: (err as Error).message.replace(`${field}: `, ''),
-    });
+    // parseToxics starts every message with `field: `; the path names the field already
+    ctx.addIssue(issueAt(field ? [field] : [], (err as Error).message.replace(`${field}: `, '')));
   }
 });
 export type ProxyArgs = z.infer<typeof ProxyArgs>;

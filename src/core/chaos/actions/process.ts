@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { InputError } from '../../errors.js';
 import type { ProcessSignal, RunResult } from '../../../ports/process.js';
 import type { ActionDefinition, ActivityContext, ActivityPlan, ProbeDefinition } from '../activity.js';
-import { durationMs, ms, splitArgs, valueText } from './common.js';
+import { durationMs, issueAt, ms, splitArgs, valueText } from './common.js';
 
 const SIGNALS = ['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGSTOP', 'SIGCONT', 'SIGUSR1', 'SIGUSR2'] as const;
 
@@ -20,12 +20,7 @@ const SignalArgs = z
   })
   .superRefine((a, ctx) => {
     if ((a.pid === undefined) === (a.pidFile === undefined)) {
-      ctx.addIssue({
-        // Stryker disable next-line StringLiteral: equivalent, schemaProblems prints the message of an issue whatever its code, and nothing else reads the code
-        code: 'custom',
-        path: ['pid'],
-        message: 'name the process by exactly one of pid or pidFile (never by name pattern)',
-      });
+      ctx.addIssue(issueAt(['pid'], 'name the process by exactly one of pid or pidFile (never by name pattern)'));
     }
   });
 export type SignalArgs = z.infer<typeof SignalArgs>;
