@@ -8,17 +8,37 @@ export function issueAt(path: Array<string | number>, message: string) {
   return { code: 'custom' as const, path, message };
 }
 
-/** A duration as `30s`/`1m30s`, or a number of seconds (chaostoolkit's form); parsed to milliseconds. */
+/** The HTTP methods an http probe or a load action sends. */
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** An HTTP method in any case (chaostoolkit experiments write `get`), read upper-case; GET when absent. */
+export const httpMethod = z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(HTTP_METHODS)).default('GET');
+
+/** An http(s) URL with a host. */
+export const httpUrl = z
+  .string()
+  // an http(s) scheme, then at least one host character
+  .refine((v) => /^https?:\/\/[^\s/]/.test(v) && URL.canParse(v), { message: 'expected an http(s) URL such as http://127.0.0.1:8080/health' });
+
+/**
+ * A duration as `30s`/`1m30s`, or a number of seconds (chaostoolkit's form); parsed to whole milliseconds.
+ * One that rounds to 0 ms (`0.0001`, `0.1ms`) is refused: it would mean "no time at all", never what was written.
+ */
 export function durationMs(example: string) {
   return z.union([z.number().positive(), z.string()]).transform((v, ctx) => {
-    if (typeof v === 'number') return Math.round(v * 1000);
+    let out: number;
     try {
       // Stryker disable next-line StringLiteral: equivalent, this field name is never shown (the error is caught)
-      return Math.round(parseDuration(v, 'duration') * 1000);
+      out = Math.round((typeof v === 'number' ? v : parseDuration(v, 'duration')) * 1000);
     } catch {
       ctx.addIssue(`expected a duration such as ${example} or a number of seconds, got ${JSON.stringify(v)}`);
       return z.NEVER;
     }
+    if (out < 1) {
+      ctx.addIssue(`${JSON.stringify(v)} is under a millisecond (durations are whole milliseconds): use 1ms or more, such as ${example}`);
+      return z.NEVER;
+    }
+    return out;
   });
 }
 

@@ -7,12 +7,7 @@ import { z } from 'zod';
 import { CheckFailedError, DependencyError, InputError } from '../../errors.js';
 import type { HttpRequest } from '../../../ports/http.js';
 import type { ProbeDefinition } from '../activity.js';
-import { durationMs, ms } from './common.js';
-
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-
-// an http(s) scheme, then at least one host character
-const url = z.string().refine((v) => /^https?:\/\/[^\s/]/.test(v) && URL.canParse(v), { message: 'expected an http(s) URL such as http://127.0.0.1:8080/health' });
+import { durationMs, httpMethod, httpUrl, ms } from './common.js';
 
 /** chaostoolkit's snake_case names are accepted as they are written in its experiments. */
 function aliases(input: unknown): unknown {
@@ -21,21 +16,23 @@ function aliases(input: unknown): unknown {
   const out: Record<string, unknown> = { ...rest };
   // undefined when none is written: the same as absent for this optional field
   out.expectStatus = out.expectStatus ?? expectedStatus ?? expected_status;
-  if (typeof out.method === 'string') out.method = out.method.toUpperCase();
+  // chaostoolkit's [connect, read] pair: the limit is their sum, in seconds (one duration, read by durationMs)
+  const t = out.timeout;
+  if (Array.isArray(t) && t.length === 2 && t.every((n) => typeof n === 'number' && n > 0)) out.timeout = (t[0] as number) + (t[1] as number);
   return out;
 }
 
 const HttpArgs = z.preprocess(
   aliases,
   z.strictObject({
-    url,
-    method: z.enum(METHODS).default('GET'),
+    url: httpUrl,
+    method: httpMethod,
     headers: z.record(z.string(), z.string()).optional(),
     /** chaostoolkit: query parameters for GET/HEAD/DELETE, a JSON body otherwise. */
     arguments: z.record(z.string(), z.unknown()).optional(),
     body: z.string().optional(),
-    /** Seconds (chaostoolkit), a duration, or chaostoolkit's [connect, read] pair (their sum is the limit). */
-    timeout: z.union([durationMs('10s'), z.tuple([z.number().positive(), z.number().positive()]).transform(([a, b]) => Math.round((a + b) * 1000))]).default(10_000),
+    /** Seconds (chaostoolkit), a duration, or chaostoolkit's [connect, read] pair (their sum is the limit, see aliases). */
+    timeout: durationMs('10s').default(10_000),
     /** The probe fails unless the status is one of these (chaostoolkit's expected_status). */
     expectStatus: z.union([z.number().int(), z.array(z.number().int()).min(1)]).optional(),
     /** The probe fails when the response takes longer. */

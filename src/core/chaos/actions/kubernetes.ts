@@ -147,7 +147,7 @@ async function currentScale(a: ScaleArgs, ctx: ActivityContext): Promise<{ clust
   const scale = await cluster.getScale({ kind: a.kind, namespace: a.namespace, name: a.name }, { signal: ctx.signal });
   if (scale === null) throw new InputError(`name: no ${a.kind} ${a.namespace}/${a.name} in context ${context}`, { field: 'name', suggestions: [`check it exists: kubectl --context ${context} -n ${a.namespace} get ${a.kind} ${a.name}`] });
   if (a.replicas > scale.replicas) {
-    throw new InputError(`replicas: ${a.replicas} is above the current ${scale.replicas}; this action scales down`, { field: 'replicas', suggestions: [`use a number below ${scale.replicas}`] });
+    throw new InputError(`replicas: ${a.replicas} is above the current ${scale.replicas}; this action scales down`, { field: 'replicas', suggestions: [`use a number from 0 to ${scale.replicas} (its replicas now)`] });
   }
   return { cluster, context, replicas: scale.replicas };
 }

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { Clock } from '../../../ports/clock.js';
 import type { HttpClient, HttpRequest } from '../../../ports/http.js';
 import type { ActionDefinition, ActionRunContext, ActivityPlan } from '../activity.js';
-import { durationMs, issueAt, ms, ratePerSecond } from './common.js';
+import { durationMs, httpMethod, httpUrl, issueAt, ms, ratePerSecond } from './common.js';
 
 /** No experiment may ask for more, whatever its maxRate says. */
 export const LOAD_RATE_CEILING = 5000;
@@ -76,9 +76,8 @@ export interface LoadStats {
 const failedStatus = (s: number) => s >= 500 || s === 429;
 
 const Common = {
-  // an http(s) scheme, then at least one host character
-  url: z.string().refine((v) => /^https?:\/\/[^\s/]/.test(v) && URL.canParse(v), { message: 'expected an http(s) URL' }),
-  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
+  url: httpUrl,
+  method: httpMethod,
   headers: z.record(z.string(), z.string()).optional(),
   body: z.string().optional(),
   duration: durationMs('60s'),

@@ -7,6 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EMPTY_SELECTOR, splitArgs, valueText } from '../../../../src/core/chaos/actions/common.js';
+import { httpProbe } from '../../../../src/core/chaos/actions/http.js';
+import { flashCrowdAction } from '../../../../src/core/chaos/actions/load.js';
 import { podKill } from '../../../../src/core/chaos/actions/kubernetes.js';
 import { networkActions } from '../../../../src/core/chaos/actions/network.js';
 import { expectInputError } from '../error-contract.js';
@@ -69,5 +71,27 @@ describe('splitArgs: a command line split the way a POSIX shell splits words', (
 describe('valueText: the value a probe tolerance passes as one word', () => {
   it('text as it is, numbers and booleans as written (NaN included), anything else as JSON, nothing as null', () => {
     expect([valueText('up'), valueText(12.5), valueText(Number.NaN), valueText(true), valueText({ status: 200 }), valueText(undefined)]).toEqual(['up', '12.5', 'NaN', 'true', '{"status":200}', 'null']);
+  });
+});
+
+describe('durations (whole milliseconds) and HTTP methods (any case), read the same by the http probe and the load actions', () => {
+  const timeout = (v: unknown) => args(httpProbe, { url: 'http://svc.test/', timeout: v }).timeout;
+  it('seconds or a duration; half a millisecond rounds up to 1 ms', () => {
+    expect([timeout(2), timeout(0.0005), timeout('1ms'), timeout('1m30s'), timeout([1, 2])]).toEqual([2000, 1, 1, 90_000, 3000]);
+  });
+  it('a duration that rounds to 0 ms is exit 2 naming the field, never "no time at all"', () => {
+    for (const tiny of [0.0001, '0.1ms']) {
+      expectInputError(() => timeout(tiny), 'timeout', [`${JSON.stringify(tiny)} is under a millisecond (durations are whole milliseconds): use 1ms or more, such as 10s`]);
+    }
+    expectInputError(() => args(flashCrowdAction, { url: 'http://svc.test/', baselineRate: '1/s', maxRate: '10/s', duration: 0.0004 }), 'duration', ['0.0004 is under a millisecond']);
+  });
+  it('a timeout that is no duration says what a duration is (the [connect, read] form no longer hides it); a list that is no such pair is exit 2 too', () => {
+    expectInputError(() => timeout('soon'), 'timeout', ['expected a duration such as 10s or a number of seconds, got "soon"']);
+    for (const bad of [[1], [1, -2], [1, 2, 3], ['1s', '2s']]) expectInputError(() => timeout(bad), 'timeout', ['got a list']);
+  });
+  it('the method is read in any case (chaostoolkit writes `get`); one that is no HTTP method is exit 2 naming it', () => {
+    const load = (method: unknown) => args(flashCrowdAction, { url: 'http://svc.test/', baselineRate: '1/s', maxRate: '10/s', duration: '1m', method }).method;
+    expect([load('post'), load('Delete'), load(undefined), args(httpProbe, { url: 'http://svc.test/', method: 'head' }).method]).toEqual(['POST', 'DELETE', 'GET', 'HEAD']);
+    for (const bad of ['FETCH', 'get ', 7]) expectInputError(() => load(bad), 'method');
   });
 });

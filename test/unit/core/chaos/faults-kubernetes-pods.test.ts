@@ -159,6 +159,6 @@ describe('kubernetes.scale', () => {
     const missing = await fail({ kind: 'statefulset', namespace: 'web', name: 'api', replicas: 0 });
     expect([missing.field, missing.message, missing.suggestions]).toEqual(['name', 'name: no statefulset web/api in context memory', ['check it exists: kubectl --context memory -n web get statefulset api']]);
     const up = await fail({ namespace: 'web', name: 'api', replicas: 6 });
-    expect([up.field, up.message, up.suggestions]).toEqual(['replicas', 'replicas: 6 is above the current 5; this action scales down', ['use a number below 5']]);
+    expect([up.field, up.message, up.suggestions]).toEqual(['replicas', 'replicas: 6 is above the current 5; this action scales down', ['use a number from 0 to 5 (its replicas now)']]);
   });
 });

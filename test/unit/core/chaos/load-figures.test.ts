@@ -86,8 +86,8 @@ describe('load figures', () => {
 describe('load validation (exit 2 naming the field)', () => {
   const base = { url: URL_, baselineRate: '1/s', duration: '1m', maxRate: '10/s' };
   it('the URL must be http(s), even one that contains an http URL further on', () => {
-    expectInputError(() => args(flashCrowdAction, { ...base, url: 'ftp://files.test/' }), 'url', ['expected an http(s) URL']);
-    expectInputError(() => args(retryStormAction, { url: 'ftp://files.test/http://svc.test/', duration: '1m', maxRate: '10/s' }), 'url', ['expected an http(s) URL']);
+    expectInputError(() => args(flashCrowdAction, { ...base, url: 'ftp://files.test/' }), 'url', ['expected an http(s) URL such as http://127.0.0.1:8080/health']);
+    expectInputError(() => args(retryStormAction, { url: 'ftp://files.test/http://svc.test/', duration: '1m', maxRate: '10/s' }), 'url', ['expected an http(s) URL such as http://127.0.0.1:8080/health']);
   });
   it('maxRate may be exactly the 5000/s ceiling, not above', () => {
     expect(args(retryStormAction, { url: URL_, duration: '1m', maxRate: '5000/s' }).maxRate).toBe(5000);
