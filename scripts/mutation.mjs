@@ -27,7 +27,7 @@
 // three starts a Stryker run (two runs at once starve each other's timeouts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { FAMILIES } from '../stryker.config.mjs';
+import { BARRELS, FAMILIES } from '../stryker.config.mjs';
 
 const DIR = '.relia-test/mutation';
 const args = process.argv.slice(2);
@@ -141,9 +141,10 @@ function tally(report) {
 }
 
 const rows = [];
+const barrels = new Set(expand(BARRELS));
 for (const family of families) {
   const store = readJson(storeOf(family));
-  const all = FAMILIES[family].mutate.flatMap((g) => expand(g)).filter((f) => !f.endsWith('/index.ts')).sort();
+  const all = FAMILIES[family].mutate.flatMap((g) => expand(g)).filter((f) => !barrels.has(f)).sort();
   if (!store) {
     rows.push({ family, missing: true, all });
     continue;
