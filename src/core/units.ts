@@ -153,12 +153,14 @@ const BANDWIDTH_UNITS: Record<string, number> = {
   'tb/s': 1e12,
 };
 
-/** Parse a bandwidth into bits per second: `3.5Mbps`, `40Gbps`, `100 kbps`. Decimal (SI) prefixes. */
+/** Parse a bandwidth into bits per second: `3.5Mbps`, `40Gbps`, `100 kbps`. Decimal (SI) prefixes; a capital B (bytes) is refused. */
 export function parseBandwidth(input: string | number, field = 'bandwidth'): number {
   const expected = 'a bandwidth such as 3.5Mbps or 40Gbps';
   if (typeof input === 'number') fail(field, input, expected, `${input}Mbps`);
   const m = /^(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*([a-zA-Z/]+)$/.exec(String(input).trim());
   if (!m) fail(field, input, expected, '40Gbps');
+  // A capital B is bytes (`1MB/s` is 8 Mbit/s, as chaos toxics read it): folding it to bits would be 8x off.
+  if ((m[2] as string).includes('B')) fail(field, input, `${expected} in bits per second (B is bytes: 1MB/s is 8Mbps)`, '8Mbps, not 1MB/s');
   const unit = BANDWIDTH_UNITS[(m[2] as string).toLowerCase()];
   if (unit === undefined) fail(field, input, `${expected} (units: bps, Kbps, Mbps, Gbps, Tbps)`, '3.5Mbps');
   const bps = Number(m[1]) * unit;
