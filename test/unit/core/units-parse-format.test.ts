@@ -194,6 +194,10 @@ describe('parseRate: accepted forms', () => {
       expect(e.suggestions).toEqual(['write it like 200/h']);
     }
     expect(rejection(() => parseRate('5/fortnight', '--arrival-rate')).message).toMatch(/^--arrival-rate: expected a duration such as/);
+    // Bug fixed: object-prototype names were looked up as units and gave "expected a finite rate".
+    for (const proto of ['5/constructor', '5/tostring', '5/__proto__']) {
+      expect(rejection(() => parseRate(proto, '--arrival-rate')).message, proto).toMatch(/^--arrival-rate: expected a duration such as/);
+    }
   });
 
   it('rejects an infinite rate', () => {
@@ -413,5 +417,39 @@ describe('parseSize', () => {
       expect(e.message, bad).toBe(`cache.memory: expected a size such as 256MiB or 1GiB, got ${JSON.stringify(bad)}`);
       expect(e.suggestions).toEqual(['write it like 512MiB']);
     }
+  });
+});
+
+describe('second digits, anchors and default field names', () => {
+  it('accepts two decimals and signed or long exponents', () => {
+    expect(parseDuration('2.25', 'd', { allowBareSeconds: true })).toBe(2.25);
+    expect(parseRate('1.25/s')).toBe(1.25);
+    expect(parseRate('1e+3/s')).toBe(1000);
+    expect(parseRate('1e10/s')).toBe(1e10);
+    expect(parseBandwidth('2.25Gbps')).toBe(2.25e9);
+    expect(parseBandwidth('1e+3bps')).toBe(1000);
+    expect(parseBandwidth('1e10bps')).toBe(1e10);
+    expect(parseFraction('1e-10')).toBe(1e-10);
+    expect(parseFraction('1e0')).toBe(1);
+    expect(parseTime('12.25')).toBe(12_250);
+    expect(parseTime('2026-11-01T12:00:00.25Z')).toBe(Date.UTC(2026, 10, 1, 12, 0, 0, 250));
+    expect(parseSize('1.25KiB')).toBe(1280);
+  });
+
+  it('text before a bare number, or after a number, is not a bare number', () => {
+    const before = rejection(() => parseDuration('x45', 'f'));
+    expect(before.suggestions).toEqual(['write it like 1h30m']);
+    const after = rejection(() => parseRate('200 junk', 'r'));
+    expect(after.message).toBe('r: expected a rate such as 7500/s, 200/h, 100/30m or 4/y, got "200 junk"');
+    expect(rejection(() => parseBandwidth('3Mbps2', 'b')).suggestions).toEqual(['write it like 40Gbps']);
+  });
+
+  it('messages start with the default field name', () => {
+    expect(rejection(() => parseRate('x')).message).toMatch(/^rate: /);
+    expect(rejection(() => parseBandwidth('x')).message).toMatch(/^bandwidth: /);
+    expect(rejection(() => parseFraction('x')).message).toMatch(/^fraction: /);
+    expect(rejection(() => parseTime('x')).message).toMatch(/^time: /);
+    expect(rejection(() => parseSize('x')).message).toMatch(/^size: /);
+    expect(rejection(() => parseDuration('x')).message).toMatch(/^duration: /);
   });
 });
