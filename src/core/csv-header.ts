@@ -12,7 +12,8 @@ import { InputError } from './errors.js';
 /** Field → the names a header may give its column (the first is the documented one). */
 export type ColumnNames<F extends string> = Readonly<Record<F, readonly string[]>>;
 
-const norm = (s: string): string => s.trim().toLowerCase().replace(/[\s_-]+/g, '');
+// No trim(): the replace below removes every whitespace character, leading and trailing ones included.
+const norm = (s: string): string => s.toLowerCase().replace(/[\s_-]+/g, '');
 
 /** The documented header, e.g. `concurrency,throughput`. */
 export function documentedHeader<F extends string>(names: ColumnNames<F>): string {

@@ -130,8 +130,10 @@ export function parseRate(input: string | number, field = 'rate', opts: { allowB
   } else {
     const unit = m[2].trim().toLowerCase();
     const named: Record<string, number> = { sec: 1, second: 1, min: MINUTE, minute: MINUTE, hour: HOUR, day: DAY, week: WEEK, year: YEAR_SECONDS, yr: YEAR_SECONDS };
-    if (named[unit] !== undefined) per = named[unit] as number;
-    else if (/^[a-z]+$/.test(unit) && DURATION_UNITS[unit] !== undefined) per = DURATION_UNITS[unit] as number;
+    // Own keys only: `constructor` or `tostring` are object-prototype names, not units. A unit with digits
+    // (`30m`) is never a key, so it falls through to parseDuration.
+    if (Object.hasOwn(named, unit)) per = named[unit] as number;
+    else if (Object.hasOwn(DURATION_UNITS, unit)) per = DURATION_UNITS[unit] as number;
     else per = parseDuration(unit, field);
   }
   const rate = count / per;
@@ -153,12 +155,14 @@ const BANDWIDTH_UNITS: Record<string, number> = {
   'tb/s': 1e12,
 };
 
-/** Parse a bandwidth into bits per second: `3.5Mbps`, `40Gbps`, `100 kbps`. Decimal (SI) prefixes. */
+/** Parse a bandwidth into bits per second: `3.5Mbps`, `40Gbps`, `100 kbps`. Decimal (SI) prefixes; a capital B (bytes) is refused. */
 export function parseBandwidth(input: string | number, field = 'bandwidth'): number {
   const expected = 'a bandwidth such as 3.5Mbps or 40Gbps';
   if (typeof input === 'number') fail(field, input, expected, `${input}Mbps`);
   const m = /^(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*([a-zA-Z/]+)$/.exec(String(input).trim());
   if (!m) fail(field, input, expected, '40Gbps');
+  // A capital B is bytes (`1MB/s` is 8 Mbit/s, as chaos toxics read it): folding it to bits would be 8x off.
+  if ((m[2] as string).includes('B')) fail(field, input, `${expected} in bits per second (B is bytes: 1MB/s is 8Mbps)`, '8Mbps, not 1MB/s');
   const unit = BANDWIDTH_UNITS[(m[2] as string).toLowerCase()];
   if (unit === undefined) fail(field, input, `${expected} (units: bps, Kbps, Mbps, Gbps, Tbps)`, '3.5Mbps');
   const bps = Number(m[1]) * unit;
@@ -186,7 +190,7 @@ export function formatBandwidth(bps: number, unit?: 'Mbps' | 'Gbps' | 'Tbps'): s
  */
 export function parseObjective(input: string | number, field = 'objective'): number {
   const expected = 'an objective such as 99.9, 99.9% or 0.999';
-  const text = typeof input === 'number' ? String(input) : String(input).trim();
+  const text = String(input).trim(); // a number's String() has no spaces to trim
   const m = /^(\d+(?:\.\d+)?)\s*(%?)$/.exec(text);
   if (!m) fail(field, input, expected, '99.9');
   const n = Number(m[1]);
@@ -197,7 +201,7 @@ export function parseObjective(input: string | number, field = 'objective'): num
 
 /** Parse a fraction in [0, 1] given as `0.2`, `20%`. */
 export function parseFraction(input: string | number, field = 'fraction'): number {
-  const text = typeof input === 'number' ? String(input) : String(input).trim();
+  const text = String(input).trim(); // a number's String() has no spaces to trim
   const m = /^(\d+(?:\.\d+)?(?:e-?\d+)?)\s*(%?)$/i.exec(text);
   if (!m) fail(field, input, 'a fraction between 0 and 1, or a percentage', '0.2 or 20%');
   const value = m[2] === '%' ? Number(m[1]) / 100 : Number(m[1]);
