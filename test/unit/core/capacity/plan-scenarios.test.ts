@@ -20,6 +20,9 @@ describe('N+1 per zone with the fewest zones allowed', () => {
     expect(t?.scenarios.map((s) => [s.policy, s.instances])).toEqual([['peak', 75], ['n-plus-one-zone', 150]]);
     expect(t?.scenarios[1]?.description).toBe('one of 2 zones lost: 1 zones carry the region at ≤ 100%');
     expect(t?.perZone).toBe(75);
+    // a session workload without requestsPerSession has no request demand: null, not 0, in every scenario
+    expect(t?.scenarios.map((s) => s.demand.requestsPerSecond)).toEqual([null, null]);
+    expect(t?.scenarios[1]?.demand.bandwidthBps).toBeCloseTo(750e6, 3);
   });
 });
 
