@@ -29,7 +29,9 @@ const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb
 export function parseSize(input: string | number, field = 'size'): number {
   const m = /^(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*([a-zA-Z]+)$/.exec(String(input).trim());
   const unit = m ? SIZE_UNITS[(m[2] as string).toLowerCase()] : undefined;
+  // Stryker disable next-line LogicalOperator: equivalent, with no match unit is undefined, so m || unit !== undefined is false just like m && ...
   const bytes = m && unit !== undefined ? Number(m[1]) * unit : Number.NaN;
+  // Stryker disable next-line StringLiteral: equivalent, a number never has the required unit, so it gives NaN bytes and is refused either way
   if (typeof input === 'number' || !(Number.isFinite(bytes) && bytes > 0)) {
     throw new InputError(`${field}: expected a size above zero such as 64KB, 1.5MB or 512KiB, got ${JSON.stringify(input)}`, {
       field,
@@ -44,6 +46,7 @@ function accepts(parse: (v: string) => unknown): (v: string) => boolean {
     try {
       parse(v);
       return true;
+    // Stryker disable next-line BlockStatement: equivalent, an empty catch returns undefined, which refine reads as false just like return false
     } catch {
       return false;
     }
@@ -244,7 +247,9 @@ export interface Plan {
   };
 }
 
+// Stryker disable next-line StringLiteral: equivalent, typeof is never '', and parseFraction reads a number through String(n) the same way
 const frac = (v: number | string | undefined): number | null => (v === undefined ? null : typeof v === 'number' ? v : parseFraction(v));
+// Stryker disable next-line StringLiteral: equivalent, the field name is only in parseRate's message, and the schema has already accepted every rate this parses
 const rate = (v: number | string | undefined): number | null => (v === undefined ? null : parseRate(v, 'rate', { allowBare: true }));
 
 /** Cross-field rules the schema cannot express, as problems with field paths and fixes. */
@@ -280,6 +285,7 @@ export function planProblems(p: PlanInput, file?: string): Problem[] {
       if (t === 'origin') add(`tiers.origin.perInstance.sessions`, 'sessions terminate at the edge; the origin sees only cache misses', 'size the origin on bandwidth or requests');
       else if (!sessionWorkload) add(`tiers.${t}.perInstance.sessions`, 'the workload has no sessions to size on', 'give peakConcurrentSessions or arrivalRate + sessionDuration');
     }
+    // Stryker disable next-line OptionalChaining: equivalent, t comes from TIERS filtered on p.tiers[t] !== undefined, so p.tiers[t] is always defined here
     const metric = p.tiers[t]?.hpaMetric;
     if (metric && 'pods' in metric && per[metric.dimension] === undefined) add(`tiers.${t}.hpaMetric.dimension`, `perInstance.${metric.dimension} is not given, so the Pods metric has no per-pod target`, `add tiers.${t}.perInstance.${metric.dimension} or choose another dimension`);
   }

@@ -282,6 +282,7 @@ function bindingOrder(regions: RegionPlan[], tier: TierName): PolicyName[] {
 export function computePlan(plan: Plan): PlanReport {
   const g = globalDemand(plan);
   const hr = plan.cache.hitRatio;
+  // Stryker disable next-line StringLiteral: equivalent, tierFraction treats every tier but 'origin' as the edge
   const edgeF = tierFraction(plan, 'edge');
   const mul = (x: number | null, f: number) => (x === null ? null : x * f);
   const regions: RegionPlan[] = plan.regions.map((region) => {
