@@ -114,7 +114,7 @@ export function ceilSafe(x: number): number {
   return Math.ceil(x - x * 1e-9);
 }
 
-/** 1234567.8 → `1,234,567.8`; large values rounded to 6 significant figures. */
+/** Thousands separated: 1234567.8 → `1,234,568` (1e6 and above rounded to whole numbers), 1234.5678 → `1,234.57` (6 significant figures). */
 export function grouped(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   const rounded = Math.abs(n) >= 1e6 ? Math.round(n) : Number(n.toPrecision(6));

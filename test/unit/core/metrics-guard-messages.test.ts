@@ -67,6 +67,7 @@ describe('assertNotAbove: part ≤ whole within 1e-9 of whole plus 1e-12', () =>
   });
   it('at zero the absolute 1e-12 is the whole slack: 5e-13 passes, 2e-12 does not', () => {
     expect(check(5e-13, 0)).not.toThrow();
+    expect(check(1e-12, 0)).not.toThrow(); // exactly at the edge
     expect(check(2e-12, 0)).toThrow(MetricsDataError);
   });
   it('a negative whole still gets a positive slack', () => {

@@ -74,7 +74,7 @@ describe('parseHeaderLine (--header)', () => {
     }
   });
   it('no colon, nothing before it, or a name that is no HTTP token is exit 2 quoting the line', () => {
-    for (const line of ['Accept gzip', ': gzip', ' : gzip', 'Bad Name: x', 'Bad(name): x', 'Ünicode: x']) {
+    for (const line of ['Accept', 'Accept gzip', ': gzip', ' : gzip', 'Bad Name: x', 'Bad(name): x', 'Ünicode: x']) {
       const e = expectInputError(() => parseHeaderLine(line, 'headers'), 'headers', [`headers: expected 'Name: value', got ${JSON.stringify(line)}`]);
       expect(e.suggestions).toEqual(["--header 'Accept-Encoding: gzip'"]);
     }

@@ -40,14 +40,18 @@ describe('one message per kind of problem', () => {
   });
   it('a union that matches no form names what was given', () => {
     const u = z.union([z.number(), z.strictObject({ a: z.number() })]);
-    expect(problems(u, ['x'])[0]).toEqual({ path: 'spec', message: 'does not match any accepted form, got a list' });
+    // toStrictEqual: no file or suggestion key at all when there is none
+    expect(problems(u, ['x'])[0]).toStrictEqual({ path: 'spec', message: 'does not match any accepted form, got a list' });
+    expect(problems(z.union([z.number(), z.boolean()], { error: 'a number or true/false' }), 'x')[0]?.message).toBe('a number or true/false');
     expect(problems(u, { b: 1 })[0]?.message).toBe('does not match any accepted form, got a mapping');
-    expect(problems(u, 'x'.repeat(70), 'f.yaml')[0]).toEqual({ file: 'f.yaml', path: 'spec', message: `does not match any accepted form, got "${'x'.repeat(56)}...` });
+    expect(problems(u, 'x'.repeat(70), 'f.yaml')[0]).toStrictEqual({ file: 'f.yaml', path: 'spec', message: `does not match any accepted form, got "${'x'.repeat(56)}...` });
   });
   it('values up to 60 characters as written; longer ones cut to 57 and "..."', () => {
     const msg = (v: string) => problems(z.number(), v)[0]?.message;
     expect(msg('x'.repeat(58))).toBe(`expected number, got "${'x'.repeat(58)}"`);
     expect(msg('x'.repeat(59))).toBe(`expected number, got "${'x'.repeat(56)}...`);
+    // a value JSON cannot write (a function) is named by its type
+    expect(problems(z.number(), () => 1)[0]?.message).toBe('expected number, got function');
   });
   it("a check's own message is kept as it is", () => {
     expect(problems(z.number().refine((n) => n > 1, { message: 'must be above 1' }), 0)[0]?.message).toBe('must be above 1');
@@ -62,6 +66,10 @@ describe('lines and errors', () => {
   it('several problems: a count, then each on its own indented line; the field and file of the first', () => {
     const e = thrown(() => throwProblems([{ path: 'a', message: 'bad a', file: 'f.yaml' }, { path: 'b', message: 'bad b' }], 'see docs'));
     expect([e.message, e.field, e.file, e.suggestions]).toEqual(['2 problems:\n  f.yaml: a: bad a\n  b: bad b', 'a', 'f.yaml', ['see docs']]);
+  });
+  it('no problem at all still gives an error (never a crash), with the fix', () => {
+    const e = thrown(() => throwProblems([], 'see docs'));
+    expect([e.field, e.suggestions]).toEqual([undefined, ['see docs']]);
   });
   it('a problem at the document root names no field', () => {
     const e = thrown(() => throwProblems([{ path: '', message: 'empty' }], 'see docs'));
@@ -81,7 +89,8 @@ describe('parseYamlInput', () => {
   });
   it('a syntax error is exit 2 naming the file and the flag, with the parser reason on one line', () => {
     const e = thrown(() => parseYamlInput('a: [1, 2\nb: 3\n', where));
-    expect(e.message).toMatch(/^slo\.yaml: not readable as YAML or JSON: \S.*$/);
+    // the parser's first line, whole (not cut to a character)
+    expect(e.message).toMatch(/^slo\.yaml: not readable as YAML or JSON: \S.{20,}$/);
     expect([e.file, e.field, e.suggestions]).toEqual(['slo.yaml', '--spec', ['fix the YAML syntax', 'see docs/budget.md']]);
   });
   it('a billion-laughs alias bomb is refused, not expanded', () => {
