@@ -24,7 +24,7 @@ export const EnvVarNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { m
 
 const httpUrl = z
   .string()
-  .refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), { message: 'expected an http(s) URL such as http://127.0.0.1:9090' });
+  .refine((v) => /^https?:\/\/[^\s/]+\S*$/.test(v) && URL.canParse(v), { message: 'expected an http(s) URL such as http://127.0.0.1:9090' });
 
 /** Secrets are never in the file: the file names the environment variable that holds them. */
 export const AuthSchema = z.discriminatedUnion('type', [
@@ -54,7 +54,7 @@ export const MetricsSchema = z.strictObject({
 });
 
 export const RedisSchema = z.strictObject({
-  url: z.string().refine((v) => /^rediss?:\/\/[^\s]+/.test(v) && URL.canParse(v), {
+  url: z.string().refine((v) => /^rediss?:\/\/\S+$/.test(v) && URL.canParse(v), {
     message: 'expected a redis URL such as redis://127.0.0.1:6379/0 (rediss:// for TLS)',
   }),
   usernameEnv: EnvVarNameSchema.optional(),

@@ -61,6 +61,9 @@ describe('file → environment variables → flags', () => {
     const e = expectInputError(() => resolveConfig({ env: { RELIA_METRICS_URL: 'prom:9090' } }), 'RELIA_METRICS_URL', ['RELIA_METRICS_URL: expected an http(s) URL', 'got "prom:9090"']);
     expect(e.suggestions).toEqual(['set it like http://127.0.0.1:9090']);
     expectInputError(() => resolveConfig({ env: { RELIA_PROMETHEUS_URL: 'x' } }), 'RELIA_PROMETHEUS_URL');
+    // a space anywhere is no URL (the URL parser would quietly encode it into the path)
+    expectInputError(() => resolveConfig({ env: { RELIA_METRICS_URL: 'http://p:9090/prom etheus' } }), 'RELIA_METRICS_URL');
+    expectInputError(() => resolveConfig({ env: { RELIA_REDIS_URL: 'redis://cache:6379/0 x' } }), 'RELIA_REDIS_URL');
     expectInputError(() => resolveConfig({ env: {}, flags: { metricsUrl: 'x' } }), '--prometheus');
     expect(expectInputError(() => resolveConfig({ env: { RELIA_REDIS_URL: 'cache:6379' } }), 'RELIA_REDIS_URL').suggestions).toEqual(['set it like redis://127.0.0.1:6379/0']);
     expectInputError(() => resolveConfig({ env: {}, flags: { redisUrl: 'x' } }), '--redis');
