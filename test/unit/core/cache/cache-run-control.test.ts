@@ -55,7 +55,7 @@ describe('RunControl: stop, deadline and sleeps', () => {
   });
 
   it('is live until the clock reaches the deadline, then stops with max-duration', () => {
-    const clock = new FakeClock(0);
+    const clock = new FakeClock(5000);
     const control = new RunControl(clock, undefined, 100, 0);
     clock.advance(99);
     expect(control.live()).toBe(true);
@@ -88,6 +88,13 @@ describe('RunControl: stop, deadline and sleeps', () => {
     const control = new RunControl(clock, undefined, 100, 0);
     expect(await control.sleep(500)).toBe(false);
     expect(clock.sleeps).toEqual([100]);
+    expect(control.stoppedBy).toBe('max-duration');
+  });
+
+  it('stops for a sleep that ends exactly at the deadline on such a clock', async () => {
+    const clock = earlyClock(0);
+    const control = new RunControl(clock, undefined, 100, 0);
+    expect(await control.sleep(100)).toBe(false);
     expect(control.stoppedBy).toBe('max-duration');
   });
 
@@ -205,8 +212,19 @@ describe('Gate', () => {
     const gate = new Gate(() => 2);
     const stop = new AbortController();
     stop.abort();
+    const listen = vi.spyOn(stop.signal, 'addEventListener');
     expect(await gate.enter(stop.signal)).toBe(false);
     expect(gate.inFlight).toBe(0);
+    expect(listen).not.toHaveBeenCalled();
+  });
+
+  it('takes a stop that aborts while nobody waits in its stride', async () => {
+    const gate = new Gate(() => 2);
+    const stop = new AbortController();
+    expect(await gate.enter(stop.signal)).toBe(true);
+    expect(() => stop.abort()).not.toThrow();
+    expect(await gate.enter(stop.signal)).toBe(false);
+    expect(gate.inFlight).toBe(1);
   });
 
   it('listens on the stop signal once however many times it waits', async () => {

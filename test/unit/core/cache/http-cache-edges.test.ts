@@ -65,7 +65,7 @@ describe('classifyCacheStatus: Age', () => {
 
 describe('parseVary refusals', () => {
   it('names the flag and shows the expected form for a spec without a header name', () => {
-    for (const spec of ['Accept-Encoding gzip', ': gzip', 'Bad Header: x']) {
+    for (const spec of ['Accept-Encoding gzip', 'Accept-Encoding', ': gzip', 'Bad Header: x']) {
       const err = inputError(() => parseVary([spec]));
       expect(err.message).toBe(`--vary: expected "Header-Name: value1,value2", got ${JSON.stringify(spec)}`);
       expect(err.field).toBe('--vary');

@@ -76,6 +76,24 @@ describe('AccessLogCounter edges', () => {
     ]);
   });
 
+  it('counts a path whose query holds a URL as that path, not as an absolute-form target', () => {
+    const c = new AccessLogCounter();
+    c.addLine(line('GET /go?to=http://x.example/y HTTP/1.1', 200));
+    expect(c.top(1)).toEqual([{ key: '/go?to=http://x.example/y', score: 1 }]);
+  });
+
+  it('ranks a long log by count, ties in first-seen order', () => {
+    // path k is requested (k mod 3) + 1 times, the requests of all paths interleaved
+    const n = 120;
+    const c = new AccessLogCounter();
+    for (let round = 0; round < 3; round++) for (let k = 0; k < n; k++) if (k % 3 >= round) c.addLine(line(`GET /p/${k} HTTP/1.1`, 200));
+    const byCount = (r: number): Array<{ key: string; score: number }> =>
+      Array.from({ length: n }, (_, k) => k)
+        .filter((k) => k % 3 === r)
+        .map((k) => ({ key: `/p/${k}`, score: r + 1 }));
+    expect(c.top(n)).toEqual([...byCount(2), ...byCount(1), ...byCount(0)]);
+  });
+
   it('counts HEAD by default but no other method', () => {
     const c = new AccessLogCounter();
     c.addText([line('HEAD /h HTTP/1.1', 200), line('PUT /p HTTP/1.1', 200), line('OPTIONS /o HTTP/1.1', 200)].join('\n'));
@@ -156,6 +174,17 @@ describe('popularKeysFromMetrics options', () => {
     expect(m.instantCalls).toEqual([{ query: 'p', time: undefined }]);
   });
 
+  it('orders any query’s samples by value, ties in the order the server gave', async () => {
+    // a plain selector, not topk: the server's order is the series order, not by value
+    const n = 120;
+    const series = Array.from({ length: n }, (_, k) => ({ labels: { __name__: 'p', title: `t${String(k).padStart(3, '0')}` }, points: [[T, k % 4] as [number, number]] }));
+    const m = new InstrumentedMetrics(MemoryMetrics.fromPoints(series));
+    const got = await popularKeysFromMetrics(m, { query: 'p', template: 'k:{title}', time: T * 1000 });
+    const samples = await MemoryMetrics.fromPoints(series).instant('p', { time: T * 1000 });
+    const level = (v: number): Array<{ key: string; score: number }> => samples.filter((s) => s.value === v).map((s) => ({ key: `k:${s.labels.title as string}`, score: v }));
+    expect(got).toEqual([...level(3), ...level(2), ...level(1), ...level(0)]);
+  });
+
   it('names --template in label errors by default', async () => {
     const m = metrics();
     const err = await rejectionOf(popularKeysFromMetrics(m, { query: 'p', template: 'k:{show}', time: T * 1000 }));
@@ -194,6 +223,18 @@ describe('mergeSources popularity', () => {
   it('puts unscored keys after scored ones even when seen first, a later score ranking a key seen unscored', () => {
     expect(mergeSources([['u1', { key: 'u2' }], [{ key: 's', score: 1 }, { key: 'u1', score: 0.5 }]])).toEqual(['s', 'u1', 'u2']);
     expect(mergeSources([[{ key: 's', score: 2 }, 'u'], ['v', { key: 't', score: 1 }]])).toEqual(['s', 't', 'u', 'v']);
+  });
+
+  it('keeps scored keys first and ties in first-seen order in long lists', () => {
+    // s<k> has score (k mod 4) + 1, u<k> none, interleaved: s0 u0 s1 u1 ...
+    const n = 80;
+    const list: Array<string | { key: string; score: number }> = [];
+    for (let k = 0; k < n; k++) list.push({ key: `s${k}`, score: (k % 4) + 1 }, `u${k}`);
+    const level = (r: number): string[] => Array.from({ length: n }, (_, k) => k).filter((k) => k % 4 === r).map((k) => `s${k}`);
+    const unscored = Array.from({ length: n }, (_, k) => `u${k}`);
+    expect(mergeSources([list])).toEqual([...level(3), ...level(2), ...level(1), ...level(0), ...unscored]);
+    // unscored keys first in the input still come after every scored one
+    expect(mergeSources([unscored, list])).toEqual([...level(3), ...level(2), ...level(1), ...level(0), ...unscored]);
   });
 
   it('gives every key of an all-zero list popularity 0, ahead of unscored keys', () => {

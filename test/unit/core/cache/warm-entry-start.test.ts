@@ -64,6 +64,20 @@ describe('warm entry', () => {
     expect(['a', 'b', 'c', 'd'].every((k) => cache.has(k))).toBe(true);
   });
 
+  it('reads a key stream once (a SCAN of the source is not run twice)', async () => {
+    const { base } = setup();
+    let reads = 0;
+    const stream: AsyncIterable<readonly string[]> = {
+      [Symbol.asyncIterator]: () => {
+        reads++;
+        return batches(['b'], ['c']);
+      },
+    };
+    const result = await warm(base({ keys: [], keyStream: stream }));
+    expect(result).toMatchObject({ keys: 2, warmed: 2 });
+    expect(reads).toBe(1);
+  });
+
   it('stops reading the stream when the signal aborts, with its reason, before any request', async () => {
     const { origin, base } = setup();
     const ctl = new AbortController();
