@@ -31,8 +31,8 @@ function refusal(f: () => unknown): InputError {
 }
 
 describe('a one-shard Job with nothing optional', () => {
-  it('is exactly the documented defaults, with no optional field', () => {
-    expect(warmJobManifest(MIN)).toEqual({
+  it('is exactly the documented defaults, with no optional field (not even one set to undefined)', () => {
+    expect(warmJobManifest(MIN)).toStrictEqual({
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: { name: 'w', labels: LABELS },
@@ -135,14 +135,14 @@ describe('limits, each refusal naming its flag', () => {
 describe('CronJob', () => {
   it('keeps 3 successful and 3 failed jobs, Forbid by default, and no optional field unless given', () => {
     const cron = warmCronJobManifest({ ...MIN, schedule: '  0 3 * * *  ' });
-    expect(cron.spec).toEqual({
+    expect(cron.spec).toStrictEqual({
       schedule: '0 3 * * *',
       concurrencyPolicy: 'Forbid',
       successfulJobsHistoryLimit: 3,
       failedJobsHistoryLimit: 3,
       jobTemplate: { metadata: { labels: LABELS }, spec: warmJobManifest(MIN).spec },
     });
-    expect(cron.metadata).toEqual({ name: 'w', labels: LABELS });
+    expect(cron.metadata).toStrictEqual({ name: 'w', labels: LABELS });
   });
 
   it('sets a zero starting deadline and suspend: true when given', () => {
