@@ -55,9 +55,11 @@ describe('GitHub annotations', () => {
   });
 
   it('titles the warnings for unavailable, no-data and invalid SLOs, with their reasons only', () => {
-    expect(githubAnnotations(evaluation([down, noData, invalid]))).toEqual([
-      `::warning ${file},title=SLO down/a%3A metrics unavailable::metrics unavailable: ECONNREFUSED`,
-      `::warning ${file},title=SLO nd/a%3A no data::no data: 0 events in 30d`,
+    const passedDown = { ...down, reasons: [...down.reasons, 'passed by --on-unavailable pass'] };
+    const passedNoData = { ...noData, reasons: [...noData.reasons, 'no-data passes under this policy (block.noData: false)'] };
+    expect(githubAnnotations(evaluation([passedDown, passedNoData, invalid]))).toEqual([
+      `::warning ${file},title=SLO down/a%3A metrics unavailable::metrics unavailable: ECONNREFUSED%0Apassed by --on-unavailable pass`,
+      `::warning ${file},title=SLO nd/a%3A no data::no data: 0 events in 30d%0Ano-data passes under this policy (block.noData: false)`,
       `::warning ${file},title=SLO inv/a%3A invalid metric data::invalid metric data: NaN`,
     ]);
   });
@@ -86,10 +88,12 @@ describe('GitHub annotations', () => {
 });
 
 describe('JUnit XML', () => {
-  const xml = junitReport(evaluation([status(), blocked, noData, invalid, down]), { durationSeconds: 2.5, name: 'gate <prod>' });
-  const lines = xml.split('\n');
+  // built inside each test (not once at collection), so the mutation run sees each test reach the report code
+  const report = () => junitReport(evaluation([status(), blocked, noData, invalid, down]), { durationSeconds: 2.5, name: 'gate <prod>' });
 
   it('counts tests, failures and skipped (no-data, invalid, unavailable) on the suite, with the time', () => {
+    const xml = report();
+    const lines = xml.split('\n');
     expect(lines[0]).toBe('<?xml version="1.0" encoding="UTF-8"?>');
     expect(lines[1]).toBe('<testsuites name="gate &lt;prod&gt;" tests="5" failures="1" errors="0" skipped="3" time="2.500">');
     expect(lines[2]).toBe('  <testsuite name="gate &lt;prod&gt;" tests="5" failures="1" errors="0" skipped="3" time="2.500" timestamp="2026-11-01T00:00:00Z">');
@@ -98,16 +102,19 @@ describe('JUnit XML', () => {
   });
 
   it('shares the run time out over the testcases', () => {
+    const lines = report().split('\n');
     expect(lines[7]).toBe('    <testcase classname="shop" name="availability" file="slos/shop.yaml" time="0.500">');
   });
 
   it('puts a passing SLO’s details in system-out', () => {
+    const lines = report().split('\n');
     expect(lines.slice(8, 10)).toEqual([`      <system-out>shop/availability: pass`, NUMBERS]);
     expect(lines[10]).toBe('- within policy: 75% of the error budget remains</system-out>');
     expect(lines[11]).toBe('    </testcase>');
   });
 
   it('fails a blocked SLO: the message has the reasons but the dynamic-budget note, the type the blocks not bypassed', () => {
+    const lines = report().split('\n');
     const failure = lines.find((l) => l.startsWith('      <failure'))!;
     expect(failure).toBe(
       `      <failure message="pay/latency blocked: budget exhausted: -5% of the error budget remains (blocks at ≤ 0%); fast burn: burn 20× over 1h | ${NUMBERS}" type="budget-exhausted,fast-burn">pay/latency: fail (blocked)`,
@@ -123,6 +130,7 @@ describe('JUnit XML', () => {
   });
 
   it('skips no-data, invalid and unavailable SLOs with their first reason, else their verdict', () => {
+    const lines = report().split('\n');
     expect(lines.filter((l) => l.includes('<skipped'))).toEqual([
       '      <skipped message="nd/a: no data: 0 events in 30d"/>',
       '      <skipped message="inv/a: invalid metric data: NaN"/>',
