@@ -71,11 +71,13 @@ describe('optional fields', () => {
       labels: { team: 'cache', 'app.kubernetes.io/name': 'warmer' },
       env: { A: '1' },
       secretKeyEnv: [{ env: 'REDIS_PASSWORD', secret: 'redis-auth', key: 'password' }],
+      resources: { requests: { cpu: '100m' }, limits: { memory: '256Mi' } },
     });
     expect(job.metadata.labels).toEqual({ ...LABELS, 'app.kubernetes.io/name': 'warmer', team: 'cache' });
     expect(job.spec).toMatchObject({ backoffLimit: 0, ttlSecondsAfterFinished: 0, activeDeadlineSeconds: 0 });
     const container = (job.spec.template as { spec: { containers: Array<Record<string, unknown>> } }).spec.containers[0]!;
     expect(container.command).toEqual(['node', '/app/bin/run.js']);
+    expect(container.resources).toEqual({ requests: { cpu: '100m' }, limits: { memory: '256Mi' } });
     expect(container.env).toEqual([
       { name: 'A', value: '1' },
       { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'redis-auth', key: 'password' } } },
@@ -143,6 +145,7 @@ describe('CronJob', () => {
       jobTemplate: { metadata: { labels: LABELS }, spec: warmJobManifest(MIN).spec },
     });
     expect(cron.metadata).toStrictEqual({ name: 'w', labels: LABELS });
+    expect([cron.apiVersion, cron.kind]).toEqual(['batch/v1', 'CronJob']);
   });
 
   it('sets a zero starting deadline and suspend: true when given', () => {
@@ -153,10 +156,10 @@ describe('CronJob', () => {
   });
 
   it('takes five cron fields of digits, letters and * ? / , - or a macro', () => {
-    for (const schedule of ['*/15 0-6 1,15 JAN-MAR MON?', '0\t3 * * *', '@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']) {
+    for (const schedule of ['*/15 0-6 1,15 JAN-MAR MON?', '0\t3 * * *', '0  3   * * *', '@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']) {
       expect(warmCronJobManifest({ ...MIN, schedule }).spec.schedule, schedule).toBe(schedule);
     }
-    for (const schedule of ['0 3 * * * *', '0 3 * * ;', '0 3 * * $(x)', '@every 1h', '', '@hourly x']) {
+    for (const schedule of ['0 3 * * * *', '0 3 * * ;', '0 3 * * ;5', '0 3 * * 5;', '0 3 * * $(x)', '@every 1h', '', '@hourly x']) {
       const e = refusal(() => warmCronJobManifest({ ...MIN, schedule }));
       expect(e.field, schedule).toBe('--schedule');
       expect(e.message).toBe(`--schedule: expected five cron fields or a macro such as @hourly, got ${JSON.stringify(schedule)}`);
@@ -167,12 +170,13 @@ describe('CronJob', () => {
 
 describe('YAML stream', () => {
   it('separates documents with --- and never folds a long line', () => {
-    const long = `--source=${'x'.repeat(200)}`;
+    // a long argument with spaces, which YAML's default 80-column width would fold onto several lines
+    const long = `--header=X-Note: ${'word '.repeat(40)}end`;
     const yaml = manifestsToYaml([warmJobManifest({ ...MIN, warmArgs: [long] }), warmJobManifest(MIN)]);
     expect(yaml.split('\n').filter((l) => l === '---')).toHaveLength(1);
     expect(yaml).toMatch(/^apiVersion: batch\/v1\n/);
     expect(yaml).toContain(`\n---\napiVersion: batch/v1\n`);
-    expect(yaml.split('\n').some((l) => l.endsWith(long))).toBe(true);
+    expect(yaml.split('\n').some((l) => l.includes(long))).toBe(true);
     expect(manifestsToYaml([])).toBe('');
   });
 });
