@@ -16,11 +16,12 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-function command(kind: 'error' | 'warning' | 'notice', props: Record<string, string>, message: string): string {
+/** A workflow command; every annotation here has a file and a title, so the properties are never empty. */
+function command(kind: 'error' | 'warning', props: { file: string; title: string }, message: string): string {
   const p = Object.entries(props)
     .map(([k, v]) => `${k}=${escapeProperty(v)}`)
     .join(',');
-  return `::${kind}${p ? ` ${p}` : ''}::${escapeData(message)}`;
+  return `::${kind} ${p}::${escapeData(message)}`;
 }
 
 export function githubAnnotations(evaluation: BudgetEvaluation): string[] {

@@ -46,7 +46,8 @@ export function junitReport(evaluation: BudgetEvaluation, options: JunitOptions 
   const failures = evaluation.slos.filter((s) => s.blocked).length;
   const skipped = evaluation.slos.filter((s) => !s.blocked && (s.unavailable !== null || s.verdict === 'no-data' || s.verdict === 'invalid')).length;
   const time = (options.durationSeconds ?? 0).toFixed(3);
-  const per = tests > 0 ? ((options.durationSeconds ?? 0) / tests).toFixed(3) : '0.000';
+  // each testcase's share of the run; printed only on a testcase, so never with tests = 0
+  const per = ((options.durationSeconds ?? 0) / tests).toFixed(3);
   const lines: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   lines.push(`<testsuites name="${xmlEscape(name)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="${time}">`);
   lines.push(`  <testsuite name="${xmlEscape(name)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="${time}" timestamp="${xmlEscape(evaluation.at)}">`);

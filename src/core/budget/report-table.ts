@@ -12,7 +12,7 @@ export interface TableColumn {
   value: (s: SloStatus) => string;
 }
 
-/** `0.99920557` → `99.921%`: percentages with enough digits to tell nines apart. */
+/** `0.99920557` → `99.9206%`, `0.9947912` → `99.479%`: percentages with enough digits to tell nines apart (four decimals from 99.9 % up). */
 export function nines(fraction: number | null): string {
   if (fraction === null) return 'n/a';
   return `${(fraction * 100).toFixed(fraction >= 0.999 ? 4 : 3).replace(/0+$/, '').replace(/\.$/, '')}%`;
