@@ -64,6 +64,7 @@ export class Requester {
         if (scope.signal.aborted) return { kind: 'abandoned' };
         detail = err instanceof Error ? err.message : String(err);
         this.lastTransportError = detail;
+        // Stryker disable next-line BlockStatement: equivalent, release only hands the request's AbortController to a later request (one is created when none is spare); a scope left unreleased is aborted at most at the run's end, when no request uses it
       } finally {
         scope.release();
       }
@@ -92,6 +93,7 @@ export class Requester {
       const bucket = pacer.bucket;
       if (bucket) {
         const w = bucket.reserve(1);
+        // Stryker disable next-line EqualityOperator: equivalent, control.sleep(0) returns live(), which the backoff sleep just before returned true with no time passing in between
         if (w > 0 && !(await control.sleep(w))) {
           bucket.refund(1);
           return { kind: 'abandoned' };

@@ -95,13 +95,14 @@ describe('pool: issuing items', () => {
 
 describe('pool: stopping', () => {
   it('issues nothing once the run stopped', async () => {
-    const { control, hooks } = rig({ adaptive: false, concurrency: 4 });
+    const { control, hooks, log } = rig({ adaptive: false, concurrency: 4 });
     const seen: number[] = [];
     await pool(hooks(), [0, 1, 2, 3], async (item) => {
       seen.push(item);
       if (item === 1) control.stop('max-failures');
     });
     expect(seen).toEqual([0, 1]);
+    expect(log.before).toBe(2); // not even the work before the next item (a due checkpoint save) runs
   });
 
   it('a run stopped by the work before an item (a failed checkpoint save) does not issue it, nor hold its slot', async () => {
@@ -183,6 +184,19 @@ describe('pool: stopping', () => {
     const r2 = rig({ adaptive: false, concurrency: 4 });
     await pool(r2.hooks(), ended, async () => undefined);
     expect(returns).toBe(0);
+  });
+
+  it('a source without return() stopped early needs no closing', async () => {
+    const { control, hooks, log } = rig({ adaptive: false, concurrency: 4 });
+    let i = 0;
+    const bare: AsyncIterable<number> = { [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: false, value: i++ }) }) };
+    const seen: number[] = [];
+    await pool(hooks(), bare, async (item) => {
+      seen.push(item);
+      if (item === 1) control.stop('signal');
+    });
+    expect(seen).toEqual([0, 1]);
+    expect(log.fatal).toEqual([]);
   });
 
   it('an error of the source, or of closing it, is fatal', async () => {

@@ -71,7 +71,7 @@ describe('Requester.attempt', () => {
 
   it('a 404 fails at once with its reason, no retry, no detail', async () => {
     const x = rig([{ status: 404 }]);
-    expect(await x.attempt()).toEqual({ kind: 'failed', reason: 'http 404' });
+    expect(await x.attempt()).toStrictEqual({ kind: 'failed', reason: 'http 404' });
     expect(x.seen).toHaveLength(1);
     expect(x.latencies.summary()).toMatchObject({ samples: 0 });
   });
@@ -101,7 +101,7 @@ describe('Requester.attempt', () => {
     const y = rig([{ error: 'socket hang up' }], { retries: 0 });
     expect(await y.attempt()).toEqual({ kind: 'failed', reason: 'transport', detail: 'socket hang up' });
     const z = rig([{ status: 500 }], { retries: 0 });
-    expect(await z.attempt()).toEqual({ kind: 'failed', reason: 'http 500' });
+    expect(await z.attempt()).toStrictEqual({ kind: 'failed', reason: 'http 500' }); // no detail field
   });
 
   it('waits what Retry-After says, capped by --max-retry-after', async () => {
@@ -188,10 +188,23 @@ describe('Requester: breaker and adaptation', () => {
     expect(x.pacer.bucket!.ratePerSecond).toBe(5.2);
   });
 
-  it('a 404 is not overload: no decrease', async () => {
-    const x = rig([{ status: 404 }], { retries: 0 });
-    await x.attempt();
-    expect(x.pacer.concurrencySummary().decreases).toBe(0);
-    expect(x.pacer.rateSummary()).toBeNull();
+  it('a 404 or a 500 is not overload (only 429 and 503 are): no decrease', async () => {
+    for (const status of [404, 500]) {
+      const x = rig([{ status }], { retries: 0 });
+      await x.attempt();
+      expect(x.pacer.concurrencySummary().decreases).toBe(0);
+      expect(x.pacer.rateSummary()).toBeNull();
+      expect(x.pacer.bucket).toBeUndefined();
+    }
+  });
+
+  it('a latency rise to over twice the baseline (and 5 ms) halves the concurrency', async () => {
+    // 10 answers at 10 ms set the baseline; slow start takes the limit from 4 to 14
+    const steps: Step[] = [...Array.from({ length: 10 }, () => ({ status: 200, durationMs: 10 })), { status: 200, durationMs: 500 }];
+    const x = rig(steps, { concurrency: 16 });
+    for (let i = 0; i < 10; i++) await x.attempt();
+    expect(x.pacer.concurrencySummary()).toEqual({ final: 14, low: 4, high: 14, decreases: 0 });
+    await x.attempt(); // smoothed 10 + 0.2 × 490 = 108 ms > 2 × 10
+    expect(x.pacer.concurrencySummary()).toEqual({ final: 7, low: 4, high: 14, decreases: 1 });
   });
 });

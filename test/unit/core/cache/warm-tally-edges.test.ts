@@ -165,7 +165,7 @@ const flushMicrotasks = async (): Promise<void> => {
 
 describe('WriteBuffer: origin writes', () => {
   it('writes a full batch at once, marking the items done only when the write landed', async () => {
-    const clock = new FakeClock(0);
+    const clock = new FakeClock(10_000);
     const t = tally(['a', 'b', 'c', 'd']);
     const { cache, writes } = heldCache();
     const w = new WriteBuffer(cache, clock, t, () => undefined);
@@ -184,7 +184,7 @@ describe('WriteBuffer: origin writes', () => {
   });
 
   it('writes a partial buffer once its first entry is 1 s old (not before)', async () => {
-    const clock = new FakeClock(0);
+    const clock = new FakeClock(10_000);
     const t = tally(['a', 'b', 'c', 'd']);
     const { cache, writes } = heldCache();
     const w = new WriteBuffer(cache, clock, t, () => undefined);
@@ -202,21 +202,28 @@ describe('WriteBuffer: origin writes', () => {
   });
 
   it('the next buffer ages from its own first entry', async () => {
-    const clock = new FakeClock(0);
-    const t = tally(['a', 'b', 'c']);
+    const clock = new FakeClock(10_000);
+    const t = tally(['a', 'b', 'c', 'd']);
     const { cache, writes } = heldCache();
     const w = new WriteBuffer(cache, clock, t, () => undefined);
     w.add(0, entry('a'), 1); // written at once
+    await flushMicrotasks();
+    writes[0]?.resolve();
+    await w.chain;
     clock.advance(5000);
     w.add(1, entry('b'), 100);
     clock.advance(999);
     w.add(2, entry('c'), 100);
     await flushMicrotasks();
     expect(writes.map((x) => x.entries.length)).toEqual([1]);
+    clock.advance(1);
+    w.add(3, entry('d'), 100);
+    await flushMicrotasks();
+    expect(writes.map((x) => x.entries.length)).toEqual([1, 3]);
   });
 
   it('flush writes what is buffered; with nothing buffered, or no cache, it writes nothing', async () => {
-    const clock = new FakeClock(0);
+    const clock = new FakeClock(10_000);
     const t = tally(['a']);
     const { cache, writes } = heldCache();
     const w = new WriteBuffer(cache, clock, t, () => undefined);
@@ -236,7 +243,7 @@ describe('WriteBuffer: origin writes', () => {
   });
 
   it('serialises writes and reports back-pressure when more than 2 are queued', async () => {
-    const clock = new FakeClock(0);
+    const clock = new FakeClock(10_000);
     const t = tally(['a', 'b', 'c', 'd']);
     const { cache, writes } = heldCache();
     const w = new WriteBuffer(cache, clock, t, () => undefined);
@@ -260,7 +267,7 @@ describe('WriteBuffer: origin writes', () => {
   });
 
   it('after a failed write, reports it once and skips the later batches (their items stay to do)', async () => {
-    const clock = new FakeClock(0);
+    const clock = new FakeClock(10_000);
     const t = tally(['a', 'b', 'c']);
     const { cache, writes } = heldCache();
     const errors: unknown[] = [];
