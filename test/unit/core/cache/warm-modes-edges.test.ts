@@ -94,6 +94,32 @@ describe('copy mode', () => {
     expect(cache.maxInFlight).toBe(1);
   });
 
+  it('four batches in flight by default', async () => {
+    const clock = new FakeClock(0);
+    const from = new FakeKv(clock);
+    const cache = new FakeKv(clock);
+    for (const k of keys(100)) from.put(k, 'v');
+    cache.latencyMs = 5;
+    await warm({ keys: keys(100), target: { kind: 'redis', mode: 'copy', cache, from, batchSize: 10, hitRatioSample: 0 }, clock, random: seededRandom(1) });
+    expect(cache.maxInFlight).toBe(4);
+  });
+
+  it('a batch already all present reads nothing from the source; one all missing writes nothing', async () => {
+    const clock = new FakeClock(0);
+    const from = new FakeKv(clock);
+    const cache = new FakeKv(clock);
+    for (const k of keys(3)) cache.put(k, 'old');
+    const r = await warm({ keys: keys(3), target: { kind: 'redis', mode: 'copy', cache, from, hitRatioSample: 0 }, clock, random: seededRandom(1) });
+    expect(r).toMatchObject({ alreadyHot: 3, warmed: 0 });
+    expect(from.calls).toEqual([]);
+    expect(cache.count('setMany')).toBe(0);
+    const empty = new FakeKv(clock);
+    const r2 = await warm({ keys: keys(3), target: { kind: 'redis', mode: 'copy', cache: empty, from, hitRatioSample: 0 }, clock, random: seededRandom(1), limits: { maxFailures: 3 } });
+    expect(r2).toMatchObject({ failed: 3, warmed: 0 });
+    expect(empty.count('setMany')).toBe(0);
+    expect(r2.latencyMs.samples).toBe(1); // the batch's round trip is still one sample
+  });
+
   it('a copier\'s per-key outcomes: written, present, missing-in-source', async () => {
     const clock = new FakeClock(0);
     const from = new FakeKv(clock);
