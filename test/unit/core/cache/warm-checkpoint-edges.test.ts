@@ -8,6 +8,8 @@
  * at most `flushWaitMs` (default 2 s).
  */
 import { describe, expect, it } from 'vitest';
+import { runFingerprint } from '../../../../src/core/cache/checkpoint.js';
+import { shardOf } from '../../../../src/core/cache/shard.js';
 import { Checkpointer } from '../../../../src/core/cache/warm/checkpointing.js';
 import { prepare } from '../../../../src/core/cache/warm/prepare.js';
 import { Tally } from '../../../../src/core/cache/warm/tally.js';
@@ -119,7 +121,8 @@ describe('Checkpointer: at the end of the run', () => {
     expect(a.store.saves).toBe(0);
     // a checkpoint from an earlier run, even with nothing done, is kept
     const b = setup();
-    await b.cp.settle(false); // nothing
+    expect(await b.cp.settle(false)).toBe('none'); // a checkpointer that read no checkpoint knows of none
+    expect(b.store.saves).toBe(0);
     b.tally.markWarmed(0);
     await b.cp.save();
     const c = setup({ checkpoint: b.store });
@@ -140,6 +143,28 @@ describe('Checkpointer: at the end of the run', () => {
     const c = setup({ keys: ['a', 'b', 'c', 'x'], checkpoint: a.store, onCheckpointMismatch: 'discard' });
     expect(await c.cp.restore()).toBeNull();
     expect(await c.cp.settle(false)).toBe('saved'); // a checkpoint existed: it is replaced
+  });
+
+  it('the fingerprint covers mode, target, origin template, shard, variants and keys (a saved checkpoint stays valid across versions)', async () => {
+    const s = setup();
+    s.tally.markWarmed(0);
+    await s.cp.save();
+    expect(s.store.saved!.fingerprint).toBe(
+      runFingerprint({ mode: 'redis-origin', target: 'memory', details: ['http://origin/{key}'], shard: '', keys: ['a', 'b', 'c', 'd'], variants: [''] }),
+    );
+    // a shard that happens to keep every key still changes it
+    const all = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].filter((k) => shardOf(k, 2) === 0);
+    const sharded = setup({ keys: all, shard: { index: 0, count: 2 } });
+    const plain = setup({ keys: all });
+    expect(sharded.tally.keys).toEqual(plain.tally.keys);
+    for (const x of [sharded, plain]) {
+      x.tally.markWarmed(0);
+      await x.cp.save();
+    }
+    expect(sharded.store.saved!.fingerprint).not.toBe(plain.store.saved!.fingerprint);
+    expect(sharded.store.saved!.fingerprint).toBe(
+      runFingerprint({ mode: 'redis-origin', target: 'memory', details: ['http://origin/{key}'], shard: '0/2', keys: all, variants: [''] }),
+    );
   });
 
   it('the shard is part of the fingerprint; a single shard is no shard', async () => {

@@ -253,6 +253,46 @@ describe('KeyFeed: batches pulled one ahead', () => {
     expect(await feed.pull()).toBe(false);
   });
 
+  it('close waits for the batch being read ahead before stopping the stream', async () => {
+    const log: string[] = [];
+    let release: (() => void) | undefined;
+    let calls = 0;
+    const stream: AsyncIterable<readonly string[]> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => {
+          calls++;
+          if (calls === 1) return Promise.resolve({ done: false, value: ['a'] });
+          log.push('read ahead');
+          return new Promise((resolve) => {
+            release = () => {
+              log.push('read ahead settled');
+              resolve({ done: false, value: ['b'] });
+            };
+          });
+        },
+        return: () => {
+          log.push('return');
+          return Promise.resolve({ done: true, value: undefined });
+        },
+      }),
+    };
+    const feed = new KeyFeed(stream, new KeyList(undefined));
+    await feed.pull();
+    const closing = feed.close();
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(log).toEqual(['read ahead']);
+    release?.();
+    await closing;
+    expect(log).toEqual(['read ahead', 'read ahead settled', 'return']);
+  });
+
+  it('keys whose 32-bit hashes collide are both kept', () => {
+    // found by search: the table's hash of these two keys is 2069836760
+    const l = new KeyList(undefined);
+    l.add(['key:539599', 'key:722382', 'key:539599', 'key:722382']);
+    expect(l.list).toEqual(['key:539599', 'key:722382']);
+  });
+
   it('an error of the read-ahead batch reaches the next pull', async () => {
     let calls = 0;
     const stream: AsyncIterable<readonly string[]> = {

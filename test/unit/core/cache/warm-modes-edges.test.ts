@@ -53,6 +53,25 @@ describe('origin mode', () => {
     expect(cache.calls.filter((c) => c.op === 'setMany').every((c) => c.keys.length <= 100)).toBe(true);
   });
 
+  it('stops at --max-duration between existence checks, even when every key is already present', async () => {
+    const clock = new FakeClock(0);
+    const cache = new FakeKv(clock);
+    for (const k of keys(100)) cache.put(k, 'old');
+    cache.latencyMs = 100;
+    const origin = new FakeHttp(clock, () => ({ status: 200, body: 'v' }));
+    const r = await warm({
+      keys: keys(100),
+      target: { kind: 'redis', mode: 'origin', cache, origin, originUrl: 'http://o/{key}', batchSize: 10, hitRatioSample: 0 },
+      clock,
+      random: seededRandom(1),
+      limits: { maxDuration: 0.25 },
+    });
+    expect(r.stoppedBy).toBe('max-duration');
+    expect(r.alreadyHot).toBeLessThan(100);
+    expect(r.remaining).toBe(100 - r.alreadyHot);
+    expect(origin.requests).toHaveLength(0);
+  });
+
   it('hitRatioSample 0 reads no sample: no hit ratio before or after', async () => {
     const clock = new FakeClock(0);
     const cache = new FakeKv(clock);
