@@ -67,11 +67,13 @@ async function copyChunkWith(ctx: WarmContext, copier: CacheCopier, t: RedisCopy
   const { clock, tally } = ctx;
   const t0 = clock.now();
   const n = chunk.length;
+  // Stryker disable next-line ArrayDeclaration: equivalent, every index below n is assigned just after, so a preallocated and an empty array end the same
   const keys = new Array<string>(n);
   for (let j = 0; j < n; j++) keys[j] = tally.keys[chunk[j] as number] as string;
   let ttlSeconds: number[] | undefined;
   const ttl = ctx.p.ttl;
   if (ttl) {
+    // Stryker disable next-line ArrayDeclaration: equivalent, every index below n is assigned just after
     ttlSeconds = new Array<number>(n);
     for (let j = 0; j < n; j++) ttlSeconds[j] = jitteredTtl(ttl.seconds, ttl.jitter, ctx.random);
   }

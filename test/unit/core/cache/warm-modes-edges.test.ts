@@ -252,6 +252,53 @@ describe('http mode', () => {
   });
 });
 
+describe('abandoned requests and round trips', () => {
+  it('http: a request whose retry the run cut short is not a failure', async () => {
+    const clock = new FakeClock(0);
+    const http = new FakeHttp(clock, () => ({ status: 503, latencyMs: 1 }));
+    const r = await warm({
+      keys: ['/a', '/b'],
+      target: { kind: 'http', http, baseUrl: 'http://cdn' },
+      clock,
+      random: () => 0.99,
+      limits: { retries: 5, backoffBaseMs: 1000, maxDuration: 0.5, breaker: false },
+    });
+    expect(r.stoppedBy).toBe('max-duration');
+    expect(r).toMatchObject({ failed: 0, failures: [], remaining: 2, exitCode: 0 });
+  });
+
+  it('verify: the HIT share of its classified answers', async () => {
+    const clock = new FakeClock(0);
+    let n = 0;
+    const statuses = ['MISS', 'MISS', 'MISS', 'MISS', 'HIT', 'MISS', 'STALE', 'HIT'];
+    const { client } = recordingClient(() => ({ headers: { 'x-cache-status': statuses[n++] as string } }));
+    const r = await warm({ keys: ['/a', '/b', '/c', '/d'], target: { kind: 'http', http: client, baseUrl: 'http://cdn', verify: true }, clock, random: seededRandom(1) });
+    expect(r.verify).toMatchObject({ requests: 4, hit: 2, stale: 1, miss: 1 });
+    expect(r.hitRatioAfter).toBe(0.75);
+    const even = ['MISS', 'MISS', 'HIT', 'MISS'];
+    let k = 0;
+    const two = recordingClient(() => ({ headers: { 'x-cache-status': even[k++] as string } }));
+    const r2 = await warm({ keys: ['/a', '/b'], target: { kind: 'http', http: two.client, baseUrl: 'http://cdn', verify: true }, clock, random: seededRandom(1) });
+    expect(r2.hitRatioAfter).toBe(0.5); // 1 cached of 2 classified
+  });
+
+  it('copy: the latency of a batch is its round trip (existence, then value and TTL together, then the write)', async () => {
+    const clock = new FakeClock(1_000_000);
+    const from = new FakeKv(clock);
+    const cache = new FakeKv(clock);
+    for (const k of keys(20)) from.put(k, 'v');
+    from.latencyMs = 5;
+    cache.latencyMs = 5;
+    const r = await warm({ keys: keys(20), target: { kind: 'redis', mode: 'copy', cache, from, batchSize: 10, hitRatioSample: 0 }, clock, random: seededRandom(1) });
+    expect(r.latencyMs).toMatchObject({ samples: 2, max: 15, p50: 15 });
+    const c2 = new FakeKv(clock);
+    const copier: CacheCopier = { copy: async (ks) => (await clock.sleep(7), ks.map(() => 1)) };
+    Object.assign(c2, { copierFrom: () => copier });
+    const r2 = await warm({ keys: keys(20), target: { kind: 'redis', mode: 'copy', cache: c2, from, batchSize: 10, hitRatioSample: 0 }, clock, random: seededRandom(1) });
+    expect(r2.latencyMs).toMatchObject({ samples: 2, max: 7 });
+  });
+});
+
 describe('run options', () => {
   it('failures are listed up to 100 by default, failureListLimit otherwise', async () => {
     const clock = new FakeClock(0);

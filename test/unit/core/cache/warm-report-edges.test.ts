@@ -318,6 +318,16 @@ describe('the Redis hit ratio', () => {
     expect(await sampleHitRatio(c.cache, keys, [0, 1, 2, 3, 4])).toMatchObject({ method: 'sample', ratio: 0.6, keyspaceHits: -90 });
     const d = statsCache([st(100, 100), st(120, 10)], even);
     expect(await sampleHitRatio(d.cache, keys, [0, 1, 2, 3, 4])).toMatchObject({ method: 'sample', ratio: 0.6, keyspaceMisses: -90 });
+    // one counter went back while the sum still covers the sample: not usable either
+    const e = statsCache([st(10, 0), st(9, 10)], even);
+    expect(await sampleHitRatio(e.cache, keys, [0, 1, 2, 3, 4])).toMatchObject({ method: 'sample', ratio: 0.6, keyspaceHits: -1, keyspaceMisses: 10 });
+    const f = statsCache([st(0, 10), st(10, 9)], even);
+    expect(await sampleHitRatio(f.cache, keys, [0, 1, 2, 3, 4])).toMatchObject({ method: 'sample', ratio: 0.6, keyspaceHits: 10, keyspaceMisses: -1 });
+    // no hits at all is a usable 0
+    const g = statsCache([st(0, 0), st(0, 5)], even);
+    expect(await sampleHitRatio(g.cache, keys, [0, 1, 2, 3, 4])).toMatchObject({ method: 'info-delta', ratio: 0 });
+    const h = statsCache([st(0, 0), st(5, 0)], even);
+    expect(await sampleHitRatio(h.cache, keys, [0, 1, 2, 3, 4])).toMatchObject({ method: 'info-delta', ratio: 1, keyspaceMisses: 0 });
   });
 
   it('when stats fail, before or after, the sample\'s own count', async () => {
