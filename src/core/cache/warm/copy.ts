@@ -25,9 +25,12 @@ export async function runCopy(ctx: WarmContext, t: RedisCopyTarget): Promise<voi
     for await (const chunk of copyChunks(ctx, batch)) {
       if (!control.live()) break;
       await ctx.checkpoints.saveIfDue();
+      // the save may have taken the run past its deadline: no batch after it
+      if (!control.live()) break;
       const bucket = pacer.bucket;
       if (bucket) {
         const wait = bucket.reserve(chunk.length);
+        // Stryker disable next-line EqualityOperator: equivalent, control.sleep(0) returns live(), checked just above with no time passing in between
         if (wait > 0 && !(await control.sleep(wait))) {
           bucket.refund(chunk.length);
           break;

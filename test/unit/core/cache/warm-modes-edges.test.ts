@@ -10,6 +10,8 @@
 import { describe, expect, it } from 'vitest';
 import { warm, type CacheCopier, type WarmOptions } from '../../../../src/core/cache/warm.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../../../src/ports/http.js';
+import type { CheckpointStore } from '../../../../src/core/cache/checkpoint.js';
+import { InstrumentedCheckpointStore } from '../../../fakes/instrumented-checkpoint.js';
 import { FakeClock, FakeHttp, FakeKv, seededRandom } from './fakes.js';
 
 function keys(n: number, prefix = 'k:'): string[] {
@@ -317,5 +319,38 @@ describe('run options', () => {
     const s = await run({ failureListLimit: 3 });
     expect(s.failures).toHaveLength(3);
     expect(s.failed).toBe(120);
+  });
+});
+
+describe('copy mode and --max-duration', () => {
+  it('issues no batch after the deadline, even when a checkpoint save crossed it', async () => {
+    const clock = new FakeClock(0);
+    const from = new FakeKv(clock);
+    const cache = new FakeKv(clock);
+    for (const k of keys(100)) from.put(k, 'v');
+    const inner = new InstrumentedCheckpointStore();
+    // a slow disk: each save takes 2 s of clock time
+    const store: CheckpointStore = {
+      load: () => inner.load(),
+      clear: () => inner.clear(),
+      save: async (c) => {
+        await clock.sleep(2000);
+        await inner.save(c);
+      },
+    };
+    const r = await warm({
+      keys: keys(100),
+      target: { kind: 'redis', mode: 'copy', cache, from, batchSize: 10, pipelineDepth: 1, hitRatioSample: 0 },
+      clock,
+      random: seededRandom(1),
+      checkpoint: store,
+      checkpointIntervalMs: 250,
+      limits: { rate: 100, burst: 10, maxDuration: 1 },
+    });
+    expect(r.stoppedBy).toBe('max-duration');
+    const reads = from.calls.filter((c) => c.op === 'getMany');
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.every((c) => c.at < 1000)).toBe(true);
+    expect(inner.saved?.doneCount).toBe(r.warmed);
   });
 });
