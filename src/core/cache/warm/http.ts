@@ -82,7 +82,6 @@ export class HttpWarm {
         else v.errors++;
       } catch {
         v.errors++;
-        // Stryker disable next-line BlockStatement: equivalent, release only hands the request's AbortController to a later request (one is created when none is spare)
       } finally {
         scope.release();
       }

@@ -64,7 +64,6 @@ export class Requester {
         if (scope.signal.aborted) return { kind: 'abandoned' };
         detail = err instanceof Error ? err.message : String(err);
         this.lastTransportError = detail;
-        // Stryker disable next-line BlockStatement: equivalent, release only hands the request's AbortController to a later request (one is created when none is spare); a scope left unreleased is aborted at most at the run's end, when no request uses it
       } finally {
         scope.release();
       }

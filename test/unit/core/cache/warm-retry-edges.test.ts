@@ -21,6 +21,7 @@ type Step = { status: number; headers?: Record<string, string>; durationMs?: num
 
 function rig(steps: Step[], limits: WarmLimits = {}, mode: WarmMode = 'redis-origin', randoms: number[] = [0.5]) {
   const clock = new FakeClock(0);
+  clock.advance(1000); // not at 0: a latency of now + start would show
   const l = resolveLimits(limits);
   const control = new RunControl(clock, undefined, l.maxDurationMs, l.abortGraceMs);
   const pacer = new Pacer(clock, l, mode);
@@ -34,7 +35,7 @@ function rig(steps: Step[], limits: WarmLimits = {}, mode: WarmMode = 'redis-ori
   const client: HttpClient = {
     kind: 'script',
     request: async (req: HttpRequest): Promise<HttpResponse> => {
-      seen.push({ at: clock.now(), timeoutMs: req.timeoutMs, signal: req.signal instanceof AbortSignal });
+      seen.push({ at: clock.now() - 1000, timeoutMs: req.timeoutMs, signal: req.signal instanceof AbortSignal });
       const s = steps[Math.min(i++, steps.length - 1)] as Step;
       if (s.takesMs) await clock.sleep(s.takesMs, req.signal);
       if ('error' in s) throw s.error;
@@ -128,7 +129,7 @@ describe('Requester.attempt', () => {
     expect(y.seen).toHaveLength(1);
     // the token was given back: 0.5 s at 1/s earned half a token, so the next is 500 ms away
     expect(y.pacer.bucket!.reserve(1)).toBe(500);
-    expect(y.clock.now()).toBe(500);
+    expect(y.clock.now()).toBe(1500);
   });
 
   it('a request cancelled by the run is abandoned, not a failure', async () => {
