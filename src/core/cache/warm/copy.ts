@@ -25,9 +25,12 @@ export async function runCopy(ctx: WarmContext, t: RedisCopyTarget): Promise<voi
     for await (const chunk of copyChunks(ctx, batch)) {
       if (!control.live()) break;
       await ctx.checkpoints.saveIfDue();
+      // the save may have taken the run past its deadline: no batch after it
+      if (!control.live()) break;
       const bucket = pacer.bucket;
       if (bucket) {
         const wait = bucket.reserve(chunk.length);
+        // Stryker disable next-line EqualityOperator: equivalent, control.sleep(0) returns live(), checked just above with no time passing in between
         if (wait > 0 && !(await control.sleep(wait))) {
           bucket.refund(chunk.length);
           break;
@@ -67,11 +70,13 @@ async function copyChunkWith(ctx: WarmContext, copier: CacheCopier, t: RedisCopy
   const { clock, tally } = ctx;
   const t0 = clock.now();
   const n = chunk.length;
+  // Stryker disable next-line ArrayDeclaration: equivalent, every index below n is assigned just after, so a preallocated and an empty array end the same
   const keys = new Array<string>(n);
   for (let j = 0; j < n; j++) keys[j] = tally.keys[chunk[j] as number] as string;
   let ttlSeconds: number[] | undefined;
   const ttl = ctx.p.ttl;
   if (ttl) {
+    // Stryker disable next-line ArrayDeclaration: equivalent, every index below n is assigned just after
     ttlSeconds = new Array<number>(n);
     for (let j = 0; j < n; j++) ttlSeconds[j] = jitteredTtl(ttl.seconds, ttl.jitter, ctx.random);
   }

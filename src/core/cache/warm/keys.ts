@@ -22,11 +22,13 @@ export class KeyList {
 
   constructor(shard: Shard | undefined) {
     this.shard = shard !== undefined && shard.count > 1 ? shard : undefined;
+    // Stryker disable next-line ArrayDeclaration: equivalent, a stray first element of `all` is never in a slot (slots hold index + 1 of keys pushed after it), so no key is ever compared with it
     this.all = this.shard ? [] : this.list;
   }
 
   private static hash(k: string): number {
     let h = 0x811c9dc5;
+    // Stryker disable next-line EqualityOperator: equivalent, one more round with charCodeAt(length) = NaN (xor as 0) is still a deterministic hash; keys are compared as strings whenever hashes match
     for (let i = 0; i < k.length; i++) h = Math.imul(h ^ k.charCodeAt(i), 0x01000193);
     h ^= h >>> 15;
     h = Math.imul(h, 0x2c1b3c6d);
@@ -35,6 +37,7 @@ export class KeyList {
 
   /** Record `k`; false when it was already seen. */
   private fresh(k: string): boolean {
+    // Stryker disable next-line EqualityOperator: equivalent, growing one key earlier only changes the table's size, never which keys are found
     if ((this.all.length + 1) * 2 > this.slots.length) this.resize();
     const h = KeyList.hash(k);
     const mask = this.slots.length - 1;
@@ -56,6 +59,7 @@ export class KeyList {
     const mask = size - 1;
     const slots = new Int32Array(size);
     const hashes = new Uint32Array(size);
+    // Stryker disable next-line EqualityOperator: equivalent, slots[length] is undefined, re-inserted as 0 into an empty slot: a no-op
     for (let i = 0; i < this.slots.length; i++) {
       const s = this.slots[i] as number;
       if (s === 0) continue;

@@ -92,6 +92,7 @@ export class Requester {
       const bucket = pacer.bucket;
       if (bucket) {
         const w = bucket.reserve(1);
+        // Stryker disable next-line EqualityOperator: equivalent, control.sleep(0) returns live(), which the backoff sleep just before returned true with no time passing in between
         if (w > 0 && !(await control.sleep(w))) {
           bucket.refund(1);
           return { kind: 'abandoned' };

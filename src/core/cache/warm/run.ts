@@ -62,6 +62,7 @@ export class WarmRun implements WarmContext {
     this.requester = new Requester({ clock, random: o.random, limits, control: this.control, pacer: this.pacer, tally: this.tally, latencies: this.latencies }, p.mode);
     this.throttle = new Throttle(clock, o.progressIntervalMs ?? 1000);
     const t = o.target;
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, only origin mode adds to the write buffer: in copy mode it stays empty (flush writes nothing), and an http target has no cache
     this.writes = new WriteBuffer(t.kind === 'redis' && t.mode === 'origin' ? t.cache : undefined, clock, this.tally, (err) => this.setFatal(err));
     const shard = o.shard && o.shard.count > 1 ? formatShard(o.shard) : '';
     this.checkpoints = new Checkpointer(o, p, this.tally, this.writes, `${p.mode} → ${p.targetId}${shard ? `, shard ${shard}` : ''}`);
@@ -78,6 +79,7 @@ export class WarmRun implements WarmContext {
   async execute(): Promise<WarmResult> {
     let hitRatioBefore: number | null = null;
     let hitRatioAfter: number | null = null;
+    // Stryker disable next-line ConditionalExpression: equivalent, without a store restore() returns null at once
     if (this.o.checkpoint) {
       // before the try: a refused checkpoint must not be overwritten
       try {
@@ -134,10 +136,12 @@ export class WarmRun implements WarmContext {
       hitRatioAfter,
       checkpoint,
       measured: this.measured,
+      // Stryker disable next-line ObjectLiteral: equivalent, the fallback is only taken in the redis modes, whose result has no cacheStatus (http always built its HttpWarm first)
       verdicts: this.http?.verdicts ?? { hit: 0, stale: 0, miss: 0, bypass: 0, unknown: 0 },
       verify: this.http?.verify,
     });
     this.emit({ event: 'done', result });
+    // Stryker disable next-line OptionalChaining: equivalent, a run is only stopped by 'signal' when it has a signal
     if (stoppedBy === 'signal') throw this.o.signal?.reason;
     if (this.fatal !== undefined) throw this.fatal;
     if (stoppedBy === 'breaker') throw breakerError(this.reportParts(), result);
