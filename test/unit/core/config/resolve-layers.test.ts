@@ -77,6 +77,9 @@ describe('file → environment variables → flags', () => {
     const r = resolveConfig({ env: { RELIA_METRICS_URL: 'http://p:9090', RELIA_METRICS_PROVIDER: 'env-provider' }, flags: { metricsProvider: 'flag-provider' } });
     expect([r.settings.metrics?.provider, r.sources['metrics.provider']]).toEqual(['flag-provider', 'flag']);
     expect(resolveConfig({ env: { RELIA_METRICS_URL: 'http://p:9090', RELIA_METRICS_PROVIDER: 'datadog' } }).sources['metrics.provider']).toBe('env');
+    const url = { RELIA_METRICS_URL: 'http://p:9090' };
+    expect(expectInputError(() => resolveConfig({ env: { ...url, RELIA_METRICS_PROVIDER: 'Bad Name' } }), 'RELIA_METRICS_PROVIDER').suggestions).toEqual(['set it like prometheus']);
+    expectInputError(() => resolveConfig({ env: { ...url, RELIA_METRICS_PROVIDER: 'ok' }, flags: { metricsProvider: 'Bad Name' } }), '--metrics-provider', ['--metrics-provider: expected a provider name such as prometheus, got "Bad Name"']);
   });
   it('timeouts, Redis, AWS and Kubernetes from the environment, each recorded', () => {
     const r = resolveConfig({
@@ -90,6 +93,10 @@ describe('file → environment variables → flags', () => {
     // no metrics section: the metrics timeout has nothing to change
     expect(resolveConfig({ env: { RELIA_METRICS_TIMEOUT: '3s' } }).settings.metrics).toBeUndefined();
     expect(resolveConfig({ env: { RELIA_HTTP_TIMEOUT: '2s', RELIA_REDIS_URL: 'redis://r:6379/0' } }).settings).toMatchObject({ http: { timeout: '2s' }, redis: { url: 'redis://r:6379/0' } });
+    expect(expectInputError(() => resolveConfig({ env: { RELIA_METRICS_URL: 'http://p:9090', RELIA_METRICS_TIMEOUT: 'x' } }), 'RELIA_METRICS_TIMEOUT').suggestions).toEqual(['set it like 10s']);
+    expect(expectInputError(() => resolveConfig({ env: { RELIA_AWS_ENDPOINT: 'x' } }), 'RELIA_AWS_ENDPOINT').suggestions).toEqual(['set it like http://127.0.0.1:5000']);
+    const flagged = resolveConfig({ env: { RELIA_REDIS_URL: 'redis://env:6379/0' }, flags: { redisUrl: 'redis://flag:6379/0' } });
+    expect([flagged.settings.redis?.url, flagged.sources['redis.url']]).toEqual(['redis://flag:6379/0', 'flag']);
   });
 });
 
