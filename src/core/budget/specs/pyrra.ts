@@ -24,6 +24,7 @@ import {
   percentToFraction,
   strict,
   subContext,
+  tidy,
   type DocContext,
   type Path,
   type ProblemList,
@@ -187,7 +188,13 @@ export function parsePyrraDocument(data: Record<string, unknown>, ctx: DocContex
   if (spec.target !== undefined) {
     const f = percentToFraction(spec.target, { min: 0, max: 100, maxInclusive: false });
     if (typeof f === 'string') problems.add(sctx, ['target'], f, 'write the target in percent as a string, e.g. target: "99.9"');
-    else if (f <= 0.01) problems.add(sctx, ['target'], `target ${JSON.stringify(spec.target)} is read as ${spec.target}%: Pyrra targets are percentages`, `write target: "${Number(spec.target) * 100}" if you meant ${Number(spec.target) * 100}%`);
+    else if (f <= 0.01) {
+      // The percent Pyrra reads, and the one a fraction would mean (tidied: 0.07 × 100 is 7.000000000000001).
+      const read = tidy(f * 100);
+      const meant = tidy(read * 100);
+      const fix = meant < 100 ? `write target: "${meant}" if you meant ${meant}%` : 'write the target in percent, e.g. target: "99.9" (100% leaves no error budget)';
+      problems.add(sctx, ['target'], `target ${JSON.stringify(spec.target)} is read as ${read}%: Pyrra targets are percentages`, fix);
+    }
     else objective = f;
   }
   const seconds = spec.window === undefined ? undefined : specDuration(problems, sctx, ['window'], spec.window);
