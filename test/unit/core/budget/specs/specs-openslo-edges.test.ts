@@ -112,6 +112,22 @@ describe('OpenSLO v1: a referenced SLI that is broken', () => {
     expect(r.slos).toEqual([]);
   });
 
+  it('an SLI whose queries are valid but which has another problem (a spec key, good next to raw, a stray rawType): no SLO', () => {
+    const src = (q: string, extra = '') => `\n      metricSource: {type: Prometheus, spec: {query: '${q}'${extra}}}`;
+    const cases = [
+      [`  thresholdMetric:${src('lat[{{.window}}]', ', promql: x')}`, 'documents[1].spec.thresholdMetric.metricSource.spec.promql', 'Timeslices'],
+      [`  ratioMetric:\n    good:${src('g[{{.window}}]', ', promql: x')}\n    total:${src('t[{{.window}}]')}`, 'documents[1].spec.ratioMetric.good.metricSource.spec.promql', 'Occurrences'],
+      [`  ratioMetric:\n    rawType: failure\n    raw:${src('r[{{.window}}]')}\n    good:${src('g[{{.window}}]')}`, 'documents[1].spec.ratioMetric.good', 'Occurrences'],
+      [`  ratioMetric:\n    rawType: failure\n    good:${src('g[{{.window}}]')}\n    total:${src('t[{{.window}}]')}`, 'documents[1].spec.ratioMetric.rawType', 'Occurrences'],
+    ] as const;
+    for (const [body, path, budgeting] of cases) {
+      const objectives = budgeting === 'Timeslices' ? '    - target: 0.99\n      op: lt\n      value: 1\n      timeSliceWindow: 1m' : '    - target: 0.99';
+      const r = check(`${slo({ indicator: '  indicatorRef: x', budgeting, objectives })}---\n${sli(body)}`);
+      expect(r.problems.map((p) => p.path), path).toEqual([path]);
+      expect(r.slos, path).toEqual([]);
+    }
+  });
+
   it('an SLI document that is not one (neither metric): its problem only, no SLO', () => {
     const r = check(`${slo({ indicator: '  indicatorRef: x' })}---\n${sli('  description: nothing')}`);
     expect(r.problems.map((p) => p.path)).toEqual(['documents[1].spec']);
