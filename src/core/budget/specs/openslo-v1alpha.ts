@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import type { SliDefinition, SloDefinition, SloWindow } from '../model.js';
 import { formatPath } from '../../validation.js';
-import { checkRollingSeconds } from './native.js';
+import { windowFromSeconds } from './native.js';
 import { ALERT_POLICIES, Name, sloShell } from './openslo.js';
 import type { RangeFunction } from './promql-window.js';
 import { SLOTH_PERIOD_SECONDS } from './sloth.js';
@@ -76,14 +76,14 @@ const DAYS_PER_UNIT: Record<string, number> = { week: 7 };
 
 function convertWindow(problems: ProblemList, ctx: DocContext, path: Path, windows: TimeWindowT[] | undefined): SloWindow | undefined {
   // Sloth: no time window means its default SLO period (30d).
-  if (windows === undefined) return checkRollingSeconds(problems, ctx, path, SLOTH_PERIOD_SECONDS);
+  if (windows === undefined) return windowFromSeconds(SLOTH_PERIOD_SECONDS);
   if (windows.length !== 1) {
     problems.add(ctx, path, `expected exactly one time window, got ${windows.length}`, 'keep one item, e.g. - {count: 30, unit: Day}');
     return undefined;
   }
   const w = windows[0] as TimeWindowT;
   const at = [...path, 0];
-  const before = problems.count;
+  // A window refused below is still returned: parseOpenSloV1alpha makes no SLO after any problem.
   if (w.calendar !== undefined) {
     problems.add(
       ctx,
@@ -108,8 +108,8 @@ function convertWindow(problems: ProblemList, ctx: DocContext, path: Path, windo
       perUnit !== undefined ? `write count: ${w.count * perUnit}, unit: Day` : 'write the window in days, e.g. count: 30, unit: Day (or use openslo/v1 for other durations)',
     );
   }
-  if (problems.count > before) return undefined;
-  return checkRollingSeconds(problems, ctx, [...at, 'count'], w.count * DAY);
+  // count is a whole number above 0 (the schema), so the window is at least a day: nothing for checkRollingSeconds to refuse.
+  return windowFromSeconds(w.count * DAY);
 }
 
 /** Query of one `good`/`bad`/`total` source: Prometheus (or Sloth) PromQL, else a problem. */
