@@ -121,17 +121,14 @@ function metricQuery(problems: ProblemList, ctx: DocContext, path: Path, m: Metr
     state.foreign = true;
     return undefined;
   }
-  let ok = true;
+  // A refused queryType or metadata drops the SLI without dropping its query here: convertRatio keeps no SLI after any problem.
   if (m.queryType.toLowerCase() !== 'promql') {
     problems.add(ctx, [...path, 'queryType'], `queryType ${JSON.stringify(m.queryType)} is not supported: expected promql`, 'write queryType: promql and a PromQL query');
-    ok = false;
   }
   if (m.metadata !== undefined) {
     problems.add(ctx, [...path, 'metadata'], 'metadata (data-source details) is not supported: only query is read', 'remove metadata; put everything into the PromQL query');
-    ok = false;
   }
-  const query = checkQuery(problems, ctx, [...path, 'query'], m.query, windowless);
-  return ok ? query : undefined;
+  return checkQuery(problems, ctx, [...path, 'query'], m.query, windowless);
 }
 
 function convertRatio(problems: ProblemList, ctx: DocContext, path: Path, r: NonNullable<ObjectiveT['ratioMetrics']>): SliDefinition | undefined {

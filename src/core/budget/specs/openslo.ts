@@ -166,20 +166,16 @@ function metricQuery(problems: ProblemList, ctx: DocContext, path: Path, m: Metr
     mc.foreign = true;
     return undefined;
   }
-  let ok = true;
+  // A refused key drops the SLI without dropping its query here: convertSliSpec keeps no SLI after any problem.
   for (const key of Object.keys(src.spec)) {
-    if (key !== 'query') {
-      problems.add(ctx, [...at, 'spec', key], `${JSON.stringify(key)} is not supported in a Prometheus metric source: only query is read`, 'remove it; put everything into the PromQL query');
-      ok = false;
-    }
+    if (key !== 'query') problems.add(ctx, [...at, 'spec', key], `${JSON.stringify(key)} is not supported in a Prometheus metric source: only query is read`, 'remove it; put everything into the PromQL query');
   }
   const query = src.spec.query;
   if (typeof query !== 'string') {
     problems.add(ctx, [...at, 'spec', 'query'], query === undefined ? 'required: expected a PromQL query' : `expected a PromQL query, got ${describeValue(query)}`, 'set spec.query to the PromQL query');
     return undefined;
   }
-  const checked = checkQuery(problems, ctx, [...at, 'spec', 'query'], query, windowless);
-  return ok ? checked : undefined;
+  return checkQuery(problems, ctx, [...at, 'spec', 'query'], query, windowless);
 }
 
 /** Convert an SLI spec (from an SLI document or an inline indicator). */
@@ -293,7 +289,8 @@ function startTimeProblem(text: string, unit: 'day' | 'week' | 'month' | 'quarte
   if (!m) return `expected a start time such as "2026-01-01 00:00:00", got ${describeValue(text)}`;
   const [, y, mo, d, hh = '00', mm = '00', ss = '00'] = m;
   const date = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
-  if (date.getUTCMonth() !== Number(mo) - 1 || date.getUTCDate() !== Number(d)) return `not a valid date: ${text}`;
+  // A day past the month's end (at most 99) lands in a later month, never a year later: the month alone tells.
+  if (date.getUTCMonth() !== Number(mo) - 1) return `not a valid date: ${text}`;
   if (hh !== '00' || mm !== '00' || ss !== '00') return `a calendar ${unit} starting at ${hh}:${mm}:${ss} is not supported: windows start at 00:00:00 UTC`;
   if (unit === 'week' && date.getUTCDay() !== 1) return 'calendar weeks start on Monday: the start time must be a Monday';
   if ((unit === 'month' || unit === 'quarter' || unit === 'year') && Number(d) !== 1) return `a calendar ${unit} starts on day 1, got day ${Number(d)}`;
