@@ -159,6 +159,13 @@ describe('OpenSLO v1: time windows', () => {
     expect(problems(slo({ timeWindow: '    - duration: 30d\n      isRolling: false' }))[0]![2]).toBe('set isRolling: true, or add calendar: {startTime, timeZone: UTC}');
   });
 
+  it('a duration that is not a shorthand, and a rolling calendar window, say how to fix them', () => {
+    expect(problems(slo({ timeWindow: '    - duration: 4 weeks\n      isRolling: true' }))[0]![2]).toBe('write e.g. 28d or 1M');
+    expect(problems(slo({ timeWindow: '    - duration: 1M\n      isRolling: true\n      calendar: {startTime: "2026-01-01", timeZone: UTC}' }))).toEqual([
+      ['spec.timeWindow[0].isRolling', 'a calendar window cannot be rolling', 'remove isRolling (or set it to false)'],
+    ]);
+  });
+
   it('no time window at all is a problem', () => {
     expect(problems(slo({ timeWindow: '    []' })).map((p) => p.slice(0, 2))).toEqual([['spec.timeWindow', 'expected exactly one time window, got 0']]);
   });
@@ -236,7 +243,8 @@ describe('OpenSLO v1: objectives', () => {
       const s = slices(`      timeSliceWindow: ${w}`).slos[0]?.budgeting;
       return s?.method === 'timeslices' ? s.sliceSeconds : undefined;
     };
-    expect([seconds('30s'), seconds('"  2m "'), seconds('1h'), seconds('1d'), seconds('10')]).toEqual([30, 120, 3600, 86_400, 600]);
+    expect([seconds('30s'), seconds('"  2m "'), seconds('15m'), seconds('1h'), seconds('1d'), seconds('10')]).toEqual([30, 120, 900, 3600, 86_400, 600]);
+    for (const w of ['x1m', '1mx', '1.5m']) expect(slices(`      timeSliceWindow: ${w}`).problems.map((p) => strip(p.message)), w).toEqual([`expected a duration such as 1m or 5m, got "${w}"`]);
     expect(slices('      timeSliceWindow: 0').problems.map((p) => strip(p.message))).toEqual(['expected a whole number of minutes above 0, got 0']);
     expect(slices('      timeSliceWindow: -2').problems.map((p) => strip(p.message))).toEqual(['expected a whole number of minutes above 0, got -2']);
     expect(slices('      timeSliceWindow: 0m').problems.map((p) => strip(p.message))).toEqual(['expected a duration such as 1m or 5m, got "0m"']);
@@ -256,10 +264,15 @@ describe('OpenSLO v1: objectives', () => {
   });
 });
 
-describe('OpenSLO v1: budgetingMethod', () => {
-  it('a wrong case gets the right spelling; anything else the two choices', () => {
-    expect(problems(slo({ budgeting: 'timeslices' }))[0]).toEqual(['spec.budgetingMethod', 'expected Occurrences or Timeslices, got "timeslices"', 'write Timeslices']);
-    expect(problems(slo({ budgeting: 'Events' }))[0]).toEqual(['spec.budgetingMethod', 'expected Occurrences or Timeslices, got "Events"', 'use Occurrences or Timeslices']);
-    expect(problems(slo({ budgeting: 'RatioTimeslices' }))[0]![2]).toBe('use Occurrences or Timeslices');
+describe('OpenSLO v1: budgetingMethod and the indicator fields', () => {
+  it('a wrong case gets the right spelling; anything else the two choices; the objective is not judged without a method', () => {
+    expect(problems(slo({ budgeting: 'timeslices' }))).toEqual([['spec.budgetingMethod', 'expected Occurrences or Timeslices, got "timeslices"', 'write Timeslices']]);
+    expect(problems(slo({ budgeting: 'Events' }))).toEqual([['spec.budgetingMethod', 'expected Occurrences or Timeslices, got "Events"', 'use Occurrences or Timeslices']]);
+    expect(problems(slo({ budgeting: 'RatioTimeslices' }))).toEqual([['spec.budgetingMethod', 'budgetingMethod RatioTimeslices is not supported', 'use Occurrences or Timeslices']]);
+  });
+
+  it('an indicator or indicatorRef of the wrong shape is its own problem, not also "exactly one of"', () => {
+    expect(problems(slo({ indicator: '  indicator: 3' })).map((p) => p.slice(0, 2))).toEqual([['spec.indicator', 'expected a mapping, got 3']]);
+    expect(problems(slo({ indicator: '  indicatorRef: [a]' })).map((p) => p.slice(0, 2))).toEqual([['spec.indicatorRef', 'expected the name of an SLI document, got a list']]);
   });
 });

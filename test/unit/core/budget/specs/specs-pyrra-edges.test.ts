@@ -91,9 +91,28 @@ describe('Pyrra: indicators', () => {
     expect(path('    bool_gauge: {metric: "max(up)"}')).toEqual(['spec.indicator.bool_gauge.metric']);
   });
 
+  it('a template variable in a selector (relia fills in only {{.window}}) is refused at the indicator part that holds it', () => {
+    const path = (indicator: string) => problems(slo({ indicator })).map((p) => p.slice(0, 2));
+    const tv = 'unknown template variable {{.service}}: only {{.window}} is filled in';
+    const sel = 'x{svc="{{.service}}"}';
+    expect(path(`    ratio:\n      errors:\n        metric: ${sel}\n      total:\n        metric: y`)).toEqual([['spec.indicator.ratio.errors', tv]]);
+    expect(path(`    ratio:\n      errors:\n        metric: y\n      total:\n        metric: ${sel}`)).toEqual([['spec.indicator.ratio.total', tv]]);
+    expect(path(`    ratio:\n      errors:\n        metric: ${sel}\n      total:\n        metric: y\n      grouping: [a]`)).toEqual([['spec.indicator.ratio', tv]]);
+    expect(path(`    latency:\n      success:\n        metric: b{le="1",svc="{{.service}}"}\n      total:\n        metric: c`)).toEqual([['spec.indicator.latency.success', tv]]);
+    expect(path(`    latency:\n      success:\n        metric: b{le="1"}\n      total:\n        metric: ${sel}`)).toEqual([['spec.indicator.latency.total', tv]]);
+    expect(path(`    latency:\n      success:\n        metric: b{le="1"}\n      total:\n        metric: ${sel}\n      grouping: [a]`)).toEqual([['spec.indicator.latency', tv]]);
+    expect(path(`    bool_gauge:\n      metric: ${sel}`)).toEqual([['spec.indicator.bool_gauge', tv]]);
+  });
+
+  it('latencyNative is refused with a fix naming classic buckets', () => {
+    expect(problems(slo({ indicator: '    latencyNative: {latency: "0.1"}' }))).toEqual([
+      ['spec.indicator.latencyNative', 'latencyNative (native histograms) is not supported', 'use latency with classic histogram buckets (success: the _bucket series with le, total: the _count series)'],
+    ]);
+  });
+
   it('the absent alert watches the total, and for latency the success bucket too', () => {
     const latency = '    latency:\n      success:\n        metric: lat_bucket{le="0.1"}\n      total:\n        metric: lat_count';
-    expect(one(slo({ indicator: latency })).alerting!.absent).toEqual({ selectors: ['lat_count', 'lat_bucket{le="0.1"}'] });
+    expect(one(slo({ indicator: latency })).alerting!.absent).toStrictEqual({ selectors: ['lat_count', 'lat_bucket{le="0.1"}'] });
   });
 });
 
@@ -109,7 +128,7 @@ describe('Pyrra: alerting', () => {
 
   it('no severities: no severity label from the spec (the rule generator applies Pyrra’s defaults)', () => {
     const a = one(slo()).alerting!;
-    expect(a).toEqual({ labels: {}, annotations: {}, page: { enabled: true, labels: {}, annotations: {} }, ticket: { enabled: true, labels: {}, annotations: {} }, absent: { selectors: ['http_requests_total{job="api"}'] } });
+    expect(a).toStrictEqual({ labels: {}, annotations: {}, page: { enabled: true, labels: {}, annotations: {} }, ticket: { enabled: true, labels: {}, annotations: {} }, absent: { selectors: ['http_requests_total{job="api"}'] } });
   });
 
   it('slowBurn and longTermBurn must agree, like fastBurn and mediumBurn', () => {
@@ -148,6 +167,11 @@ describe('Pyrra: description, labels and what drops the SLO', () => {
       expect(r.problems.map((p) => p.path), spec).toHaveLength(1);
       expect(r.slos, spec).toEqual([]);
     }
+  });
+
+  it('a resource without a spec is one problem', () => {
+    const r = check('apiVersion: pyrra.dev/v1alpha1\nkind: ServiceLevelObjective\nmetadata: {name: a}\n');
+    expect(r.problems.map((p) => [p.path, p.message.replace(/ \(line \d+\)$/, '')])).toEqual([['spec', 'required: expected a mapping (the SLO spec)']]);
   });
 
   it('a bad metadata name drops the SLO; the source path of a resource in a multi-document file is its document', () => {
