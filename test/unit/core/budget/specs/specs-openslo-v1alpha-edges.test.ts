@@ -117,6 +117,11 @@ describe('OpenSLO v1alpha: labels, description and a spec that is not a mapping'
     expect(r.slos).toEqual([]);
   });
 
+  it('missing objectives is one problem, not also "at least one objective"', () => {
+    const r = check('apiVersion: openslo/v1alpha\nkind: SLO\nmetadata: {name: a}\nspec: {service: s, budgetingMethod: Occurrences}\n');
+    expect(r.problems.map((p) => [p.path, p.message.replace(/ \(line \d+\)$/, '')])).toEqual([['spec.objectives', 'required: expected a list of objectives, each with ratioMetrics and target']]);
+  });
+
   it('a spec that is not a mapping is one problem, and no window problem with it', () => {
     const r = check('apiVersion: openslo/v1alpha\nkind: SLO\nmetadata: {name: a}\nspec: [1]\n');
     expect(r.problems.map((p) => [p.path, p.message.replace(/ \(line \d+\)$/, '')])).toEqual([['spec', 'expected a mapping (the SLO spec), got a list']]);

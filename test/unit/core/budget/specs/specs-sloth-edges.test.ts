@@ -119,6 +119,13 @@ describe('Sloth: the objective is a percent strictly between 0 and 100', () => {
     expect(objective('0.001').slos.map((s) => s.objective)).toEqual([0.00001]);
     expect(objective('99.999').slos.map((s) => s.objective)).toEqual([0.99999]);
   });
+
+  it('an objective that is not a number is one problem, not also an out-of-range one', () => {
+    expect(problems(file(`name: a, objective: "99.9", sli: ${EVENTS}`))).toEqual([
+      ['slos[0].objective', 'expected an objective in percent such as 99.9, got "99.9"', 'write slos[0].objective as an objective in percent such as 99.9 (see docs/budget-specs.md)'],
+    ]);
+    expect(problems(file(`name: a, sli: ${EVENTS}`)).map((p) => p.slice(0, 2))).toEqual([['slos[0].objective', 'required: expected an objective in percent such as 99.9']]);
+  });
 });
 
 describe('Sloth: a problem drops its SLO, a problem of the spec drops them all', () => {
