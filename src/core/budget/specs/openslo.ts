@@ -306,7 +306,7 @@ function convertObjective(
   o: ObjectiveT,
   method: 'occurrences' | 'timeslices',
   kind: 'ratio' | 'threshold',
-): { objective: number; budgeting: Budgeting; op?: 'lt' | 'lte' | 'gt' | 'gte'; value?: number } | undefined {
+): { objective: number; budgeting: Budgeting; op: 'lt' | 'lte' | 'gt' | 'gte' | undefined; value: number | undefined } | undefined {
   const before = problems.count;
   for (const field of ['indicator', 'indicatorRef', 'compositeWeight'] as const) {
     if (o[field] !== undefined) problems.add(ctx, [...path, field], `objectives[].${field} (composite SLOs) is not supported`, 'define the indicator on the SLO (spec.indicator or spec.indicatorRef)');
@@ -369,10 +369,8 @@ function convertObjective(
     if (sliceSeconds !== undefined && sliceTarget !== undefined) budgeting = { method: 'timeslices', sliceSeconds, sliceTarget };
   }
   if (problems.count > before || objective === undefined || budgeting === undefined) return undefined;
-  const out: { objective: number; budgeting: Budgeting; op?: 'lt' | 'lte' | 'gt' | 'gte'; value?: number } = { objective, budgeting };
-  if (o.op !== undefined) out.op = o.op;
-  if (o.value !== undefined) out.value = o.value;
-  return out;
+  // op and value: set for a threshold SLI (required above), undefined for a ratio SLI (refused above).
+  return { objective, budgeting, op: o.op, value: o.value };
 }
 
 /** `spec.alertPolicies`, refused alike in v1 and v1alpha. */
