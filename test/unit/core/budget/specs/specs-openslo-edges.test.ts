@@ -184,7 +184,9 @@ describe('OpenSLO v1: time windows', () => {
 
   it('start times: surrounding spaces are fine; anything around the date is not', () => {
     expect(one(cal('1d', ' 2026-03-17 ')).window).toMatchObject({ unit: 'day' });
-    for (const start of ['x2026-01-01', '2026-01-01 00:00:00 junk', '2026-1-01', '26-01-01', '2026-01-01 0:00']) {
+    for (const start of ['2026-01-01Z', '2026-01-01 00:00Z', '2026-01-01T00:00']) expect(one(cal('1d', start)).window, start).toMatchObject({ unit: 'day' });
+    const refused = ['x2026-01-01', '2026-01-01 00:00:00 junk', '2026-1-01', '2026-01-1', '26-01-01', '026-01-01', '20260-01-01', '2026-01-01 0:00', '2026-01-01 000:00', '2026-01-01 00:0', '2026-01-01 00:00:0'];
+    for (const start of [...refused, '2026-01-01x00:00', '2026-01-01 00:00:000', '2026-01-01ZZ', '2026/01/01']) {
       expect(problems(cal('1d', start))[0]!.slice(0, 2), start).toEqual(['spec.timeWindow[0].calendar.startTime', `expected a start time such as "2026-01-01 00:00:00", got ${JSON.stringify(start)}`]);
     }
     expect(problems(cal('1M', '2026-01-15'))[0]![2]).toBe('windows start at UTC month boundaries; use e.g. "2026-01-01 00:00:00"');
