@@ -260,7 +260,23 @@ describe('OpenSLO v1: objectives', () => {
     expect(target('0.001').slos[0]!.budgeting).toEqual({ method: 'timeslices', sliceSeconds: 60, sliceTarget: 0.001 });
   });
 
-  it('a ratio objective has no op or value; a threshold objective keeps both', () => {
+  it('the fixes of what belongs to the other kind of SLI', () => {
+    expect(objective('    - target: 0.99\n      op: lt\n      value: 2').map((p) => [p[0], p[2]])).toEqual([
+      ['spec.objectives[0].op', 'remove op'],
+      ['spec.objectives[0].value', 'remove value'],
+    ]);
+    const rawType = `  indicator:\n    metadata: {name: r}\n    spec:\n      ratioMetric:\n        rawType: failure\n        bad:${metric(BAD)}\n        total:${metric(TOTAL)}`;
+    expect(problems(slo({ indicator: rawType })).map((p) => [p[0], p[2]])).toEqual([['spec.indicator.spec.ratioMetric.rawType', 'remove rawType']]);
+    const th = `  indicator:\n    metadata: {name: latency}\n    spec:\n      thresholdMetric:${metric('lat[{{.window}}]').replaceAll('\n          ', '\n        ')}`;
+    expect(problems(slo({ indicator: th, objectives: '    - target: 0.99\n      op: lt\n      value: 1' })).map((p) => [p[0], p[2]])).toEqual([
+      ['spec.objectives[0]', 'set budgetingMethod: Timeslices with timeSliceWindow'],
+    ]);
+    expect(problems(slo({ indicator: th, budgeting: 'Timeslices', objectives: '    - target: 0.99\n      op: lt\n      value: 1\n      timeSliceWindow: 1m\n      timeSliceTarget: 0.5' })).map((p) => [p[0], p[2]])).toEqual([
+      ['spec.objectives[0].timeSliceTarget', 'remove timeSliceTarget (or set it to 1)'],
+    ]);
+  });
+
+  it('a ratio SLO holds exactly the model keys: no op, value or description', () => {
     const s = one(slo());
     expect(Object.keys(s).sort()).toEqual(['budgeting', 'id', 'labels', 'name', 'objective', 'service', 'sli', 'source', 'window']);
   });
