@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import type { SliDefinition, SloDefinition, SloWindow } from '../model.js';
 import { formatPath } from '../../validation.js';
-import { checkRollingSeconds } from './native.js';
+import { windowFromSeconds } from './native.js';
 import { ALERT_POLICIES, Name, sloShell } from './openslo.js';
 import type { RangeFunction } from './promql-window.js';
 import { SLOTH_PERIOD_SECONDS } from './sloth.js';
@@ -76,14 +76,14 @@ const DAYS_PER_UNIT: Record<string, number> = { week: 7 };
 
 function convertWindow(problems: ProblemList, ctx: DocContext, path: Path, windows: TimeWindowT[] | undefined): SloWindow | undefined {
   // Sloth: no time window means its default SLO period (30d).
-  if (windows === undefined) return checkRollingSeconds(problems, ctx, path, SLOTH_PERIOD_SECONDS);
+  if (windows === undefined) return windowFromSeconds(SLOTH_PERIOD_SECONDS);
   if (windows.length !== 1) {
     problems.add(ctx, path, `expected exactly one time window, got ${windows.length}`, 'keep one item, e.g. - {count: 30, unit: Day}');
     return undefined;
   }
   const w = windows[0] as TimeWindowT;
   const at = [...path, 0];
-  const before = problems.count;
+  // A window refused below is still returned: parseOpenSloV1alpha makes no SLO after any problem.
   if (w.calendar !== undefined) {
     problems.add(
       ctx,
@@ -108,8 +108,8 @@ function convertWindow(problems: ProblemList, ctx: DocContext, path: Path, windo
       perUnit !== undefined ? `write count: ${w.count * perUnit}, unit: Day` : 'write the window in days, e.g. count: 30, unit: Day (or use openslo/v1 for other durations)',
     );
   }
-  if (problems.count > before) return undefined;
-  return checkRollingSeconds(problems, ctx, [...at, 'count'], w.count * DAY);
+  // count is a whole number above 0 (the schema), so the window is at least a day: nothing for checkRollingSeconds to refuse.
+  return windowFromSeconds(w.count * DAY);
 }
 
 /** Query of one `good`/`bad`/`total` source: Prometheus (or Sloth) PromQL, else a problem. */
@@ -121,17 +121,14 @@ function metricQuery(problems: ProblemList, ctx: DocContext, path: Path, m: Metr
     state.foreign = true;
     return undefined;
   }
-  let ok = true;
+  // A refused queryType or metadata drops the SLI without dropping its query here: convertRatio keeps no SLI after any problem.
   if (m.queryType.toLowerCase() !== 'promql') {
     problems.add(ctx, [...path, 'queryType'], `queryType ${JSON.stringify(m.queryType)} is not supported: expected promql`, 'write queryType: promql and a PromQL query');
-    ok = false;
   }
   if (m.metadata !== undefined) {
     problems.add(ctx, [...path, 'metadata'], 'metadata (data-source details) is not supported: only query is read', 'remove metadata; put everything into the PromQL query');
-    ok = false;
   }
-  const query = checkQuery(problems, ctx, [...path, 'query'], m.query, windowless);
-  return ok ? query : undefined;
+  return checkQuery(problems, ctx, [...path, 'query'], m.query, windowless);
 }
 
 function convertRatio(problems: ProblemList, ctx: DocContext, path: Path, r: NonNullable<ObjectiveT['ratioMetrics']>): SliDefinition | undefined {
@@ -164,8 +161,8 @@ interface Reported {
   timeslices: boolean;
 }
 
-function convertObjective(problems: ProblemList, ctx: DocContext, path: Path, o: ObjectiveT, reported: Reported): { objective: number; sli?: SliDefinition } | undefined {
-  const before = problems.count;
+/** An objective's SLI, after reporting what is wrong with the objective; parseOpenSloV1alpha makes no SLO after any problem. */
+function convertObjective(problems: ProblemList, ctx: DocContext, path: Path, o: ObjectiveT, reported: Reported): SliDefinition | undefined {
   if (!(o.target > 0 && o.target < 1)) {
     problems.add(
       ctx,
@@ -176,11 +173,9 @@ function convertObjective(problems: ProblemList, ctx: DocContext, path: Path, o:
   }
   if (o.op !== undefined && !reported.indicator) problems.add(ctx, [...path, 'op'], 'op applies only to a thresholdMetric, which openslo/v1alpha support does not include', 'remove op');
   if (o.timeSliceTarget !== undefined && !reported.timeslices) problems.add(ctx, [...path, 'timeSliceTarget'], 'timeSliceTarget applies only with budgetingMethod: Timeslices, which is not supported in openslo/v1alpha', 'remove timeSliceTarget');
-  let sli: SliDefinition | undefined;
-  if (o.ratioMetrics !== undefined) sli = convertRatio(problems, ctx, [...path, 'ratioMetrics'], o.ratioMetrics);
-  else if (!reported.indicator) problems.add(ctx, [...path, 'ratioMetrics'], 'required: expected ratioMetrics with good and total', 'add ratioMetrics: {good: {source: prometheus, queryType: promql, query: ...}, total: {...}}');
-  if (problems.count > before) return undefined;
-  return sli === undefined ? { objective: o.target } : { objective: o.target, sli };
+  if (o.ratioMetrics !== undefined) return convertRatio(problems, ctx, [...path, 'ratioMetrics'], o.ratioMetrics);
+  if (!reported.indicator) problems.add(ctx, [...path, 'ratioMetrics'], 'required: expected ratioMetrics with good and total', 'add ratioMetrics: {good: {source: prometheus, queryType: promql, query: ...}, total: {...}}');
+  return undefined;
 }
 
 /** Parse an `openslo/v1alpha` `SLO` document: one SLO per objective. */
@@ -208,28 +203,30 @@ export function parseOpenSloV1alpha(data: Record<string, unknown>, ctx: DocConte
   } else if (method !== undefined && method !== 'Occurrences') {
     problems.add(ctx, ['spec', 'budgetingMethod'], `expected Occurrences, got ${describeValue(method)}`, method.toLowerCase() === 'occurrences' ? 'write Occurrences' : 'write budgetingMethod: Occurrences');
   }
-  const window = isPlainObject(root.values.spec) ? convertWindow(problems, ctx, ['spec', 'timeWindows'], spec.timeWindows) : undefined;
+  // A spec that is not a mapping was reported; its window is then the default one, unused.
+  const window = convertWindow(problems, ctx, ['spec', 'timeWindows'], spec.timeWindows);
   const objectives = spec.objectives ?? [];
   if (spec.objectives !== undefined && objectives.length === 0) problems.add(ctx, ['spec', 'objectives'], 'expected at least one objective', 'add an objective with ratioMetrics and target');
   const reported: Reported = { indicator: spec.indicator !== undefined, timeslices: method === 'Timeslices' };
-  const converted = objectives.map((o, i) => convertObjective(problems, ctx, ['spec', 'objectives', i], o, reported));
+  const slis = objectives.map((o, i) => convertObjective(problems, ctx, ['spec', 'objectives', i], o, reported));
   const meta = root.values.metadata;
   const labels = checkLabels(problems, ctx, ['metadata', 'labels'], meta?.labels);
   if (problems.count > before || !meta || spec.service === undefined || !window) return [];
   const service = spec.service;
   const out: SloDefinition[] = [];
-  converted.forEach((c, i) => {
-    if (!c?.sli) return;
+  objectives.forEach((o, i) => {
+    const sli = slis[i];
+    if (sli === undefined) return; // only after a problem (returned above); narrows the type
     // Sloth's naming: one SLO per objective, `<metadata.name>-<index>`.
     const name = `${meta.name}-${i}`;
     const slo: SloDefinition = {
       id: `${service}/${name}`,
       service,
       name,
-      objective: tidy(c.objective),
+      objective: tidy(o.target),
       window,
       budgeting: { method: 'occurrences' },
-      sli: c.sli,
+      sli,
       labels,
       source: { file: ctx.file, path: formatPath(['spec', 'objectives', i], ctx.prefix), format: 'openslo' },
     };

@@ -166,20 +166,16 @@ function metricQuery(problems: ProblemList, ctx: DocContext, path: Path, m: Metr
     mc.foreign = true;
     return undefined;
   }
-  let ok = true;
+  // A refused key drops the SLI without dropping its query here: convertSliSpec keeps no SLI after any problem.
   for (const key of Object.keys(src.spec)) {
-    if (key !== 'query') {
-      problems.add(ctx, [...at, 'spec', key], `${JSON.stringify(key)} is not supported in a Prometheus metric source: only query is read`, 'remove it; put everything into the PromQL query');
-      ok = false;
-    }
+    if (key !== 'query') problems.add(ctx, [...at, 'spec', key], `${JSON.stringify(key)} is not supported in a Prometheus metric source: only query is read`, 'remove it; put everything into the PromQL query');
   }
   const query = src.spec.query;
   if (typeof query !== 'string') {
     problems.add(ctx, [...at, 'spec', 'query'], query === undefined ? 'required: expected a PromQL query' : `expected a PromQL query, got ${describeValue(query)}`, 'set spec.query to the PromQL query');
     return undefined;
   }
-  const checked = checkQuery(problems, ctx, [...at, 'spec', 'query'], query, windowless);
-  return ok ? checked : undefined;
+  return checkQuery(problems, ctx, [...at, 'spec', 'query'], query, windowless);
 }
 
 /** Convert an SLI spec (from an SLI document or an inline indicator). */
@@ -293,7 +289,8 @@ function startTimeProblem(text: string, unit: 'day' | 'week' | 'month' | 'quarte
   if (!m) return `expected a start time such as "2026-01-01 00:00:00", got ${describeValue(text)}`;
   const [, y, mo, d, hh = '00', mm = '00', ss = '00'] = m;
   const date = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
-  if (date.getUTCMonth() !== Number(mo) - 1 || date.getUTCDate() !== Number(d)) return `not a valid date: ${text}`;
+  // A day past the month's end (at most 99) lands in a later month, never a year later: the month alone tells.
+  if (date.getUTCMonth() !== Number(mo) - 1) return `not a valid date: ${text}`;
   if (hh !== '00' || mm !== '00' || ss !== '00') return `a calendar ${unit} starting at ${hh}:${mm}:${ss} is not supported: windows start at 00:00:00 UTC`;
   if (unit === 'week' && date.getUTCDay() !== 1) return 'calendar weeks start on Monday: the start time must be a Monday';
   if ((unit === 'month' || unit === 'quarter' || unit === 'year') && Number(d) !== 1) return `a calendar ${unit} starts on day 1, got day ${Number(d)}`;
@@ -309,7 +306,7 @@ function convertObjective(
   o: ObjectiveT,
   method: 'occurrences' | 'timeslices',
   kind: 'ratio' | 'threshold',
-): { objective: number; budgeting: Budgeting; op?: 'lt' | 'lte' | 'gt' | 'gte'; value?: number } | undefined {
+): { objective: number; budgeting: Budgeting; op: 'lt' | 'lte' | 'gt' | 'gte' | undefined; value: number | undefined } | undefined {
   const before = problems.count;
   for (const field of ['indicator', 'indicatorRef', 'compositeWeight'] as const) {
     if (o[field] !== undefined) problems.add(ctx, [...path, field], `objectives[].${field} (composite SLOs) is not supported`, 'define the indicator on the SLO (spec.indicator or spec.indicatorRef)');
@@ -372,10 +369,8 @@ function convertObjective(
     if (sliceSeconds !== undefined && sliceTarget !== undefined) budgeting = { method: 'timeslices', sliceSeconds, sliceTarget };
   }
   if (problems.count > before || objective === undefined || budgeting === undefined) return undefined;
-  const out: { objective: number; budgeting: Budgeting; op?: 'lt' | 'lte' | 'gt' | 'gte'; value?: number } = { objective, budgeting };
-  if (o.op !== undefined) out.op = o.op;
-  if (o.value !== undefined) out.value = o.value;
-  return out;
+  // op and value: set for a threshold SLI (required above), undefined for a ratio SLI (refused above).
+  return { objective, budgeting, op: o.op, value: o.value };
 }
 
 /** `spec.alertPolicies`, refused alike in v1 and v1alpha. */

@@ -24,6 +24,7 @@ import {
   percentToFraction,
   strict,
   subContext,
+  tidy,
   type DocContext,
   type Path,
   type ProblemList,
@@ -181,13 +182,19 @@ export function parsePyrraDocument(data: Record<string, unknown>, ctx: DocContex
   const meta = shell.values.metadata;
   if (!shell.values.spec) return [];
   const sctx = subContext(ctx, ['spec']);
-  const { values: spec, failed } = parseFields(Spec, shell.values.spec, problems, sctx);
+  const { values: spec } = parseFields(Spec, shell.values.spec, problems, sctx);
 
   let objective: number | undefined;
   if (spec.target !== undefined) {
     const f = percentToFraction(spec.target, { min: 0, max: 100, maxInclusive: false });
     if (typeof f === 'string') problems.add(sctx, ['target'], f, 'write the target in percent as a string, e.g. target: "99.9"');
-    else if (f <= 0.01) problems.add(sctx, ['target'], `target ${JSON.stringify(spec.target)} is read as ${spec.target}%: Pyrra targets are percentages`, `write target: "${Number(spec.target) * 100}" if you meant ${Number(spec.target) * 100}%`);
+    else if (f <= 0.01) {
+      // The percent Pyrra reads, and the one a fraction would mean (tidied: 0.07 × 100 is 7.000000000000001).
+      const read = tidy(f * 100);
+      const meant = tidy(read * 100);
+      const fix = meant < 100 ? `write target: "${meant}" if you meant ${meant}%` : 'write the target in percent, e.g. target: "99.9" (100% leaves no error budget)';
+      problems.add(sctx, ['target'], `target ${JSON.stringify(spec.target)} is read as ${read}%: Pyrra targets are percentages`, fix);
+    }
     else objective = f;
   }
   const seconds = spec.window === undefined ? undefined : specDuration(problems, sctx, ['window'], spec.window);
@@ -200,7 +207,8 @@ export function parsePyrraDocument(data: Record<string, unknown>, ctx: DocContex
   const labels = checkLabels(problems, ctx, ['metadata', 'labels'], ruleLabels);
   const alerting = indicator ? convertPyrraAlerting(problems, sctx, ['alerting'], spec.alerting, indicator.selectors) : undefined;
 
-  if (problems.count > before || failed.size > 0 || !meta || !window || !indicator || objective === undefined || !alerting) return [];
+  // A field that failed its schema was reported (problems.count); the other tests narrow the types.
+  if (problems.count > before || !meta || !window || !indicator || objective === undefined || !alerting) return [];
   const service = meta.namespace ?? 'default';
   const slo: SloDefinition = {
     id: `${service}/${meta.name}`,
