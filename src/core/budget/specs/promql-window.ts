@@ -52,6 +52,7 @@ function isNumber(node: SyntaxNode): boolean {
   return false;
 }
 
+const ARITHMETIC = new Set(['Add', 'Sub', 'Mul', 'Div', 'Mod', 'Pow']);
 const OPERATOR_NAMES = new Set(['Add', 'Sub', 'Mul', 'Div', 'Mod', 'Pow', 'Eql', 'Neq', 'Lte', 'Lss', 'Gte', 'Gtr', 'And', 'Or', 'Unless', 'Atan2']);
 
 /** Rewrites a query; `text(node)` is the source text of a node. */
@@ -123,6 +124,7 @@ class Windower {
       this.refuse(node, `${this.text(op)}() does not commute with ${this.fn}(): the ${this.fn} of a ${this.text(op)} is not the ${this.text(op)} of the ${this.fn}s`, `aggregate with sum or avg, or write ${this.text(op)}(${this.fn}(metric[{{.window}}])) yourself`);
     }
     const args = children(body);
+    if (args.length === 0) this.refuse(node, 'missing argument');
     if (args.length !== 1) this.refuse(node, `${this.text(op)}() with a parameter is not supported`);
     this.visit(args[0] as SyntaxNode);
   }
@@ -131,9 +133,11 @@ class Windower {
     const parts = children(node);
     const opNode = parts.find((p) => OPERATOR_NAMES.has(p.name));
     if (!opNode) this.refuse(node, 'unknown operator');
-    const operands = parts.filter((p) => p !== opNode && p.name !== 'MatchingModifierClause' && p.name !== 'BoolModifier');
-    const [left, right] = operands as [SyntaxNode, SyntaxNode];
     const op = opNode.name;
+    // The parser takes `a + bool b`; Prometheus refuses it. A comparison (bool or not) is refused below whatever its operands.
+    if (ARITHMETIC.has(op) && parts.some((p) => p.name === 'BoolModifier')) this.refuse(node, 'bool applies only to comparison operators');
+    const operands = parts.filter((p) => p !== opNode && p.name !== 'MatchingModifierClause');
+    const [left, right] = operands as [SyntaxNode, SyntaxNode];
     if (op === 'Add' || op === 'Sub') {
       if (isNumber(left) || isNumber(right)) this.refuse(node, `adding a number to ${this.what} does not commute with ${this.fn}()`);
       this.visit(left);
@@ -144,7 +148,8 @@ class Windower {
       this.visit(isNumber(left) ? right : left);
       return;
     }
-    if (op === 'Div' && isNumber(right) && !isNumber(left)) {
+    // A number divided by a number selects no series: visiting the left number says so.
+    if (op === 'Div' && isNumber(right)) {
       this.visit(left);
       return;
     }
