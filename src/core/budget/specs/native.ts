@@ -202,7 +202,9 @@ export function calendarWindow(unit: (typeof CALENDAR_UNITS)[number]): SloWindow
 /** A rolling window in seconds, or a problem (at least 1h, whole seconds). */
 export function checkRollingSeconds(problems: ProblemList, ctx: DocContext, path: Path, seconds: number): SloWindow | undefined {
   if (seconds < MIN_WINDOW_S || !Number.isInteger(seconds)) {
-    problems.add(ctx, path, `expected a window of at least 1h in whole seconds, got ${formatDuration(seconds)}`, 'SLO windows are usually 28d or 30d');
+    // A fraction of a second is shown as written: formatDuration would round 3600.5s to a whole-looking 3601s.
+    const got = Number.isInteger(seconds) ? formatDuration(seconds) : `${seconds}s`;
+    problems.add(ctx, path, `expected a window of at least 1h in whole seconds, got ${got}`, 'SLO windows are usually 28d or 30d');
     return undefined;
   }
   return windowFromSeconds(seconds);
@@ -357,7 +359,8 @@ export function parseNativeDocument(data: Record<string, unknown>, ctx: DocConte
     }
     const fields = parseFields(NativeEntrySchema, raw, problems, ctx, path);
     const slo = convertEntry(problems, ctx, path, fields, defaults, `${ctx.prefix ? `${ctx.prefix}.` : ''}slos[${i}]`);
-    if (slo && !shell.failed.has('labels') && !shell.failed.has('service') && !shell.failed.has('apiVersion')) out.push(slo);
+    // (apiVersion cannot fail here: only relia/v1 documents reach this reader.)
+    if (slo && !shell.failed.has('labels') && !shell.failed.has('service')) out.push(slo);
   });
   return out;
 }
