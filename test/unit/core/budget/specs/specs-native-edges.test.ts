@@ -124,3 +124,53 @@ describe('list documents: paths, shared fields', () => {
     ]);
   });
 });
+
+describe('each problem names its field and its fix', () => {
+  it('SLI queries: good, total and threshold.query', () => {
+    expect(problemsWithFix(native('', { sli: `{good: 'sum(a)', total: '${TOTAL}'}` })).map((p) => p[0])).toEqual(['sli.good']);
+    const th = `\n  threshold: {query: 'max(x)', op: lt, value: 1}`;
+    expect(problemsWithFix(native('budgeting: {method: timeslices, slice: 1m}\n', { sli: th })).map((p) => p[0])).toEqual(['sli.threshold.query']);
+  });
+
+  it('threshold and budgeting fixes', () => {
+    const th = `\n  threshold: {query: 'max(x[{{.window}}])', op: lt, value: 1}`;
+    expect(problemsWithFix(native('', { sli: th }))[0]![2]).toBe('add budgeting: {method: timeslices, slice: 1m}');
+    expect(problemsWithFix(native(TS('1m', '95'), { sli: th }))[0]![2]).toBe('remove sliceTarget');
+  });
+
+  it('a missing service says where to set it; a text objective out of range says to write percent', () => {
+    expect(problemsWithFix('apiVersion: relia/v1\nslos:\n  - {name: a, objective: 99, window: 30d, sli: {errorRatio: "x[{{.window}}]"}}\n')).toEqual([
+      ['slos[0].service', 'required: expected a service name such as checkout', 'set service on the SLO or once at the top of the document'],
+    ]);
+    expect(problemsWithFix(native('', { objective: '"0.5"' }))).toEqual([
+      ['objective', 'expected a percentage above 1 and below 100, got "0.5"; relia reads 0.5 as 0.5%, write 50 if you meant 50%', 'write the objective in percent, e.g. objective: 99.9'],
+    ]);
+  });
+
+  it('alerting tier labels are checked under their tier', () => {
+    expect(problemsWithFix(native('alerting: {ticket: {labels: {relia_x: y}}}\n')).map((p) => p[0])).toEqual(['alerting.ticket.labels.relia_x']);
+  });
+
+  it('an SLO with any problem is not read, a bad label included', () => {
+    const r = check(native('labels: {relia_x: y}\n'));
+    expect(r.problems.map((p) => p.path)).toEqual(['labels.relia_x']);
+    expect(r.slos).toEqual([]);
+  });
+
+  it('optional fields left out are absent from the SLO, not undefined', () => {
+    expect(Object.keys(one(native())).sort()).toEqual(['budgeting', 'id', 'labels', 'name', 'objective', 'service', 'sli', 'source', 'window']);
+  });
+});
+
+describe('list documents: shared labels and an empty list', () => {
+  it('shared labels apply without a shared service, and a bad shared label name is named under labels', () => {
+    const entry = `  - {name: a, service: s, objective: 99, window: 30d, sli: {errorRatio: 'x[{{.window}}]'}}\n`;
+    expect(check(`apiVersion: relia/v1\nlabels: {team: t}\nslos:\n${entry}`).slos.map((s) => [s.id, s.labels])).toEqual([['s/a', { team: 't' }]]);
+    expect(problemsWithFix(`apiVersion: relia/v1\nlabels: {bad-key: t}\nslos:\n${entry}`).map((p) => p[0])).toEqual(['labels.bad-key']);
+  });
+
+  it('an empty or non-list slos is one problem', () => {
+    expect(problemsWithFix('apiVersion: relia/v1\nslos: []\n').map((p) => p.slice(0, 2))).toEqual([['slos', 'expected at least one SLO']]);
+    expect(problemsWithFix('apiVersion: relia/v1\nslos: 3\n').map((p) => p.slice(0, 2))).toEqual([['slos', 'expected a list of SLOs, got 3']]);
+  });
+});

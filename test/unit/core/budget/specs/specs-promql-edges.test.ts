@@ -84,6 +84,16 @@ describe('windowQuery: vector matching, aggregations, functions', () => {
     });
   });
 
+  it('reports a subquery as a range too, even inside a construct that is refused', () => {
+    expect(rewrite('max(a[5m:1m])')).toMatchObject({ ok: false, message: 'cannot apply rate() over the window to "a[5m:1m]": the query already has a range' });
+  });
+
+  it('refuses a string or a number as selecting no series, and @ as pinning one instant, each with its fix', () => {
+    expect(rewrite('"x"')).toEqual({ ok: false, message: 'cannot apply rate() over the window to "\\"x\\"": it selects no series', fix: 'select the series, e.g. http_requests_total{code="500"}' });
+    expect(rewrite('42')).toMatchObject({ fix: 'select the series, e.g. http_requests_total{code="500"}' });
+    expect(rewrite('a @ 100')).toEqual({ ok: false, message: 'cannot apply rate() over the window to "a @ 100": the @ modifier pins the query to one instant', fix: 'remove the @ modifier' });
+  });
+
   it('gives the fix for products and comparisons: separate queries or explicit ranges', () => {
     const fix = 'give good, bad and total as separate queries (ratioMetric good/bad/total), or write the ranges yourself as [{{.window}}]';
     expect(rewrite('a / b')).toEqual({ ok: false, message: 'cannot apply rate() over the window to "a / b": rate() of a product or quotient of series is not the product or quotient of their rates', fix });
