@@ -137,6 +137,7 @@ function editDistance(a: string, b: string): number {
     dp[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const tmp = dp[j] as number;
+      // Stryker disable next-line OptionalChaining: equivalent, i - 1 and j - 1 are always inside a and b
       dp[j] = Math.min((dp[j] as number) + 1, (dp[j - 1] as number) + 1, prev + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1));
       prev = tmp;
     }
@@ -155,7 +156,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
       best = c;
     }
   }
-  return best !== undefined && bestScore <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+  // Without candidates bestScore stays Infinity and best undefined.
+  return bestScore <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
 }
 
 function unknownFieldMessage(key: string, known: readonly string[]): string {

@@ -40,6 +40,11 @@ describe('classification: what each document is', () => {
     expect(problemsWithFix('apiVersion: 3\nkind: 4\n')).toEqual([['apiVersion', `apiVersion 3 is not a format relia reads: expected ${ACCEPTED}`, 'see docs/budget-specs.md for the accepted formats']]);
   });
 
+  it('reads kind and apiVersion only as text: a list holding a known name is not that name', () => {
+    expect(problemsWithFix('apiVersion: openslo/v1\nkind: [Service]\n')[0]!.slice(0, 2)).toEqual(['kind', 'expected an OpenSLO kind (SLO, SLI, Service, DataSource), got ["Service"]']);
+    expect(problemsWithFix('apiVersion: [n9/v1]\n')[0]!.slice(0, 2)).toEqual(['apiVersion', `apiVersion ["n9/v1"] is not a format relia reads: expected ${ACCEPTED}`]);
+  });
+
   it('refuses OpenSLO alert documents by name, accepts Service documents silently', () => {
     const alerts = 'relia generates multiwindow multi-burn-rate alerts itself (relia budget rules)';
     expect(problemsWithFix('apiVersion: openslo/v1\nkind: AlertPolicy\n')).toEqual([['kind', `AlertPolicy documents are not supported: ${alerts}`, 'remove the document from the SLO input']]);
@@ -91,6 +96,22 @@ describe('the whole input', () => {
     expect(r.problems.map((p) => [p.file, p.path, p.message])).toEqual([['b.yaml', '', 'duplicate SLO checkout/availability: also defined in a.yaml at documents[1]']]);
   });
 
+  it('lists a duplicate SLO in the order of its file, after the problems of earlier files', () => {
+    const r = checkSpecs([
+      { file: 'a.yaml', text: native() },
+      { file: 'b.yaml', text: native('', { name: 'z', objective: '0' }) },
+      { file: 'c.yaml', text: native() },
+    ]);
+    expect(r.problems.map((p) => `${p.file} ${p.path}`)).toEqual(['b.yaml objective', 'c.yaml ']);
+  });
+
+  it('refuses an empty top-level list, and a document whose aliases expand too far', () => {
+    expect(problemsWithFix('[]\n')).toEqual([['', 'the top-level list holds no documents', 'add an SLO spec to the list, or leave the file out of --slo']]);
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    expect(problemsWithFix(`${bomb.join('\n')}\n`)).toEqual([['', 'cannot read the document: Excessive alias count indicates a resource exhaustion attack', 'correct the document (see docs/budget-specs.md)']]);
+  });
+
   it('lists problems by file, in input order, whatever their lines', () => {
     const r = checkSpecs([
       { file: 'a.yaml', text: `${native()}---\n${native('', { name: 'b', objective: '0' })}` },
@@ -104,8 +125,8 @@ describe('the whole input', () => {
     const seen: unknown[] = [];
     const r = checkSpecs(
       [
-        { file: 'a.yaml', text: native('policy: {x: 1}\n') },
-        { file: 'b.yaml', text: native('', { name: 'y', objective: '0' }) },
+        { file: 'a.yaml', text: native('', { name: 'y', objective: '0' }) },
+        { file: 'b.yaml', text: native('policy: {x: 1}\n') },
       ],
       {
         validatePolicy: (data, where) => {
@@ -114,8 +135,8 @@ describe('the whole input', () => {
         },
       },
     );
-    expect(seen).toEqual([{ file: 'a.yaml', path: 'policy' }]);
-    expect(r.problems.map((p) => `${p.file} ${p.path}`)).toEqual(['a.yaml policy.x', 'b.yaml objective']);
+    expect(seen).toEqual([{ file: 'b.yaml', path: 'policy' }]);
+    expect(r.problems.map((p) => `${p.file} ${p.path}`)).toEqual(['a.yaml objective', 'b.yaml policy.x']);
   });
 
   it('reports a YAML syntax error with its line, and no "no documents" for that file', () => {
