@@ -78,7 +78,7 @@ const LabelMap = z.record(z.string(), LabelValue, expecting('a mapping of labels
   propertyNames: { pattern: LABEL_NAME_RE.source },
 });
 
-const AnnotationMap = z.record(z.string(), z.string(expecting('an annotation value (a string)'))).meta({ id: 'Annotations', description: 'Prometheus alert annotations.' });
+const AnnotationMap = z.record(z.string(), z.string(expecting('an annotation value (a string)')), expecting('a mapping of annotations')).meta({ id: 'Annotations', description: 'Prometheus alert annotations.' });
 
 const SliSchema = z
   .union(

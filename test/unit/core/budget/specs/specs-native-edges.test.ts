@@ -147,6 +147,13 @@ describe('each problem names its field and its fix', () => {
     ]);
   });
 
+  it('annotations that are not a mapping are named as such, not as missing', () => {
+    expect(problemsWithFix(native('alerting: {annotations: 3}\n'))).toEqual([
+      ['alerting.annotations', 'expected a mapping of annotations, got 3', 'write alerting.annotations as a mapping of annotations (see docs/budget-specs.md)'],
+    ]);
+    expect(problemsWithFix(native('alerting: {page: {annotations: [a]}}\n')).map((p) => p.slice(0, 2))).toEqual([['alerting.page.annotations', 'expected a mapping of annotations, got a list']]);
+  });
+
   it('alerting tier labels are checked under their tier', () => {
     expect(problemsWithFix(native('alerting: {ticket: {labels: {relia_x: y}}}\n')).map((p) => p[0])).toEqual(['alerting.ticket.labels.relia_x']);
   });
