@@ -231,7 +231,7 @@ function addIssue(problems: ProblemList, ctx: DocContext, issue: z.core.$ZodIssu
 
 /** Parse with `schema`; on failure add every problem and return undefined. */
 export function parseShape<S extends z.ZodType>(schema: S, data: unknown, problems: ProblemList, ctx: DocContext, base: Path = []): z.output<S> | undefined {
-  const result = schema.safeParse(data);
+  const result = schema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
   addZodIssues(problems, ctx, result.error, base);
   return undefined;
@@ -260,7 +260,8 @@ export function parseFields<S extends z.core.$ZodLooseShape>(
     if (!(key in shape)) problems.add(ctx, [...base, key], unknownFieldMessage(key, known), `remove it, or check its spelling against ${SPEC_DOCS}`);
   }
   for (const key of known) {
-    const result = (shape[key] as z.ZodType).safeParse(data[key]);
+    // reportInput: without it zod 4 leaves the value out of its issues, and the generic message reads a wrong value as a missing one
+    const result = (shape[key] as z.ZodType).safeParse(data[key], { reportInput: true });
     if (result.success) values[key] = result.data;
     else {
       failed.add(key);

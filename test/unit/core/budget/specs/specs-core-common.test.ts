@@ -119,6 +119,13 @@ describe('closest: did-you-mean for unknown fields', () => {
   });
 });
 
+describe('zod messages without a reader message of their own', () => {
+  it('say what was written, not "required", when a value of the wrong type is present', () => {
+    const text = `apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: a, annotations: 3}\nspec:\n  service: s\n  indicator: {metadata: {name: i}, spec: {ratioMetric: {counter: true, bad: {metricSource: {type: Prometheus, spec: {query: 'sum(e)'}}}, total: {metricSource: {type: Prometheus, spec: {query: 'sum(t)'}}}}}}\n  timeWindow: [{duration: 30d, isRolling: true}]\n  budgetingMethod: Occurrences\n  objectives: [{target: 0.99}]\n`;
+    expect(problemsWithFix(text)).toEqual([['metadata.annotations', 'expected record, got 3', 'write metadata.annotations as record (see docs/budget-specs.md)']]);
+  });
+});
+
 describe('query templates', () => {
   it('normalises every placeholder spelling, with spaces', () => {
     expect(normaliseWindowPlaceholder('[ ${window} ] [ $window ] [ window ] {{ window }} {{  .window  }}')).toBe('[{{.window}}] [{{.window}}] [{{.window}}] {{.window}} {{.window}}');
