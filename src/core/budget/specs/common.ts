@@ -206,12 +206,6 @@ function addIssue(problems: ProblemList, ctx: DocContext, issue: z.core.$ZodIssu
       return;
     }
   }
-  if (issue.code === 'invalid_key') {
-    const key = path[path.length - 1];
-    const inner = issue.issues[0]?.message ?? 'not accepted';
-    problems.add(ctx, path, `invalid key ${JSON.stringify(key)}: ${inner}`);
-    return;
-  }
   if (issue.code === 'unrecognized_keys') {
     const messages = issue.message.split(KEY_SEPARATOR);
     issue.keys.forEach((key, i) => {
