@@ -123,7 +123,8 @@ function readDocuments(input: SpecInput, problems: ProblemList, order: { next: n
     problems.add({ file: input.file, prefix: '', order: order.next++ }, [], `not readable as YAML: ${(error as Error).message}`);
     return out;
   }
-  const list = Array.isArray(docs) ? docs : [];
+  // An EmptyStream (no documents) is an array too.
+  const list: ReadonlyArray<(typeof docs)[number]> = docs;
   const fileOrder = order.next;
   order.next += list.length + 1;
   const multi = list.length > 1;
@@ -139,6 +140,7 @@ function readDocuments(input: SpecInput, problems: ProblemList, order: { next: n
     }
     let data: unknown;
     try {
+      // Stryker disable next-line ObjectLiteral: equivalent, 100 is also yaml's default maxAliasCount (stated here so the limit is visible)
       data = doc.toJS({ maxAliasCount: 100 });
     } catch (error) {
       nonEmpty++;

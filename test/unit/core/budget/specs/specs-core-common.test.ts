@@ -37,6 +37,13 @@ describe('ProblemList: order, fixes, paths', () => {
     expect(p.count).toBe(4);
   });
 
+  it('places a problem of a context without a position with the first document', () => {
+    const p = new ProblemList();
+    p.push({ file: 'f', path: 'second', message: 'm', suggestion: 's' }, 1);
+    p.add(ctx, ['first'], 'm');
+    expect(p.items.map((x) => x.path)).toEqual(['first', 'second']);
+  });
+
   it('gives a problem without a fix one from what its message expects', () => {
     const p = new ProblemList();
     p.add({ ...ctx, prefix: 'documents[1]' }, ['a', 0, 'b'], 'required: expected a name');
@@ -76,6 +83,20 @@ describe('line numbers: the field, or its nearest existing ancestor', () => {
       'slos[0] 3',
       'slos[1].service 4',
       'slos[1].window 6',
+    ]);
+  });
+});
+
+describe('mappings: null and lists are not mappings', () => {
+  it('refuses a null or list item of a top-level list, and of a native slos list, with the item\'s line', () => {
+    expect(problemsWithFix('- null\n- [1]\n').map((p) => p.slice(0, 2))).toEqual([
+      ['[0]', 'expected a mapping (an SLO spec), got null'],
+      ['[1]', 'expected a mapping (an SLO spec), got [1]'],
+    ]);
+    expect(check('- null\n- [1]\n').problems.map((p) => /\(line (\d+)\)$/.exec(p.message)?.[1])).toEqual(['1', '2']);
+    expect(problemsWithFix('apiVersion: relia/v1\nservice: s\nslos: [null, [1]]\n').map((p) => p.slice(0, 2))).toEqual([
+      ['slos[0]', 'expected a mapping (one SLO), got null'],
+      ['slos[1]', 'expected a mapping (one SLO), got a list'],
     ]);
   });
 });
