@@ -137,6 +137,7 @@ function editDistance(a: string, b: string): number {
     dp[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const tmp = dp[j] as number;
+      // Stryker disable next-line OptionalChaining: equivalent, i - 1 and j - 1 are always inside a and b
       dp[j] = Math.min((dp[j] as number) + 1, (dp[j - 1] as number) + 1, prev + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1));
       prev = tmp;
     }
@@ -155,7 +156,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
       best = c;
     }
   }
-  return best !== undefined && bestScore <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+  // Without candidates bestScore stays Infinity and best undefined.
+  return bestScore <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
 }
 
 function unknownFieldMessage(key: string, known: readonly string[]): string {
@@ -204,12 +206,6 @@ function addIssue(problems: ProblemList, ctx: DocContext, issue: z.core.$ZodIssu
       return;
     }
   }
-  if (issue.code === 'invalid_key') {
-    const key = path[path.length - 1];
-    const inner = issue.issues[0]?.message ?? 'not accepted';
-    problems.add(ctx, path, `invalid key ${JSON.stringify(key)}: ${inner}`);
-    return;
-  }
   if (issue.code === 'unrecognized_keys') {
     const messages = issue.message.split(KEY_SEPARATOR);
     issue.keys.forEach((key, i) => {
@@ -229,7 +225,7 @@ function addIssue(problems: ProblemList, ctx: DocContext, issue: z.core.$ZodIssu
 
 /** Parse with `schema`; on failure add every problem and return undefined. */
 export function parseShape<S extends z.ZodType>(schema: S, data: unknown, problems: ProblemList, ctx: DocContext, base: Path = []): z.output<S> | undefined {
-  const result = schema.safeParse(data);
+  const result = schema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
   addZodIssues(problems, ctx, result.error, base);
   return undefined;
@@ -258,7 +254,8 @@ export function parseFields<S extends z.core.$ZodLooseShape>(
     if (!(key in shape)) problems.add(ctx, [...base, key], unknownFieldMessage(key, known), `remove it, or check its spelling against ${SPEC_DOCS}`);
   }
   for (const key of known) {
-    const result = (shape[key] as z.ZodType).safeParse(data[key]);
+    // reportInput: without it zod 4 leaves the value out of its issues, and the generic message reads a wrong value as a missing one
+    const result = (shape[key] as z.ZodType).safeParse(data[key], { reportInput: true });
     if (result.success) values[key] = result.data;
     else {
       failed.add(key);

@@ -123,7 +123,8 @@ function readDocuments(input: SpecInput, problems: ProblemList, order: { next: n
     problems.add({ file: input.file, prefix: '', order: order.next++ }, [], `not readable as YAML: ${(error as Error).message}`);
     return out;
   }
-  const list = Array.isArray(docs) ? docs : [];
+  // An EmptyStream (no documents) is an array too.
+  const list: ReadonlyArray<(typeof docs)[number]> = docs;
   const fileOrder = order.next;
   order.next += list.length + 1;
   const multi = list.length > 1;
@@ -139,6 +140,7 @@ function readDocuments(input: SpecInput, problems: ProblemList, order: { next: n
     }
     let data: unknown;
     try {
+      // Stryker disable next-line ObjectLiteral: equivalent, 100 is also yaml's default maxAliasCount (stated here so the limit is visible)
       data = doc.toJS({ maxAliasCount: 100 });
     } catch (error) {
       nonEmpty++;
@@ -149,6 +151,7 @@ function readDocuments(input: SpecInput, problems: ProblemList, order: { next: n
     nonEmpty++;
     if (Array.isArray(data)) {
       // A top-level list of documents, as the OpenSLO SDK and CLI write them.
+      if (data.length === 0) problems.add(ctx, [], 'the top-level list holds no documents', 'add an SLO spec to the list, or leave the file out of --slo');
       data.forEach((item, j) => {
         const itemCtx = subContext(ctx, [j]);
         const format = classify(item, itemCtx, problems);
@@ -248,7 +251,9 @@ export function checkSpecs(inputs: readonly SpecInput[], options: SpecOptions = 
     seen.set(slo.id, slo);
     unique.push(slo);
   }
-  if (inputs.length > 0 && docs.length > 0 && unique.length === 0 && problems.count === 0) {
+  // Every input that gives no document has a problem (syntax, no documents, not a spec, an empty list): without problems, the documents were all SLI, Service or DataSource ones.
+  if (inputs.length > 0 && unique.length === 0 && problems.count === 0) {
+    // Stryker disable next-line OptionalChaining: equivalent, inputs is not empty here
     problems.push({ file: inputs[0]?.file as string, path: '', message: 'no SLO definitions found (only SLI or Service documents)', suggestion: 'add an SLO document' }, 0);
   }
   return { slos: unique, problems: problems.items, documents: docs.length };

@@ -53,8 +53,10 @@ const Percent = (description: string, max: '< 100' | '<= 100') => {
   const range = { min: 1, max: 100, maxInclusive: max === '<= 100' };
   const outOfRange = {
     error: (issue: { input?: unknown }) => {
-      const fix = typeof issue.input === 'number' && issue.input > 0 && issue.input <= 1 ? `${FIX_SEPARATOR}write it in percent, e.g. ${tidy(issue.input * 100)}` : '';
-      return `${String(percentToFraction(issue.input as number, range))}${fix}`;
+      // Only the number branch's bounds call this: the input is a number.
+      const n = issue.input as number;
+      const fix = n > 0 && n <= 1 ? `${FIX_SEPARATOR}write it in percent, e.g. ${tidy(n * 100)}` : '';
+      return `${String(percentToFraction(n, range))}${fix}`;
     },
   };
   return z
@@ -76,7 +78,7 @@ const LabelMap = z.record(z.string(), LabelValue, expecting('a mapping of labels
   propertyNames: { pattern: LABEL_NAME_RE.source },
 });
 
-const AnnotationMap = z.record(z.string(), z.string(expecting('an annotation value (a string)'))).meta({ id: 'Annotations', description: 'Prometheus alert annotations.' });
+const AnnotationMap = z.record(z.string(), z.string(expecting('an annotation value (a string)')), expecting('a mapping of annotations')).meta({ id: 'Annotations', description: 'Prometheus alert annotations.' });
 
 const SliSchema = z
   .union(
@@ -202,7 +204,9 @@ export function calendarWindow(unit: (typeof CALENDAR_UNITS)[number]): SloWindow
 /** A rolling window in seconds, or a problem (at least 1h, whole seconds). */
 export function checkRollingSeconds(problems: ProblemList, ctx: DocContext, path: Path, seconds: number): SloWindow | undefined {
   if (seconds < MIN_WINDOW_S || !Number.isInteger(seconds)) {
-    problems.add(ctx, path, `expected a window of at least 1h in whole seconds, got ${formatDuration(seconds)}`, 'SLO windows are usually 28d or 30d');
+    // A fraction of a second is shown as written: formatDuration would round 3600.5s to a whole-looking 3601s.
+    const got = Number.isInteger(seconds) ? formatDuration(seconds) : `${seconds}s`;
+    problems.add(ctx, path, `expected a window of at least 1h in whole seconds, got ${got}`, 'SLO windows are usually 28d or 30d');
     return undefined;
   }
   return windowFromSeconds(seconds);
@@ -211,6 +215,7 @@ export function checkRollingSeconds(problems: ProblemList, ctx: DocContext, path
 /** A duration in a spec: seconds, or undefined after a problem naming the file and field (`0d` included). */
 export function specDuration(problems: ProblemList, ctx: DocContext, path: Path, text: string): number | undefined {
   try {
+    // Stryker disable next-line StringLiteral: equivalent, parseDuration's message (which names this label) is replaced by the problem below
     return parseDuration(text, 'window');
   } catch {
     problems.add(ctx, path, `expected a duration above zero such as 28d, got ${describeValue(text)}`, 'write a duration such as 28d or 30d');
@@ -295,7 +300,7 @@ function convertEntry(
   ctx: DocContext,
   path: Path,
   fields: { values: Partial<Entry>; failed: Set<string> },
-  defaults: { service?: string; labels: Record<string, string> },
+  defaults: { service?: string | undefined; labels: Record<string, string> },
   sourcePath: string,
 ): SloDefinition | undefined {
   const e = fields.values;
@@ -316,6 +321,7 @@ function convertEntry(
   const labels = { ...defaults.labels, ...checkLabels(problems, ctx, [...path, 'labels'], e.labels) };
   const alerting = convertNativeAlerting(problems, ctx, [...path, 'alerting'], e.alerting);
   if (fields.failed.size > 0 || problems.count > before) return undefined;
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, each of these is undefined only after a failed field or a new problem, returned on above (this line narrows the types)
   if (service === undefined || e.name === undefined || objective === undefined || !window || !sli || !budgeting) return undefined;
   const slo: SloDefinition = {
     id: `${service}/${e.name}`,
@@ -341,14 +347,17 @@ export function parseNativeDocument(data: Record<string, unknown>, ctx: DocConte
   const out: SloDefinition[] = [];
   if ('kind' in data || !('slos' in data)) {
     const fields = parseFields(NativeSingleSchema, data, problems, ctx);
+    // Stryker disable next-line ObjectLiteral: equivalent, spreading the labels of {} (none) gives the same {} as spreading labels: {}
     const slo = convertEntry(problems, ctx, [], fields, { labels: {} }, ctx.prefix);
     if (slo) out.push(slo);
     return out;
   }
   const shell = parseFields(ListShellSchema, data, problems, ctx);
   const shared = checkLabels(problems, ctx, ['labels'], shell.values.labels);
-  const service = shell.failed.has('service') ? '' : shell.values.service;
-  const defaults = service === undefined ? { labels: shared } : { service, labels: shared };
+  const serviceFailed = shell.failed.has('service');
+  // Stryker disable next-line StringLiteral: equivalent, any text stands for a shared service that failed: it only keeps entries from also reporting it missing, and none of them is kept
+  const service = serviceFailed ? '' : shell.values.service;
+  const defaults = { service, labels: shared };
   (shell.values.slos ?? []).forEach((raw, i) => {
     const path: Path = ['slos', i];
     if (!isPlainObject(raw)) {
@@ -357,7 +366,8 @@ export function parseNativeDocument(data: Record<string, unknown>, ctx: DocConte
     }
     const fields = parseFields(NativeEntrySchema, raw, problems, ctx, path);
     const slo = convertEntry(problems, ctx, path, fields, defaults, `${ctx.prefix ? `${ctx.prefix}.` : ''}slos[${i}]`);
-    if (slo && !shell.failed.has('labels') && !shell.failed.has('service') && !shell.failed.has('apiVersion')) out.push(slo);
+    // (apiVersion cannot fail here: only relia/v1 documents reach this reader.)
+    if (slo && !shell.failed.has('labels') && !shell.failed.has('service')) out.push(slo);
   });
   return out;
 }

@@ -52,6 +52,7 @@ function isNumber(node: SyntaxNode): boolean {
   return false;
 }
 
+const ARITHMETIC = new Set(['Add', 'Sub', 'Mul', 'Div', 'Mod', 'Pow']);
 const OPERATOR_NAMES = new Set(['Add', 'Sub', 'Mul', 'Div', 'Mod', 'Pow', 'Eql', 'Neq', 'Lte', 'Lss', 'Gte', 'Gtr', 'And', 'Or', 'Unless', 'Atan2']);
 
 /** Rewrites a query; `text(node)` is the source text of a node. */
@@ -82,11 +83,13 @@ class Windower {
         this.edits.push({ from: node.from, to: node.to, text: `${this.fn}(${this.text(node)}[${WINDOW}])` });
         return;
       case 'OffsetExpr': {
-        const [inner, , amount] = children(node);
-        if (inner?.name !== 'VectorSelector' || amount === undefined) this.refuse(node, 'offset applies only to a series selector here');
+        // Parsed without error (windowQuery checks first), an offset holds its expression, the keyword and the duration.
+        const [inner, , amount] = children(node) as [SyntaxNode, SyntaxNode, SyntaxNode];
+        if (inner.name !== 'VectorSelector') this.refuse(node, 'offset applies only to a series selector here');
         this.edits.push({ from: node.from, to: node.to, text: `${this.fn}(${this.text(inner)}[${WINDOW}] offset ${this.text(amount)})` });
         return;
       }
+      // Stryker disable next-line ConditionalExpression: equivalent, a ParenExpr has no UnaryOp child, so the UnaryExpr case below visits the same children
       case 'ParenExpr':
         for (const c of children(node)) this.visit(c);
         return;
@@ -116,24 +119,27 @@ class Windower {
   }
 
   private aggregate(node: SyntaxNode): void {
-    const op = node.getChild('AggregateOp')?.firstChild;
-    const body = node.getChild('FunctionCallBody');
-    if (!op || !body) this.refuse(node, 'incomplete aggregation');
+    // Parsed without error, an aggregation holds its operator and its body.
+    const op = (node.getChild('AggregateOp') as SyntaxNode).firstChild as SyntaxNode;
+    const body = node.getChild('FunctionCallBody') as SyntaxNode;
     if (!LINEAR_AGGREGATIONS.has(op.name)) {
       this.refuse(node, `${this.text(op)}() does not commute with ${this.fn}(): the ${this.fn} of a ${this.text(op)} is not the ${this.text(op)} of the ${this.fn}s`, `aggregate with sum or avg, or write ${this.text(op)}(${this.fn}(metric[{{.window}}])) yourself`);
     }
     const args = children(body);
+    if (args.length === 0) this.refuse(node, 'missing argument');
     if (args.length !== 1) this.refuse(node, `${this.text(op)}() with a parameter is not supported`);
     this.visit(args[0] as SyntaxNode);
   }
 
   private binary(node: SyntaxNode): void {
     const parts = children(node);
-    const opNode = parts.find((p) => OPERATOR_NAMES.has(p.name));
-    if (!opNode) this.refuse(node, 'unknown operator');
-    const operands = parts.filter((p) => p !== opNode && p.name !== 'MatchingModifierClause' && p.name !== 'BoolModifier');
-    const [left, right] = operands as [SyntaxNode, SyntaxNode];
+    // Parsed without error, a binary expression holds one of the operators.
+    const opNode = parts.find((p) => OPERATOR_NAMES.has(p.name)) as SyntaxNode;
     const op = opNode.name;
+    // The parser takes `a + bool b`; Prometheus refuses it. A comparison (bool or not) is refused below whatever its operands.
+    if (ARITHMETIC.has(op) && parts.some((p) => p.name === 'BoolModifier')) this.refuse(node, 'bool applies only to comparison operators');
+    const operands = parts.filter((p) => p !== opNode && p.name !== 'MatchingModifierClause');
+    const [left, right] = operands as [SyntaxNode, SyntaxNode];
     if (op === 'Add' || op === 'Sub') {
       if (isNumber(left) || isNumber(right)) this.refuse(node, `adding a number to ${this.what} does not commute with ${this.fn}()`);
       this.visit(left);
@@ -144,7 +150,8 @@ class Windower {
       this.visit(isNumber(left) ? right : left);
       return;
     }
-    if (op === 'Div' && isNumber(right) && !isNumber(left)) {
+    // A number divided by a number selects no series: visiting the left number says so.
+    if (op === 'Div' && isNumber(right)) {
       this.visit(left);
       return;
     }
@@ -153,10 +160,11 @@ class Windower {
   }
 
   private call(node: SyntaxNode): void {
-    const id = node.getChild('FunctionIdentifier')?.firstChild;
-    const body = node.getChild('FunctionCallBody');
-    if (!id || !body || !LABEL_FUNCTIONS.has(id.name)) {
-      this.refuse(node, `${id ? this.text(id) : 'the function'}() does not commute with ${this.fn}()`, `write the query with an explicit range, e.g. ${id ? this.text(id) : 'fn'}(${this.fn}(metric[{{.window}}]))`);
+    // Parsed without error, a call holds its function name and its body.
+    const id = (node.getChild('FunctionIdentifier') as SyntaxNode).firstChild as SyntaxNode;
+    const body = node.getChild('FunctionCallBody') as SyntaxNode;
+    if (!LABEL_FUNCTIONS.has(id.name)) {
+      this.refuse(node, `${this.text(id)}() does not commute with ${this.fn}()`, `write the query with an explicit range, e.g. ${this.text(id)}(${this.fn}(metric[{{.window}}]))`);
     }
     const [first] = children(body);
     if (!first) this.refuse(node, 'missing argument');
@@ -185,6 +193,7 @@ export function promqlSyntaxError(query: string): string | undefined {
   let at: number | undefined;
   tree.iterate({
     enter(n) {
+      // Stryker disable next-line BooleanLiteral: equivalent, false only skips the rest of the tree; the first error is kept either way
       if (at !== undefined) return false;
       if (n.type.isError) at = n.from;
       return undefined;
@@ -202,8 +211,8 @@ export function promqlSyntaxError(query: string): string | undefined {
 export function windowQuery(query: string, fn: RangeFunction): WindowResult {
   const syntax = promqlSyntaxError(query);
   if (syntax) return { ok: false, message: syntax, fix: 'fix the PromQL syntax (promtool and the Prometheus UI show the same error)' };
-  const top = parser.parse(query).topNode.firstChild;
-  if (!top) return { ok: false, message: 'expected a PromQL query, got an empty string', fix: 'write the query' };
+  // Parsed without error, the query holds an expression (the empty query is a syntax error at character 1).
+  const top = parser.parse(query).topNode.firstChild as SyntaxNode;
   const w = new Windower(query, fn, fn === 'rate' ? 'counters' : 'gauges');
   try {
     // A range anywhere means the query was written for a fixed window: say that, not what wraps it.
@@ -220,6 +229,8 @@ export function windowQuery(query: string, fn: RangeFunction): WindowResult {
 /** True when the query is one series selector (`metric{label="x"}`), as Pyrra requires. */
 export function isVectorSelector(query: string): boolean {
   if (promqlSyntaxError(query) !== undefined) return false;
-  const top = parser.parse(query.trim()).topNode.firstChild;
-  return top?.name === 'VectorSelector' && top.nextSibling === null;
+  // Parsed without error: the query holds an expression; the parser skips the spaces around it.
+  // Stryker disable next-line MethodExpression: equivalent, the parser skips surrounding spaces
+  const top = parser.parse(query.trim()).topNode.firstChild as SyntaxNode;
+  return top.name === 'VectorSelector' && top.nextSibling === null;
 }
