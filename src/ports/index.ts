@@ -23,4 +23,3 @@ export type {
   ProviderSettingsMap,
   ProvidersHookOptions,
 } from './providers.js';
-export { defineProvider } from './providers.js';

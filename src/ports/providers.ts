@@ -120,8 +120,3 @@ export interface ProviderRegistration<P extends PortName = PortName> {
 export interface ProvidersHookOptions {
   kit: PluginKit;
 }
-
-/** Helper for plugin authors: keeps the port/settings types tied together. */
-export function defineProvider<P extends PortName>(registration: ProviderRegistration<P>): ProviderRegistration<P> {
-  return registration;
-}

@@ -14,7 +14,7 @@ import { startProgress } from '../../ui/progress.js';
 import { progressOutput } from '../progress-flag.js';
 import type { CommandContext } from '../base-command.js';
 import { httpFromConfig } from '../providers.js';
-import { resumeHint } from '../resume-hint.js';
+import { resumeHint } from './resume-hint.js';
 import { renderPairs, type Style } from '../style.js';
 import { type Clients, parseHeaders } from './warm.js';
 

@@ -15,7 +15,7 @@ import { startProgress } from '../../ui/progress.js';
 import type { CommandContext } from '../base-command.js';
 import type { Style } from '../style.js';
 import { progressOutput } from '../progress-flag.js';
-import { resumeHint } from '../resume-hint.js';
+import { resumeHint } from './resume-hint.js';
 import { InterruptedError } from '../../core/errors.js';
 import { defaultLockPath, FileCheckpointStore, FileLock } from './files.js';
 import type { SourceReport } from './sources.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resumeHint, shellQuote } from '../../../src/cli/resume-hint.js';
+import { resumeHint, shellQuote } from '../../../src/cli/cache/resume-hint.js';
 
 describe('resumeHint', () => {
   const base = { bin: 'relia', command: 'cache warm', done: '1200 of 10000 keys done', signal: 'SIGINT' as const };
