@@ -10,7 +10,10 @@ import { computeStatus, defaultPolicy, evaluateSlos, planSlo, type BudgetPolicy,
 import { availabilitySlo as slo, totalQuery as totalQ } from './slo-fixture.js';
 import { DependencyError, InputError, ReliaError } from '../../../../src/core/errors.js';
 import { MetricsDataError } from '../../../../src/core/metrics-guard.js';
-import type { InstantSample, MetricsSource, RangeSeries } from '../../../../src/ports/metrics.js';
+import type { InstantQueryOptions, InstantSample, MetricsSource, RangeQueryOptions, RangeSeries } from '../../../../src/ports/metrics.js';
+import { InstrumentedMetrics } from '../../../fakes/instrumented-metrics.js';
+import { MemoryMetrics } from '../../../fakes/memory-metrics.js';
+import { FakeClock } from '../../../fakes/virtual-clock.js';
 
 const AT = Date.parse('2026-11-01T00:00:00Z');
 const AT_ISO = '2026-11-01T00:00:00Z';
@@ -34,6 +37,45 @@ function source(answers: Record<string, InstantSample[] | Error>, kind = 'fakepr
     range: () => Promise.resolve([]),
     close: () => Promise.resolve(),
   };
+}
+
+/**
+ * A slow metrics server: InstrumentedMetrics over the contract-checked MemoryMetrics (no series: every query finds
+ * no data) whose calls first take `latencyMs(query)` of FakeClock time, with the call's signal. On top: `aborted`
+ * lists the queries whose wait an abort cut short, `onStart(n)` runs as the n-th call starts (a caller interrupting
+ * mid-query), and `abortAs` turns the abort into what the source reports (an HTTP adapter reports its aborted request
+ * as a dependency failure). Faults go through InstrumentedMetrics.fault.
+ */
+class SlowMetrics extends InstrumentedMetrics<MemoryMetrics> {
+  readonly aborted: string[] = [];
+  started = 0;
+  onStart: ((n: number) => void) | undefined;
+  abortAs: ((reason: unknown) => unknown) | undefined;
+
+  constructor(
+    readonly clock: FakeClock,
+    private readonly latencyMs: (query: string) => number,
+  ) {
+    super(new MemoryMetrics([], { kind: 'fakeprom', now: () => AT }));
+  }
+
+  override instant(query: string, options: InstantQueryOptions = {}): Promise<InstantSample[]> {
+    return this.wait(query, options.signal).then(() => super.instant(query, options));
+  }
+
+  override range(query: string, options: RangeQueryOptions): Promise<RangeSeries[]> {
+    return this.wait(query, options.signal).then(() => super.range(query, options));
+  }
+
+  private async wait(query: string, signal: AbortSignal | undefined): Promise<void> {
+    this.onStart?.(++this.started);
+    const ms = this.latencyMs(query);
+    if (ms <= 0) return;
+    await this.clock.sleep(ms, signal).catch((reason: unknown) => {
+      this.aborted.push(query);
+      throw this.abortAs ? this.abortAs(reason) : reason;
+    });
+  }
 }
 
 describe('computeStatus: the numbers a user sees', () => {
@@ -264,28 +306,15 @@ describe('evaluateSlos: verdicts, errors and the summary behind the exit code', 
   });
 
   it('aborts the SLOs still running when one fails, and throws the first failure', async () => {
-    let sawAbort = false;
-    const src: MetricsSource = {
-      kind: 'fakeprom',
-      instant(query, options) {
-        if (query.includes('service="down"')) return Promise.reject(new Error('connection refused'));
-        return new Promise((resolve, reject) => {
-          // Safety net so a regression fails instead of hanging: answer after 2 s if never aborted.
-          const timer = setTimeout(() => resolve([]), 2000);
-          options?.signal?.addEventListener('abort', () => {
-            sawAbort = true;
-            clearTimeout(timer);
-            reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
-          });
-        });
-      },
-      range: () => Promise.resolve([]),
-      close: () => Promise.resolve(),
-    };
+    // 'slow' answers after 2 s of virtual time unless aborted; 'down' fails at once
+    const src = new SlowMetrics(new FakeClock(AT), (query) => (query.includes('service="slow"') ? 2000 : 0));
+    src.fault = (query) => (query.includes('service="down"') ? new Error('connection refused') : undefined);
     const err = (await evaluateSlos([slo('slow'), slo('down')], src, { at: AT, policy, batch: true, concurrency: 2 }).catch((e: unknown) => e)) as DependencyError;
     expect(err).toBeInstanceOf(DependencyError);
     expect(err.message.startsWith('SLO down/availability: the instant query failed: connection refused')).toBe(true);
-    expect(sawAbort).toBe(true);
+    expect(src.aborted.length).toBeGreaterThan(0); // slow's queries, cut short
+    expect(src.aborted.every((q) => q.includes('service="slow"'))).toBe(true);
+    expect(src.clock.now()).toBe(AT); // cut short: the 2 s never passed
   });
 
   it('keeps the cause of a plain error it wraps', async () => {
@@ -336,14 +365,13 @@ describe('evaluateSlos: interruptions, odd rejections and what every status carr
   it.each(['fail', 'pass'] as const)('throws the caller\'s reason when interrupted mid-query, never a dependency error or a pass (--on-unavailable %s)', async (onUnavailable) => {
     const caller = new AbortController();
     const interrupted = new Error('interrupted by SIGINT');
-    let inFlight = 0;
-    // Like an HTTP adapter, the source reports its aborted request as a dependency failure.
-    const hang = (_query: string, options?: { signal?: AbortSignal }) =>
-      new Promise<never>((_resolve, reject) => {
-        options?.signal?.addEventListener('abort', () => reject(new DependencyError('fakeprom', 'request aborted')));
-        if (++inFlight === 2) caller.abort(interrupted);
-      });
-    const src: MetricsSource = { kind: 'fakeprom', instant: hang, range: hang, close: () => Promise.resolve() };
+    // every query hangs for a minute of virtual time; the caller interrupts once two are in flight, and the source
+    // reports its aborted requests as a dependency failure, like an HTTP adapter
+    const src = new SlowMetrics(new FakeClock(AT), () => 60_000);
+    src.onStart = (n) => {
+      if (n === 2) caller.abort(interrupted);
+    };
+    src.abortAs = () => new DependencyError('fakeprom', 'request aborted');
     const err = await evaluateSlos([slo('v')], src, { at: AT, policy, batch: true, signal: caller.signal, onUnavailable }).catch((x: unknown) => x);
     expect(err).toBe(interrupted);
   });
