@@ -337,27 +337,38 @@ describe('evaluateSlos: verdicts, errors and the summary behind the exit code', 
 
 describe('evaluateSlos: interruptions, odd rejections and what every status carries', () => {
   const ok = [tag('30d', 'total', 100), tag('30d', 'bad', 0.02)];
-  /** A source answering unbatched queries: 100 req/s, 0.02 of them 500s, in every window. */
-  const plain = (range: MetricsSource['range'] = () => Promise.resolve([])): MetricsSource => ({
-    kind: 'fakemetrics',
-    instant: (query) => Promise.resolve([{ labels: {}, value: query.includes('code="500"') ? 0.02 : 100 }]),
-    range,
-    close: () => Promise.resolve(),
-  });
+  /**
+   * The metrics fake, unbatched (kind `fakemetrics`, not a PromQL server): InstrumentedMetrics over MemoryMetrics
+   * holding v's request counters for the 31 days up to AT, 100 req/s of which 0.02/s are 500s.
+   */
+  const plain = () => {
+    const minutes = 31 * 1440;
+    const series = [
+      { labels: { __name__: 'req_total', service: 'v', code: '200' }, increments: new Float64Array(minutes).fill(5998.8) },
+      { labels: { __name__: 'req_total', service: 'v', code: '500' }, increments: new Float64Array(minutes).fill(1.2) },
+    ];
+    return new InstrumentedMetrics(MemoryMetrics.fromIncrements(series, AT / 1000 - minutes * 60, 60, { kind: 'fakemetrics', now: () => AT }));
+  };
 
   it('reports every query to onQuery with its kind, one per window and part when unbatched', async () => {
     const seen: Array<{ kind: string; query: string }> = [];
-    await evaluateSlos([slo('v')], plain(), { at: AT, policy, onQuery: ({ kind, query }) => seen.push({ kind, query }) });
+    const r = await evaluateSlos([slo('v')], plain(), { at: AT, policy, onQuery: ({ kind, query }) => seen.push({ kind, query }) });
+    expect(r.slos[0]!.consumed).toBeCloseTo(0.2, 9); // 0.02 ÷ 100 of a 0.001 budget, from the fake's counters
     expect(seen.filter((q) => q.kind === 'instant')).toHaveLength(14);
     expect(seen.filter((q) => q.kind === 'range').map((q) => q.query)).toEqual(['sum(rate(req_total{service="v"}[1h]))', 'sum(rate(req_total{service="v",code="500"}[1h]))']);
   });
 
   it('wraps a rejection that is not an Error as a DependencyError naming the query and its kind', async () => {
-    const nothing: MetricsSource = { ...source({}), instant: () => Promise.reject(null as unknown as Error) };
+    // the fake (no series), its instant queries rejecting with something that is not an Error: a scripted fault
+    // InstrumentedMetrics.fault cannot give (it returns an Error or nothing)
+    const nothing = new InstrumentedMetrics(new MemoryMetrics([], { kind: 'fakeprom', now: () => AT }));
+    nothing.instant = () => Promise.reject(null as unknown as Error);
     const e = (await evaluateSlos([slo('v')], nothing, { at: AT, policy, batch: true }).catch((x: unknown) => x)) as DependencyError;
     expect(e).toBeInstanceOf(DependencyError);
     expect(e.message.startsWith('SLO v/availability: the instant query failed: null; query: label_replace(')).toBe(true);
-    const boom = plain(() => Promise.reject(new Error('boom')));
+    // the range queries fail (a scripted fault: fault(query) cannot tell them from the instant query of the same text)
+    const boom = plain();
+    boom.range = () => Promise.reject(new Error('boom'));
     const r = (await evaluateSlos([slo('v')], boom, { at: AT, policy }).catch((x: unknown) => x)) as DependencyError;
     expect(r.message).toBe('SLO v/availability: the range query failed: boom; query: sum(rate(req_total{service="v"}[1h]))');
   });
