@@ -25,18 +25,43 @@ const goodQ = (svc: string) => `sum(rate(req_total{service="${svc}",code="200"}[
 const tag = (w: string, part: string, value: number): InstantSample => ({ labels: { relia_w: w, relia_p: part }, value });
 const status = (def: SloDefinition, instant: InstantSample[], p: BudgetPolicy = policy, range: RangeSeries[] = []) => computeStatus(planSlo(def, p, AT), instant, range, {});
 
-/** A source answering each SLO's batched instant query from a table keyed by service; range answers are empty. */
+/**
+ * The metrics fake (MemoryMetrics, no series) inside InstrumentedMetrics, reporting `kind`, with each SLO's batched
+ * instant answer scripted by service: hand-worked samples (bad above total included, which no counters give), or
+ * an Error that fails it through InstrumentedMetrics.fault. The query still goes through the fake (which evaluates
+ * every query the engine batches, per the metrics contract); range queries are the fake's own (no data).
+ */
+class TableMetrics extends InstrumentedMetrics<MemoryMetrics> {
+  /** The texts asked as instant queries (the batched range query of the same SLO is another text). */
+  private readonly instantQueries = new Set<string>();
+
+  constructor(
+    private readonly answers: Record<string, InstantSample[] | Error>,
+    kind: string,
+  ) {
+    super(new MemoryMetrics([], { kind, now: () => AT }));
+    this.fault = (query) => {
+      const a = this.instantQueries.has(query) ? this.answerFor(query) : undefined;
+      return a instanceof Error ? a : undefined;
+    };
+  }
+
+  private answerFor(query: string): InstantSample[] | Error | undefined {
+    const svc = Object.keys(this.answers).find((s) => query.includes(`service="${s}"`));
+    return svc === undefined ? undefined : this.answers[svc];
+  }
+
+  override async instant(query: string, options: InstantQueryOptions = {}): Promise<InstantSample[]> {
+    this.instantQueries.add(query);
+    const fromFake = await super.instant(query, options);
+    const scripted = this.answerFor(query);
+    return Array.isArray(scripted) ? scripted : fromFake;
+  }
+}
+
+/** The fake answering each SLO's batched instant query from a table keyed by service (TableMetrics). */
 function source(answers: Record<string, InstantSample[] | Error>, kind = 'fakeprom'): MetricsSource {
-  return {
-    kind,
-    instant(query) {
-      const svc = Object.keys(answers).find((s) => query.includes(`service="${s}"`));
-      const a = svc === undefined ? [] : answers[svc];
-      return a instanceof Error ? Promise.reject(a) : Promise.resolve(a ?? []);
-    },
-    range: () => Promise.resolve([]),
-    close: () => Promise.resolve(),
-  };
+  return new TableMetrics(answers, kind);
 }
 
 /**
