@@ -39,9 +39,9 @@ describe('guardMetrics', () => {
     const g = guardMetrics(source());
     expect((await caught(g.instant('neg', { time: AT }))).message).toBe('memory-metrics answered a negative value: -2 at 2026-11-01T00:00:00Z in series {__name__="neg", job="api"}; query: neg');
     // at the server's now (no time asked) and a series without labels: neither part is written
-    const now: MetricsSource = { kind: 'stub', instant: async () => [{ labels: {}, value: -1 }], range: async () => [], close: async () => {} };
-    const e = await caught(guardMetrics(now).instant('q'));
-    expect([e.time, e.message]).toEqual([null, 'stub answered a negative value: -1; query: q']);
+    const now = MemoryMetrics.fromPoints([{ labels: { __name__: 'q', job: 'api' }, points: [[AT / 1000, -1]] }], { now: () => AT, kind: 'stub' });
+    const e = await caught(guardMetrics(now).instant('sum(q)'));
+    expect([e.time, e.message]).toEqual([null, 'stub answered a negative value: -1; query: sum(q)']);
   });
   it('the dependency is the source kind unless named; the wrapper keeps the kind', async () => {
     const m = source();
@@ -51,7 +51,16 @@ describe('guardMetrics', () => {
   it('close is passed to the source', async () => {
     let closed = 0;
     const m = source();
-    const counting: MetricsSource = { kind: m.kind, instant: (q, o) => m.instant(q, o), range: (q, o) => m.range(q, o), close: async () => void closed++ };
+    // the fake, with its close counted
+    const counting: MetricsSource = {
+      kind: m.kind,
+      instant: (q, o) => m.instant(q, o),
+      range: (q, o) => m.range(q, o),
+      close: async () => {
+        closed++;
+        await m.close();
+      },
+    };
     await guardMetrics(counting).close();
     expect(closed).toBe(1);
   });

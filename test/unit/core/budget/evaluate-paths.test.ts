@@ -10,7 +10,10 @@ import { computeStatus, defaultPolicy, evaluateSlos, planSlo, type BudgetPolicy,
 import { availabilitySlo as slo, totalQuery as totalQ } from './slo-fixture.js';
 import { DependencyError, InputError, ReliaError } from '../../../../src/core/errors.js';
 import { MetricsDataError } from '../../../../src/core/metrics-guard.js';
-import type { InstantSample, MetricsSource, RangeSeries } from '../../../../src/ports/metrics.js';
+import type { InstantQueryOptions, InstantSample, MetricsSource, RangeQueryOptions, RangeSeries } from '../../../../src/ports/metrics.js';
+import { InstrumentedMetrics } from '../../../fakes/instrumented-metrics.js';
+import { MemoryMetrics } from '../../../fakes/memory-metrics.js';
+import { FakeClock } from '../../../fakes/virtual-clock.js';
 
 const AT = Date.parse('2026-11-01T00:00:00Z');
 const AT_ISO = '2026-11-01T00:00:00Z';
@@ -22,18 +25,82 @@ const goodQ = (svc: string) => `sum(rate(req_total{service="${svc}",code="200"}[
 const tag = (w: string, part: string, value: number): InstantSample => ({ labels: { relia_w: w, relia_p: part }, value });
 const status = (def: SloDefinition, instant: InstantSample[], p: BudgetPolicy = policy, range: RangeSeries[] = []) => computeStatus(planSlo(def, p, AT), instant, range, {});
 
-/** A source answering each SLO's batched instant query from a table keyed by service; range answers are empty. */
+/**
+ * The metrics fake (MemoryMetrics, no series) inside InstrumentedMetrics, reporting `kind`, with each SLO's batched
+ * instant answer scripted by service: hand-worked samples (bad above total included, which no counters give), or
+ * an Error that fails it through InstrumentedMetrics.fault. The query still goes through the fake (which evaluates
+ * every query the engine batches, per the metrics contract); range queries are the fake's own (no data).
+ */
+class TableMetrics extends InstrumentedMetrics<MemoryMetrics> {
+  /** The texts asked as instant queries (the batched range query of the same SLO is another text). */
+  private readonly instantQueries = new Set<string>();
+
+  constructor(
+    private readonly answers: Record<string, InstantSample[] | Error>,
+    kind: string,
+  ) {
+    super(new MemoryMetrics([], { kind, now: () => AT }));
+    this.fault = (query) => {
+      const a = this.instantQueries.has(query) ? this.answerFor(query) : undefined;
+      return a instanceof Error ? a : undefined;
+    };
+  }
+
+  private answerFor(query: string): InstantSample[] | Error | undefined {
+    const svc = Object.keys(this.answers).find((s) => query.includes(`service="${s}"`));
+    return svc === undefined ? undefined : this.answers[svc];
+  }
+
+  override async instant(query: string, options: InstantQueryOptions = {}): Promise<InstantSample[]> {
+    this.instantQueries.add(query);
+    const fromFake = await super.instant(query, options);
+    const scripted = this.answerFor(query);
+    return Array.isArray(scripted) ? scripted : fromFake;
+  }
+}
+
+/** The fake answering each SLO's batched instant query from a table keyed by service (TableMetrics). */
 function source(answers: Record<string, InstantSample[] | Error>, kind = 'fakeprom'): MetricsSource {
-  return {
-    kind,
-    instant(query) {
-      const svc = Object.keys(answers).find((s) => query.includes(`service="${s}"`));
-      const a = svc === undefined ? [] : answers[svc];
-      return a instanceof Error ? Promise.reject(a) : Promise.resolve(a ?? []);
-    },
-    range: () => Promise.resolve([]),
-    close: () => Promise.resolve(),
-  };
+  return new TableMetrics(answers, kind);
+}
+
+/**
+ * A slow metrics server: InstrumentedMetrics over the contract-checked MemoryMetrics (no series: every query finds
+ * no data) whose calls first take `latencyMs(query)` of FakeClock time, with the call's signal. On top: `aborted`
+ * lists the queries whose wait an abort cut short, `onStart(n)` runs as the n-th call starts (a caller interrupting
+ * mid-query), and `abortAs` turns the abort into what the source reports (an HTTP adapter reports its aborted request
+ * as a dependency failure). Faults go through InstrumentedMetrics.fault.
+ */
+class SlowMetrics extends InstrumentedMetrics<MemoryMetrics> {
+  readonly aborted: string[] = [];
+  started = 0;
+  onStart: ((n: number) => void) | undefined;
+  abortAs: ((reason: unknown) => unknown) | undefined;
+
+  constructor(
+    readonly clock: FakeClock,
+    private readonly latencyMs: (query: string) => number,
+  ) {
+    super(new MemoryMetrics([], { kind: 'fakeprom', now: () => AT }));
+  }
+
+  override instant(query: string, options: InstantQueryOptions = {}): Promise<InstantSample[]> {
+    return this.wait(query, options.signal).then(() => super.instant(query, options));
+  }
+
+  override range(query: string, options: RangeQueryOptions): Promise<RangeSeries[]> {
+    return this.wait(query, options.signal).then(() => super.range(query, options));
+  }
+
+  private async wait(query: string, signal: AbortSignal | undefined): Promise<void> {
+    this.onStart?.(++this.started);
+    const ms = this.latencyMs(query);
+    if (ms <= 0) return;
+    await this.clock.sleep(ms, signal).catch((reason: unknown) => {
+      this.aborted.push(query);
+      throw this.abortAs ? this.abortAs(reason) : reason;
+    });
+  }
 }
 
 describe('computeStatus: the numbers a user sees', () => {
@@ -264,28 +331,15 @@ describe('evaluateSlos: verdicts, errors and the summary behind the exit code', 
   });
 
   it('aborts the SLOs still running when one fails, and throws the first failure', async () => {
-    let sawAbort = false;
-    const src: MetricsSource = {
-      kind: 'fakeprom',
-      instant(query, options) {
-        if (query.includes('service="down"')) return Promise.reject(new Error('connection refused'));
-        return new Promise((resolve, reject) => {
-          // Safety net so a regression fails instead of hanging: answer after 2 s if never aborted.
-          const timer = setTimeout(() => resolve([]), 2000);
-          options?.signal?.addEventListener('abort', () => {
-            sawAbort = true;
-            clearTimeout(timer);
-            reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
-          });
-        });
-      },
-      range: () => Promise.resolve([]),
-      close: () => Promise.resolve(),
-    };
+    // 'slow' answers after 2 s of virtual time unless aborted; 'down' fails at once
+    const src = new SlowMetrics(new FakeClock(AT), (query) => (query.includes('service="slow"') ? 2000 : 0));
+    src.fault = (query) => (query.includes('service="down"') ? new Error('connection refused') : undefined);
     const err = (await evaluateSlos([slo('slow'), slo('down')], src, { at: AT, policy, batch: true, concurrency: 2 }).catch((e: unknown) => e)) as DependencyError;
     expect(err).toBeInstanceOf(DependencyError);
     expect(err.message.startsWith('SLO down/availability: the instant query failed: connection refused')).toBe(true);
-    expect(sawAbort).toBe(true);
+    expect(src.aborted.length).toBeGreaterThan(0); // slow's queries, cut short
+    expect(src.aborted.every((q) => q.includes('service="slow"'))).toBe(true);
+    expect(src.clock.now()).toBe(AT); // cut short: the 2 s never passed
   });
 
   it('keeps the cause of a plain error it wraps', async () => {
@@ -308,27 +362,38 @@ describe('evaluateSlos: verdicts, errors and the summary behind the exit code', 
 
 describe('evaluateSlos: interruptions, odd rejections and what every status carries', () => {
   const ok = [tag('30d', 'total', 100), tag('30d', 'bad', 0.02)];
-  /** A source answering unbatched queries: 100 req/s, 0.02 of them 500s, in every window. */
-  const plain = (range: MetricsSource['range'] = () => Promise.resolve([])): MetricsSource => ({
-    kind: 'fakemetrics',
-    instant: (query) => Promise.resolve([{ labels: {}, value: query.includes('code="500"') ? 0.02 : 100 }]),
-    range,
-    close: () => Promise.resolve(),
-  });
+  /**
+   * The metrics fake, unbatched (kind `fakemetrics`, not a PromQL server): InstrumentedMetrics over MemoryMetrics
+   * holding v's request counters for the 31 days up to AT, 100 req/s of which 0.02/s are 500s.
+   */
+  const plain = () => {
+    const minutes = 31 * 1440;
+    const series = [
+      { labels: { __name__: 'req_total', service: 'v', code: '200' }, increments: new Float64Array(minutes).fill(5998.8) },
+      { labels: { __name__: 'req_total', service: 'v', code: '500' }, increments: new Float64Array(minutes).fill(1.2) },
+    ];
+    return new InstrumentedMetrics(MemoryMetrics.fromIncrements(series, AT / 1000 - minutes * 60, 60, { kind: 'fakemetrics', now: () => AT }));
+  };
 
   it('reports every query to onQuery with its kind, one per window and part when unbatched', async () => {
     const seen: Array<{ kind: string; query: string }> = [];
-    await evaluateSlos([slo('v')], plain(), { at: AT, policy, onQuery: ({ kind, query }) => seen.push({ kind, query }) });
+    const r = await evaluateSlos([slo('v')], plain(), { at: AT, policy, onQuery: ({ kind, query }) => seen.push({ kind, query }) });
+    expect(r.slos[0]!.consumed).toBeCloseTo(0.2, 9); // 0.02 ÷ 100 of a 0.001 budget, from the fake's counters
     expect(seen.filter((q) => q.kind === 'instant')).toHaveLength(14);
     expect(seen.filter((q) => q.kind === 'range').map((q) => q.query)).toEqual(['sum(rate(req_total{service="v"}[1h]))', 'sum(rate(req_total{service="v",code="500"}[1h]))']);
   });
 
   it('wraps a rejection that is not an Error as a DependencyError naming the query and its kind', async () => {
-    const nothing: MetricsSource = { ...source({}), instant: () => Promise.reject(null as unknown as Error) };
+    // the fake (no series), its instant queries rejecting with something that is not an Error: a scripted fault
+    // InstrumentedMetrics.fault cannot give (it returns an Error or nothing)
+    const nothing = new InstrumentedMetrics(new MemoryMetrics([], { kind: 'fakeprom', now: () => AT }));
+    nothing.instant = () => Promise.reject(null as unknown as Error);
     const e = (await evaluateSlos([slo('v')], nothing, { at: AT, policy, batch: true }).catch((x: unknown) => x)) as DependencyError;
     expect(e).toBeInstanceOf(DependencyError);
     expect(e.message.startsWith('SLO v/availability: the instant query failed: null; query: label_replace(')).toBe(true);
-    const boom = plain(() => Promise.reject(new Error('boom')));
+    // the range queries fail (a scripted fault: fault(query) cannot tell them from the instant query of the same text)
+    const boom = plain();
+    boom.range = () => Promise.reject(new Error('boom'));
     const r = (await evaluateSlos([slo('v')], boom, { at: AT, policy }).catch((x: unknown) => x)) as DependencyError;
     expect(r.message).toBe('SLO v/availability: the range query failed: boom; query: sum(rate(req_total{service="v"}[1h]))');
   });
@@ -336,14 +401,13 @@ describe('evaluateSlos: interruptions, odd rejections and what every status carr
   it.each(['fail', 'pass'] as const)('throws the caller\'s reason when interrupted mid-query, never a dependency error or a pass (--on-unavailable %s)', async (onUnavailable) => {
     const caller = new AbortController();
     const interrupted = new Error('interrupted by SIGINT');
-    let inFlight = 0;
-    // Like an HTTP adapter, the source reports its aborted request as a dependency failure.
-    const hang = (_query: string, options?: { signal?: AbortSignal }) =>
-      new Promise<never>((_resolve, reject) => {
-        options?.signal?.addEventListener('abort', () => reject(new DependencyError('fakeprom', 'request aborted')));
-        if (++inFlight === 2) caller.abort(interrupted);
-      });
-    const src: MetricsSource = { kind: 'fakeprom', instant: hang, range: hang, close: () => Promise.resolve() };
+    // every query hangs for a minute of virtual time; the caller interrupts once two are in flight, and the source
+    // reports its aborted requests as a dependency failure, like an HTTP adapter
+    const src = new SlowMetrics(new FakeClock(AT), () => 60_000);
+    src.onStart = (n) => {
+      if (n === 2) caller.abort(interrupted);
+    };
+    src.abortAs = () => new DependencyError('fakeprom', 'request aborted');
     const err = await evaluateSlos([slo('v')], src, { at: AT, policy, batch: true, signal: caller.signal, onUnavailable }).catch((x: unknown) => x);
     expect(err).toBe(interrupted);
   });

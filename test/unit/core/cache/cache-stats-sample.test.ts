@@ -3,56 +3,102 @@
  * "relia cache stats" and "Statistics": the defaults (sample 1000, pattern *,
  * separator :, depth 1, top 10, SCAN COUNT 1000), the `--window` deltas and
  * their validation, when SCAN stops, when a sample counts as complete, and the
- * three ways `estimatedKeys` is given. The cache is a small stub whose counter
- * reads and SCAN batches each test spells out, so every number is hand-derived.
+ * three ways `estimatedKeys` is given. The cache is MemoryCache (FakeKv) whose counter
+ * reads and SCAN batches each test spells out (ScriptedStatsKv), so every number is
+ * hand-derived; the window is slept on a FakeClock.
  */
 import { describe, expect, it } from 'vitest';
-import type { CacheStats, KeyValueCache } from '../../../../src/ports/cache.js';
-import type { Clock } from '../../../../src/ports/clock.js';
+import type { CacheStats } from '../../../../src/ports/cache.js';
 import { InputError } from '../../../../src/core/errors.js';
 import { cacheStats, keyPrefix, NO_PREFIX } from '../../../../src/core/cache/stats.js';
+import { FakeClock, FakeKv } from './fakes.js';
 
-const COUNTERS: CacheStats = { hits: 0, misses: 0, evictedKeys: 0, expiredKeys: 0, usedMemoryBytes: 0, maxMemoryBytes: 0, keys: 0 };
+/**
+ * The cache of these tests: the contract-checked MemoryCache on a FakeClock inside the InstrumentedCache wrapper
+ * (FakeKv), with two scripted parts on top (docs/testing.md, "Audit"):
+ *  - before each stats() call, the server's counters are set to the next scripted read (the last one repeats):
+ *    the lookups, evictions and expiries of other clients, or a counter reset; MemoryCache's counters are public for
+ *    this. A read's `keys` seeds (or drops) filler keys so the fake's own key count is that number. The answer is
+ *    then MemoryCache.stats()'s.
+ *  - SCAN answers the scripted batches, so a test chooses where a batch ends and repeats a name as a Redis rehash
+ *    does; every name is one the cache holds (seeded here). It records the pattern and options it was given and the
+ *    batches pulled.
+ */
+class ScriptedStatsKv extends FakeKv {
+  readonly scans: Array<{ pattern: string; options: unknown }> = [];
+  batchesPulled = 0;
+  private filler = 0;
 
-/** A cache answering `reads` to successive stats() calls and `batches` to SCAN; it records what was asked. */
-function stub(reads: Array<Partial<CacheStats>>, batches: string[][] = []) {
-  const calls = { stats: 0, scans: [] as Array<{ pattern: string; options: unknown }>, batchesPulled: 0 };
-  const cache = {
-    kind: 'redis',
-    async stats(): Promise<CacheStats> {
-      const r = reads[Math.min(calls.stats, reads.length - 1)];
-      calls.stats++;
-      return { ...COUNTERS, ...r };
-    },
-    async *scan(pattern: string, options?: unknown): AsyncIterable<string[]> {
-      calls.scans.push({ pattern, options });
-      for (const b of batches) {
-        calls.batchesPulled++;
-        yield b;
-      }
-    },
-  } as unknown as KeyValueCache;
-  return { cache, calls };
+  constructor(
+    clock: FakeClock,
+    private readonly reads: Array<Partial<CacheStats>>,
+    private readonly batches: string[][],
+  ) {
+    super(clock);
+    for (const batch of batches) for (const k of batch) this.put(k, 'v');
+  }
+
+  override async stats(): Promise<CacheStats> {
+    const read = this.reads[Math.min(this.count('stats'), this.reads.length - 1)] ?? {};
+    this.hits = read.hits ?? 0;
+    this.misses = read.misses ?? 0;
+    this.evictedKeys = read.evictedKeys ?? 0;
+    this.expiredKeys = read.expiredKeys ?? 0;
+    this.usedMemoryBytes = read.usedMemoryBytes ?? 0;
+    this.maxMemoryBytes = read.maxMemoryBytes ?? 0;
+    if (read.keys !== undefined) {
+      while (this.inner.size < read.keys) this.put(`filler:${this.filler++}`, 'v');
+      while (this.inner.size > read.keys && this.filler > 0) this.drop(`filler:${--this.filler}`);
+      if (this.inner.size !== read.keys) throw new Error(`script: ${read.keys} keys is fewer than the scanned names`);
+    }
+    return super.stats();
+  }
+
+  override async *scan(pattern: string, options?: { batch?: number; signal?: AbortSignal }): AsyncIterable<string[]> {
+    this.scans.push({ pattern, options });
+    for (const batch of this.batches) {
+      this.batchesPulled++;
+      expect(await this.inner.existsMany(batch)).toEqual(batch.map(() => true));
+      yield batch;
+    }
+  }
 }
 
-function clock() {
-  const slept: Array<{ ms: number; signal: AbortSignal | undefined }> = [];
-  const c: Clock = { now: () => 0, sleep: async (ms, signal) => void slept.push({ ms, signal }) };
-  return { clock: c, slept };
+const T0 = 1_700_000_000_000;
+
+/** A cache answering `reads` to successive stats() calls and `batches` to SCAN, on a FakeClock; `calls` is what was asked. */
+function stub(reads: Array<Partial<CacheStats>>, batches: string[][] = []) {
+  const clock = new FakeClock(T0);
+  const cache = new ScriptedStatsKv(clock, reads, batches);
+  const calls = {
+    get stats() {
+      return cache.count('stats');
+    },
+    get scans() {
+      return cache.scans;
+    },
+    get batchesPulled() {
+      return cache.batchesPulled;
+    },
+  };
+  return { cache, calls, clock };
 }
 
 const keys = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
 describe('--window: the counters’ change over a window', () => {
   it('sleeps the window on the clock, then reports the deltas and the second read', async () => {
-    const { cache, calls } = stub([
+    const { cache, calls, clock: c } = stub([
       { hits: 100, misses: 50, evictedKeys: 5, expiredKeys: 7, keys: 10 },
       { hits: 400, misses: 150, evictedKeys: 9, expiredKeys: 7, keys: 12 },
     ]);
-    const { clock: c, slept } = clock();
     const signal = new AbortController().signal;
     const s = await cacheStats({ cache, sampleSize: 0, windowSeconds: 20, clock: c, signal });
-    expect(slept).toEqual([{ ms: 20_000, signal }]);
+    expect(c.sleeps).toEqual([20_000]);
+    expect(cache.calls.map((x) => [x.op, x.at - T0])).toEqual([
+      ['stats', 0],
+      ['stats', 20_000],
+    ]);
     expect(calls.stats).toBe(2);
     // 300 hits and 100 misses in 20 s: ratio 0.75, 20 lookups/s
     expect(s.window).toEqual({ seconds: 20, hits: 300, misses: 100, hitRatio: 0.75, lookupsPerSecond: 20, evictedKeys: 4, expiredKeys: 0 });
@@ -60,30 +106,41 @@ describe('--window: the counters’ change over a window', () => {
     expect(s).toMatchObject({ hits: 400, misses: 150, hitRatio: 400 / 550, evictedKeys: 9, expiredKeys: 7, keys: 12 });
   });
 
+  it('sleeps with the caller\u2019s signal: an interrupt during the window rejects with its reason, and nothing is read again', async () => {
+    const { cache, calls, clock: c } = stub([{ hits: 1 }, { hits: 2 }]);
+    const ctl = new AbortController();
+    const reason = new Error('interrupted by SIGINT');
+    const run = cacheStats({ cache, sampleSize: 0, windowSeconds: 20, clock: c, signal: ctl.signal });
+    for (let i = 0; i < 50 && c.pendingTimers === 0; i++) await Promise.resolve();
+    ctl.abort(reason); // the window is being slept
+    await expect(run).rejects.toBe(reason);
+    expect(calls.stats).toBe(1);
+    expect(c.now()).toBe(T0);
+  });
+
   it('counts nothing negative when the server’s counters were reset in the window, and has no ratio without lookups', async () => {
-    const { cache } = stub([
+    const { cache, clock: c } = stub([
       { hits: 100, misses: 50, evictedKeys: 5, expiredKeys: 7 },
       { hits: 3, misses: 1, evictedKeys: 0, expiredKeys: 2 },
     ]);
-    const s = await cacheStats({ cache, sampleSize: 0, windowSeconds: 10, clock: clock().clock });
+    const s = await cacheStats({ cache, sampleSize: 0, windowSeconds: 10, clock: c });
     expect(s.window).toEqual({ seconds: 10, hits: 0, misses: 0, hitRatio: null, lookupsPerSecond: 0, evictedKeys: 0, expiredKeys: 0 });
   });
 
   it('gives only a miss ratio of 0 when the window saw misses only', async () => {
-    const { cache } = stub([{ misses: 1 }, { misses: 5 }]);
-    const s = await cacheStats({ cache, sampleSize: 0, windowSeconds: 2, clock: clock().clock });
+    const { cache, clock: c } = stub([{ misses: 1 }, { misses: 5 }]);
+    const s = await cacheStats({ cache, sampleSize: 0, windowSeconds: 2, clock: c });
     expect(s.window).toMatchObject({ hits: 0, misses: 4, hitRatio: 0, lookupsPerSecond: 2 });
   });
 
   it.each([0, -5, Number.NaN, Number.POSITIVE_INFINITY])('refuses a window of %s s, naming --window, before sleeping', async (w) => {
-    const { cache, calls } = stub([{}]);
-    const { clock: c, slept } = clock();
+    const { cache, calls, clock: c } = stub([{}]);
     const err = await cacheStats({ cache, sampleSize: 0, windowSeconds: w, clock: c }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).field).toBe('--window');
     expect((err as InputError).message).toBe(`--window: expected a duration above zero, got ${w} s`);
     expect((err as InputError).suggestions).toEqual(['--window 30s']);
-    expect(slept).toEqual([]);
+    expect(c.sleeps).toEqual([]);
     expect(calls.scans).toEqual([]);
   });
 
@@ -93,12 +150,11 @@ describe('--window: the counters’ change over a window', () => {
   });
 
   it('is null without --window, and reads the counters once', async () => {
-    const { cache, calls } = stub([{ hits: 1 }]);
-    const { clock: c, slept } = clock();
+    const { cache, calls, clock: c } = stub([{ hits: 1 }]);
     const s = await cacheStats({ cache, sampleSize: 0, clock: c });
     expect(s.window).toBeNull();
     expect(calls.stats).toBe(1);
-    expect(slept).toEqual([]);
+    expect(c.sleeps).toEqual([]);
   });
 });
 
@@ -211,7 +267,7 @@ describe('memory', () => {
   it('gives the share of maxmemory in percent, none without a limit', async () => {
     const s = await cacheStats({ cache: stub([{ usedMemoryBytes: 300, maxMemoryBytes: 1200 }]).cache, sampleSize: 0 });
     expect(s.memory).toEqual({ usedBytes: 300, maxBytes: 1200, usedPercent: 25 });
-    expect(s.kind).toBe('redis');
+    expect(s.kind).toBe('memory'); // the cache's own kind
     const none = await cacheStats({ cache: stub([{ usedMemoryBytes: 300, maxMemoryBytes: 0 }]).cache, sampleSize: 0 });
     expect(none.memory.usedPercent).toBeNull();
   });

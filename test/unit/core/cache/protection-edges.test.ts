@@ -12,13 +12,16 @@ import { FakeClock } from './fakes.js';
 
 describe('TokenBucket', () => {
   it('earns nothing while the clock is behind its last reading (NTP stepping the wall clock back)', () => {
-    let t = 10_000;
-    const clock: Clock = { now: () => t, sleep: async () => {} };
+    // FakeClock as a wall clock that can be stepped: now() is the fake's plus `step`; sleep is the fake's
+    const fake = new FakeClock(10_000);
+    let step = 0;
+    const clock: Clock = { now: () => fake.now() + step, sleep: (ms, signal) => fake.sleep(ms, signal) };
     const bucket = new TokenBucket(clock, 10, 10); // 10/s, burst 10: one token per 100 ms
-    t = 0; // the clock steps back 10 s
+    step = -10_000; // the clock steps back 10 s
     expect(bucket.reserve(10)).toBe(0); // the burst is still all there
     expect(bucket.reserve(1)).toBe(100); // and the debt of one token is 100 ms
-    t = 10_050; // 50 ms past the old reading: half a token earned
+    step = 0;
+    fake.advance(50); // 50 ms past the old reading: half a token earned
     expect(bucket.reserve(1)).toBe(150); // debt 1.5 tokens
   });
 

@@ -15,13 +15,14 @@ import { prepare } from '../../../../src/core/cache/warm/prepare.js';
 import { Tally } from '../../../../src/core/cache/warm/tally.js';
 import type { WarmOptions } from '../../../../src/core/cache/warm/types.js';
 import { WriteBuffer } from '../../../../src/core/cache/warm/write-buffer.js';
-import type { CacheEntry, KeyValueCache } from '../../../../src/ports/cache.js';
 import { InstrumentedCheckpointStore } from '../../../fakes/instrumented-checkpoint.js';
 import { FakeClock, FakeHttp, FakeKv, seededRandom } from './fakes.js';
+import { HeldWritesKv } from './held-writes.js';
 
 function setup(over: Partial<WarmOptions> = {}, opts: { store?: boolean; heldWrites?: boolean } = {}) {
   const clock = new FakeClock(1000);
-  const cache = new FakeKv(clock);
+  // heldWrites: the same fake, its setMany calls waiting until the test lets them through (held-writes.ts)
+  const cache = opts.heldWrites ? new HeldWritesKv(clock) : new FakeKv(clock);
   const origin = new FakeHttp(clock, () => ({ status: 200 }));
   const store = new InstrumentedCheckpointStore();
   const o: WarmOptions = {
@@ -34,11 +35,8 @@ function setup(over: Partial<WarmOptions> = {}, opts: { store?: boolean; heldWri
   };
   const p = prepare(o);
   const tally = new Tally(p.keys.list, p.variants, { failureListLimit: 100, maxFailures: 0 }, undefined);
-  const held: Array<() => void> = [];
-  const writeCache = opts.heldWrites
-    ? ({ setMany: (_e: readonly CacheEntry[]) => new Promise<void>((r) => held.push(r)) } as unknown as KeyValueCache)
-    : cache;
-  const writes = new WriteBuffer(writeCache, clock, tally, () => undefined);
+  const held = cache instanceof HeldWritesKv ? cache.held : [];
+  const writes = new WriteBuffer(cache, clock, tally, () => undefined);
   const cp = new Checkpointer(o, p, tally, writes, 'redis-origin → memory');
   return { clock, store, tally, writes, cp, held, o, p };
 }
@@ -218,9 +216,9 @@ describe('Checkpointer: checkpointNow', () => {
     const t1 = clock.now();
     expect(await cp.now(500)).toBe(true);
     expect(clock.now() - t1).toBe(500);
-    held[0]?.();
+    held[0]?.resolve();
     for (let i = 0; i < 10 && held.length < 2; i++) await Promise.resolve();
-    held[1]?.();
+    held[1]?.resolve();
     await writes.chain;
     expect(tally.warmed).toBe(2);
     const t2 = clock.now();

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { warm, type CacheCopier, type WarmOptions } from '../../../../src/core/cache/warm.js';
-import type { HttpClient, HttpRequest, HttpResponse } from '../../../../src/ports/http.js';
+import type { HttpRequest, HttpResponse } from '../../../../src/ports/http.js';
 import type { CheckpointStore } from '../../../../src/core/cache/checkpoint.js';
 import { InstrumentedCheckpointStore } from '../../../fakes/instrumented-checkpoint.js';
 import { FakeClock, FakeHttp, FakeKv, seededRandom } from './fakes.js';
@@ -164,23 +164,34 @@ describe('copy mode', () => {
   });
 });
 
-/** An HTTP client recording each request as handed over (headers, readBody). */
-function recordingClient(answer: (req: HttpRequest) => Partial<HttpResponse> = () => ({})) {
-  const seen: HttpRequest[] = [];
-  const client: HttpClient = {
-    kind: 'rec',
-    request: async (req) => {
-      seen.push({ ...req, ...(req.headers ? { headers: { ...req.headers } } : {}) });
-      return { status: 200, headers: { 'x-cache-status': 'MISS' }, durationMs: 1, ...answer(req) };
-    },
-  } as HttpClient;
-  return { client, seen };
+/**
+ * The CDN: FakeHttp (the contract-checked MemoryHttp on the FakeClock, inside InstrumentedHttp) answering 200 with
+ * the headers `answer` gives (default `x-cache-status: MISS`). Recorded on top, in `seen`: each request exactly as
+ * handed over (its headers object copied, or none at all; readBody, timeoutMs, signal), which InstrumentedHttp's
+ * record does not keep.
+ */
+class RecordingCdn extends FakeHttp {
+  readonly seen: HttpRequest[] = [];
+
+  constructor(clock: FakeClock, answer: (req: HttpRequest) => { headers?: Record<string, string> }) {
+    super(clock, (req) => ({ status: 200, headers: answer(req).headers ?? { 'x-cache-status': 'MISS' } }));
+  }
+
+  override request(req: HttpRequest): Promise<HttpResponse> {
+    this.seen.push({ ...req, ...(req.headers ? { headers: { ...req.headers } } : {}) });
+    return super.request(req);
+  }
+}
+
+function recordingClient(clock: FakeClock, answer: (req: HttpRequest) => { headers?: Record<string, string> } = () => ({})) {
+  const client = new RecordingCdn(clock, answer);
+  return { client, seen: client.seen };
 }
 
 describe('http mode', () => {
   it('merges the target\'s headers with each variant\'s (the variant wins), and sends none when there are none', async () => {
     const clock = new FakeClock(0);
-    const { client, seen } = recordingClient();
+    const { client, seen } = recordingClient(clock);
     await warm({
       keys: ['/a'],
       target: { kind: 'http', http: client, baseUrl: 'http://cdn', headers: { 'X-Env': 'prod', 'Accept-Encoding': 'identity' }, variants: [{ 'Accept-Encoding': 'gzip' }, {}] },
@@ -191,7 +202,7 @@ describe('http mode', () => {
       { 'X-Env': 'prod', 'Accept-Encoding': 'gzip' },
       { 'X-Env': 'prod', 'Accept-Encoding': 'identity' },
     ]);
-    const bare = recordingClient();
+    const bare = recordingClient(clock);
     await warm({ keys: ['/a'], target: { kind: 'http', http: bare.client, baseUrl: 'http://cdn' }, clock, random: seededRandom(1) });
     expect(bare.seen[0]).toMatchObject({ method: 'GET', url: 'http://cdn/a', readBody: false });
     expect('headers' in (bare.seen[0] as object)).toBe(false);
@@ -199,22 +210,21 @@ describe('http mode', () => {
 
   it('each request gets its own copy of the headers (a client may add to it)', async () => {
     const clock = new FakeClock(0);
-    const seen: Array<Record<string, string> | undefined> = [];
-    const client: HttpClient = {
-      kind: 'mutating',
-      request: async (req) => {
-        seen.push({ ...req.headers });
-        if (req.headers) req.headers['x-added'] = 'by-client';
-        return { status: 200, headers: {}, durationMs: 1 };
-      },
-    } as HttpClient;
+    // the CDN fake, with a client on top that adds a header to the object it was handed, once the request is recorded
+    const client = new FakeHttp(clock, () => ({ status: 200 }));
+    const request = client.request.bind(client);
+    client.request = (req) => {
+      const answer = request(req);
+      if (req.headers) req.headers['x-added'] = 'by-client';
+      return answer;
+    };
     await warm({ keys: ['/a', '/b'], target: { kind: 'http', http: client, baseUrl: 'http://cdn', headers: { 'X-Env': 'prod' } }, clock, random: seededRandom(1) });
-    expect(seen).toEqual([{ 'X-Env': 'prod' }, { 'X-Env': 'prod' }]);
+    expect(client.requests.map((r) => r.headers)).toEqual([{ 'X-Env': 'prod' }, { 'X-Env': 'prod' }]);
   });
 
   it('passes readBody when asked, and HEAD', async () => {
     const clock = new FakeClock(0);
-    const { client, seen } = recordingClient();
+    const { client, seen } = recordingClient(clock);
     await warm({ keys: ['/a'], target: { kind: 'http', http: client, baseUrl: 'http://cdn', readBody: true, method: 'HEAD' }, clock, random: seededRandom(1) });
     expect(seen[0]).toMatchObject({ method: 'HEAD', readBody: true });
   });
@@ -222,7 +232,7 @@ describe('http mode', () => {
   it('verify: true re-requests every item once, with the timeout; its HIT share is hitRatioAfter', async () => {
     const clock = new FakeClock(0);
     let n = 0;
-    const { client, seen } = recordingClient(() => ({ headers: { 'x-cache-status': n++ < 4 ? 'MISS' : n % 2 === 0 ? 'HIT' : 'STALE' } }));
+    const { client, seen } = recordingClient(clock, () => ({ headers: { 'x-cache-status': n++ < 4 ? 'MISS' : n % 2 === 0 ? 'HIT' : 'STALE' } }));
     const r = await warm({ keys: ['/a', '/b'], target: { kind: 'http', http: client, baseUrl: 'http://cdn', verify: true, variants: [{ A: '1' }, { A: '2' }] }, clock, random: seededRandom(1), limits: { timeoutMs: 1234 } });
     expect(seen).toHaveLength(8);
     expect(seen.slice(4).every((s) => s.timeoutMs === 1234 && s.signal instanceof AbortSignal)).toBe(true);
@@ -235,7 +245,7 @@ describe('http mode', () => {
 
   it('verify with only bypass/unknown answers (or none classified) gives no ratio', async () => {
     const clock = new FakeClock(0);
-    const { client } = recordingClient(() => ({ headers: {} }));
+    const { client } = recordingClient(clock, () => ({ headers: {} }));
     const r = await warm({ keys: ['/a', '/b'], target: { kind: 'http', http: client, baseUrl: 'http://cdn', verify: true }, clock, random: seededRandom(1) });
     expect(r.hitRatioBefore).toBeNull();
     expect(r.hitRatioAfter).toBeNull();
@@ -247,7 +257,7 @@ describe('http mode', () => {
     const clock = new FakeClock(0);
     const verdicts = ['HIT', 'STALE', 'MISS', 'BYPASS'];
     let i = 0;
-    const { client } = recordingClient(() => ({ headers: { 'x-cache-status': verdicts[i++ % 4] as string } }));
+    const { client } = recordingClient(clock, () => ({ headers: { 'x-cache-status': verdicts[i++ % 4] as string } }));
     const r = await warm({ keys: ['/a', '/b', '/c', '/d'], target: { kind: 'http', http: client, baseUrl: 'http://cdn' }, clock, random: seededRandom(1) });
     expect(r.hitRatioBefore).toBeCloseTo(2 / 3, 10);
     expect(r).toMatchObject({ alreadyHot: 2, warmed: 2 });
@@ -273,13 +283,13 @@ describe('abandoned requests and round trips', () => {
     const clock = new FakeClock(0);
     let n = 0;
     const statuses = ['MISS', 'MISS', 'MISS', 'MISS', 'HIT', 'MISS', 'STALE', 'HIT'];
-    const { client } = recordingClient(() => ({ headers: { 'x-cache-status': statuses[n++] as string } }));
+    const { client } = recordingClient(clock, () => ({ headers: { 'x-cache-status': statuses[n++] as string } }));
     const r = await warm({ keys: ['/a', '/b', '/c', '/d'], target: { kind: 'http', http: client, baseUrl: 'http://cdn', verify: true }, clock, random: seededRandom(1) });
     expect(r.verify).toMatchObject({ requests: 4, hit: 2, stale: 1, miss: 1 });
     expect(r.hitRatioAfter).toBe(0.75);
     const even = ['MISS', 'MISS', 'HIT', 'MISS'];
     let k = 0;
-    const two = recordingClient(() => ({ headers: { 'x-cache-status': even[k++] as string } }));
+    const two = recordingClient(clock, () => ({ headers: { 'x-cache-status': even[k++] as string } }));
     const r2 = await warm({ keys: ['/a', '/b'], target: { kind: 'http', http: two.client, baseUrl: 'http://cdn', verify: true }, clock, random: seededRandom(1) });
     expect(r2.hitRatioAfter).toBe(0.5); // 1 cached of 2 classified
   });

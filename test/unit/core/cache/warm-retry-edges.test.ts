@@ -14,10 +14,48 @@ import { Pacer } from '../../../../src/core/cache/warm/pacing.js';
 import { ok2xx, ok2xx3xx, Requester } from '../../../../src/core/cache/warm/retry.js';
 import { Tally } from '../../../../src/core/cache/warm/tally.js';
 import type { WarmMode } from '../../../../src/core/cache/warm/types.js';
-import type { HttpClient, HttpRequest, HttpResponse } from '../../../../src/ports/http.js';
-import { FakeClock } from './fakes.js';
+import type { HttpRequest, HttpResponse } from '../../../../src/ports/http.js';
+import { FakeClock, FakeHttp } from './fakes.js';
 
-type Step = { status: number; headers?: Record<string, string>; durationMs?: number; takesMs?: number } | { error: unknown; takesMs?: number };
+type Step =
+  | { status: number; headers?: Record<string, string>; takesMs?: number; durationMs?: number }
+  | { error: string; takesMs?: number }
+  | { thrown: unknown };
+
+/**
+ * The origin: FakeHttp (the contract-checked MemoryHttp on the FakeClock, inside InstrumentedHttp) answering the
+ * scripted steps in order, the last one repeating: a status and headers after `takesMs` of virtual time (the
+ * response's durationMs is that time, as the fake measures it), or a transport failure (`error`: the fake's
+ * DependencyError after `takesMs`). Scripted on top, for clients the fake is not: `thrown` is thrown as it is
+ * before the request reaches the fake (a client throwing something that is not an Error), and `durationMs`
+ * replaces the response's (a client measuring its own, e.g. to the headers; NaN: a client that does not measure
+ * it). `seen` records each request as handed over.
+ */
+class ScriptedOrigin extends FakeHttp {
+  readonly seen: Array<{ at: number; timeoutMs: number | undefined; signal: boolean }> = [];
+  private i = 0;
+
+  constructor(
+    private readonly clock: FakeClock,
+    private readonly steps: Step[],
+    // the step the fake's handler answers with, set before each request is handed to it
+    private readonly current: { step?: Exclude<Step, { thrown: unknown }> } = {},
+  ) {
+    super(clock, () => {
+      const s = current.step!;
+      return 'error' in s ? { error: s.error, latencyMs: s.takesMs ?? 0 } : { status: s.status, headers: s.headers ?? {}, latencyMs: s.takesMs ?? 0 };
+    });
+  }
+
+  override async request(req: HttpRequest): Promise<HttpResponse> {
+    this.seen.push({ at: this.clock.now() - 1000, timeoutMs: req.timeoutMs, signal: req.signal instanceof AbortSignal });
+    const s = this.steps[Math.min(this.i++, this.steps.length - 1)] as Step;
+    if ('thrown' in s) throw s.thrown;
+    this.current.step = s;
+    const res = await super.request(req);
+    return 'durationMs' in s && s.durationMs !== undefined ? { ...res, durationMs: s.durationMs } : res;
+  }
+}
 
 function rig(steps: Step[], limits: WarmLimits = {}, mode: WarmMode = 'redis-origin', randoms: number[] = [0.5]) {
   const clock = new FakeClock(0);
@@ -30,18 +68,8 @@ function rig(steps: Step[], limits: WarmLimits = {}, mode: WarmMode = 'redis-ori
   let r = 0;
   const random = (): number => randoms[Math.min(r++, randoms.length - 1)] as number;
   const requester = new Requester({ clock, random, limits: l, control, pacer, tally, latencies }, mode);
-  const seen: Array<{ at: number; timeoutMs: number | undefined; signal: boolean }> = [];
-  let i = 0;
-  const client: HttpClient = {
-    kind: 'script',
-    request: async (req: HttpRequest): Promise<HttpResponse> => {
-      seen.push({ at: clock.now() - 1000, timeoutMs: req.timeoutMs, signal: req.signal instanceof AbortSignal });
-      const s = steps[Math.min(i++, steps.length - 1)] as Step;
-      if (s.takesMs) await clock.sleep(s.takesMs, req.signal);
-      if ('error' in s) throw s.error;
-      return { status: s.status, headers: s.headers ?? {}, durationMs: s.durationMs ?? Number.NaN };
-    },
-  } as HttpClient;
+  const client = new ScriptedOrigin(clock, steps);
+  const seen = client.seen;
   const attempt = (ok = ok2xx) => requester.attempt(client, { method: 'GET', url: 'http://origin/k' }, ok);
   return { clock, control, pacer, tally, latencies, requester, seen, attempt };
 }
@@ -55,7 +83,7 @@ describe('success statuses', () => {
 
 describe('Requester.attempt', () => {
   it('an answer at once: the timeout and a signal on the request, its latency recorded', async () => {
-    const x = rig([{ status: 200, durationMs: 12 }], { timeoutMs: 2500 });
+    const x = rig([{ status: 200, takesMs: 30, durationMs: 12 }], { timeoutMs: 2500 }); // the client's own measure, not the 30 ms of clock time
     const out = await x.attempt();
     expect(out.kind).toBe('ok');
     expect(x.seen).toEqual([{ at: 0, timeoutMs: 2500, signal: true }]);
@@ -65,7 +93,7 @@ describe('Requester.attempt', () => {
   });
 
   it('without a duration from the client, the latency is clock time', async () => {
-    const x = rig([{ status: 200, takesMs: 40 }]);
+    const x = rig([{ status: 200, takesMs: 40, durationMs: Number.NaN }]);
     await x.attempt();
     expect(x.latencies.summary()).toMatchObject({ max: 40 });
   });
@@ -93,13 +121,13 @@ describe('Requester.attempt', () => {
   });
 
   it('gives up after --retries retries with the last reason; a transport error keeps its text', async () => {
-    const x = rig([{ status: 503 }, { error: new Error('connect ECONNREFUSED') }], { retries: 1 });
-    expect(await x.attempt()).toEqual({ kind: 'failed', reason: 'transport', detail: 'connect ECONNREFUSED' });
+    const x = rig([{ status: 503 }, { error: 'connect ECONNREFUSED' }], { retries: 1 });
+    expect(await x.attempt()).toEqual({ kind: 'failed', reason: 'transport', detail: 'GET http://origin/k failed: connect ECONNREFUSED' });
     expect(x.seen).toHaveLength(2);
     expect(x.tally.retries).toBe(1);
-    expect(x.requester.lastTransportError).toBe('connect ECONNREFUSED');
+    expect(x.requester.lastTransportError).toBe('GET http://origin/k failed: connect ECONNREFUSED');
     expect(x.requester.responses).toBe(1);
-    const y = rig([{ error: 'socket hang up' }], { retries: 0 });
+    const y = rig([{ thrown: 'socket hang up' }], { retries: 0 });
     expect(await y.attempt()).toEqual({ kind: 'failed', reason: 'transport', detail: 'socket hang up' });
     const z = rig([{ status: 500 }], { retries: 0 });
     expect(await z.attempt()).toStrictEqual({ kind: 'failed', reason: 'http 500' }); // no detail field
@@ -150,7 +178,7 @@ describe('Requester: breaker and adaptation', () => {
     await x.attempt();
     expect(x.requester.breaker!.errorRatio).toBe(0);
     expect(x.control.stoppedBy).toBeUndefined();
-    const y = rig([{ status: 503 }, { error: new Error('reset') }], { retries: 0, breaker: { minSamples: 2, window: 10, errorRatio: 0.5 } });
+    const y = rig([{ status: 503 }, { error: 'reset' }], { retries: 0, breaker: { minSamples: 2, window: 10, errorRatio: 0.5 } });
     await y.attempt();
     expect(y.control.stoppedBy).toBeUndefined(); // 1 sample < 2
     await y.attempt();
@@ -172,7 +200,7 @@ describe('Requester: breaker and adaptation', () => {
   });
 
   it('a 503 halves the AIMD concurrency and engages the adaptive rate as a token-bucket limit', async () => {
-    const x = rig([{ status: 503 }, { status: 200, durationMs: 5 }], { retries: 1, concurrency: 16 }, 'redis-origin', [0.5]);
+    const x = rig([{ status: 503 }, { status: 200, takesMs: 5 }], { retries: 1, concurrency: 16 }, 'redis-origin', [0.5]);
     expect(x.pacer.conc.current).toBe(4);
     expect(x.pacer.bucket).toBeUndefined();
     await x.attempt();
@@ -201,7 +229,7 @@ describe('Requester: breaker and adaptation', () => {
 
   it('a latency rise to over twice the baseline (and 5 ms) halves the concurrency', async () => {
     // 10 answers at 10 ms set the baseline; slow start takes the limit from 4 to 14
-    const steps: Step[] = [...Array.from({ length: 10 }, () => ({ status: 200, durationMs: 10 })), { status: 200, durationMs: 500 }];
+    const steps: Step[] = [...Array.from({ length: 10 }, () => ({ status: 200, takesMs: 10 })), { status: 200, takesMs: 500 }];
     const x = rig(steps, { concurrency: 16 });
     for (let i = 0; i < 10; i++) await x.attempt();
     expect(x.pacer.concurrencySummary()).toEqual({ final: 14, low: 4, high: 14, decreases: 0 });

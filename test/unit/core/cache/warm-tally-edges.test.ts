@@ -12,8 +12,9 @@ import { IndexSet } from '../../../../src/core/cache/checkpoint.js';
 import { KeyFeed, KeyList } from '../../../../src/core/cache/warm/keys.js';
 import { Tally } from '../../../../src/core/cache/warm/tally.js';
 import { WriteBuffer } from '../../../../src/core/cache/warm/write-buffer.js';
-import type { CacheEntry, KeyValueCache } from '../../../../src/ports/cache.js';
+import type { CacheEntry } from '../../../../src/ports/cache.js';
 import { FakeClock } from './fakes.js';
+import { HeldWritesKv } from './held-writes.js';
 
 const V2 = [{ 'Accept-Encoding': 'gzip' }, { 'Accept-Encoding': 'br' }];
 
@@ -146,16 +147,10 @@ describe('Tally: the items still to do', () => {
   });
 });
 
-/** A cache whose setMany calls wait until the test settles them. */
-function heldCache() {
-  const writes: Array<{ entries: readonly CacheEntry[]; resolve: () => void; reject: (e: Error) => void }> = [];
-  const cache = {
-    setMany: (entries: readonly CacheEntry[]) =>
-      new Promise<void>((resolve, reject) => {
-        writes.push({ entries, resolve, reject });
-      }),
-  } as unknown as KeyValueCache;
-  return { cache, writes };
+/** The cache fake whose setMany calls wait until the test settles them (HeldWritesKv, held-writes.ts). */
+function heldCache(clock: FakeClock) {
+  const cache = new HeldWritesKv(clock);
+  return { cache, writes: cache.held };
 }
 
 const entry = (k: string): CacheEntry => ({ key: k, value: Buffer.from(k) });
@@ -167,7 +162,7 @@ describe('WriteBuffer: origin writes', () => {
   it('writes a full batch at once, marking the items done only when the write landed', async () => {
     const clock = new FakeClock(10_000);
     const t = tally(['a', 'b', 'c', 'd']);
-    const { cache, writes } = heldCache();
+    const { cache, writes } = heldCache(clock);
     const w = new WriteBuffer(cache, clock, t, () => undefined);
     w.add(0, entry('a'), 3);
     w.add(1, entry('b'), 3);
@@ -177,16 +172,18 @@ describe('WriteBuffer: origin writes', () => {
     await flushMicrotasks();
     expect(writes.map((x) => x.entries.map((e) => e.key))).toEqual([['a', 'b', 'c']]);
     expect(t.warmed).toBe(0);
+    expect(cache.has('a')).toBe(false);
     writes[0]?.resolve();
     await w.chain;
     expect(t.warmed).toBe(3);
+    expect(['a', 'b', 'c'].map((k) => cache.value(k))).toEqual(['a', 'b', 'c']); // landed in the fake
     expect([...t.remaining()]).toEqual([3]);
   });
 
   it('writes a partial buffer once its first entry is 1 s old (not before)', async () => {
     const clock = new FakeClock(10_000);
     const t = tally(['a', 'b', 'c', 'd']);
-    const { cache, writes } = heldCache();
+    const { cache, writes } = heldCache(clock);
     const w = new WriteBuffer(cache, clock, t, () => undefined);
     w.add(0, entry('a'), 100);
     clock.advance(500);
@@ -204,7 +201,7 @@ describe('WriteBuffer: origin writes', () => {
   it('the next buffer ages from its own first entry', async () => {
     const clock = new FakeClock(10_000);
     const t = tally(['a', 'b', 'c', 'd']);
-    const { cache, writes } = heldCache();
+    const { cache, writes } = heldCache(clock);
     const w = new WriteBuffer(cache, clock, t, () => undefined);
     w.add(0, entry('a'), 1); // written at once
     await flushMicrotasks();
@@ -225,7 +222,7 @@ describe('WriteBuffer: origin writes', () => {
   it('flush writes what is buffered; with nothing buffered, or no cache, it writes nothing', async () => {
     const clock = new FakeClock(10_000);
     const t = tally(['a']);
-    const { cache, writes } = heldCache();
+    const { cache, writes } = heldCache(clock);
     const w = new WriteBuffer(cache, clock, t, () => undefined);
     await w.flush();
     expect(writes).toHaveLength(0);
@@ -245,7 +242,7 @@ describe('WriteBuffer: origin writes', () => {
   it('serialises writes and reports back-pressure when more than 2 are queued', async () => {
     const clock = new FakeClock(10_000);
     const t = tally(['a', 'b', 'c', 'd']);
-    const { cache, writes } = heldCache();
+    const { cache, writes } = heldCache(clock);
     const w = new WriteBuffer(cache, clock, t, () => undefined);
     w.add(0, entry('a'), 1);
     w.add(1, entry('b'), 1);
@@ -269,7 +266,7 @@ describe('WriteBuffer: origin writes', () => {
   it('after a failed write, reports it once and skips the later batches (their items stay to do)', async () => {
     const clock = new FakeClock(10_000);
     const t = tally(['a', 'b', 'c']);
-    const { cache, writes } = heldCache();
+    const { cache, writes } = heldCache(clock);
     const errors: unknown[] = [];
     const w = new WriteBuffer(cache, clock, t, (err) => errors.push(err));
     w.add(0, entry('a'), 1);
@@ -283,6 +280,7 @@ describe('WriteBuffer: origin writes', () => {
     w.add(2, entry('c'), 1);
     await w.chain;
     expect(writes).toHaveLength(1);
+    expect(cache.count('setMany')).toBe(0); // nothing reached the fake
     expect(t.warmed).toBe(0);
     expect([...t.remaining()]).toEqual([0, 1, 2]);
     expect(w.backlogged).toBe(false); // skipped writes leave the queue too

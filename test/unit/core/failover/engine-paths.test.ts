@@ -91,10 +91,11 @@ describe('plans and ports', () => {
 
   it('ungraceful never reads the source region\'s health (it is down); an unreadable source capacity is a warning', async () => {
     const w = world();
+    // the alarms fake with one region unreachable (a scripted fault; the rest forwards to MemoryAlarms)
     const alarms: AlarmsPort = {
-      kind: 'half-down-alarms',
+      kind: w.alarms.kind,
       describeAlarms: (region, names, options) => (region === 'us-east-1' ? Promise.reject(new DependencyError('cloudwatch', 'us-east-1 unreachable')) : w.alarms.describeAlarms(region, names, options)),
-      close: async () => {},
+      close: () => w.alarms.close(),
     };
     // The source ASG cannot be read either: a warning, and the target keeps its desired capacity.
     const compute = new Proxy(w.compute, {
