@@ -23,6 +23,10 @@
 // Static mutants (module-level constants, regexes built at load) are also
 // Ignored, because `ignoreStatic` skips them (each would re-load the module for
 // every test): the summary counts them apart, as "static", never as equivalent.
+// `--retest-timeouts` tests again the mutants a run reported as Timeout (in the
+// --files given, or the whole family): on a loaded machine a correct but slow
+// test run times out too, and Timeout counts as detected; the re-run, on a
+// quieter machine, tells a real endless loop from a slow run.
 // `--survivors` and `--markdown` only report, as `--summary` does: none of the
 // three starts a Stryker run (two runs at once starve each other's timeouts).
 import { spawnSync } from 'node:child_process';
@@ -34,6 +38,7 @@ const args = process.argv.slice(2);
 const markdown = args.includes('--markdown');
 const listSurvivors = args.includes('--survivors');
 const listEquivalents = args.includes('--equivalents');
+const retestTimeouts = args.includes('--retest-timeouts');
 let files = [];
 let imports = [];
 const asked = [];
@@ -101,6 +106,15 @@ if (imports.length > 0) {
   writeFileSync(storeOf(family), JSON.stringify(store));
 }
 
+/** The results with the Timeout mutants of `only` (all files when empty) left out, so Stryker tests them again. */
+function withoutTimeouts(store, only) {
+  const retest = (f) => only.length === 0 || only.includes(f);
+  const files = Object.fromEntries(
+    Object.entries(store.files).map(([f, r]) => [f, retest(f) ? { ...r, mutants: r.mutants.filter((m) => m.status !== 'Timeout') } : r]),
+  );
+  return { ...store, files };
+}
+
 let failed = false;
 if (!summaryOnly) {
   mkdirSync(DIR, { recursive: true });
@@ -109,7 +123,7 @@ if (!summaryOnly) {
     const store = readJson(storeOf(family));
     const incremental = `${DIR}/${family}.stryker-incremental.json`;
     const runReport = `${DIR}/${family}.run.json`;
-    if (store) writeFileSync(incremental, JSON.stringify(store));
+    if (store) writeFileSync(incremental, JSON.stringify(retestTimeouts ? withoutTimeouts(store, files) : store));
     else rmSync(incremental, { force: true });
     rmSync(runReport, { force: true });
     const cli = ['stryker', 'run', 'stryker.config.mjs'];
