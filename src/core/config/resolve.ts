@@ -122,12 +122,10 @@ function literalCredentialHeaders(raw: unknown): PropertyKey[][] {
   const out: PropertyKey[][] = [];
   // Stryker disable next-line OptionalChaining: equivalent, parseYaml turns an empty document into {}, so raw is never null or undefined
   const envs = (raw as { environments?: unknown })?.environments;
-  // Stryker disable next-line LogicalOperator: equivalent, a truthy non-object (5, "x", true) has no entry holding a metrics or http section, so nothing is pushed either way
   if (!envs || typeof envs !== 'object') return out;
   for (const [env, value] of Object.entries(envs)) {
     for (const section of ['metrics', 'http'] as const) {
       const headers = (value as Record<string, { headers?: unknown } | undefined> | null)?.[section]?.headers;
-      // Stryker disable next-line LogicalOperator: equivalent, a truthy non-object has no keys but string indices ("0", "1"), and no index is a credential header name
       if (!headers || typeof headers !== 'object') continue;
       for (const name of Object.keys(headers)) if (isCredentialHeader(name)) out.push(['environments', env, section, 'headers', name]);
     }

@@ -3,11 +3,12 @@
  * src/core/config/resolve.ts redactedView/redactUrl, schema.ts, starter.ts): a secret whose variable is unset
  * or empty is no secret and is not shown as one; literal credential headers are redacted even when they reach
  * the view (defence in depth); a URL without a password or one that does not parse is printed as it is; with
- * several environments and none chosen nothing of any is used; URLs must start with their scheme; the starter
+ * several environments and none chosen nothing of any is used; an empty section is
+ * refused by the schema, not a crash; URLs must start with their scheme; the starter
  * config's refusals name the flag and keep the schema's words. Values by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { redactedView, redactUrl, resolveConfig } from '../../../../src/core/config/resolve.js';
+import { parseConfig, redactedView, redactUrl, resolveConfig } from '../../../../src/core/config/resolve.js';
 import { checkStarterAnswer, renderStarterConfig } from '../../../../src/core/config/starter.js';
 import { expectInputError } from '../error-contract.js';
 
@@ -71,6 +72,15 @@ describe('which environment', () => {
   it('several environments and none chosen: nothing of any is used, not even one named "null"', () => {
     const r = resolveConfig({ file: file('environments:\n  "null": { http: { timeout: 3s } }\n  prod: {}\n'), env: {} });
     expect([r.environment, r.settings]).toEqual([null, {}]);
+  });
+});
+
+describe('empty sections', () => {
+  it('an empty environments: or headers: (YAML null) is exit 2 naming it, not a crash of the credential-header check', () => {
+    expectInputError(() => parseConfig('environments:\n', 'c.yaml'), 'environments', ['c.yaml: environments: expected record, got null']);
+    expectInputError(() => parseConfig('environments:\n  prod:\n    metrics: { url: "http://p:9090", headers: }\n', 'c.yaml'), 'environments.prod.metrics.headers', [
+      'c.yaml: environments.prod.metrics.headers: expected record, got null',
+    ]);
   });
 });
 
