@@ -48,7 +48,7 @@ export function headerColumns<F extends string>(cells: readonly string[], names:
   const missing = fields.filter((f) => columns[f] === undefined);
   if (missing.length > 0) {
     const unknown = cells.filter((_, i) => found[i] === undefined);
-    fail(`no column named ${missing.join(', ')}${unknown.length > 0 ? ` (${unknown.map((c) => JSON.stringify(c)).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a column name)` : ''}`);
+    fail(`no column named ${missing.join(', ')}${unknown.length > 0 ? ` (${unknown.map((c) => JSON.stringify(c)).join(', ')} ${unknown.length === 1 ? 'is not a column name' : 'are not column names'})` : ''}`);
   }
   // Every field is named: other columns (notes, labels) are left alone.
   return columns;

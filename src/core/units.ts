@@ -76,10 +76,12 @@ export function parseDuration(
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return String(seconds);
   const units: Array<[string, number]> = [
+    // Stryker disable next-line ArrayDeclaration: equivalent, the loop below skips the 'w' entry, so an empty entry changes nothing
     ['w', WEEK],
     ['d', DAY],
     ['h', HOUR],
     ['m', MINUTE],
+    // Stryker disable next-line ArrayDeclaration: equivalent, without it an integer falls through to Math.round(seconds) + 's', the same text, and a fraction is not an integer either way
     ['s', SECOND],
   ];
   if (seconds > 0 && seconds < 1) return `${Math.round(seconds * 1000)}ms`;
@@ -93,7 +95,9 @@ export function formatDuration(seconds: number): string {
 
 /** Human duration, e.g. `2d 3h`, `45m`, `12s`; for tables, not for parsing. */
 export function humanDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return seconds > 0 ? '∞' : '-∞';
+  if (seconds === Number.POSITIVE_INFINITY) return '∞';
+  if (seconds === Number.NEGATIVE_INFINITY) return '-∞';
+  if (Number.isNaN(seconds)) return 'n/a'; // no duration is known, as budget tables print it
   const sign = seconds < 0 ? '-' : '';
   let s = Math.abs(seconds);
   if (s < 1) return `${sign}${(s * 1000).toFixed(0)}ms`;
@@ -177,6 +181,7 @@ export function formatBandwidth(bps: number, unit?: 'Mbps' | 'Gbps' | 'Tbps'): s
     ['Gbps', 1e9],
     ['Mbps', 1e6],
     ['Kbps', 1e3],
+    // Stryker disable next-line ArrayDeclaration: equivalent, without it nothing below 1 Kbps matches and the fallback is the same ['bps', 1]
     ['bps', 1],
   ];
   const chosen = unit ? scale.find(([u]) => u === unit) : scale.find(([, s]) => Math.abs(bps) >= s);

@@ -44,7 +44,9 @@ function describeIssue(issue: z.core.$ZodIssue): { message: string; suggestion?:
     case 'invalid_key':
       return { message: `invalid key ${describeValue(issue.input)}: ${issue.issues[0]?.message ?? 'not accepted'}` };
     case 'invalid_union':
-      return { message: issue.message.startsWith('Invalid input') ? `does not match any accepted form, got ${describeValue(issue.input)}` : issue.message };
+      // zod says exactly 'Invalid input' when no form matched; other texts are a schema's own message, or an
+      // exclusive union's (z.xor) 'Invalid input: more than one option matched', which is no "matches none"
+      return { message: issue.message === 'Invalid input' ? `does not match any accepted form, got ${describeValue(issue.input)}` : issue.message };
     default:
       return { message: issue.message };
   }
@@ -107,9 +109,13 @@ export function parseWithSchema<S extends z.ZodType>(
  */
 export function parseYamlInput(text: string, where: { file: string; field: string; docs: string }): unknown {
   try {
-    return parseYaml(text, { prettyErrors: false, maxAliasCount: 100, logLevel: 'error' });
+    // prettyErrors: a syntax error's first line ends "at line L, column C:", the source excerpt follows.
+    // Stryker disable next-line StringLiteral: equivalent, yaml compares logLevel only with 'silent', 'warn' and 'debug', so '' acts as 'error'
+    return parseYaml(text, { prettyErrors: true, maxAliasCount: 100, logLevel: 'error' });
   } catch (error) {
-    throw new InputError(`${where.file}: not readable as YAML or JSON: ${(error as Error).message.split('\n')[0] ?? ''}`, {
+    // split() always gives at least one element
+    const first = (error as Error).message.split('\n')[0] as string;
+    throw new InputError(`${where.file}: not readable as YAML or JSON: ${first.endsWith(':') ? first.slice(0, -1) : first}`, {
       file: where.file,
       field: where.field,
       suggestions: ['fix the YAML syntax', `see ${where.docs}`],

@@ -67,9 +67,11 @@ function findSecretKeys(value: unknown, path: PropertyKey[] = []): PropertyKey[]
 
 /** Parse YAML text into a plain value, with errors naming file, line and column. */
 export function parseYaml(text: string, file: string): unknown {
+  // Stryker disable next-line ObjectLiteral: equivalent, both are yaml's defaults (written out so a changed default cannot drop them)
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
+    // Stryker disable next-line OptionalChaining: equivalent, parseDocument places every error in the source, so prettyErrors always sets linePos
     const pos = first.linePos?.[0];
     const where = pos ? `line ${pos.line}, column ${pos.col}` : 'somewhere';
     throw new InputError(`${file}: invalid YAML at ${where}: ${first.message.split('\n')[0]}`, {
@@ -78,6 +80,7 @@ export function parseYaml(text: string, file: string): unknown {
     });
   }
   try {
+    // Stryker disable next-line ObjectLiteral: equivalent, 100 is yaml's default maxAliasCount (written out so a changed default cannot drop it)
     return doc.toJS({ maxAliasCount: 100 }) ?? {};
   } catch (error) {
     throw new InputError(`${file}: invalid YAML: ${(error as Error).message.split('\n')[0]}`, {
@@ -117,6 +120,7 @@ export function parseConfig(text: string, file: string): ReliaConfig {
 /** Paths of `…metrics.headers.<Name>` / `…http.headers.<Name>` whose name carries a credential. */
 function literalCredentialHeaders(raw: unknown): PropertyKey[][] {
   const out: PropertyKey[][] = [];
+  // Stryker disable next-line OptionalChaining: equivalent, parseYaml turns an empty document into {}, so raw is never null or undefined
   const envs = (raw as { environments?: unknown })?.environments;
   if (!envs || typeof envs !== 'object') return out;
   for (const [env, value] of Object.entries(envs)) {
@@ -137,6 +141,7 @@ function override<T>(
 ): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
+  // Stryker disable next-line OptionalChaining: equivalent, a failed zod parse has at least one issue
   throw new InputError(`${origin}: ${result.error.issues[0]?.message ?? 'invalid value'}, got ${JSON.stringify(value)}`, {
     field: origin,
     suggestions: [`set it like ${example}`],
@@ -166,6 +171,7 @@ export function resolveConfig(input: {
     envOrigin = 'RELIA_ENV';
   } else if (config.defaultEnvironment !== undefined) {
     environment = config.defaultEnvironment;
+    // Stryker disable next-line OptionalChaining: equivalent, without a file the config is the schema's defaults, which set no defaultEnvironment, so a file is there
     envOrigin = `${input.file?.path ?? 'config'}: defaultEnvironment`;
   } else if (names.length === 1) environment = names[0] as string;
 

@@ -46,6 +46,7 @@ export function checkStarterAnswer(field: StarterField, value: string): string |
   if (field === 'sloDir') return v === '' ? 'expected a directory, e.g. slos' : null;
   const result = FIELD_SCHEMAS[field].safeParse(v);
   if (!result.success) {
+    // Stryker disable next-line OptionalChaining,StringLiteral: equivalent, a failed zod parse has at least one issue, and every issue has a message
     const message = result.error.issues[0]?.message ?? 'invalid value';
     return field === 'tokenEnv' ? `${message} (the variable's name, not the token itself)` : message;
   }
@@ -77,6 +78,7 @@ export function renderStarterConfig(o: StarterOptions): string {
   try {
     parseConfig(text, 'relia.config.yaml');
   } catch (error) {
+    // Stryker disable next-line StringLiteral: equivalent, any text that neither ends in metrics.url or redis.url nor holds tokenEnv gives 'environment', as '' does
     const field = (error as InputError).field ?? '';
     const option: StarterField = field.endsWith('metrics.url') ? 'prometheusUrl' : field.endsWith('redis.url') ? 'redisUrl' : field.includes('tokenEnv') ? 'tokenEnv' : 'environment';
     throw new InputError(`${STARTER_FLAGS[option]}: ${(error as Error).message.replace(/^.*?: .*?: /, '')}`, {

@@ -49,12 +49,12 @@ describe('headerColumns', () => {
     expect(e.message).toBe(`usl.csv row 1: no column named throughput, latency; ${ACCEPTED}`);
   });
 
-  it('one unknown cell "is" not a column name, several "are"', () => {
+  it('one unknown cell "is not a column name", several "are not column names" (bug fixed: "are not a column name")', () => {
     expect(rejection(() => headerColumns(['concurrency', 'thruput', 'latency'], NAMES, WHERE)).message).toBe(
       `usl.csv row 1: no column named throughput ("thruput" is not a column name); ${ACCEPTED}`,
     );
     expect(rejection(() => headerColumns(['concurrency', 'thruput', 'lat'], NAMES, WHERE)).message).toBe(
-      `usl.csv row 1: no column named throughput, latency ("thruput", "lat" are not a column name); ${ACCEPTED}`,
+      `usl.csv row 1: no column named throughput, latency ("thruput", "lat" are not column names); ${ACCEPTED}`,
     );
   });
 });

@@ -22,6 +22,9 @@ describe('closestCommand limits and ties', () => {
   it('the closest name wins over a farther one within the limit', () => {
     expect(closestCommand('cat', ['cat', 'cbx'])).toBe('cat');
     expect(closestCommand('cat', ['cbx', 'cat'])).toBe('cat');
+    // the closer name is the later one alphabetically: 'cat' is 2 away (within the limit 2), 'cbx' 0
+    expect(closestCommand('cbx', ['cat', 'cbx'])).toBe('cbx');
+    expect(closestCommand('cbx', ['cbx', 'cat'])).toBe('cbx');
   });
 
   it('ties go to the alphabetically first name, whatever the order', () => {

@@ -137,6 +137,10 @@ describe('humanDuration: table form', () => {
     expect(humanDuration(Number.POSITIVE_INFINITY)).toBe('∞');
     expect(humanDuration(Number.NEGATIVE_INFINITY)).toBe('-∞');
   });
+
+  it('prints NaN as n/a, not as an infinity (bug fixed: it printed -∞)', () => {
+    expect(humanDuration(Number.NaN)).toBe('n/a');
+  });
 });
 
 describe('parseRate: accepted forms', () => {
@@ -185,6 +189,7 @@ describe('parseRate: accepted forms', () => {
     expect(rejection(() => parseRate(-1, 'r', { allowBare: true, allowZero: true })).message).toMatch(/above zero/);
     const zero = rejection(() => parseRate('0/h', 'r'));
     expect(zero.message).toBe('r: expected a rate above zero, got "0/h"');
+    expect(zero.suggestions).toEqual(['write it like 10/s']);
   });
 
   it('rejects malformed text with the 200/h example, and a bad period as a duration error naming the field', () => {
@@ -378,7 +383,9 @@ describe('parseTime', () => {
   ])('%s', (input, ms) => expect(parseTime(input)).toBe(ms));
 
   it('refuses dates without a time or a zone, and other text', () => {
-    for (const bad of ['2026-11-01', '2026-11-01T12:00:00', 'x2026-11-01T12:00:00Z', '2026-11-01T12:00:00Zx', '12s', '']) {
+    for (const bad of ['2026-11-01', '2026-11-01T12:00:00', 'x2026-11-01T12:00:00Z', '2026-11-01T12:00:00Zx',
+      // an ISO 8601 expanded year is no RFC 3339 time, though Date.parse reads it as 2026
+      '+002026-11-01T12:00:00Z', '12s', '']) {
       const e = rejection(() => parseTime(bad, '--at'));
       expect(e.message, bad).toBe(`--at: expected an RFC 3339 time (2026-11-01T12:00:00Z) or unix seconds, got ${JSON.stringify(bad)}`);
       expect(e.suggestions).toEqual(['write it like 2026-11-01T12:00:00Z']);
@@ -401,6 +408,7 @@ describe('parseSize', () => {
     ['64GiB', 68_719_476_736],
     ['2048B', 2048],
     ['1025.7', 1025],
+    [' 512MiB ', 536_870_912], // surrounding spaces (a quoted YAML value) are trimmed, as in the other parsers
   ])('%s = %d bytes', (text, bytes) => expect(parseSize(text)).toBe(bytes));
 
   it('refuses sizes under 1 KiB or over 64 GiB', () => {
