@@ -97,7 +97,7 @@ export class RunControl {
 
   /** True while work may still be issued; trips `max-duration` at the deadline. */
   live(): boolean {
-    if (this.stoppedBy === undefined && this.deadline !== undefined && this.clock.now() >= this.deadline) this.stop('max-duration');
+    if (this.deadline !== undefined && this.clock.now() >= this.deadline) this.stop('max-duration');
     return this.stoppedBy === undefined;
   }
 

