@@ -9,10 +9,21 @@ import type { Clock } from '../../../../src/ports/clock.js';
 import { evenSample, Gate, Latencies, RunControl, RunStopped, Throttle } from '../../../../src/core/cache/run.js';
 import { FakeClock } from './fakes.js';
 
-/** A clock whose sleeps end at once without time passing: a timer that fires early, as real timers may by a millisecond. */
+/**
+ * The one FakeClock with a scripted fault on top: its timers fire early, before the clock reaches their end (real
+ * timers may, by a millisecond against Date.now). `now()` is the fake's and does not move; each sleep is recorded in
+ * the fake's `sleeps` and ends at once (an aborted signal still rejects, as the fake's sleep does).
+ */
 function earlyClock(now = 0): Clock & { sleeps: number[] } {
-  const sleeps: number[] = [];
-  return { now: () => now, sleep: async (ms) => void sleeps.push(ms), sleeps };
+  const clock = new FakeClock(now);
+  return {
+    now: () => clock.now(),
+    sleep: async (ms, signal) => {
+      signal?.throwIfAborted();
+      clock.sleeps.push(ms);
+    },
+    sleeps: clock.sleeps,
+  };
 }
 
 describe('RunControl: stop, deadline and sleeps', () => {

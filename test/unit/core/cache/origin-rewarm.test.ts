@@ -8,18 +8,18 @@ import type { HttpRequest, HttpResponse } from '../../../../src/ports/http.js';
 import { originRewarmer } from '../../../../src/core/cache/invalidate.js';
 import { checkOriginTemplate } from '../../../../src/core/cache/origin-template.js';
 import { expectInputError } from '../error-contract.js';
-import { FakeClock, FakeKv } from './fakes.js';
+import { FakeClock, FakeHttp, FakeKv } from './fakes.js';
 
 /** An origin that records each request as given and answers `status` with the URL as body. */
 function origin(status = 200) {
+  // The HTTP fake (MemoryHttp inside InstrumentedHttp) answers; on top, each request is kept as it was handed over
+  // (timeoutMs, signal, no undefined keys), which InstrumentedHttp's own record does not keep.
+  const client = new FakeHttp(new FakeClock(), (req) => ({ status, body: `v:${req.url}` }));
   const seen: HttpRequest[] = [];
-  const client = {
-    kind: 'recording',
-    request: async (req: HttpRequest): Promise<HttpResponse> => {
-      seen.push(req);
-      return { status, headers: {}, body: Buffer.from(`v:${req.url}`), durationMs: 1 };
-    },
-    close: async () => undefined,
+  const request = client.request.bind(client);
+  client.request = (req: HttpRequest): Promise<HttpResponse> => {
+    seen.push(req);
+    return request(req);
   };
   return { seen, client };
 }

@@ -12,6 +12,7 @@ import type { HttpRequest } from '../../../../src/ports/http.js';
 import { warm, type WarmOptions } from '../../../../src/core/cache/warm.js';
 import { FakeClock, FakeHttp, FakeKv, rejectionOf, type Reply, seededRandom } from './fakes.js';
 import { InstrumentedLock } from '../../../fakes/instrumented-checkpoint.js';
+import { MemoryLock } from '../../../fakes/memory-lock.js';
 
 const ORIGIN = 'http://origin/items/{key}';
 const ok = (req: HttpRequest): Reply => ({ status: 200, body: `v:${req.url}`, latencyMs: 1 });
@@ -34,15 +35,14 @@ async function* batches(...list: string[][]): AsyncGenerator<readonly string[]> 
   for (const b of list) yield b;
 }
 
-/** A lock someone else holds; `holder` as given (a lock may not say who). */
-function heldLock(holder?: string): Lock & { released: number } {
-  const lock = {
-    released: 0,
-    acquire: async () => false,
-    release: async () => void lock.released++,
-    ...(holder === undefined ? {} : { holder: async () => holder }),
-  };
-  return lock;
+/**
+ * A lock someone else holds: the fake's `MemoryLock.heldBy(holder)` inside InstrumentedLock. With no holder, the
+ * same lock behind a Lock that cannot say who holds it (`holder` is optional in the port).
+ */
+function heldLock(holder?: string): Lock {
+  const lock = new InstrumentedLock(MemoryLock.heldBy(holder ?? 'someone'));
+  if (holder !== undefined) return lock;
+  return { acquire: () => lock.acquire(), release: () => lock.release() };
 }
 
 describe('warm entry', () => {
