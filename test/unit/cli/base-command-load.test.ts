@@ -12,7 +12,7 @@
  */
 import { createRequire } from 'node:module';
 import { EventEmitter } from 'node:events';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Config, loadHelpClass, type Command } from '@oclif/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
@@ -67,7 +67,8 @@ describe('global flags in --help (loaded afresh)', () => {
     }
     const config = await Config.load({ root: ROOT });
     // oclif's own cached form of a command class (what its manifest and `relia help` use)
-    const { cacheCommand } = createRequire(import.meta.url)(resolve(ROOT, 'node_modules/@oclif/core/lib/util/cache-command.js')) as {
+    const require = createRequire(import.meta.url);
+    const { cacheCommand } = require(resolve(dirname(require.resolve('@oclif/core')), 'util/cache-command.js')) as {
       cacheCommand(cmd: Command.Class): Promise<Command.Cached>;
     };
     const Help = await loadHelpClass(config);
