@@ -394,9 +394,10 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
   }
 
   /**
-   * oclif's run loop, with one change: when cleanup fails after a successful
-   * run, the error document replaces the success document, so `--json` always
-   * prints exactly one.
+   * oclif's run loop, with two changes: when cleanup fails after a successful
+   * run, the error document replaces the success document, and a run that
+   * returns nothing still prints its envelope, so `--json` always prints
+   * exactly one.
    */
   protected override async _run<R>(): Promise<R> {
     let err: Error | undefined;
@@ -410,7 +411,8 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
     } finally {
       await this.finally(err);
     }
-    if (result !== undefined && this.jsonEnabled() && !this.errorReported) this.logJson(this.toSuccessJson(result));
+    // also when run returned nothing: --json prints exactly one document (a failure recorded by failWithResult is in it)
+    if (this.jsonEnabled() && !this.errorReported) this.logJson(this.toSuccessJson(result));
     return result as R;
   }
 }

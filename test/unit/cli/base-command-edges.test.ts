@@ -6,7 +6,9 @@
  * has no JSON output, YAML lines never folded, several failed cleanups one
  * per line, an init that fails before the lifecycle exists, oclif errors whose
  * exit code says nothing (docs/exit-codes.md: usage errors are exit 2), and
- * the oclif hooks used outside a run (toErrorJson, verbose). Found by mutation
+ * the oclif hooks used outside a run (toErrorJson, verbose), a base flag's
+ * deprecated alias, and the one --json document of a run that returns
+ * nothing (docs/output.md). Found by mutation
  * testing of src/cli (docs/testing.md#mutation-testing).
  */
 import { EventEmitter } from 'node:events';
@@ -207,5 +209,43 @@ describe('oclif hooks called outside a run', () => {
     } finally {
       write.mockRestore();
     }
+  });
+});
+
+/** A command class that adds a base flag with a deprecated alias (as a plugin's base class may). */
+class WithBaseAlias extends ReliaCommand<typeof WithBaseAlias> {
+  static override id = 'with-base-alias';
+  static override baseFlags = { ...ReliaCommand.baseFlags, profile: Flags.string({ aliases: ['prof'], deprecateAliases: true }) };
+
+  async run(): Promise<{ ok: boolean }> {
+    return { ok: true };
+  }
+}
+
+describe('deprecated spellings of base flags', () => {
+  it('warn like a command flag\'s: on stderr and in the envelope', async () => {
+    const r = await runInProcess(WithBaseAlias, ['--prof', 'ci', '--json']);
+    expect(r.exitCode).toBe(0);
+    expect(r.json<Envelope<unknown>>().warnings).toEqual([expect.stringMatching(/^--prof is deprecated here: use --profile;/)]);
+    expect(r.stderr).toMatch(/^warning: --prof is deprecated here: use --profile;/);
+  });
+});
+
+/** A command whose run returns nothing. */
+class Quiet extends ReliaCommand<typeof Quiet> {
+  static override id = 'quiet';
+  static override flags = { fail: Flags.boolean() };
+
+  async run(): Promise<void> {
+    if (this.flags.fail) this.failWithResult(3, 'MetricsDataError', 'no data for errors_ratio');
+  }
+}
+
+describe('--json prints exactly one document (docs/output.md), also when run returns nothing', () => {
+  it('a command with no result prints the envelope without result; a failure it recorded is in it', async () => {
+    const ok = await runInProcess(Quiet, ['--json']);
+    expect([ok.exitCode, ok.json()]).toEqual([0, { status: 0, warnings: [] }]);
+    const failed = await runInProcess(Quiet, ['--fail', '--json']);
+    expect([failed.exitCode, failed.json()]).toEqual([3, { status: 3, warnings: [], error: { name: 'MetricsDataError', message: 'no data for errors_ratio', suggestions: [] } }]);
   });
 });
