@@ -116,6 +116,7 @@ export class Lifecycle {
       this.controller.abort(new InterruptedError(sig));
       const grace = this.options.graceMs ?? 10_000;
       this.graceTimer = setTimeout(() => void this.forceExit(sig, `work did not stop within ${grace} ms`), grace);
+      // Stryker disable next-line OptionalChaining: equivalent, Node's setTimeout (and vitest's fake one) always returns a Timeout with unref()
       this.graceTimer.unref?.();
       return;
     }

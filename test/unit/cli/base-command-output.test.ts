@@ -31,6 +31,9 @@ describe('outputFormatOf', () => {
     [['-o', 'JSON'], undefined],
     [['-x', 'json'], undefined],
     [['--outputs=json'], undefined],
+    // -o only at the start of an argument: a later value containing "-o" changes nothing
+    [['-o', 'json', '--reason=roll-out'], 'json'],
+    [['-o', 'yaml', '--note', 'x-oj'], 'yaml'],
     [[], undefined],
   ])('%j → %s', (argv, format) => {
     expect(outputFormatOf(argv)).toBe(format);
@@ -69,6 +72,8 @@ describe('systemClock.sleep', () => {
     ctl.abort(reason);
     await expect(p).rejects.toBe(reason);
     expect(vi.getTimerCount()).toBe(0);
+    // the abort listener went with the abort: a long-lived signal keeps no sleep's closure
+    expect(getEventListeners(ctl.signal, 'abort')).toHaveLength(0);
   });
 
   it('sleeps without a signal', async () => {

@@ -2,8 +2,10 @@
  * When the work does not stop after Ctrl-C or SIGTERM (docs/exit-codes.md
  * "Signals"): the exact lines a user sees, the forced cleanup after the grace
  * period or a second signal, and the exit code of a forced exit (130 after
- * SIGINT, 143 after SIGTERM, 5 when a cleanup failed). Fake timers; the
- * signals come from a test emitter, never the vitest worker's process.
+ * SIGINT, 143 after SIGTERM, 5 when a cleanup failed), by process.exit when
+ * no exit is injected. Also: removing a cleanup (the first one too) and
+ * abort(reason) for a safety guard. Fake timers; the signals come from a test
+ * emitter, never the vitest worker's process.
  */
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -86,5 +88,42 @@ describe('Lifecycle: a forced exit', () => {
     remove();
     await lc.runCleanups();
     expect(ran).toEqual(['c', 'a']);
+  });
+
+  it('removing the first cleanup registered (index 0) removes it', async () => {
+    const { lc } = setup();
+    const ran: string[] = [];
+    const remove = lc.defer('a', () => void ran.push('a'));
+    lc.defer('b', () => void ran.push('b'));
+    remove();
+    await lc.runCleanups();
+    expect(ran).toEqual(['b']);
+  });
+
+  it('abort(reason): a safety guard stops the work with its own reason, not a signal', () => {
+    const { lc, lines, exits } = setup();
+    const reason = new Error('hit ratio fell below the floor');
+    lc.abort(reason);
+    expect(lc.signal.aborted).toBe(true);
+    expect(lc.signal.reason).toBe(reason);
+    expect(lc.interruptedBy).toBeNull();
+    expect([lines, exits]).toEqual([[], []]);
+  });
+
+  it('without an exit option a forced exit ends the process with process.exit (130 after SIGINT)', async () => {
+    vi.useFakeTimers();
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    try {
+      const emitter = new EventEmitter();
+      const lc = new Lifecycle({ emitter, log: () => undefined });
+      lc.install();
+      emitter.emit('SIGINT');
+      emitter.emit('SIGINT');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(exit.mock.calls).toEqual([[130]]);
+      lc.dispose();
+    } finally {
+      exit.mockRestore();
+    }
   });
 });
