@@ -139,7 +139,13 @@ export function instancesFor(demand: Demand, per: PerInstance, utilization: numb
   ];
   let best: { instances: number; dimension: Dimension | null } = { instances: 0, dimension: null };
   for (const [dim, d, cap] of dims) {
-    if (d === null || cap === null || !(d > 0)) continue;
+    if (
+      cap === null ||
+      // Stryker disable next-line ConditionalExpression: equivalent, null > 0 is false, so !(d > 0) skips a null demand too (the test is there to narrow d's type)
+      d === null ||
+      !(d > 0)
+    )
+      continue;
     const n = ceilSafe(d / (cap * utilization));
     if (best.dimension === null || n > best.instances) best = { instances: n, dimension: dim };
   }
@@ -162,9 +168,23 @@ function globalDemand(plan: Plan): GlobalDemand {
     w.sessionDuration !== null
       ? w.arrivalRate * w.sessionDuration
       : null);
-  const requests = w.peakRequestRate ?? (sessions !== null && w.requestsPerSession !== null ? sessions * w.requestsPerSession : null);
+  const requests =
+    w.peakRequestRate ??
+    (w.requestsPerSession !== null &&
+    // Stryker disable next-line ConditionalExpression: equivalent, with no peakRequestRate planProblems requires a session workload, so sessions is never null here
+    sessions !== null
+      ? sessions * w.requestsPerSession
+      : null);
   const bandwidth =
-    sessions !== null && w.bitratePerSession !== null ? sessions * w.bitratePerSession : requests !== null && w.bytesPerRequest !== null ? requests * w.bytesPerRequest * 8 : null;
+    w.bitratePerSession !== null &&
+    // Stryker disable next-line ConditionalExpression: equivalent, planProblems refuses bitratePerSession without a session workload
+    sessions !== null
+      ? sessions * w.bitratePerSession
+      : w.bytesPerRequest !== null &&
+          // Stryker disable next-line ConditionalExpression: equivalent, planProblems refuses bytesPerRequest without a request rate
+          requests !== null
+        ? requests * w.bytesPerRequest * 8
+        : null;
   return { sessions, requests, bandwidth };
 }
 
