@@ -3,10 +3,13 @@
  * regularize at the MAX_POINTS limit (11,000 points accepted, one more refused with the count and the
  * step), linear interpolation over gaps of different widths worked by hand, and scheduled scaling when
  * consecutive blocks need the same number of instances (one action that spans both, with the larger
- * upper bound). Block sizes are ⌈max upper / (capacity × target)⌉, worked by hand.
+ * upper bound). Block sizes are ⌈max upper / (capacity × target)⌉, worked by hand. forecastSeries on exact
+ * lines (every one-step error 0, so σ = 0): the minimum history, a given season (whole number ≥ 2 of steps, 2
+ * full seasons), the horizon limits, the backtest (at least 3 points left to fit), zero actuals skipped in
+ * the MAPE, clamping at 0, and the first of equal highs as the next peak.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_POINTS, regularize, scheduleActions, type ForecastPoint } from '../../../../src/core/capacity/forecast.js';
+import { forecastSeries, MAX_POINTS, regularize, scheduleActions, type ForecastPoint } from '../../../../src/core/capacity/forecast.js';
 import { inputError as errorOf } from '../../../helpers/errors.js';
 
 describe('regularize edges', () => {
@@ -37,5 +40,59 @@ describe('scheduleActions when blocks need the same size', () => {
       { at: '2026-10-31T23:30:00Z', instances: 2, change: 'initial', from: '2026-11-01T00:00:00Z', to: '2026-11-01T01:00:00Z', upper: 15 },
       { at: '2026-11-01T00:50:00Z', instances: 3, change: 'scale-out', from: '2026-11-01T01:00:00Z', to: '2026-11-01T03:00:00Z', upper: 28 },
     ]);
+  });
+});
+
+describe('forecastSeries on exact series (every one-step error is 0, so σ = 0 and the forecast is exact)', () => {
+  const STEP = 300;
+  const START = Date.parse('2026-11-01T00:00:00Z') / 1000;
+  const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
+  const series = (values: number[]) => ({ start: START, step: STEP, values, filled: 0 });
+  const line = (n: number, a: number, b: number) => Array.from({ length: n }, (_, t) => a + b * t);
+
+  it('needs 4 points without a season; 4 are enough', () => {
+    expect(errorOf(() => forecastSeries({ series: series(line(3, 10, 2)), season: 'none', horizon: STEP, level: 0.95 })).message).toBe('history: 3 points are too few to fit (need 4)');
+    const r = forecastSeries({ series: series(line(4, 10, 2)), season: 'none', horizon: STEP, level: 0.95 });
+    // 10, 12, 14, 16 → 18 at the next step
+    expect(r.forecast).toEqual([{ time: iso(START + 4 * STEP), value: 18, lower: 18, upper: 18 }]);
+    expect(r.history).toMatchObject({ points: 4, min: 10, max: 16, mean: 13 });
+  });
+
+  it('a given season needs a whole number ≥ 2 of steps and 2 full seasons of history', () => {
+    expect(errorOf(() => forecastSeries({ series: series(line(12, 10, 2)), season: STEP, horizon: STEP, level: 0.95 })).message).toBe('--season 5m: must be a whole number (≥ 2) of 5m steps');
+    expect(errorOf(() => forecastSeries({ series: series(line(5, 10, 2)), season: 3 * STEP, horizon: STEP, level: 0.95 })).message).toBe('--season 15m: Holt-Winters needs 2 full seasons (6 points); the history has 5');
+    expect(forecastSeries({ series: series(line(6, 10, 2)), season: 3 * STEP, horizon: STEP, level: 0.95 }).season).toMatchObject({ points: 3, source: 'given' });
+    expect(forecastSeries({ series: series(line(6, 10, 2)), season: 2 * STEP, horizon: STEP, level: 0.95 }).season.points).toBe(2);
+  });
+
+  it('the horizon is 1 to MAX_POINTS steps', () => {
+    const s = series(line(8, 10, 2));
+    expect(errorOf(() => forecastSeries({ series: s, season: 'none', horizon: 0.4 * STEP, level: 0.95 })).field).toBe('--horizon');
+    expect(forecastSeries({ series: s, season: 'none', horizon: STEP, level: 0.95 }).horizon.points).toBe(1);
+    expect(forecastSeries({ series: s, season: 'none', horizon: MAX_POINTS * STEP, level: 0.95 }).horizon.points).toBe(MAX_POINTS);
+    expect(errorOf(() => forecastSeries({ series: s, season: 'none', horizon: (MAX_POINTS + 1) * STEP, level: 0.95 })).message).toBe('--horizon: 11001 points is more than 11000');
+  });
+
+  it('backtests when at least 3 points are left to fit, and says why not otherwise', () => {
+    const s = series(line(10, 10, 2));
+    const bt = forecastSeries({ series: s, season: 'none', horizon: STEP, level: 0.95, holdout: 7 * STEP }).backtest;
+    expect(bt).toEqual({ points: 7, from: iso(START + 3 * STEP), to: iso(START + 9 * STEP), mape: 0, maxApe: 0, coverage: 1, zeroActualsSkipped: 0 });
+    const none = forecastSeries({ series: s, season: 'none', horizon: STEP, level: 0.95, holdout: 8 * STEP });
+    expect(none.backtest).toBeNull();
+    expect(none.notes).toContain('no backtest: holding out 40m leaves less than 3 points to fit; give a longer history');
+  });
+
+  it('skips zero actuals in the MAPE and clamps a falling forecast at 0', () => {
+    // 18, 16, …, 2, 0: the last held-out actual is 0; the forecast goes on to −2, −4
+    const r = forecastSeries({ series: series(line(10, 18, -2)), season: 'none', horizon: 2 * STEP, level: 0.95, holdout: 3 * STEP });
+    expect(r.backtest).toMatchObject({ points: 3, mape: 0, zeroActualsSkipped: 1, coverage: 1 });
+    expect(r.forecast.map((p) => [p.value, p.lower, p.upper])).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(r.notes).toContain('the history has no negative values, so forecasts and bounds are clamped at 0');
+  });
+
+  it('the next peak is the first of equal highs', () => {
+    const r = forecastSeries({ series: series(line(8, 5, 0)), season: 'none', horizon: 3 * STEP, level: 0.95 });
+    expect(r.forecast.map((p) => p.value)).toEqual([5, 5, 5]);
+    expect(r.nextPeak.time).toBe(iso(START + 8 * STEP));
   });
 });
