@@ -5,7 +5,7 @@
  * ŷ ± z·σ·√(1 + Σ c_j²), c_j = α + αβ*·j + γ·[j mod m = 0].
  */
 import { describe, expect, it } from 'vitest';
-import { fitHoltWinters, forecastHw, initialState, runHw, type HwFit } from '../../../../src/core/capacity/holt-winters.js';
+import { fitHoltWinters, forecastHw, initialState, runHw, varianceFactor, type HwFit } from '../../../../src/core/capacity/holt-winters.js';
 
 const p = { alpha: 0.5, beta: 0.2, gamma: 0.25 }; // αβ* = 0.1
 
@@ -80,5 +80,20 @@ describe('forecastHw by hand (m = 2)', () => {
     expect(f[2]?.mean).toBeCloseTo(11.6775 + 3 * 0.9195 - 0.05, 12);
     expect(f[2]?.sd).toBeCloseTo(2 * Math.sqrt(2.2625), 12);
     expect(f.map((x) => x.h)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('varianceFactor by hand', () => {
+  it('without a season γ plays no part: 1 + (h − 1)(α² + αβh + β²h(2h − 1)/6), here β = αβ* = 0.1', () => {
+    // h = 3: c_1 = 0.6, c_2 = 0.7 → 1 + 0.36 + 0.49 = 1.85, whatever γ says
+    expect(varianceFactor(p, 0, 3)).toBeCloseTo(1.85, 12);
+    expect(varianceFactor({ ...p, gamma: 0 }, 0, 3)).toBeCloseTo(1.85, 12);
+    expect(varianceFactor(p, 0, 1)).toBe(1);
+  });
+
+  it('with a season of 2, γ joins every second c_j: h = 3 → 1 + 0.6² + 0.95² = 2.2625', () => {
+    expect(varianceFactor(p, 2, 3)).toBeCloseTo(2.2625, 12);
+    // h = 5: c_1..c_4 = 0.6, 0.95, 0.8, 1.15 → 1 + 0.36 + 0.9025 + 0.64 + 1.3225 = 4.225
+    expect(varianceFactor(p, 2, 5)).toBeCloseTo(4.225, 12);
   });
 });
