@@ -90,6 +90,20 @@ describe('forecastSeries on exact series (every one-step error is 0, so σ = 0 a
     expect(r.notes).toContain('the history has no negative values, so forecasts and bounds are clamped at 0');
   });
 
+  it('names the season source, label and model of each --season form', () => {
+    const s = series(line(8, 10, 2));
+    const auto = forecastSeries({ series: s, season: 'auto', horizon: STEP, level: 0.95 });
+    expect(auto.season).toMatchObject({ seconds: null, label: 'none', points: 0, source: 'none', reason: 'no season: less than 2 days of data' });
+    expect(auto.model.method).toBe("Holt's linear trend, ETS(A,A,N)");
+    const none = forecastSeries({ series: s, season: 'none', horizon: STEP, level: 0.95 });
+    expect(none.season).toMatchObject({ source: 'none', reason: 'no season (--season none)' });
+    expect(none.season.candidates.map((c) => c.name)).toEqual(['1d', '7d']);
+    const given = forecastSeries({ series: s, season: 2 * STEP, horizon: STEP, level: 0.95 });
+    expect(given.season).toMatchObject({ seconds: 600, label: '10m', points: 2, source: 'given', reason: 'given (--season 10m)' });
+    expect(given.model.method).toBe('additive Holt-Winters, ETS(A,A,A), season 2 points');
+    expect(given.horizon).toEqual({ seconds: STEP, points: 1, from: iso(START + 8 * STEP), to: iso(START + 8 * STEP) });
+  });
+
   it('the next peak is the first of equal highs', () => {
     const r = forecastSeries({ series: series(line(8, 5, 0)), season: 'none', horizon: 3 * STEP, level: 0.95 });
     expect(r.forecast.map((p) => p.value)).toEqual([5, 5, 5]);
