@@ -6,7 +6,8 @@
  * after iteration j ≥ 2 the worst point is 2^−(j−1). The stop rule |f_worst − f_best| ≤ tol·(1 + |f_best|)
  * first holds after iteration 18 (f = 2^−34 ≈ 5.8e−11 ≤ 1e−10; after 17 it is 2^−32 ≈ 2.3e−10).
  * Evaluations: 2 for the start simplex + 2 per iteration (reflection + expansion or contraction).
- * The same by hand on (x − 3)² from 0, where expansion, the tie rules and the outside contraction matter.
+ * The same by hand on (x − 3)² from 0, where expansion, the tie rules and the outside contraction matter,
+ * and on a step function whose ties decide inside contraction and shrink (the evaluated points recorded).
  */
 import { describe, expect, it } from 'vitest';
 import { nelderMead } from '../../../../src/core/capacity/nelder-mead.js';
@@ -46,5 +47,20 @@ describe('nelderMead traced by hand on x²', () => {
     expect(nelderMead(falling, [0])).toMatchObject({ iterations: 200, converged: false });
     k = 0;
     expect(nelderMead(falling, [0, 0])).toMatchObject({ iterations: 400, converged: false });
+  });
+});
+
+describe('nelderMead contraction ties and the shrink, traced by hand', () => {
+  it('a reflection that ties the worst contracts inside; a contraction that ties the worst shrinks', () => {
+    // f = 0 near 0 (|x| < 0.1), else 1. From {0: 0, 0.5: 1}: the reflection −0.5 ties the worst (1), so the
+    // contraction is inside, at 0.25; it ties the worst too (1), so the simplex shrinks towards 0 (0.25 again).
+    // Then −0.25, 0.125, shrink 0.125; then −0.125 and 0.0625 (f = 0), accepted; both values 0: converged.
+    const seen: number[] = [];
+    const step = (x: number[]) => {
+      seen.push(x[0] as number);
+      return Math.abs(x[0] as number) < 0.1 ? 0 : 1;
+    };
+    expect(nelderMead(step, [0])).toEqual({ x: [0], value: 0, iterations: 3, evaluations: 10, converged: true });
+    expect(seen).toEqual([0, 0.5, -0.5, 0.25, 0.25, -0.25, 0.125, 0.125, -0.125, 0.0625]);
   });
 });
