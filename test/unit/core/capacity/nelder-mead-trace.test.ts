@@ -8,6 +8,7 @@
  * Evaluations: 2 for the start simplex + 2 per iteration (reflection + expansion or contraction).
  * The same by hand on (x − 3)² from 0, where expansion, the tie rules and the outside contraction matter,
  * and on a step function whose ties decide inside contraction and shrink (the evaluated points recorded).
+ * Non-finite values (NaN, −∞) count as +∞, as the function's doc says: traced from a NaN start.
  */
 import { describe, expect, it } from 'vitest';
 import { nelderMead } from '../../../../src/core/capacity/nelder-mead.js';
@@ -62,5 +63,24 @@ describe('nelderMead contraction ties and the shrink, traced by hand', () => {
     };
     expect(nelderMead(step, [0])).toEqual({ x: [0], value: 0, iterations: 3, evaluations: 10, converged: true });
     expect(seen).toEqual([0, 0.5, -0.5, 0.25, 0.25, -0.25, 0.125, 0.125, -0.125, 0.0625]);
+  });
+});
+
+describe('nelderMead with non-finite values, traced by hand', () => {
+  it('a start where f is NaN counts as +∞, so the simplex leaves it', () => {
+    // f = (x − 1)² for x ≥ 0, NaN below. {−0.5: NaN → +∞, 0.5: 0.25} → reflect 1.5 (0.25): no better than the
+    // best, better than the worst → outside contraction 1 (0); then inside contractions halve the distance
+    // to 1: 2^−j after iteration j, f = 2^−34 ≤ 1e−10 first after iteration 17.
+    const f = (x: number[]) => ((x[0] as number) < 0 ? Number.NaN : ((x[0] as number) - 1) ** 2);
+    expect(nelderMead(f, [-0.5], { step: 1 })).toEqual({ x: [1], value: 0, iterations: 17, evaluations: 36, converged: true });
+  });
+
+  it('an infinite value is worst too, never best', () => {
+    // −∞ must not win: from {0.25, −0.25: −∞ → +∞} the simplex walks to the minimum at 1
+    const f = (x: number[]) => ((x[0] as number) < 0 ? Number.NEGATIVE_INFINITY : ((x[0] as number) - 1) ** 2);
+    const r = nelderMead(f, [0.25], { step: [-0.5] });
+    expect(r.converged).toBe(true);
+    expect(r.x[0]).toBeCloseTo(1, 4);
+    expect(r.value).toBeLessThan(1e-9);
   });
 });
