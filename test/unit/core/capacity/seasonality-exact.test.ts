@@ -43,11 +43,18 @@ describe('season candidates at their edges', () => {
 
   it('exactly 2 days of hourly data is enough for a daily season; one point less is not', () => {
     const twoDays = Array.from({ length: 48 }, (_, t) => day(t));
-    expect(detectSeason(twoDays, step)).toMatchObject({ seconds: DAY, points: 24 });
+    const two = detectSeason(twoDays, step);
+    expect(two).toMatchObject({ seconds: DAY, points: 24 });
+    expect(two.reason).toMatch(/^daily: autocorrelation \d\.\d{3} at 1d ≥ 0\.3 \(weekly needs 14 days of data\)$/);
     const short = detectSeason(twoDays.slice(1), step);
     expect(short.seconds).toBeNull();
     expect(short.candidates[0]).toMatchObject({ name: '1d', points: 24, acf: null });
     expect(short.reason).toBe('no season: less than 2 days of data');
+    // a 5-hour cycle is out of phase at 24 h (24 mod 5 = 4): no daily season, and the reason gives r
+    const fiveHours = Array.from({ length: 48 }, (_, t) => t % 5);
+    const off = detectSeason(fiveHours, step);
+    expect(off.seconds).toBeNull();
+    expect(off.reason).toMatch(/^no season: autocorrelation -?\d\.\d{3} at 1d is below 0\.3$/);
   });
 
   it('a season needs at least 2 points: a 12 h step gives a 2-point day, a 1-day step none', () => {
@@ -60,6 +67,9 @@ describe('season candidates at their edges', () => {
     const daily = detectSeason(halfDays, DAY);
     expect(daily.candidates[0]).toMatchObject({ points: 1, acf: null });
     expect(daily.seconds).toBeNull();
+    expect(detectSeason(halfDays, 7 * 60).reason).toBe('no season: the step 420s does not divide a day');
+    // alternate points at a 1 h step: r at 24 h is 1 (24 is even) … but only 20 points, under 2 days
+    expect(detectSeason(halfDays, 3600).reason).toBe('no season: less than 2 days of data');
   });
 
   it('weekly when the step divides a week but not a day (the daily candidate has no value)', () => {
