@@ -3,7 +3,8 @@
  * worked by hand: detrend residuals of a least-squares line, the sample autocorrelation r_k (FPP3 §2.8) and
  * its lag-adjusted form r_k·n/(n − k), and the candidate rules at their edges: a season needs at least 2
  * points and 2 full seasons of data (exactly 2 days is enough, one point less is not), and a weekly season
- * is chosen over a daily candidate that has no value (the step divides a week but not a day).
+ * is chosen over a daily candidate that has no value (the step divides a week but not a day); the reason
+ * texts of each outcome (r with 3 decimals).
  */
 import { describe, expect, it } from 'vitest';
 import { autocorrelation, DAY, detectSeason, detrend, WEEK } from '../../../../src/core/capacity/seasonality.js';
