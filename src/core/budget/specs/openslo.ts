@@ -163,7 +163,7 @@ function metricQuery(problems: ProblemList, ctx: DocContext, path: Path, m: Metr
     mc.foreign = true;
     return undefined;
   }
-  // A refused key drops the SLI without dropping its query here: convertSliSpec keeps no SLI after any problem.
+  // A refused key drops the SLI without dropping its query here: convertSli keeps no SLI after any problem.
   for (const key of Object.keys(src.spec)) {
     if (key !== 'query') problems.add(ctx, [...at, 'spec', key], `${JSON.stringify(key)} is not supported in a Prometheus metric source: only query is read`, 'remove it; put everything into the PromQL query');
   }
@@ -175,9 +175,12 @@ function metricQuery(problems: ProblemList, ctx: DocContext, path: Path, m: Metr
   return checkQuery(problems, ctx, [...at, 'spec', 'query'], query, windowless);
 }
 
-/** Convert an SLI spec (from an SLI document or an inline indicator). */
-export function convertSliSpec(problems: ProblemList, ctx: DocContext, path: Path, spec: SliSpecT, sources: ReadonlyMap<string, string> = new Map()): ParsedSli | undefined {
+/** Convert an SLI (an SLI document or an inline indicator: `metadata` and `spec` under `root`); any problem, refused labels too, leaves it without queries. */
+export function convertSli(problems: ProblemList, ctx: DocContext, root: Path, sliDoc: { metadata: z.output<typeof Metadata>; spec: SliSpecT }, sources: ReadonlyMap<string, string> = new Map()): ParsedSli | undefined {
   const before = problems.count;
+  rejectSliLabels(problems, ctx, [...root, 'metadata'], sliDoc.metadata);
+  const path = [...root, 'spec'];
+  const spec = sliDoc.spec;
   const mc: MetricContext = { sources, foreign: false };
   if ((spec.thresholdMetric === undefined) === (spec.ratioMetric === undefined)) {
     problems.add(ctx, path, 'expected exactly one of thresholdMetric or ratioMetric');
@@ -220,11 +223,7 @@ export function convertSliSpec(problems: ProblemList, ctx: DocContext, path: Pat
 export function parseOpenSloSli(data: Record<string, unknown>, ctx: DocContext, problems: ProblemList, sources: ReadonlyMap<string, string> = new Map()): ParsedSli | undefined {
   const doc = parseShape(OpenSloSliSchema, data, problems, ctx);
   if (!doc) return undefined;
-  const before = problems.count;
-  rejectSliLabels(problems, ctx, ['metadata'], doc.metadata);
-  const parsed = convertSliSpec(problems, ctx, ['spec'], doc.spec, sources);
-  // Refused labels make the SLI as broken as a bad query: it keeps its kind (to judge the objective), not its queries.
-  return parsed !== undefined && problems.count > before ? { kind: parsed.kind } : parsed;
+  return convertSli(problems, ctx, [], doc, sources);
 }
 
 function rejectSliLabels(problems: ProblemList, ctx: DocContext, path: Path, metadata: z.output<typeof Metadata>): void {
@@ -395,7 +394,7 @@ export function parseOpenSloSlo(
 ): SloDefinition[] {
   const before = problems.count;
   const root = parseFields(SloShell, data, problems, ctx);
-  const { values: spec, failed } = root.values.spec ? parseFields(SloSpec, root.values.spec, problems, ctx, ['spec']) : { values: {} as FieldValues<typeof SloSpec.shape>, failed: new Set(['spec']) };
+  const { values: spec, failed } = root.values.spec ? parseFields(SloSpec, root.values.spec, problems, ctx, ['spec']) : { values: {} as FieldValues<typeof SloSpec.shape>, failed: new Set<string>() };
   if (spec.alertPolicies !== undefined) {
     problems.add(ctx, ['spec', 'alertPolicies'], ALERT_POLICIES.message, ALERT_POLICIES.fix);
   }
@@ -418,8 +417,7 @@ export function parseOpenSloSlo(
   } else if ((spec.indicator === undefined) === (spec.indicatorRef === undefined)) {
     if (root.values.spec) problems.add(ctx, ['spec'], 'expected exactly one of indicator or indicatorRef');
   } else if (spec.indicator !== undefined) {
-    rejectSliLabels(problems, ctx, ['spec', 'indicator', 'metadata'], spec.indicator.metadata);
-    indicator = convertSliSpec(problems, ctx, ['spec', 'indicator', 'spec'], spec.indicator.spec, sources);
+    indicator = convertSli(problems, ctx, ['spec', 'indicator'], spec.indicator, sources);
   } else {
     const ref = spec.indicatorRef as string;
     if (!slis.has(ref)) {
