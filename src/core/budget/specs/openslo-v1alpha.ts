@@ -142,6 +142,7 @@ function convertRatio(problems: ProblemList, ctx: DocContext, path: Path, r: Non
   if ((r.good === undefined) === (r.bad === undefined)) {
     problems.add(ctx, path, r.good === undefined ? 'expected good (or bad) with total' : 'expected exactly one of good or bad, with total', r.good === undefined ? 'add good: {source: prometheus, queryType: promql, query: ...}' : 'keep good (Sloth reads good/total)');
   }
+  // Stryker disable next-line ObjectLiteral: equivalent, a missing foreign is read as false, like foreign: false
   const state = { foreign: false };
   const q = (field: 'good' | 'bad' | 'total') => {
     const m = r[field];
@@ -150,9 +151,11 @@ function convertRatio(problems: ProblemList, ctx: DocContext, path: Path, r: Non
   const good = q('good');
   const bad = q('bad');
   const total = q('total');
+  // Stryker disable next-line LogicalOperator: equivalent, total is undefined only after a problem, and parseOpenSloV1alpha makes no SLO after any problem
   if (problems.count > before || total === undefined) return undefined;
   if (good !== undefined) return { type: 'ratio', good, total };
-  return bad === undefined ? undefined : { type: 'ratio', bad, total };
+  // No problem so far: exactly one of good and bad is set (else a problem above), and its query was read (metricQuery returns nothing only after a problem).
+  return { type: 'ratio', bad: bad as string, total };
 }
 
 /** What the spec-level checks reported already, so an objective does not repeat it. */

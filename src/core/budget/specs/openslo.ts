@@ -121,9 +121,6 @@ type ObjectiveT = z.output<typeof Objective>;
 
 /** An SLI document (or inline indicator), converted once; `sli` undefined when it had problems. */
 export interface ParsedSli {
-  name: string;
-  ctx: DocContext;
-  path: Path;
   kind: 'ratio' | 'threshold';
   /** Ratio SLIs are complete; threshold SLIs get op/value from the SLO's objective. */
   sli?: SliDefinition;
@@ -166,7 +163,7 @@ function metricQuery(problems: ProblemList, ctx: DocContext, path: Path, m: Metr
     mc.foreign = true;
     return undefined;
   }
-  // A refused key drops the SLI without dropping its query here: convertSliSpec keeps no SLI after any problem.
+  // A refused key drops the SLI without dropping its query here: convertSli keeps no SLI after any problem.
   for (const key of Object.keys(src.spec)) {
     if (key !== 'query') problems.add(ctx, [...at, 'spec', key], `${JSON.stringify(key)} is not supported in a Prometheus metric source: only query is read`, 'remove it; put everything into the PromQL query');
   }
@@ -178,18 +175,20 @@ function metricQuery(problems: ProblemList, ctx: DocContext, path: Path, m: Metr
   return checkQuery(problems, ctx, [...at, 'spec', 'query'], query, windowless);
 }
 
-/** Convert an SLI spec (from an SLI document or an inline indicator). */
-export function convertSliSpec(problems: ProblemList, ctx: DocContext, path: Path, name: string, spec: SliSpecT, sources: ReadonlyMap<string, string> = new Map()): ParsedSli | undefined {
+/** Convert an SLI (an SLI document or an inline indicator: `metadata` and `spec` under `root`); any problem, refused labels too, leaves it without queries. */
+export function convertSli(problems: ProblemList, ctx: DocContext, root: Path, sliDoc: { metadata: z.output<typeof Metadata>; spec: SliSpecT }, sources: ReadonlyMap<string, string> = new Map()): ParsedSli | undefined {
   const before = problems.count;
+  rejectSliLabels(problems, ctx, [...root, 'metadata'], sliDoc.metadata);
+  const path = [...root, 'spec'];
+  const spec = sliDoc.spec;
   const mc: MetricContext = { sources, foreign: false };
-  const base = { name, ctx, path };
   if ((spec.thresholdMetric === undefined) === (spec.ratioMetric === undefined)) {
     problems.add(ctx, path, 'expected exactly one of thresholdMetric or ratioMetric');
     return undefined;
   }
   if (spec.thresholdMetric) {
     const query = metricQuery(problems, ctx, [...path, 'thresholdMetric'], spec.thresholdMetric, mc);
-    return query === undefined || problems.count > before ? { ...base, kind: 'threshold' } : { ...base, kind: 'threshold', thresholdQuery: query };
+    return query === undefined || problems.count > before ? { kind: 'threshold' } : { kind: 'threshold', thresholdQuery: query };
   }
   const r = spec.ratioMetric as NonNullable<SliSpecT['ratioMetric']>;
   const at = [...path, 'ratioMetric'];
@@ -203,8 +202,9 @@ export function convertSliSpec(problems: ProblemList, ctx: DocContext, path: Pat
     for (const f of ['good', 'bad', 'total'] as const) if (r[f] !== undefined) problems.add(ctx, [...at, f], `${f} cannot be used together with raw`);
     if (r.rawType === undefined) problems.add(ctx, [...at, 'rawType'], 'required with raw: expected success or failure');
     const raw = q('raw');
-    if (raw === undefined || r.rawType === undefined || problems.count > before) return { ...base, kind: 'ratio' };
-    return { ...base, kind: 'ratio', sli: { type: 'error-ratio', query: r.rawType === 'failure' ? raw : `1 - (${raw})` } };
+    // Stryker disable next-line ObjectLiteral,StringLiteral: equivalent, a kind is only ever compared with 'threshold', so a missing or empty kind reads as 'ratio'
+    if (raw === undefined || r.rawType === undefined || problems.count > before) return { kind: 'ratio' };
+    return { kind: 'ratio', sli: { type: 'error-ratio', query: r.rawType === 'failure' ? raw : `1 - (${raw})` } };
   }
   if (r.rawType !== undefined) problems.add(ctx, [...at, 'rawType'], 'rawType applies only with raw', 'remove rawType');
   if (r.total === undefined) problems.add(ctx, [...at, 'total'], 'required: expected total with good or bad (or use raw with rawType)');
@@ -212,17 +212,18 @@ export function convertSliSpec(problems: ProblemList, ctx: DocContext, path: Pat
   const good = q('good');
   const bad = q('bad');
   const total = q('total');
-  if (problems.count > before || total === undefined) return { ...base, kind: 'ratio' };
-  if (good !== undefined) return { ...base, kind: 'ratio', sli: { type: 'ratio', good, total } };
-  return bad === undefined ? { ...base, kind: 'ratio' } : { ...base, kind: 'ratio', sli: { type: 'ratio', bad, total } };
+  // Stryker disable next-line ObjectLiteral,StringLiteral: equivalent, a kind is only ever compared with 'threshold', so a missing or empty kind reads as 'ratio'
+  if (problems.count > before || total === undefined) return { kind: 'ratio' };
+  if (good !== undefined) return { kind: 'ratio', sli: { type: 'ratio', good, total } };
+  // No problem so far: exactly one of good and bad is set (else a problem above), and its query was read (metricQuery returns nothing only after a problem).
+  return { kind: 'ratio', sli: { type: 'ratio', bad: bad as string, total } };
 }
 
 /** Parse an `SLI` document for the reference table. */
 export function parseOpenSloSli(data: Record<string, unknown>, ctx: DocContext, problems: ProblemList, sources: ReadonlyMap<string, string> = new Map()): ParsedSli | undefined {
   const doc = parseShape(OpenSloSliSchema, data, problems, ctx);
   if (!doc) return undefined;
-  rejectSliLabels(problems, ctx, ['metadata'], doc.metadata);
-  return convertSliSpec(problems, ctx, ['spec'], doc.metadata.name, doc.spec, sources);
+  return convertSli(problems, ctx, [], doc, sources);
 }
 
 function rejectSliLabels(problems: ProblemList, ctx: DocContext, path: Path, metadata: z.output<typeof Metadata>): void {
@@ -366,8 +367,10 @@ function convertObjective(
     } else {
       problems.add(ctx, [...path, 'timeSliceTarget'], `expected a fraction above 0 and at most 1, got ${o.timeSliceTarget}`);
     }
+    // Stryker disable next-line LogicalOperator: equivalent, each of them is undefined only after a problem, and any problem returns undefined below
     if (sliceSeconds !== undefined && sliceTarget !== undefined) budgeting = { method: 'timeslices', sliceSeconds, sliceTarget };
   }
+  // Stryker disable next-line LogicalOperator: equivalent, objective and budgeting are undefined only after a problem, and parseOpenSloSlo makes no SLO after any problem (this line narrows the types)
   if (problems.count > before || objective === undefined || budgeting === undefined) return undefined;
   // op and value: set for a threshold SLI (required above), undefined for a ratio SLI (refused above).
   return { objective, budgeting, op: o.op, value: o.value };
@@ -391,7 +394,7 @@ export function parseOpenSloSlo(
 ): SloDefinition[] {
   const before = problems.count;
   const root = parseFields(SloShell, data, problems, ctx);
-  const { values: spec, failed } = root.values.spec ? parseFields(SloSpec, root.values.spec, problems, ctx, ['spec']) : { values: {} as FieldValues<typeof SloSpec.shape>, failed: new Set(['spec']) };
+  const { values: spec, failed } = root.values.spec ? parseFields(SloSpec, root.values.spec, problems, ctx, ['spec']) : { values: {} as FieldValues<typeof SloSpec.shape>, failed: new Set<string>() };
   if (spec.alertPolicies !== undefined) {
     problems.add(ctx, ['spec', 'alertPolicies'], ALERT_POLICIES.message, ALERT_POLICIES.fix);
   }
@@ -409,14 +412,12 @@ export function parseOpenSloSlo(
   const window = spec.timeWindow === undefined ? undefined : convertTimeWindow(problems, ctx, ['spec', 'timeWindow'], spec.timeWindow);
 
   let indicator: ParsedSli | undefined;
-  let brokenRef = false;
   if (failed.has('indicator') || failed.has('indicatorRef')) {
     // reported already
   } else if ((spec.indicator === undefined) === (spec.indicatorRef === undefined)) {
     if (root.values.spec) problems.add(ctx, ['spec'], 'expected exactly one of indicator or indicatorRef');
   } else if (spec.indicator !== undefined) {
-    rejectSliLabels(problems, ctx, ['spec', 'indicator', 'metadata'], spec.indicator.metadata);
-    indicator = convertSliSpec(problems, ctx, ['spec', 'indicator', 'spec'], spec.indicator.metadata.name, spec.indicator.spec, sources);
+    indicator = convertSli(problems, ctx, ['spec', 'indicator'], spec.indicator, sources);
   } else {
     const ref = spec.indicatorRef as string;
     if (!slis.has(ref)) {
@@ -428,9 +429,8 @@ export function parseOpenSloSlo(
         known.length > 0 ? `known SLIs: ${known.join(', ')}` : 'add the kind: SLI document to the files given with --slo, or inline the indicator',
       );
     } else {
+      // A broken SLI document is reported where it is; its problems are not repeated here (no indicator: no SLO).
       indicator = slis.get(ref);
-      // A broken SLI document is reported where it is; its problems are not repeated here.
-      brokenRef = indicator === undefined;
     }
   }
 
@@ -450,7 +450,7 @@ export function parseOpenSloSlo(
 
   const meta = root.values.metadata;
   const labels = checkLabels(problems, ctx, ['metadata', 'labels'], meta?.labels);
-  if (problems.count > before || brokenRef || !meta || !spec.service || !window || !indicator || !objective) return [];
+  if (problems.count > before || !meta || !spec.service || !window || !indicator || !objective) return [];
 
   let sli: SliDefinition | undefined = indicator.sli;
   if (indicator.kind === 'threshold') {

@@ -129,6 +129,7 @@ function convertSli(problems: ProblemList, ctx: DocContext, path: Path, sli: Sli
   if (sli.events) {
     const bad = checkQuery(problems, ctx, [...path, 'events', style.errorQuery], sli.events[style.errorQuery] as string);
     const total = checkQuery(problems, ctx, [...path, 'events', style.totalQuery], sli.events[style.totalQuery] as string);
+    // Stryker disable next-line LogicalOperator: equivalent, checkQuery returns undefined only after a problem, and parseSlos makes no SLO after any problem
     return bad === undefined || total === undefined ? undefined : { type: 'ratio', bad, total };
   }
   if (sli.raw) {
@@ -186,6 +187,7 @@ function parseSlos(
     const labels = { ...shared, ...checkLabels(problems, ctx, [...path, 'labels'], slo.labels) };
     const alerting = convertSlothAlerting(problems, ctx, [...path, 'alerting'], slo.alerting, style);
     if (parsed.failed.size > 0 || problems.count > before || doc.failed.size > 0) return;
+    // Stryker disable next-line LogicalOperator: equivalent, each of these is undefined only after a failed field or a new problem, returned on above (this line narrows the types)
     if (!sli || service === undefined || slo.name === undefined || slo.objective === undefined) return;
     const def: SloDefinition = {
       id: `${service}/${slo.name}`,

@@ -117,6 +117,14 @@ describe('OpenSLO v1alpha: labels, description and a spec that is not a mapping'
     expect(r.slos).toEqual([]);
   });
 
+  it('missing or bad metadata is its own problem only (no label problem read from it), and no SLO', () => {
+    const noMeta = slo().replace('metadata:\n  name: availability\n', '');
+    const r = check(noMeta);
+    expect(r.problems.map((p) => [p.path, p.message.replace(/ \(line \d+\)$/, '')])).toEqual([['metadata', 'required: expected a mapping']]);
+    expect(r.slos).toEqual([]);
+    expect(check(slo().replace('name: availability', 'name: -bad')).problems.map((p) => p.path)).toEqual(['metadata.name']);
+  });
+
   it('missing objectives is one problem, not also "at least one objective"', () => {
     const r = check('apiVersion: openslo/v1alpha\nkind: SLO\nmetadata: {name: a}\nspec: {service: s, budgetingMethod: Occurrences}\n');
     expect(r.problems.map((p) => [p.path, p.message.replace(/ \(line \d+\)$/, '')])).toEqual([['spec.objectives', 'required: expected a list of objectives, each with ratioMetrics and target']]);

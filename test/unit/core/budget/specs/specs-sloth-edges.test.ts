@@ -141,6 +141,19 @@ describe('Sloth: a problem drops its SLO, a problem of the spec drops them all',
     expect(r.slos).toEqual([]);
   });
 
+  it('a file without slos is one problem (no SLO item is judged)', () => {
+    const r = check('version: prometheus/v1\nservice: s\n');
+    expect(r.problems.map((p) => [p.path, p.message.replace(/ \(line \d+\)$/, '')])).toEqual([['slos', 'required: expected a list of SLOs']]);
+    expect(r.slos).toEqual([]);
+  });
+
+  it('a total_query that fails its check is reported at events.total_query', () => {
+    const r = check(file(`name: a, objective: 99, sli: {events: {error_query: '${BAD}', total_query: 't[5m]'}}`));
+    expect(r.problems.map((p) => [p.path, p.message.replace(/ \(line \d+\)$/, '')])).toEqual([
+      ['slos[0].sli.events.total_query', 'the query has no {{.window}} placeholder: relia evaluates it over several windows (5m … 30d)'],
+    ]);
+  });
+
   it('an SLO without a description or alerting section has neither key', () => {
     const s = one(file());
     expect('description' in s).toBe(false);
