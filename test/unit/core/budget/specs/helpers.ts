@@ -42,3 +42,24 @@ export function native(extra = '', fields: Record<string, string> = {}): string 
 export function problemsWithFix(text: string): Array<[string, string, string | undefined]> {
   return check(text).problems.map((p) => [p.path, p.message.replace(/ \(line \d+\)$/, ''), p.suggestion]);
 }
+
+/**
+ * An openslo/v1 SLO document named `availability` from its parts: `metadata` lines after the name (each ending in a
+ * newline), the `indicator` (or `indicatorRef`) block at two spaces, and `tail` after the objectives; the window
+ * (30d rolling), budgeting method (Occurrences) and objectives (target 0.999) have defaults.
+ */
+export function opensloSloDoc(p: { metadata: string; service: string; indicator: string; timeWindow?: string; budgeting?: string; objectives?: string; tail?: string }): string {
+  return `apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: availability
+${p.metadata}spec:
+  service: ${p.service}
+${p.indicator}
+  timeWindow:
+${p.timeWindow ?? '    - duration: 30d\n      isRolling: true'}
+  budgetingMethod: ${p.budgeting ?? 'Occurrences'}
+  objectives:
+${p.objectives ?? '    - target: 0.999'}
+${p.tail ?? ''}`;
+}

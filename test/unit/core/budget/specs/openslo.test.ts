@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkSpecs } from '../../../../../src/core/budget/specs/index.js';
-import { BAD, TOTAL, check, one, problemLines } from './helpers.js';
+import { BAD, TOTAL, check, one, opensloSloDoc, problemLines } from './helpers.js';
 
 /** A metric spec for a key at 8 spaces (`        bad:`). */
 const metric = (query: string, extra = '') => `\n          metricSource:\n            type: Prometheus${extra}\n            spec:\n              query: '${query}'`;
@@ -17,20 +17,8 @@ function slo(over: { indicator?: string; spec?: string; objectives?: string; tim
         counter: true
         bad:${metric(BAD.replace('{{.window}}', 'window'))}
         total:${metric(TOTAL)}`;
-  return `apiVersion: openslo/v1
-kind: SLO
-metadata:
-  name: availability
-${over.metadata ?? '  labels: {team: payments}'}
-spec:
-  service: checkout
-${indicator}
-  timeWindow:
-${over.timeWindow ?? '    - duration: 30d\n      isRolling: true'}
-  budgetingMethod: ${over.budgeting ?? 'Occurrences'}
-  objectives:
-${over.objectives ?? '    - target: 0.999'}
-${over.spec ?? ''}`;
+  const { timeWindow, budgeting, objectives } = over;
+  return opensloSloDoc({ metadata: `${over.metadata ?? '  labels: {team: payments}'}\n`, service: 'checkout', indicator, timeWindow, budgeting, objectives, tail: over.spec });
 }
 
 const SLI_DOC = (name: string, body: string) => `apiVersion: openslo/v1

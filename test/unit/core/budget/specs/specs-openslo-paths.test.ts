@@ -11,7 +11,7 @@
  * reported all at once".
  */
 import { describe, expect, it } from 'vitest';
-import { check, problemsWithFix as problems } from './helpers.js';
+import { check, opensloSloDoc, problemsWithFix as problems } from './helpers.js';
 
 const Q = { bad: 'sum(rate(e[{{.window}}]))', total: 'sum(rate(t[{{.window}}]))', threshold: 'histogram_quantile(0.99, sum by (le) (rate(l_bucket[{{.window}}])))' };
 
@@ -20,19 +20,8 @@ function slo(over: { metadata?: string; service?: string; indicator?: string; ti
   const indicator =
     over.indicator ??
     `  indicator:\n    metadata: {name: errors}\n    spec:\n      ratioMetric:\n        bad: {metricSource: {type: Prometheus, spec: {query: '${Q.bad}'}}}\n        total: {metricSource: {type: Prometheus, spec: {query: '${Q.total}'}}}`;
-  return `apiVersion: openslo/v1
-kind: SLO
-metadata:
-  name: availability
-${over.metadata ?? ''}spec:
-  service: ${over.service ?? 'checkout'}
-${indicator}
-  timeWindow:
-${over.timeWindow ?? '    - duration: 30d\n      isRolling: true'}
-  budgetingMethod: ${over.budgeting ?? 'Occurrences'}
-  objectives:
-${over.objectives ?? '    - target: 0.999'}
-${over.extra ?? ''}`;
+  const { timeWindow, budgeting, objectives } = over;
+  return opensloSloDoc({ metadata: over.metadata ?? '', service: over.service ?? 'checkout', indicator, timeWindow, budgeting, objectives, tail: over.extra });
 }
 
 /** An SLI document named `name`; `extra` goes into its metadata. */
