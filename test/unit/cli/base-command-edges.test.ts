@@ -8,7 +8,8 @@
  * exit code says nothing (docs/exit-codes.md: usage errors are exit 2), and
  * the oclif hooks used outside a run (toErrorJson, verbose), a base flag's
  * deprecated alias, and the one --json document of a run that returns
- * nothing (docs/output.md). Found by mutation
+ * nothing (docs/output.md), the providers registry built once per command,
+ * and CLI glue's verbose line through the command context. Found by mutation
  * testing of src/cli (docs/testing.md#mutation-testing).
  */
 import { EventEmitter } from 'node:events';
@@ -50,6 +51,14 @@ class Edge extends ReliaCommand<typeof Edge> {
         this.lifecycle.defer('restore TTLs', () => {
           throw new Error('READONLY');
         });
+        return { ok: true };
+      case 'providers-twice':
+        // the hooks run once per command: a second call hands back the same registry
+        return { same: (await this.providers()) === (await this.providers()) };
+      case 'context-verbose':
+        // CLI glue logs through the command's context, redacted and only under --verbose like verbose() itself
+        this.redactValues(['s3cret-token']);
+        this.context().verbose('GET /api/v1/query with s3cret-token');
         return { ok: true };
       default:
         throw new Error('unknown mode');
@@ -247,5 +256,19 @@ describe('--json prints exactly one document (docs/output.md), also when run ret
     expect([ok.exitCode, ok.json()]).toEqual([0, { status: 0, warnings: [] }]);
     const failed = await runInProcess(Quiet, ['--fail', '--json']);
     expect([failed.exitCode, failed.json()]).toEqual([3, { status: 3, warnings: [], error: { name: 'MetricsDataError', message: 'no data for errors_ratio', suggestions: [] } }]);
+  });
+});
+
+describe('the command context handed to CLI glue, and the providers registry', () => {
+  it('providers() runs the plugins\' hooks once per command: a second call returns the same registry', async () => {
+    const r = await runInProcess(Edge, ['--mode', 'providers-twice', '--json']);
+    expect(r.json<Envelope<{ same: boolean }>>().result).toEqual({ same: true });
+  });
+
+  it('context().verbose writes the redacted [relia] line under --verbose, and nothing without it', async () => {
+    const on = await runInProcess(Edge, ['--mode', 'context-verbose', '--verbose']);
+    expect(on.stderr).toBe('[relia] GET /api/v1/query with ***\n');
+    const off = await runInProcess(Edge, ['--mode', 'context-verbose']);
+    expect(off.stderr).toBe('');
   });
 });
