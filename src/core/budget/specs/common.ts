@@ -373,16 +373,21 @@ export function checkQuery(problems: ProblemList, ctx: DocContext, path: Path, r
 
 export type LabelInput = Record<string, string | number | boolean | string[]>;
 
-/** Labels as Prometheus label name → string; reserved and invalid names are problems. */
-export function checkLabels(problems: ProblemList, ctx: DocContext, path: Path, input: LabelInput | undefined, what = 'label'): Record<string, string> {
+/**
+ * Labels as Prometheus label name → string; reserved and invalid names are problems.
+ * Every key of `input` is written `prefix` + label name (Pyrra's `pyrra.dev/team`):
+ * problems sit at the key as written, their messages name the label.
+ */
+export function checkLabels(problems: ProblemList, ctx: DocContext, path: Path, input: LabelInput | undefined, what = 'label', prefix = ''): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(input ?? {})) {
+  for (const [written, value] of Object.entries(input ?? {})) {
+    const key = written.slice(prefix.length);
     if (!LABEL_NAME_RE.test(key)) {
-      problems.add(ctx, [...path, key], `${JSON.stringify(key)} is not a Prometheus ${what} name (letters, digits and _, not starting with a digit)`, `rename it, e.g. ${JSON.stringify(key.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1'))}`);
+      problems.add(ctx, [...path, written], `${JSON.stringify(key)} is not a Prometheus ${what} name (letters, digits and _, not starting with a digit)`, `rename it, e.g. ${JSON.stringify(prefix + key.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1'))}`);
       continue;
     }
     if (RESERVED_LABEL.test(key)) {
-      problems.add(ctx, [...path, key], `${JSON.stringify(key)} is reserved: relia sets alertname, relia_* and __* labels itself`, 'rename the label');
+      problems.add(ctx, [...path, written], `${JSON.stringify(key)} is reserved: relia sets alertname, relia_* and __* labels itself`, 'rename the label');
       continue;
     }
     out[key] = Array.isArray(value) ? value.join(',') : String(value);
