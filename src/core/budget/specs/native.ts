@@ -246,9 +246,11 @@ function convertSli(problems: ProblemList, ctx: DocContext, path: Path, sli: Ent
   const total = q('total', sli.total);
   if ('good' in sli) {
     const good = q('good', sli.good);
+    // Stryker disable next-line LogicalOperator: equivalent, checkQuery returns undefined only after adding a problem, and convertEntry then returns no SLO before using the SLI
     return good === undefined || total === undefined ? undefined : { type: 'ratio', good, total };
   }
   const bad = q('bad', sli.bad);
+  // Stryker disable next-line LogicalOperator: equivalent, checkQuery returns undefined only after adding a problem, and convertEntry then returns no SLO before using the SLI
   return bad === undefined || total === undefined ? undefined : { type: 'ratio', bad, total };
 }
 
