@@ -195,8 +195,10 @@ export function addZodIssues(problems: ProblemList, ctx: DocContext, error: { is
 
 function addIssue(problems: ProblemList, ctx: DocContext, issue: z.core.$ZodIssue, base: Path): void {
   const path: Array<string | number> = [...base, ...(issue.path as Array<string | number>)];
-  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+  // A union without branches has no winner below and falls through to its own message.
+  if (issue.code === 'invalid_union') {
     // Branches of another shape altogether (wrong type or literal at their root) are not candidates.
+    // Stryker disable next-line OptionalChaining: equivalent, b[0] is read only after b.length === 1
     const candidates = issue.errors.filter((b) => !(b.length === 1 && b[0]?.path.length === 0 && (b[0].code === 'invalid_type' || b[0].code === 'invalid_value')));
     const min = Math.min(...candidates.map((b) => b.length));
     const winners = candidates.filter((b) => b.length === min);
@@ -220,6 +222,7 @@ function addIssue(problems: ProblemList, ctx: DocContext, issue: z.core.$ZodIssu
     return;
   }
   const [fallback] = schemaProblems(new z.ZodError([issue]));
+  // Stryker disable next-line OptionalChaining: equivalent, schemaProblems gives one problem per issue, so fallback is always defined
   problems.add(ctx, path, fallback?.message ?? issue.message, fallback?.suggestion);
 }
 
