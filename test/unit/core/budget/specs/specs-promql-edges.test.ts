@@ -127,4 +127,9 @@ describe('isVectorSelector: one series selector, as Pyrra requires', () => {
   it('is false for anything else, and for invalid PromQL', () => {
     for (const q of ['sum(a)', 'a[5m]', 'a offset 5m', 'rate(a[5m])', 'a + b', '(a)', 'a{', '']) expect(isVectorSelector(q), q).toBe(false);
   });
+
+  it('is false for a selector followed by a comment: the comment would swallow the range relia appends', () => {
+    expect(isVectorSelector('http_requests_total{code="500"} # errors')).toBe(false);
+    expect(isVectorSelector('a\n# note')).toBe(false);
+  });
 });
