@@ -371,6 +371,16 @@ export function checkQuery(problems: ProblemList, ctx: DocContext, path: Path, r
     problems.add(ctx, path, syntax, 'fix the PromQL syntax (promtool check rules and the Prometheus UI report the same error)');
     return undefined;
   }
+  // Valid alone, but not inside brackets: only a comment at the end does that (it hides the closing bracket).
+  if (promqlSyntaxError(`(${query.replaceAll(WINDOW, '5m')})`)) {
+    problems.add(
+      ctx,
+      path,
+      'the query ends in a # comment: relia puts each query inside larger expressions, where the comment would hide the rest of the line',
+      'remove the comment, or put it on a line of its own inside the query',
+    );
+    return undefined;
+  }
   return query;
 }
 

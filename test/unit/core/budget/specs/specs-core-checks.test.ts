@@ -58,3 +58,24 @@ describe('label names', () => {
     expect(r.slos).toEqual([]);
   });
 });
+
+describe('a query ending in a # comment', () => {
+  // relia embeds each query in larger expressions (sum(…), (… / …)): a comment at its end would hide the rest of the line.
+  it('is a problem, so no broken rule is generated from it', () => {
+    const r = check(native('', { sli: `\n  bad: 'sum(rate(x{code="500"}[{{.window}}])) # errors'\n  total: 'sum(rate(x[{{.window}}]))'` }));
+    expect(r.slos).toEqual([]);
+    expect(r.problems.map((p) => [p.path, p.message.replace(/ \(line \d+\)$/, ''), p.suggestion])).toEqual([
+      [
+        'sli.bad',
+        'the query ends in a # comment: relia puts each query inside larger expressions, where the comment would hide the rest of the line',
+        'remove the comment, or put it on a line of its own inside the query',
+      ],
+    ]);
+  });
+
+  it('a comment on a line of its own inside the query is fine', () => {
+    const r = check(native('', { sli: `\n  bad: |\n    # errors\n    sum(rate(x{code="500"}[{{.window}}]))\n  total: 'sum(rate(x[{{.window}}]))'` }));
+    expect(r.problems).toEqual([]);
+    expect(r.slos).toHaveLength(1);
+  });
+});
