@@ -265,7 +265,8 @@ function convertBudgeting(problems: ProblemList, ctx: DocContext, path: Path, b:
   }
   const sliceSeconds = specDuration(problems, ctx, [...path, 'slice'], b.slice);
   if (sliceSeconds === undefined) return undefined;
-  if (sliceSeconds < 1 || !Number.isInteger(sliceSeconds)) {
+  // parseDuration refuses zero and negative durations, so a slice of whole seconds is at least 1s.
+  if (!Number.isInteger(sliceSeconds)) {
     problems.add(ctx, [...path, 'slice'], `expected a slice of whole seconds, at least 1s, got ${b.slice}`);
     return undefined;
   }
