@@ -59,7 +59,7 @@ export function subContext(ctx: DocContext, path: Path): DocContext {
 
 /** Every problem found, in input order. */
 export class ProblemList {
-  private readonly entries: Array<{ problem: Problem; order: number; line: number; seq: number }> = [];
+  private readonly entries: Array<{ problem: Problem; order: number; line: number }> = [];
 
   add(ctx: DocContext, path: Path, message: string, suggestion?: string): void {
     const line = lineOf(ctx, path);
@@ -71,16 +71,16 @@ export class ProblemList {
   /** Add a ready-made problem belonging to the document at `order`; one without a fix gets a generic one. */
   push(problem: Problem, order: number, line = 0): void {
     if (problem.suggestion === undefined || problem.suggestion === '') problem.suggestion = defaultFix(problem);
-    this.entries.push({ problem, order, line, seq: this.entries.length });
+    this.entries.push({ problem, order, line });
   }
 
   get count(): number {
     return this.entries.length;
   }
 
-  /** Every problem, by document (input order), then by line, then in the order found. */
+  /** Every problem, by document (input order), then by line, then in the order found (sort is stable). */
   get items(): Problem[] {
-    return [...this.entries].sort((a, b) => a.order - b.order || a.line - b.line || a.seq - b.seq).map((e) => e.problem);
+    return [...this.entries].sort((a, b) => a.order - b.order || a.line - b.line).map((e) => e.problem);
   }
 }
 

@@ -64,3 +64,13 @@ describe('the generic fix from what a message expects', () => {
     expect(p.items.map((i) => i.suggestion)).toEqual(['write x as a mapping (see docs/budget-specs.md)', 'write y as a list (see docs/budget-specs.md)']);
   });
 });
+
+describe('problems on the same line', () => {
+  it('stay in the order found, however many there are', () => {
+    const p = new ProblemList();
+    const paths = Array.from({ length: 50 }, (_, i) => `f${i}`);
+    for (const path of paths) p.push({ file: 'f', path, message: 'm', suggestion: 's' }, 0, 3);
+    p.push({ file: 'f', path: 'first', message: 'm', suggestion: 's' }, 0, 1);
+    expect(p.items.map((i) => i.path)).toEqual(['first', ...paths]);
+  });
+});
