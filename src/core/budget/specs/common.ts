@@ -59,7 +59,7 @@ export function subContext(ctx: DocContext, path: Path): DocContext {
 
 /** Every problem found, in input order. */
 export class ProblemList {
-  private readonly entries: Array<{ problem: Problem; order: number; line: number; seq: number }> = [];
+  private readonly entries: Array<{ problem: Problem; order: number; line: number }> = [];
 
   add(ctx: DocContext, path: Path, message: string, suggestion?: string): void {
     const line = lineOf(ctx, path);
@@ -71,16 +71,16 @@ export class ProblemList {
   /** Add a ready-made problem belonging to the document at `order`; one without a fix gets a generic one. */
   push(problem: Problem, order: number, line = 0): void {
     if (problem.suggestion === undefined || problem.suggestion === '') problem.suggestion = defaultFix(problem);
-    this.entries.push({ problem, order, line, seq: this.entries.length });
+    this.entries.push({ problem, order, line });
   }
 
   get count(): number {
     return this.entries.length;
   }
 
-  /** Every problem, by document (input order), then by line, then in the order found. */
+  /** Every problem, by document (input order), then by line, then in the order found (sort is stable). */
   get items(): Problem[] {
-    return [...this.entries].sort((a, b) => a.order - b.order || a.line - b.line || a.seq - b.seq).map((e) => e.problem);
+    return [...this.entries].sort((a, b) => a.order - b.order || a.line - b.line).map((e) => e.problem);
   }
 }
 
@@ -195,8 +195,10 @@ export function addZodIssues(problems: ProblemList, ctx: DocContext, error: { is
 
 function addIssue(problems: ProblemList, ctx: DocContext, issue: z.core.$ZodIssue, base: Path): void {
   const path: Array<string | number> = [...base, ...(issue.path as Array<string | number>)];
-  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+  // A union without branches has no winner below and falls through to its own message.
+  if (issue.code === 'invalid_union') {
     // Branches of another shape altogether (wrong type or literal at their root) are not candidates.
+    // Stryker disable next-line OptionalChaining: equivalent, b[0] is read only after b.length === 1
     const candidates = issue.errors.filter((b) => !(b.length === 1 && b[0]?.path.length === 0 && (b[0].code === 'invalid_type' || b[0].code === 'invalid_value')));
     const min = Math.min(...candidates.map((b) => b.length));
     const winners = candidates.filter((b) => b.length === min);
@@ -220,6 +222,7 @@ function addIssue(problems: ProblemList, ctx: DocContext, issue: z.core.$ZodIssu
     return;
   }
   const [fallback] = schemaProblems(new z.ZodError([issue]));
+  // Stryker disable next-line OptionalChaining: equivalent, schemaProblems gives one problem per issue, so fallback is always defined
   problems.add(ctx, path, fallback?.message ?? issue.message, fallback?.suggestion);
 }
 
@@ -368,21 +371,36 @@ export function checkQuery(problems: ProblemList, ctx: DocContext, path: Path, r
     problems.add(ctx, path, syntax, 'fix the PromQL syntax (promtool check rules and the Prometheus UI report the same error)');
     return undefined;
   }
+  // Valid alone, but not inside brackets: only a comment at the end does that (it hides the closing bracket).
+  if (promqlSyntaxError(`(${query.replaceAll(WINDOW, '5m')})`)) {
+    problems.add(
+      ctx,
+      path,
+      'the query ends in a # comment: relia puts each query inside larger expressions, where the comment would hide the rest of the line',
+      'remove the comment, or put it on a line of its own inside the query',
+    );
+    return undefined;
+  }
   return query;
 }
 
 export type LabelInput = Record<string, string | number | boolean | string[]>;
 
-/** Labels as Prometheus label name → string; reserved and invalid names are problems. */
-export function checkLabels(problems: ProblemList, ctx: DocContext, path: Path, input: LabelInput | undefined, what = 'label'): Record<string, string> {
+/**
+ * Labels as Prometheus label name → string; reserved and invalid names are problems.
+ * Every key of `input` is written `prefix` + label name (Pyrra's `pyrra.dev/team`):
+ * problems sit at the key as written, their messages name the label.
+ */
+export function checkLabels(problems: ProblemList, ctx: DocContext, path: Path, input: LabelInput | undefined, what = 'label', prefix = ''): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(input ?? {})) {
+  for (const [written, value] of Object.entries(input ?? {})) {
+    const key = written.slice(prefix.length);
     if (!LABEL_NAME_RE.test(key)) {
-      problems.add(ctx, [...path, key], `${JSON.stringify(key)} is not a Prometheus ${what} name (letters, digits and _, not starting with a digit)`, `rename it, e.g. ${JSON.stringify(key.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1'))}`);
+      problems.add(ctx, [...path, written], `${JSON.stringify(key)} is not a Prometheus ${what} name (letters, digits and _, not starting with a digit)`, `rename it, e.g. ${JSON.stringify(prefix + key.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1'))}`);
       continue;
     }
     if (RESERVED_LABEL.test(key)) {
-      problems.add(ctx, [...path, key], `${JSON.stringify(key)} is reserved: relia sets alertname, relia_* and __* labels itself`, 'rename the label');
+      problems.add(ctx, [...path, written], `${JSON.stringify(key)} is reserved: relia sets alertname, relia_* and __* labels itself`, 'rename the label');
       continue;
     }
     out[key] = Array.isArray(value) ? value.join(',') : String(value);

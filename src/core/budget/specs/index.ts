@@ -265,7 +265,9 @@ export function specProblemsError(problems: readonly Problem[]): InputError {
   const head = problems.length === 1 ? 'SLO spec problem' : `${problems.length} SLO spec problems`;
   const first = problems[0];
   const options: ConstructorParameters<typeof InputError>[1] = { suggestions: [`see ${SPEC_DOCS} for the accepted formats`] };
+  // Stryker disable next-line OptionalChaining: equivalent, loadSpecs (the one caller) passes at least one problem, so first is defined
   if (first?.path) options.field = first.path;
+  // Stryker disable next-line OptionalChaining: equivalent, loadSpecs (the one caller) passes at least one problem, so first is defined
   if (first?.file !== undefined) options.file = first.file;
   return new InputError(`${head}:\n  ${lines.join('\n  ')}`, options);
 }

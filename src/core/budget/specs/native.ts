@@ -246,9 +246,11 @@ function convertSli(problems: ProblemList, ctx: DocContext, path: Path, sli: Ent
   const total = q('total', sli.total);
   if ('good' in sli) {
     const good = q('good', sli.good);
+    // Stryker disable next-line LogicalOperator: equivalent, checkQuery returns undefined only after adding a problem, and convertEntry then returns no SLO before using the SLI
     return good === undefined || total === undefined ? undefined : { type: 'ratio', good, total };
   }
   const bad = q('bad', sli.bad);
+  // Stryker disable next-line LogicalOperator: equivalent, checkQuery returns undefined only after adding a problem, and convertEntry then returns no SLO before using the SLI
   return bad === undefined || total === undefined ? undefined : { type: 'ratio', bad, total };
 }
 
@@ -263,7 +265,8 @@ function convertBudgeting(problems: ProblemList, ctx: DocContext, path: Path, b:
   }
   const sliceSeconds = specDuration(problems, ctx, [...path, 'slice'], b.slice);
   if (sliceSeconds === undefined) return undefined;
-  if (sliceSeconds < 1 || !Number.isInteger(sliceSeconds)) {
+  // parseDuration refuses zero and negative durations, so a slice of whole seconds is at least 1s.
+  if (!Number.isInteger(sliceSeconds)) {
     problems.add(ctx, [...path, 'slice'], `expected a slice of whole seconds, at least 1s, got ${b.slice}`);
     return undefined;
   }

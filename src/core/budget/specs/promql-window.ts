@@ -37,9 +37,10 @@ class Refusal extends Error {
 const LINEAR_AGGREGATIONS = new Set(['Sum', 'Avg']);
 const LABEL_FUNCTIONS = new Set(['LabelReplace', 'LabelJoin']);
 
+/** The child nodes that are parts of the expression: `# comments` are kept in the text but are no part. */
 function children(node: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
-  for (let c = node.firstChild; c; c = c.nextSibling) out.push(c);
+  for (let c = node.firstChild; c; c = c.nextSibling) if (c.name !== 'LineComment') out.push(c);
   return out;
 }
 
@@ -212,7 +213,7 @@ export function windowQuery(query: string, fn: RangeFunction): WindowResult {
   const syntax = promqlSyntaxError(query);
   if (syntax) return { ok: false, message: syntax, fix: 'fix the PromQL syntax (promtool and the Prometheus UI show the same error)' };
   // Parsed without error, the query holds an expression (the empty query is a syntax error at character 1).
-  const top = parser.parse(query).topNode.firstChild as SyntaxNode;
+  const [top] = children(parser.parse(query).topNode) as [SyntaxNode];
   const w = new Windower(query, fn, fn === 'rate' ? 'counters' : 'gauges');
   try {
     // A range anywhere means the query was written for a fixed window: say that, not what wraps it.

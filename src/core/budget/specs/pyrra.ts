@@ -204,8 +204,8 @@ export function parsePyrraDocument(data: Record<string, unknown>, ctx: DocContex
 
   // Labels: Pyrra puts the pyrra.dev/-prefixed metadata labels on its rules; the others select the PrometheusRule.
   const ruleLabels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(meta?.labels ?? {})) if (k.startsWith(RULE_LABEL_PREFIX)) ruleLabels[k.slice(RULE_LABEL_PREFIX.length)] = v;
-  const labels = checkLabels(problems, ctx, ['metadata', 'labels'], ruleLabels);
+  for (const [k, v] of Object.entries(meta?.labels ?? {})) if (k.startsWith(RULE_LABEL_PREFIX)) ruleLabels[k] = v;
+  const labels = checkLabels(problems, ctx, ['metadata', 'labels'], ruleLabels, 'label', RULE_LABEL_PREFIX);
   const alerting = indicator ? convertPyrraAlerting(problems, sctx, ['alerting'], spec.alerting, indicator.selectors) : undefined;
 
   // A field that failed its schema was reported (problems.count); the other tests narrow the types.

@@ -181,3 +181,11 @@ describe('list documents: shared labels and an empty list', () => {
     expect(problemsWithFix('apiVersion: relia/v1\nslos: 3\n').map((p) => p.slice(0, 2))).toEqual([['slos', 'expected a list of SLOs, got 3']]);
   });
 });
+
+describe('a field that fails its schema: no SLO from the entry', () => {
+  it('bad labels on the SLO itself are one problem and the SLO is not read without them', () => {
+    const r = check(native('labels: [a]\n'));
+    expect(r.problems.map((p) => p.path)).toEqual(['labels']);
+    expect(r.slos).toEqual([]);
+  });
+});

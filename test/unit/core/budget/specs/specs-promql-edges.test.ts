@@ -127,4 +127,29 @@ describe('isVectorSelector: one series selector, as Pyrra requires', () => {
   it('is false for anything else, and for invalid PromQL', () => {
     for (const q of ['sum(a)', 'a[5m]', 'a offset 5m', 'rate(a[5m])', 'a + b', '(a)', 'a{', '']) expect(isVectorSelector(q), q).toBe(false);
   });
+
+  it('is false for a selector followed by a comment: the comment would swallow the range relia appends', () => {
+    expect(isVectorSelector('http_requests_total{code="500"} # errors')).toBe(false);
+    expect(isVectorSelector('a\n# note')).toBe(false);
+  });
+});
+
+describe('windowQuery: comments are kept and do not count as parts of the query', () => {
+  // PromQL allows # comments to the end of a line; the rewrite must read the query around them as Prometheus does.
+  const rewrite = (q: string) => windowQuery(q, 'rate');
+  it('a comment line before the query', () => {
+    expect(rewrite('# errors\nsum(x)')).toEqual({ ok: true, query: '# errors\nsum(rate(x[{{.window}}]))' });
+  });
+
+  it('a comment inside an aggregation is not a second argument', () => {
+    expect(rewrite('sum(\n  x # errors\n)')).toEqual({ ok: true, query: 'sum(\n  rate(x[{{.window}}]) # errors\n)' });
+  });
+
+  it('a comment between an operand and its operator is not an operand', () => {
+    expect(rewrite('x # errors\n* 2')).toEqual({ ok: true, query: 'rate(x[{{.window}}]) # errors\n* 2' });
+  });
+
+  it('a comment inside an offset', () => {
+    expect(rewrite('x offset # back\n 5m')).toEqual({ ok: true, query: 'rate(x[{{.window}}] offset 5m)' });
+  });
 });

@@ -63,7 +63,20 @@ describe('Pyrra: a bad pyrra.dev/ label', () => {
   it('is reported under metadata.labels, at the line of the label', () => {
     const r = check(slo({ metadata: '  name: a\n  labels:\n    pyrra.dev/team-name: x' }));
     expect(r.problems).toHaveLength(1);
-    expect(r.problems[0]!.path.startsWith('metadata.labels.')).toBe(true);
-    expect(r.problems[0]!.message).toMatch(/ \(line 6\)$/);
+    // The key as written, so the reader finds it in the file; the message names the rule label it becomes.
+    expect(r.problems[0]).toMatchObject({
+      path: 'metadata.labels["pyrra.dev/team-name"]',
+      message: '"team-name" is not a Prometheus label name (letters, digits and _, not starting with a digit) (line 6)',
+      suggestion: 'rename it, e.g. "pyrra.dev/team_name"',
+    });
+  });
+
+  it('reports a reserved name under its written key too', () => {
+    const r = check(slo({ metadata: '  name: a\n  labels:\n    team: t\n    pyrra.dev/alertname: x' }));
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0]).toMatchObject({
+      path: 'metadata.labels["pyrra.dev/alertname"]',
+      message: '"alertname" is reserved: relia sets alertname, relia_* and __* labels itself (line 7)',
+    });
   });
 });
