@@ -87,7 +87,8 @@ describe('durations (whole milliseconds) and HTTP methods (any case), read the s
   });
   it('a timeout that is no duration says what a duration is (the [connect, read] form no longer hides it); a list that is no such pair is exit 2 too', () => {
     expectInputError(() => timeout('soon'), 'timeout', ['expected a duration such as 10s or a number of seconds, got "soon"']);
-    for (const bad of [[1], [1, -2], [1, 2, 3], ['1s', '2s']]) expectInputError(() => timeout(bad), 'timeout', ['got a list']);
+    // a zero connect timeout is no pair of limits; numbers written as text are not summed (['1', 2] would read as '12')
+    for (const bad of [[1], [1, -2], [0, 2], ['1', 2], [1, 2, 3], ['1s', '2s']]) expectInputError(() => timeout(bad), 'timeout', ['got a list']);
   });
   it('the method is read in any case (chaostoolkit writes `get`); one that is no HTTP method is exit 2 naming it', () => {
     const load = (method: unknown) => args(flashCrowdAction, { url: 'http://svc.test/', baselineRate: '1/s', maxRate: '10/s', duration: '1m', method }).method;
