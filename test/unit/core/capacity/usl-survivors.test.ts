@@ -46,6 +46,13 @@ describe('USL with no coherency penalty', () => {
     expect(fit.peakThroughput).toBeNull();
     expect(fit.asymptote).toBeCloseTo(fit.lambda / fit.sigma, 9);
     expect(fit.warnings).toContain(`κ = 0: no coherency penalty, so no peak (peakConcurrency and peakThroughput are null); throughput approaches λ/σ = ${(fit.lambda / fit.sigma).toPrecision(6)}`);
+    const rmseOf = (c: { sigma: number; kappa: number; lambda: number }) => Math.sqrt(pts.reduce((acc, p) => acc + (p.throughput - uslThroughput(c, p.concurrency)) ** 2, 0) / pts.length);
+    const meanX = pts.reduce((acc, p) => acc + p.throughput, 0) / pts.length;
+    const from = rmseOf(fit.unconstrained);
+    const rise = ((fit.rmse - from) / meanX) * 100;
+    expect(rise).toBeGreaterThan(0);
+    const warn = fit.warnings.find((w) => w.startsWith('the unconstrained fit gives κ = '));
+    expect(warn).toContain(`the RMSE goes from ${from.toPrecision(4)} to ${fit.rmse.toPrecision(4)}, ${rise.toPrecision(2)}% of the mean throughput`);
     expect(fit.terms.at).toBe(32);
     expect(fit.terms.contention).toBeCloseTo(fit.sigma * 31, 12);
     expect(fit.constraint).toBe('contention');
