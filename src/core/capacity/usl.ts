@@ -347,6 +347,7 @@ export function parseUslCsv(text: string, name = 'input'): UslPoint[] {
     const t = cells[at.throughput] as string;
     const n = Number(c);
     const x = Number(t);
+    // Stryker disable next-line StringLiteral: equivalent, Number('') is 0 and any other non-numeric text is NaN, so n > 0 refuses the empty cell whatever the compared string is
     if (!(c !== '' && Number.isFinite(n) && n > 0)) {
       throw new InputError(`${name} row ${row}: concurrency must be a positive number, got ${JSON.stringify(c)}`, { field: `row ${row}.concurrency`, file: name, suggestions: ['e.g. 18,996', `a header row names its columns: ${documentedHeader(USL_COLUMNS)}`] });
     }
