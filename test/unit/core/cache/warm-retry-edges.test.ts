@@ -36,19 +36,19 @@ class ScriptedOrigin extends FakeHttp {
   private i = 0;
 
   constructor(
-    private readonly clock: FakeClock,
+    private readonly virtualClock: FakeClock,
     private readonly steps: Step[],
     // the step the fake's handler answers with, set before each request is handed to it
     private readonly current: { step?: Exclude<Step, { thrown: unknown }> } = {},
   ) {
-    super(clock, () => {
+    super(virtualClock, () => {
       const s = current.step!;
       return 'error' in s ? { error: s.error, latencyMs: s.takesMs ?? 0 } : { status: s.status, headers: s.headers ?? {}, latencyMs: s.takesMs ?? 0 };
     });
   }
 
   override async request(req: HttpRequest): Promise<HttpResponse> {
-    this.seen.push({ at: this.clock.now() - 1000, timeoutMs: req.timeoutMs, signal: req.signal instanceof AbortSignal });
+    this.seen.push({ at: this.virtualClock.now() - 1000, timeoutMs: req.timeoutMs, signal: req.signal instanceof AbortSignal });
     const s = this.steps[Math.min(this.i++, this.steps.length - 1)] as Step;
     if ('thrown' in s) throw s.thrown;
     this.current.step = s;
