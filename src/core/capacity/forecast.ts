@@ -55,24 +55,32 @@ export function regularize(points: ReadonlyArray<readonly [number, number]>, opt
     throw new InputError(`${opts.field}: ${count} points at a ${formatDuration(step)} step is more than ${MAX_POINTS}`, { field: opts.field, suggestions: ['use a coarser step (e.g. --step 15m) or a shorter range'] });
   }
   const values = new Array<number>(count).fill(Number.NaN);
+  // The grid indices that hold a measured value, in time order (pts is sorted).
+  const known: number[] = [];
   for (const [t, v] of pts) {
     const k = (t - start) / step;
     const i = Math.round(k);
     if (Math.abs(k - i) > 0.1) {
       throw new InputError(`${opts.field}: ${iso(t)} is off the ${formatDuration(step)} grid starting ${iso(start)}`, { field: opts.field, suggestions: ['give evenly spaced timestamps (one every step)'] });
     }
+    if (known[known.length - 1] === i) {
+      throw new InputError(`${opts.field}: ${iso(t)} falls on the grid point ${iso(start + i * step)}, which already has a value (two values within one ${formatDuration(step)} step)`, {
+        field: opts.field,
+        suggestions: ['give one value per step: aggregate finer samples first, or give a finer --step'],
+      });
+    }
     values[i] = v;
+    known.push(i);
   }
+  // Each gap between two measured points is filled on the straight line between them.
   let filled = 0;
-  for (let i = 0; i < count; i++) {
-    if (!Number.isNaN(values[i] as number)) continue;
-    let j = i;
-    while (Number.isNaN(values[j] as number)) j++;
-    const a = values[i - 1] as number;
-    const b = values[j] as number;
-    for (let k = i; k < j; k++) values[k] = a + ((b - a) * (k - i + 1)) / (j - i + 1);
-    filled += j - i;
-    i = j;
+  for (let g = 1; g < known.length; g++) {
+    const i0 = known[g - 1] as number;
+    const i1 = known[g] as number;
+    const a = values[i0] as number;
+    const b = values[i1] as number;
+    for (let k = i0 + 1; k < i1; k++) values[k] = a + ((b - a) * (k - i0)) / (i1 - i0);
+    filled += i1 - i0 - 1;
   }
   return { start, step, values, filled };
 }
@@ -89,27 +97,29 @@ export const HISTORY_COLUMNS: ColumnNames<'timestamp' | 'value'> = {
  * order); a first row that names no column is data, checked as data.
  */
 export function parseHistoryCsv(text: string, file: string): Array<[number, number]> {
-  let rows: string[][];
+  let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    rows = parseCsv(text, { comment: '#', skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][];
+    records = parseCsv(text, { comment: '#', skip_empty_lines: true, trim: true, relax_column_count: true, info: true }) as unknown as typeof records;
   } catch (error) {
     throw new InputError(`${file}: not readable as CSV: ${(error as Error).message}`, { field: '--input', file, suggestions: ['write one `timestamp,value` per line'] });
   }
   const out: Array<[number, number]> = [];
-  const header = rows[0] ? headerColumns(rows[0], HISTORY_COLUMNS, { file, row: 1 }) : null;
+  // Rows are named by their line in the file (comments and blank lines count), as an editor shows them.
+  const first = records[0];
+  const header = first ? headerColumns(first.record, HISTORY_COLUMNS, { file, row: first.info.lines }) : null;
   const at = header ?? { timestamp: 0, value: 1 };
-  rows.forEach((row, i) => {
-    if (i === 0 && header) return;
+  for (const { record: row, info } of header ? records.slice(1) : records) {
+    const line = info.lines;
     const ts = row[at.timestamp];
     const value = row[at.value];
-    if (row.length < 2 || ts === '' || value === '' || value === undefined) {
-      throw new InputError(`${file}: row ${i + 1}: expected timestamp,value, got ${JSON.stringify(row.join(','))}`, { field: '--input', file, suggestions: ['e.g. 2026-10-31T18:00:00Z,1234.5'] });
+    if (ts === undefined || ts === '' || value === undefined || value === '') {
+      throw new InputError(`${file}: row ${line}: expected timestamp,value, got ${JSON.stringify(row.join(','))}`, { field: '--input', file, suggestions: ['e.g. 2026-10-31T18:00:00Z,1234.5'] });
     }
-    const t = parseTime(ts as string, `${file}: row ${i + 1}: timestamp`) / 1000;
+    const t = parseTime(ts, `${file}: row ${line}: timestamp`) / 1000;
     const v = Number(value);
-    if (!Number.isFinite(v)) throw new InputError(`${file}: row ${i + 1}: value ${JSON.stringify(value)} is not a number`, { field: '--input', file, suggestions: ['write plain numbers, e.g. 1234.5'] });
+    if (!Number.isFinite(v)) throw new InputError(`${file}: row ${line}: value ${JSON.stringify(value)} is not a number`, { field: '--input', file, suggestions: ['write plain numbers, e.g. 1234.5'] });
     out.push([t, v]);
-  });
+  }
   if (out.length === 0) throw new InputError(`${file}: no data rows`, { field: '--input', file, suggestions: ['write one `timestamp,value` per line'] });
   return out;
 }
@@ -312,6 +322,7 @@ export function scheduleActions(forecast: ForecastPoint[], firstTime: number, st
       last.upper = Math.max(last.upper, b.upper);
       continue;
     }
+    // Stryker disable next-line EqualityOperator: equivalent, a block of the same size as the previous one was merged above, so b.instances never equals previous here
     const change: ScalingAction['change'] = previous === null ? 'initial' : b.instances > previous ? 'scale-out' : 'scale-in';
     const at = change === 'initial' ? firstTime - step : change === 'scale-out' ? b.from - s.leadTime : b.from;
     actions.push({ at: iso(at), instances: b.instances, change, from: iso(b.from), to: iso(b.to), upper: b.upper });
@@ -355,7 +366,8 @@ export function forecastSeries(opts: ForecastOptions): ForecastReport {
   const holdoutSeconds = opts.holdout ?? (m > 0 ? m * step : opts.horizon);
   const holdout = Math.round(holdoutSeconds / step);
   const backtest = runBacktest(values, m, Math.min(holdout, n - 1), z, step, start);
-  if (!backtest) notes.push(`no backtest: holding out ${formatDuration(holdoutSeconds)} leaves less than ${m > 0 ? '2 seasons' : '3 points'} to fit; give a longer history`);
+  if (!backtest && holdout < 1) notes.push(`no backtest: the holdout ${formatDuration(holdoutSeconds)} is less than one ${formatDuration(step)} step`);
+  else if (!backtest) notes.push(`no backtest: holding out ${formatDuration(holdoutSeconds)} leaves less than ${m > 0 ? '2 seasons' : '3 points'} to fit; give a longer history`);
   else if (backtest.mape === null) notes.push('backtest: every held-out value is 0, so MAPE is undefined');
 
   const actions = opts.scaling ? scheduleActions(forecast, end + step, step, opts.scaling) : [];
