@@ -135,6 +135,8 @@ describe('a season of 2 steps on a rising line: y = 5 + t ± 5', () => {
     const r = run(values.slice(0, 4), { season: 2 * STEP });
     expect(r.backtest).toBeNull();
     expect(r.notes).toEqual(['no backtest: holding out 10m leaves less than 2 seasons to fit; give a longer history']);
+    // one step is a holdout: what is missing is history
+    expect(run(values.slice(0, 4), { season: 2 * STEP, holdout: STEP }).notes).toEqual(['no backtest: holding out 5m leaves less than 2 seasons to fit; give a longer history']);
   });
 });
 
