@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Reference USL fits for test/unit/core/capacity/usl-golden.test.ts, from SciPy.
+
+Independent of relia's solver: scipy.optimize.least_squares (MINPACK's
+Levenberg-Marquardt without bounds; the trust-region reflective method with
+sigma, kappa >= 0) minimises the same objective, sum (X_i - X(N_i))^2 with
+X(N) = lambda N / (1 + sigma (N - 1) + kappa N (N - 1)). The starting guess
+is the linearised least squares solved with numpy's lstsq, also printed.
+Not run by the tests or CI (they hold the printed numbers); re-run by hand:
+python3 scripts/golden/usl_scipy.py (SciPy 1.17, NumPy 2.4 here).
+"""
+import numpy as np
+from scipy.optimize import least_squares
+
+DATA = {
+    # codahale/usl README
+    "codahale": [(1, 65), (18, 996), (36, 1652), (72, 1853), (108, 1829), (144, 1775), (216, 1702)],
+    # noisy measurements with a peak (usl-survivors.test.ts)
+    "noisy": [(1, 52), (4, 170), (8, 255), (16, 330), (32, 345), (64, 290)],
+    # better than linear from 1 to 2 units (a cache warming up): sigma < 0 unconstrained
+    "superlinear": [(1, 100), (2, 240), (3, 390), (4, 520), (6, 700), (8, 800)],
+    # Amdahl with a slight rise: kappa < 0 unconstrained
+    "amdahl-rising": [(n, 100 * n / (1 + 0.1 * (n - 1)) * (1 + 0.002 * n)) for n in (1, 2, 4, 8, 16, 32)],
+}
+
+
+def model(p, n):
+    lam, sig, kap = p
+    return lam * n / (1 + sig * (n - 1) + kap * n * (n - 1))
+
+
+def guess(pts):
+    n = np.array([p[0] for p in pts], float)
+    x = np.array([p[1] for p in pts], float)
+    lam = float(np.max(x / n))
+    keep = x > 0
+    y = n[keep] * lam / x[keep] - 1
+    a = np.column_stack([n[keep] - 1, n[keep] * (n[keep] - 1)])
+    (s, k), *_ = np.linalg.lstsq(a, y, rcond=None)
+    return lam, float(s), float(k)
+
+
+for name, pts in DATA.items():
+    n = np.array([p[0] for p in pts], float)
+    x = np.array([p[1] for p in pts], float)
+    res = lambda p: x - model(p, n)
+    lam, s, k = guess(pts)
+    start = [lam, min(max(s, 0), 0.99), max(k, 0)]
+    tol = dict(xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=100000)
+    free = least_squares(res, start, method="lm", **tol)
+    bounded = least_squares(res, start, method="trf", bounds=([-np.inf, 0, 0], [np.inf, np.inf, np.inf]), x_scale="jac", **tol)
+    print(f"{name}:")
+    print(f"  linearised guess  lambda={lam!r} sigma={s!r} kappa={k!r}")
+    print(f"  unconstrained     lambda={free.x[0]!r} sigma={free.x[1]!r} kappa={free.x[2]!r} sse={2 * free.cost!r}")
+    print(f"  sigma,kappa >= 0  lambda={bounded.x[0]!r} sigma={bounded.x[1]!r} kappa={bounded.x[2]!r} sse={2 * bounded.cost!r}")
