@@ -75,9 +75,11 @@ describe('σ < 0 unconstrained: σ held at 0', () => {
     [6, 700],
     [8, 800],
   ]);
-  const fit = fitUsl(pts);
+  // Fitted inside each test: Stryker switches a mutant on only when a test starts.
+  const fitted = () => fitUsl(pts);
 
   it('is the bounded optimum, with σ exactly 0 and the unconstrained coefficients reported', () => {
+    const fit = fitted();
     expect(fit.sigma).toBe(0);
     near(fit.lambda, 134.172505047132, 1e-8);
     near(fit.kappa, 0.005805304826107809, 1e-7);
@@ -89,6 +91,7 @@ describe('σ < 0 unconstrained: σ held at 0', () => {
   });
 
   it('warns with the RMSE before and after, and the rise against the mean throughput', () => {
+    const fit = fitted();
     // RMSE √(515.2137/6) = 9.267 → √(2448.045/6) = 20.20; (20.199 − 9.267) / mean 458.33 = 2.4 %
     expect(rmse(515.2137110436631, 6).toPrecision(4)).toBe('9.267');
     expect(rmse(2448.045254465385, 6).toPrecision(4)).toBe('20.20');
@@ -98,6 +101,7 @@ describe('σ < 0 unconstrained: σ held at 0', () => {
   });
 
   it('peaks at N* = √(1/κ), where only coherency costs', () => {
+    const fit = fitted();
     expect(fit.peakConcurrency).toBeCloseTo(Math.sqrt(1 / fit.kappa), 12);
     expect(fit.peakThroughput).toBeCloseTo(uslThroughput(fit, Math.sqrt(1 / fit.kappa)), 9);
     expect(fit.constraint).toBe('coherency');
