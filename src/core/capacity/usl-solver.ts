@@ -94,12 +94,12 @@ export function levenbergMarquardt(points: readonly Measurement[], start: number
       if (boundsAtZero) for (const i of [1, 2]) if ((next[i] as number) < 0) next[i] = 0;
       const nextCost = uslSse(points, next);
       if (nextCost < cost) {
-        const rel = (cost - nextCost) / Math.max(cost, 1e-300);
-        const moved = idx.some((i) => Math.abs((next[i] as number) - (p[i] as number)) > 1e-15 * Math.max(1, Math.abs(p[i] as number)));
+        // Stop once an accepted step no longer moves a free coefficient by more than 1e-15 of its size. (No test on the
+        // size of the decrease is needed: a strictly smaller SSE is at least 2⁻⁵³ ≈ 1.1e-16 of the old one in floating point.)
+        improved = idx.some((i) => Math.abs((next[i] as number) - (p[i] as number)) > 1e-15 * Math.max(1, Math.abs(p[i] as number)));
         p = next;
         cost = nextCost;
         mu = Math.max(mu / 10, 1e-12);
-        improved = rel > 1e-16 && moved;
         break;
       }
       mu *= 10;
@@ -139,7 +139,10 @@ export function initialGuess(points: readonly Measurement[]): number[] {
     [b1, b2],
   );
   const sigma = lin ? Math.max(0, Math.min(0.99, lin[0] as number)) : 0.01;
-  const kappa = lin ? Math.max(0, lin[1] as number) : 0;
+  let kappa = lin ? Math.max(0, lin[1] as number) : 0;
+  // The start must give a finite SSE, or no step from it can be compared: with N < 1, a large κ can make the
+  // denominator 1 + σ(N − 1) + κN(N − 1) ≤ 0. κ = 0 always works: 1 + σ(N − 1) > 1 − σ ≥ 0.01 for N > 0.
+  if (!Number.isFinite(uslSse(points, [lambda, sigma, kappa]))) kappa = 0;
   return [lambda, sigma, kappa];
 }
 

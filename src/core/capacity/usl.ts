@@ -103,7 +103,8 @@ export function fitUsl(points: readonly UslPoint[], predict: readonly number[] =
   const warnings: string[] = [];
   const clamped: UslFit['clamped'] = [];
   let best = unconstrained;
-  if ((unconstrained.p[1] as number) < 0 || (unconstrained.p[2] as number) < 0 || !Number.isFinite(unconstrained.cost)) {
+  // The start has a finite SSE (initialGuess sees to it) and a step is only taken when it lowers the SSE, so every fit here is finite.
+  if ((unconstrained.p[1] as number) < 0 || (unconstrained.p[2] as number) < 0) {
     // Active set over the sign constraints: try holding σ, κ or both at 0; keep the best feasible fit.
     const candidates: Array<{ hold: Array<'sigma' | 'kappa'>; fit: { p: number[]; cost: number; iterations: number } }> = [];
     for (const hold of [[], ['kappa'], ['sigma'], ['sigma', 'kappa']] as Array<Array<'sigma' | 'kappa'>>) {

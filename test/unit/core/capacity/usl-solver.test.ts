@@ -81,7 +81,7 @@ describe('uslSse', () => {
 
   it('is +∞ where the denominator 1 + σ(N − 1) + κN(N − 1) is 0 or negative', () => {
     // σ = −1: the denominator is 0 at N = 2 (even with λ = 0, where the curve would read 0/0)
-    expect(uslSse(pts, [0, -1, 0])).toBe(Number.POSITIVE_INFINITY);
+    expect(uslSse(pts.slice(0, 2), [0, -1, 0])).toBe(Number.POSITIVE_INFINITY);
     expect(uslSse(pts, [10, -1, 0])).toBe(Number.POSITIVE_INFINITY);
     // σ = −0.5: 0.5 at N = 2, −0.5 at N = 4
     expect(uslSse(pts, [10, -0.5, 0])).toBe(Number.POSITIVE_INFINITY);
@@ -147,6 +147,19 @@ describe('initialGuess', () => {
     expect(lambda).toBe(10);
     expect(sigma).toBe(0.99);
     expect(kappa).toBeCloseTo(0, 14);
+  });
+
+  it('drops κ to 0 when the solved start has a pole at a measured N (finite SSE from the start)', () => {
+    // lstsq: σ = −4.48 → 0, κ = 11.36: 1 + 0 − 11.36 · 0.5 · 0.5 < 0 at N = 0.5
+    const pts = points([
+      [0.5, 50],
+      [1, 20],
+      [2, 10],
+      [3, 5],
+    ]);
+    expect(uslSse(pts, [100, 0, 11.364161849710978])).toBe(Number.POSITIVE_INFINITY);
+    expect(initialGuess(pts)).toEqual([100, 0, 0]);
+    expect(uslSse(pts, [100, 0, 0])).toBe(129_525); // (50 − 50)² + (20 − 100)² + (10 − 200)² + (5 − 300)²
   });
 
   it('falls back to σ = 0.01, κ = 0 when only one N > 1 has a throughput (a singular system)', () => {
