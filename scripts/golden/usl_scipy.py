@@ -24,6 +24,10 @@ DATA = {
     # Amdahl with a slight rise: kappa < 0 unconstrained
     # throughput collapsing from N = 0.5: the linearised start has a pole at N = 0.5 (kappa 11.4)
     "fractional": [(0.5, 50), (1, 20), (2, 10), (3, 5)],
+    # three points, each better than linear: sigma = kappa = 0, lambda = sum(N X) / sum(N^2) by hand
+    "superlinear-3": [(1, 43.6), (2, 91.7), (4, 209.4)],
+    # kappa < 0 unconstrained, with a linearised start of kappa > 0 (the held kappa must start at 0)
+    "kappa-start-positive": [(1, 48.6), (2, 97.9), (4, 184.3), (8, 348.4)],
     "amdahl-rising": [(n, 100 * n / (1 + 0.1 * (n - 1)) * (1 + 0.002 * n)) for n in (1, 2, 4, 8, 16, 32)],
 }
 

@@ -14,6 +14,9 @@ export interface Measurement {
   throughput: number;
 }
 
+/** Levenberg–Marquardt gives up after this many iterations (the fit reports it with a warning). */
+export const MAX_ITERATIONS = 1000;
+
 /** Which of λ, σ, κ the fit may move. */
 export type Free = [boolean, boolean, boolean];
 
@@ -63,7 +66,7 @@ export function levenbergMarquardt(points: readonly Measurement[], start: number
   let cost = uslSse(points, p);
   let mu = 1e-3;
   let iterations = 0;
-  for (; iterations < 1000; iterations++) {
+  for (; iterations < MAX_ITERATIONS; iterations++) {
     const k = idx.length;
     const jtj = Array.from({ length: k }, () => new Array<number>(k).fill(0));
     const jtr = new Array<number>(k).fill(0);

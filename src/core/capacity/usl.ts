@@ -28,7 +28,7 @@
  */
 import { documentedHeader, headerColumns, type ColumnNames } from '../csv-header.js';
 import { InputError } from '../errors.js';
-import { fitFrom, initialGuess, type Free } from './usl-solver.js';
+import { fitFrom, initialGuess, MAX_ITERATIONS, type Free } from './usl-solver.js';
 
 export interface UslPoint {
   concurrency: number;
@@ -140,6 +140,9 @@ export function fitUsl(points: readonly UslPoint[], predict: readonly number[] =
           : `${sym} is 0 in the best fit with σ, κ ≥ 0 (unconstrained: ${u.toPrecision(4)}): the constraint ${sym} ≥ 0 is active`,
       );
     }
+  }
+  if (best.iterations >= MAX_ITERATIONS) {
+    warnings.push(`the fit stopped at its limit of ${MAX_ITERATIONS} iterations while still improving: the coefficients are the best found, not a converged optimum (coefficients running away to very large values mean the data fit no finite USL curve, e.g. throughput collapsing to 0)`);
   }
   const [lambda, sigma, kappa] = best.p as [number, number, number];
   const coef = { sigma, kappa, lambda };

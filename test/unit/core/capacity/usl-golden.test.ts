@@ -153,3 +153,72 @@ describe('a start with a pole at a measured N', () => {
     expect(fit.iterations).toBe(13);
   });
 });
+
+describe('both coefficients negative, or the held one starting above 0', () => {
+  it('three points each better than linear: σ = κ = 0 and λ = ΣNX / ΣN² (by hand: 1064.6 / 21)', () => {
+    const pts = points([
+      [1, 43.6],
+      [2, 91.7],
+      [4, 209.4],
+    ]);
+    const fit = fitUsl(pts);
+    expect(fit.sigma).toBe(0);
+    expect(fit.kappa).toBe(0);
+    near(fit.lambda, 1064.6 / 21, 1e-13);
+    near(sse(pts, fit), 188.0595238095238, 1e-12);
+    // three coefficients through three points: the unconstrained curve is exact (SciPy: SSE 2e-28)
+    expectCoefficients(fit.unconstrained, { lambda: 43.6, sigma: -0.042431388151985855, kappa: -0.003320838094127067 }, 1e-9);
+    expect(fit.clamped).toEqual(['sigma', 'kappa']);
+    expect(fit.warnings).toHaveLength(3);
+    expect(fit.warnings[2]).toBe('σ = κ = 0: the measurements scale linearly; there is no peak (peakConcurrency and peakThroughput are null)');
+    expect(fit.iterations).toBe(4);
+  });
+
+  it('κ < 0 unconstrained while the linearised start has κ > 0: κ is held at 0, not at its start', () => {
+    const pts = points([
+      [1, 48.6],
+      [2, 97.9],
+      [4, 184.3],
+      [8, 348.4],
+    ]);
+    const fit = fitUsl(pts);
+    expect(fit.kappa).toBe(0);
+    near(fit.lambda, 48.85929533701246, 1e-9);
+    near(fit.sigma, 0.017532654819041805, 1e-8);
+    near(sse(pts, fit), 5.49047892876804, 1e-12);
+    expectCoefficients(fit.unconstrained, { lambda: 49.809622462488385, sigma: 0.03228858380109917, kappa: -0.0014679419548002154 }, 1e-6);
+    expect(fit.clamped).toEqual(['kappa']);
+    expect(fit.iterations).toBe(6);
+  });
+});
+
+describe('data no finite USL curve fits', () => {
+  it('throughput collapsing to 0: the coefficients run away, and the fit says it stopped at its iteration limit', () => {
+    const fit = fitUsl(
+      points([
+        [1, 100],
+        [2, 0],
+        [3, 0],
+      ]),
+    );
+    expect(fit.iterations).toBe(1000);
+    expect(fit.lambda).toBe(100);
+    expect(fit.sigma).toBeGreaterThan(1e70);
+    expect(fit.warnings[0]).toBe(
+      'the fit stopped at its limit of 1000 iterations while still improving: the coefficients are the best found, not a converged optimum (coefficients running away to very large values mean the data fit no finite USL curve, e.g. throughput collapsing to 0)',
+    );
+  });
+
+  it('a converged fit has no such warning', () => {
+    const fit = fitUsl(
+      points([
+        [1, 52],
+        [4, 170],
+        [8, 255],
+        [16, 330],
+      ]),
+    );
+    expect(fit.iterations).toBeLessThan(1000);
+    expect(fit.warnings.filter((w) => w.includes('iterations'))).toEqual([]);
+  });
+});
