@@ -90,6 +90,46 @@ function validate(points: readonly UslPoint[]): void {
 }
 
 
+/**
+ * What the coefficients say about the curve: its peak (or, with κ = 0, the ceiling it approaches), and which
+ * penalty dominates, compared at the peak, or at `maxN` (the largest N measured) when there is no peak or when
+ * σ ≥ 1 puts the "peak" at one unit. With a warning for each special case (docs/capacity.md, USL).
+ */
+export function uslShape(c: UslCoefficients, maxN: number): Pick<UslFit, 'peakConcurrency' | 'peakThroughput' | 'asymptote' | 'constraint' | 'terms'> & { warning: string | null } {
+  const { sigma, kappa, lambda } = c;
+  if (sigma > 1 || (sigma === 1 && kappa > 0)) {
+    // dX/dN ∝ 1 − σ − κN² < 0 for every N ≥ 1: throughput only falls after one unit.
+    return {
+      peakConcurrency: 1,
+      peakThroughput: lambda,
+      asymptote: null,
+      ...penalties(c, maxN),
+      warning: `σ = ${sigma.toPrecision(4)} ≥ 1: throughput never rises above one unit's (λ = ${lambda.toPrecision(6)}); adding concurrency only hurts`,
+    };
+  }
+  if (kappa > 0) {
+    const peak = Math.sqrt((1 - sigma) / kappa);
+    return { peakConcurrency: peak, peakThroughput: uslThroughput(c, peak), asymptote: null, ...penalties(c, peak), warning: null };
+  }
+  return {
+    peakConcurrency: null,
+    peakThroughput: null,
+    asymptote: sigma > 0 ? lambda / sigma : null,
+    ...penalties(c, maxN),
+    warning:
+      sigma > 0
+        ? `κ = 0: no coherency penalty, so no peak (peakConcurrency and peakThroughput are null); throughput approaches λ/σ = ${(lambda / sigma).toPrecision(6)}`
+        : 'σ = κ = 0: the measurements scale linearly; there is no peak (peakConcurrency and peakThroughput are null)',
+  };
+}
+
+/** σ(N − 1) against κN(N − 1) at N = `at`; the larger names the constraint (contention on a tie), 'none' when both are 0. */
+function penalties(c: UslCoefficients, at: number): Pick<UslFit, 'constraint' | 'terms'> {
+  const terms = { at, contention: c.sigma * (at - 1), coherency: c.kappa * at * (at - 1) };
+  const constraint = terms.contention === 0 && terms.coherency === 0 ? 'none' : terms.contention >= terms.coherency ? 'contention' : 'coherency';
+  return { constraint, terms };
+}
+
 /** Fit σ, κ, λ to measurements; predictions at `predict`. */
 export function fitUsl(points: readonly UslPoint[], predict: readonly number[] = []): UslFit {
   validate(points);
@@ -146,35 +186,13 @@ export function fitUsl(points: readonly UslPoint[], predict: readonly number[] =
   }
   const [lambda, sigma, kappa] = best.p as [number, number, number];
   const coef = { sigma, kappa, lambda };
-  let peakConcurrency: number | null = null;
-  let peakThroughput: number | null = null;
-  let asymptote: number | null = null;
-  if (sigma > 1 || (sigma === 1 && kappa > 0)) {
-    // dX/dN ∝ 1 − σ − κN² < 0 for every N ≥ 1: throughput only falls after one unit.
-    peakConcurrency = 1;
-    peakThroughput = lambda;
-    warnings.push(`σ = ${sigma.toPrecision(4)} ≥ 1: throughput never rises above one unit's (λ = ${lambda.toPrecision(6)}); adding concurrency only hurts`);
-  } else if (kappa > 0) {
-    peakConcurrency = Math.sqrt((1 - sigma) / kappa);
-    peakThroughput = uslThroughput(coef, peakConcurrency);
-  } else {
-    if (sigma > 0) asymptote = lambda / sigma;
-    warnings.push(sigma > 0 ? `κ = 0: no coherency penalty, so no peak (peakConcurrency and peakThroughput are null); throughput approaches λ/σ = ${(lambda / sigma).toPrecision(6)}` : 'σ = κ = 0: the measurements scale linearly; there is no peak (peakConcurrency and peakThroughput are null)');
-  }
-  const maxN = Math.max(...points.map((p) => p.concurrency));
-  // Where to compare the two penalties: at the peak, or (no peak, or σ > 1 with the 'peak' at one unit) at the largest N measured.
-  const at = peakConcurrency !== null && sigma <= 1 ? peakConcurrency : maxN;
-  const terms = { at, contention: sigma * (at - 1), coherency: kappa * at * (at - 1) };
-  const constraint = terms.contention === 0 && terms.coherency === 0 ? 'none' : terms.contention >= terms.coherency ? 'contention' : 'coherency';
+  const { warning, ...shape } = uslShape(coef, Math.max(...points.map((p) => p.concurrency)));
+  if (warning) warnings.push(warning);
   const mean = points.reduce((s, p) => s + p.throughput, 0) / points.length;
   const sst = points.reduce((s, p) => s + (p.throughput - mean) ** 2, 0);
   return {
     ...coef,
-    peakConcurrency,
-    peakThroughput,
-    asymptote,
-    constraint,
-    terms,
+    ...shape,
     predictions: predict.map((n) => ({ concurrency: n, throughput: uslThroughput(coef, n) })),
     clamped,
     unconstrained: { lambda: unconstrained.p[0] as number, sigma: unconstrained.p[1] as number, kappa: unconstrained.p[2] as number },
