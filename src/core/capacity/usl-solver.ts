@@ -37,6 +37,7 @@ export function solveLinear(a: number[][], b: number[]): number[] | null {
       for (let k = col; k <= n; k++) row[k] = (row[k] as number) - f * (rowC[k] as number);
     }
   }
+  // Stryker disable next-line ArrayDeclaration: equivalent, back substitution writes x[r] before any row above reads it, so the array's starting length and values are never read
   const x = new Array<number>(n).fill(0);
   for (let r = n - 1; r >= 0; r--) {
     const row = m[r] as number[];
