@@ -13,7 +13,7 @@ describe('M/M/c golden values', () => {
   // Source: the CRAN ErlangC package's example (erlang_c(arrival = 100, duration = 180 s,
   // agents = 14, interval = 30 min, target = 20 s)): 10 Erlangs, P(wait) 0.1741,
   // service level 0.888, ASA 7.84 s, occupancy 0.714.
-  // Computed inside each test: Stryker switches a mutant on only when a test starts.
+  // Computed inside each test: Stryker switches a mutant on only once the tests start (in a beforeAll hook), after describe blocks are collected.
   const example = () => mmc({ arrivalRate: 100 / 1800, serviceTime: 180, servers: 14, targetWait: 20 });
   it('reproduces the ErlangC package example to 4 significant figures', () => {
     const r = example();

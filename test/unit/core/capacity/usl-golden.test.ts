@@ -77,7 +77,7 @@ describe('σ < 0 unconstrained: σ held at 0', () => {
     [6, 700],
     [8, 800],
   ]);
-  // Fitted inside each test: Stryker switches a mutant on only when a test starts.
+  // Fitted inside each test: Stryker switches a mutant on only once the tests start (in a beforeAll hook), after describe blocks are collected.
   const fitted = () => fitUsl(pts);
 
   it('is the bounded optimum, with σ exactly 0 and the unconstrained coefficients reported', () => {

@@ -22,7 +22,7 @@ const sig4 = (x: number) => Number(x.toPrecision(4));
 const sse = (pts: UslPoint[], c: { sigma: number; kappa: number; lambda: number }) => pts.reduce((s, p) => s + (p.throughput - uslThroughput(c, p.concurrency)) ** 2, 0);
 
 describe('USL fit: golden values', () => {
-  // Fitted inside each test: Stryker switches a mutant on only when a test starts, so a fit made while the
+  // Fitted inside each test: Stryker switches a mutant on only once the tests start (in a beforeAll hook), after describe blocks are collected, so a fit made while the
   // describe block is collected would never see one.
   const golden = () => fitUsl(CODAHALE, [64]);
   it('matches codahale/usl to 4 significant figures', () => {
