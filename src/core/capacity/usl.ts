@@ -242,8 +242,8 @@ export function parseUslCsv(text: string, name = 'input'): UslPoint[] {
     const t = cells[at.throughput] as string;
     const n = Number(c);
     const x = Number(t);
-    // Stryker disable next-line StringLiteral: equivalent, Number('') is 0 and any other non-numeric text is NaN, so n > 0 refuses the empty cell whatever the compared string is
-    if (!(c !== '' && Number.isFinite(n) && n > 0)) {
+    // An empty cell reads as Number('') = 0, which n > 0 refuses (the throughput check below must test for '' itself: 0 is a valid throughput).
+    if (!(Number.isFinite(n) && n > 0)) {
       throw new InputError(`${name} row ${row}: concurrency must be a positive number, got ${JSON.stringify(c)}`, { field: `row ${row}.concurrency`, file: name, suggestions: ['e.g. 18,996', `a header row names its columns: ${documentedHeader(USL_COLUMNS)}`] });
     }
     if (!(t !== '' && Number.isFinite(x) && x >= 0)) {
