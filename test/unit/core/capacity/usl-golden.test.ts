@@ -16,8 +16,8 @@
 import { describe, expect, it } from 'vitest';
 import { fitUsl, uslThroughput, type UslPoint } from '../../../../src/core/capacity/usl.js';
 import { uslSse } from '../../../../src/core/capacity/usl-solver.js';
+import { AMDAHL_RISING, CODAHALE, FRACTIONAL, points, SUPERLINEAR } from './usl-data.js';
 
-const points = (rows: Array<[number, number]>): UslPoint[] => rows.map(([concurrency, throughput]) => ({ concurrency, throughput }));
 const sse = (pts: UslPoint[], c: { lambda: number; sigma: number; kappa: number }) => uslSse(pts, [c.lambda, c.sigma, c.kappa]);
 /** |a − b| ≤ rel·|b|. */
 const near = (a: number, b: number, rel: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(rel * Math.abs(b));
@@ -30,15 +30,7 @@ const rmse = (sum: number, n: number) => Math.sqrt(sum / n);
 
 describe('nothing clamped: the unconstrained optimum', () => {
   it('codahale/usl README data', () => {
-    const pts = points([
-      [1, 65],
-      [18, 996],
-      [36, 1652],
-      [72, 1853],
-      [108, 1829],
-      [144, 1775],
-      [216, 1702],
-    ]);
+    const pts = CODAHALE;
     const scipy = { lambda: 89.9871070639903, sigma: 0.027728852422184924, kappa: 0.00010434829219023507 };
     const fit = fitUsl(pts);
     expectCoefficients(fit, scipy, 1e-5);
@@ -69,14 +61,7 @@ describe('nothing clamped: the unconstrained optimum', () => {
 });
 
 describe('σ < 0 unconstrained: σ held at 0', () => {
-  const pts = points([
-    [1, 100],
-    [2, 240],
-    [3, 390],
-    [4, 520],
-    [6, 700],
-    [8, 800],
-  ]);
+  const pts = SUPERLINEAR;
   // Fitted inside each test: Stryker switches a mutant on only once the tests start (in a beforeAll hook), after describe blocks are collected.
   const fitted = () => fitUsl(pts);
 
@@ -112,7 +97,7 @@ describe('σ < 0 unconstrained: σ held at 0', () => {
 });
 
 describe('κ < 0 unconstrained: κ held at 0', () => {
-  const pts = [1, 2, 4, 8, 16, 32].map((n) => ({ concurrency: n, throughput: ((100 * n) / (1 + 0.1 * (n - 1))) * (1 + 0.002 * n) }));
+  const pts = AMDAHL_RISING;
 
   it('is the bounded optimum: Amdahl, no peak, the ceiling λ/σ', () => {
     const fit = fitUsl(pts);
@@ -138,12 +123,7 @@ describe('κ < 0 unconstrained: κ held at 0', () => {
 
 describe('a start with a pole at a measured N', () => {
   it('fractional concurrency collapsing: the unconstrained optimum, found from κ = 0', () => {
-    const pts = points([
-      [0.5, 50],
-      [1, 20],
-      [2, 10],
-      [3, 5],
-    ]);
+    const pts = FRACTIONAL;
     const fit = fitUsl(pts);
     expectCoefficients(fit, { lambda: 20.13192886038057, sigma: 0.9959758699781838, kappa: 1.2026792166595142 }, 1e-8);
     near(sse(pts, fit), 1.5831382533082952, 1e-12);

@@ -10,8 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { initialGuess, solveLinear, uslSse } from '../../../../src/core/capacity/usl-solver.js';
-
-const points = (rows: Array<[number, number]>) => rows.map(([concurrency, throughput]) => ({ concurrency, throughput }));
+import { AMDAHL_RISING, CODAHALE, FRACTIONAL, points, SUPERLINEAR } from './usl-data.js';
 
 describe('solveLinear', () => {
   it('solves a 3×3 system whose first column has a 0 below the largest pivot', () => {
@@ -91,46 +90,27 @@ describe('uslSse', () => {
 });
 
 describe('initialGuess', () => {
-  const codahale = points([
-    [1, 65],
-    [18, 996],
-    [36, 1652],
-    [72, 1853],
-    [108, 1829],
-    [144, 1775],
-    [216, 1702],
-  ]);
 
   it('λ is the best throughput per unit; σ and κ the linearised least squares (NumPy lstsq)', () => {
-    const [lambda, sigma, kappa] = initialGuess(codahale) as [number, number, number];
+    const [lambda, sigma, kappa] = initialGuess(CODAHALE) as [number, number, number];
     expect(lambda).toBe(65);
     expect(sigma).toBeCloseTo(0.017099204402561574, 14);
     expect(kappa).toBeCloseTo(7.897220290796193e-5, 17);
   });
 
   it('skips a zero throughput, whose N·λ/X is infinite', () => {
-    const guess = initialGuess([...codahale, { concurrency: 300, throughput: 0 }]);
-    expect(guess).toEqual(initialGuess(codahale));
+    const guess = initialGuess([...CODAHALE, { concurrency: 300, throughput: 0 }]);
+    expect(guess).toEqual(initialGuess(CODAHALE));
   });
 
   it('clamps a negative σ or κ to 0 and keeps the other as solved', () => {
     // better than linear from 1 to 3 units: lstsq gives σ = −0.021481896740319285, κ = 0.007846568949172301
-    const [l1, s1, k1] = initialGuess(
-      points([
-        [1, 100],
-        [2, 240],
-        [3, 390],
-        [4, 520],
-        [6, 700],
-        [8, 800],
-      ]),
-    ) as [number, number, number];
+    const [l1, s1, k1] = initialGuess(SUPERLINEAR) as [number, number, number];
     expect(l1).toBe(130);
     expect(s1).toBe(0);
     expect(k1).toBeCloseTo(0.007846568949172301, 15);
     // Amdahl rising slightly: lstsq gives σ = 0.09805696303758539, κ = −0.00018016848275283768
-    const amdahl = [1, 2, 4, 8, 16, 32].map((n) => ({ concurrency: n, throughput: ((100 * n) / (1 + 0.1 * (n - 1))) * (1 + 0.002 * n) }));
-    const [l2, s2, k2] = initialGuess(amdahl) as [number, number, number];
+    const [l2, s2, k2] = initialGuess(AMDAHL_RISING) as [number, number, number];
     expect(l2).toBeCloseTo(100.2, 12);
     expect(s2).toBeCloseTo(0.09805696303758539, 13);
     expect(k2).toBe(0);
@@ -151,12 +131,7 @@ describe('initialGuess', () => {
 
   it('drops κ to 0 when the solved start has a pole at a measured N (finite SSE from the start)', () => {
     // lstsq: σ = −4.48 → 0, κ = 11.36: 1 + 0 − 11.36 · 0.5 · 0.5 < 0 at N = 0.5
-    const pts = points([
-      [0.5, 50],
-      [1, 20],
-      [2, 10],
-      [3, 5],
-    ]);
+    const pts = FRACTIONAL;
     expect(uslSse(pts, [100, 0, 11.364161849710978])).toBe(Number.POSITIVE_INFINITY);
     expect(initialGuess(pts)).toEqual([100, 0, 0]);
     expect(uslSse(pts, [100, 0, 0])).toBe(129_525); // (50 − 50)² + (20 − 100)² + (10 − 200)² + (5 − 300)²

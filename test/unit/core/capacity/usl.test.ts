@@ -4,26 +4,14 @@ import { propertyRuns } from '../property-runs.js';
 import { asciiPlot } from '../../../../src/core/capacity/ascii-plot.js';
 import { fitUsl, pairByTime, parseUslCsv, uslThroughput, type UslPoint } from '../../../../src/core/capacity/usl.js';
 import { InputError } from '../../../../src/core/errors.js';
-
-// Source: the codahale/usl README (Java implementation of Gunther's USL): 7
-// measurements giving σ ≈ 0.0277299, κ ≈ 0.000104343, λ ≈ 89.9878 and a peak
-// of 1883.76 at N ≈ 96 ("within 0.02% of the book").
-const CODAHALE: UslPoint[] = [
-  [1, 65],
-  [18, 996],
-  [36, 1652],
-  [72, 1853],
-  [108, 1829],
-  [144, 1775],
-  [216, 1702],
-].map(([concurrency, throughput]) => ({ concurrency: concurrency as number, throughput: throughput as number }));
+import { CODAHALE } from './usl-data.js';
 
 const sig4 = (x: number) => Number(x.toPrecision(4));
 const sse = (pts: UslPoint[], c: { sigma: number; kappa: number; lambda: number }) => pts.reduce((s, p) => s + (p.throughput - uslThroughput(c, p.concurrency)) ** 2, 0);
 
 describe('USL fit: golden values', () => {
-  // Fitted inside each test: Stryker switches a mutant on only once the tests start (in a beforeAll hook), after describe blocks are collected, so a fit made while the
-  // describe block is collected would never see one.
+  // Fitted inside each test: Stryker switches a mutant on in a beforeAll hook, after describe blocks are
+  // collected, so a fit made in the describe body would never see one.
   const golden = () => fitUsl(CODAHALE, [64]);
   it('matches codahale/usl to 4 significant figures', () => {
     const fit = golden();
