@@ -73,7 +73,7 @@ const mean = (xs: ArrayLike<number>, from: number, to: number): number => {
  * Initial state by classical decomposition of the first two seasons (FPP3
  * §8.3 footnote; Hyndman et al. 2008 §2.6.1): level = mean of season 1,
  * trend = (mean of season 2 − mean of season 1) / m, season = the detrended
- * deviations averaged over both seasons, normalised to sum 0. The state
+ * deviations averaged over both seasons (they sum to 0: see below). The state
  * returned is the one *before* observation 0. Needs n ≥ 2m (or n ≥ 2 with no season).
  */
 export function initialState(y: ArrayLike<number>, period: number): HwState {
@@ -87,14 +87,14 @@ export function initialState(y: ArrayLike<number>, period: number): HwState {
   const m1 = mean(y, 0, m);
   const m2 = mean(y, m, 2 * m);
   const trend = (m2 - m1) / m;
+  // Stryker disable next-line ArrayDeclaration: equivalent, the loop below assigns every slot 0..m−1 in order, so an unsized array ends up the same
   const season = new Array<number>(m).fill(0);
   for (let i = 0; i < m; i++) {
-    // the season's mean sits at its centre, (m − 1) / 2
+    // the season's mean sits at its centre, (m − 1) / 2; so the offsets sum to 0 over a season and, as each
+    // season's deviations from its own mean sum to 0 too, the terms sum to 0 without a normalising step
     const offset = (i - (m - 1) / 2) * trend;
     season[i] = ((y[i] as number) - (m1 + offset) + (y[m + i] as number) - (m2 + offset)) / 2;
   }
-  const avg = season.reduce((a, b) => a + b, 0) / m;
-  for (let i = 0; i < m; i++) season[i] = (season[i] as number) - avg;
   // level one step before observation 0
   return { level: m1 - trend * ((m - 1) / 2 + 1), trend, season };
 }
@@ -108,14 +108,13 @@ export function runHw(y: ArrayLike<number>, period: number, p: HwParams, init: H
   let sse = 0;
   const residuals: number[] = [];
   for (let t = 0; t < y.length; t++) {
-    const slot = period > 0 ? t % period : 0;
-    const s = period > 0 ? (season[slot] as number) : 0;
+    const s = period > 0 ? (season[t % period] as number) : 0;
     const e = (y[t] as number) - (level + trend + s);
     sse += e * e;
     if (keepResiduals) residuals.push(e);
     level = level + trend + p.alpha * e;
     trend = trend + ab * e;
-    if (period > 0) season[slot] = s + p.gamma * e;
+    if (period > 0) season[t % period] = s + p.gamma * e;
   }
   return { state: { level, trend, season }, sse, residuals };
 }
@@ -177,8 +176,7 @@ export function forecastHw(fit: HwFit, steps: number, z: number): HwForecastPoin
   const { level, trend, season } = fit.state;
   const m = fit.period;
   for (let h = 1; h <= steps; h++) {
-    const slot = m > 0 ? (fit.n - 1 + h) % m : 0;
-    const meanValue = level + h * trend + (m > 0 ? (season[slot] as number) : 0);
+    const meanValue = level + h * trend + (m > 0 ? (season[(fit.n - 1 + h) % m] as number) : 0);
     const sd = fit.sigma * Math.sqrt(varianceFactor(fit.params, m, h));
     out.push({ h, mean: meanValue, lower: meanValue - z * sd, upper: meanValue + z * sd, sd });
   }

@@ -8,7 +8,7 @@
 export interface MinimizeOptions {
   /** Initial simplex: x0 plus `step` along each axis. Default 0.5. */
   step?: number | number[];
-  /** Stop when the simplex's function values differ by less than this (absolute + relative). Default 1e-10. */
+  /** Stop when the simplex's function values differ by at most this (absolute + relative: |f_worst − f_best| ≤ tol·(1 + |f_best|)). Default 1e-10. */
   tolerance?: number;
   /** Default 200 × dimensions. */
   maxIterations?: number;

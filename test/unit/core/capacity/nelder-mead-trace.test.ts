@@ -9,6 +9,9 @@
  * The same by hand on (x − 3)² from 0, where expansion, the tie rules and the outside contraction matter,
  * and on a step function whose ties decide inside contraction and shrink (the evaluated points recorded).
  * Non-finite values (NaN, −∞) count as +∞, as the function's doc says: traced from a NaN start.
+ * In two dimensions (where a reflection can land between the best and the second worst, which one dimension
+ * never allows): the reflection accepted as it is, and a run cut by the iteration cap that still reports the best
+ * point of its last simplex. The stop rule at tolerance 0: equal values have converged.
  */
 import { describe, expect, it } from 'vitest';
 import { nelderMead } from '../../../../src/core/capacity/nelder-mead.js';
@@ -82,5 +85,41 @@ describe('nelderMead with non-finite values, traced by hand', () => {
     expect(r.converged).toBe(true);
     expect(r.x[0]).toBeCloseTo(1, 4);
     expect(r.value).toBeLessThan(1e-9);
+  });
+});
+
+describe('nelderMead in two dimensions, traced by hand', () => {
+  it('accepts a reflection between the best and the second worst, and returns the best of the last simplex', () => {
+    // f = 10 + 2x + y² + 2y from (0, 0), step 1, 2 iterations. Start {(0,0): 10, (1,0): 12, (0,1): 13}.
+    // 1: centroid of the two best (0.5, 0); reflection of (0,1) is (1,−1): f = 11, not below the best (10) but
+    //    below the second worst (12): accepted as it is, no expansion or contraction evaluated.
+    // 2: {(0,0): 10, (1,−1): 11, (1,0): 12}: centroid (0.5, −0.5), reflection (0,−1): f = 9 < 10, so expand to
+    //    (−0.5, −1.5): f = 10 − 1 + 2.25 − 3 = 8.25 < 9, kept. The cap ends the run on a simplex whose new point
+    //    is the best, last in it: the result still reports it.
+    const seen: number[][] = [];
+    const f = (x: number[]) => {
+      seen.push([...x]);
+      const [a, b] = x as [number, number];
+      return 10 + 2 * a + b * b + 2 * b;
+    };
+    expect(nelderMead(f, [0, 0], { step: 1, maxIterations: 2 })).toEqual({ x: [-0.5, -1.5], value: 8.25, iterations: 2, evaluations: 6, converged: false });
+    expect(seen).toEqual([
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [1, -1],
+      [0, -1],
+      [-0.5, -1.5],
+    ]);
+  });
+});
+
+describe('nelderMead stop rule at tolerance 0', () => {
+  it('stops when the simplex values are all equal: |f_worst − f_best| ≤ 0', () => {
+    // a flat function has converged before the first iteration
+    expect(nelderMead(() => 7, [1, 2], { tolerance: 0 })).toEqual({ x: [1, 2], value: 7, iterations: 0, evaluations: 3, converged: true });
+    // the step-function trace above ends on two values 0 after 3 iterations, tolerance 0 or not
+    const step = (x: number[]) => (Math.abs(x[0] as number) < 0.1 ? 0 : 1);
+    expect(nelderMead(step, [0], { tolerance: 0 })).toEqual({ x: [0], value: 0, iterations: 3, evaluations: 10, converged: true });
   });
 });
