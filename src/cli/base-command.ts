@@ -10,7 +10,7 @@
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { CheckFailedError, CleanupFailedError, ExitCode, InputError, InternalError, InterruptedError, ReliaError } from '../core/errors.js';
 import { redactText, type ConfigOverrides, type ResolvedConfig } from '../core/config/resolve.js';
-import { MIN_REDACTED_LENGTH, redactableValues } from '../core/secrets.js';
+import { MIN_REDACTED_LENGTH } from '../core/secrets.js';
 import type { Clock } from '../ports/clock.js';
 import { loadConfig } from './config-loader.js';
 import { deprecatedUses, deprecationWarning } from './deprecations.js';
@@ -159,7 +159,8 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
   private resolvedConfig: ResolvedConfig | undefined;
   private registry: ProviderRegistry | undefined;
   private errorReported = false;
-  private extraSecrets: string[] = [];
+  /** Values given to redactValues; redactText drops the short ones and replaces the longest first. */
+  private readonly extraSecrets = new Set<string>();
   private stringifyYaml: ((value: unknown, options: { lineWidth: number }) => string) | undefined;
 
   public override async init(): Promise<void> {
@@ -262,7 +263,7 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
    * relia prints goes through it.
    */
   protected redact(text: string): string {
-    return redactText(text, this.resolvedConfig?.secrets ?? {}, this.extraSecrets);
+    return redactText(text, this.resolvedConfig?.secrets ?? {}, [...this.extraSecrets]);
   }
 
   /**
@@ -274,7 +275,7 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
     // shorter values would blank ordinary text wherever they occur: say so, without the value
     const short = values.filter((v) => v.length > 0 && v.length < MIN_REDACTED_LENGTH).length;
     if (short > 0) this.warn(`${short} secret value${short === 1 ? ' is' : 's are'} shorter than ${MIN_REDACTED_LENGTH} characters and cannot be redacted from output or the journal; use the real credential`);
-    this.extraSecrets = redactableValues([...this.extraSecrets, ...values]);
+    for (const v of values) this.extraSecrets.add(v);
   }
 
   /** Log a diagnostic line to stderr under --verbose, with secrets redacted. */
