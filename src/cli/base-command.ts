@@ -181,7 +181,12 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
     // Loaded only for -o yaml: startup stays lean for everything else.
     if (format === 'yaml') this.stringifyYaml = (await import('yaml')).stringify;
     const width = format === 'wide' || format === 'markdown' || this.flags.wide === true ? Number.POSITIVE_INFINITY : terminalWidth();
-    this.style = makeStyle(colorEnabled(process.stdout) && !this.jsonEnabled() && format !== 'markdown', { width, format: format === 'markdown' ? 'markdown' : 'table' });
+    this.style = makeStyle(this.colour(), { width, format: format === 'markdown' ? 'markdown' : 'table' });
+  }
+
+  /** docs/output.md: colour when stdout is a colour terminal (NO_COLOR, FORCE_COLOR, TERM=dumb), never for a document or Markdown. Known from argv and the environment, so before the flags are parsed too. */
+  private colour(): boolean {
+    return colorEnabled(process.stdout) && !this.jsonEnabled() && this.outputFormat() !== 'markdown';
   }
 
   /** `-o FORMAT` / `--output FORMAT` from argv (known before parsing, like oclif's own --json). */
@@ -300,7 +305,8 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
     suggestions = suggestions.map((x) => this.redact(x));
     this.failure = { name, message, suggestions };
     if (!this.jsonEnabled()) {
-      const s = this.style ?? makeStyle(false);
+      // called from run() only (checkFailed too), which oclif starts after init() made the style
+      const s = this.style;
       if (exitCode !== ExitCode.CheckFailed) process.stderr.write(`${[`${s.red('Error')}: ${message}`, ...suggestions.map((x) => `${s.cyan('Try this')}: ${x}`)].join('\n')}\n`);
     }
   }
@@ -308,7 +314,7 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
   public override warn(input: string | Error): string | Error {
     const text = this.redact(input instanceof Error ? input.message : input);
     this.warnings.push(text);
-    if (!this.jsonEnabled()) process.stderr.write(`${this.style?.yellow('warning') ?? 'warning'}: ${text}\n`);
+    if (!this.jsonEnabled()) process.stderr.write(`${(this.style ?? makeStyle(this.colour())).yellow('warning')}: ${text}\n`);
     return input;
   }
 
@@ -382,7 +388,7 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
       this.logJson(this.toErrorJson(e));
       return;
     }
-    const s = this.style ?? makeStyle(false);
+    const s = this.style ?? makeStyle(this.colour());
     // An interrupt is the user's choice, not a failure: one quiet line.
     if (e instanceof InterruptedError) {
       process.stderr.write(`${this.redact(e.message)}\n`);
