@@ -60,8 +60,9 @@ describe('headerColumns', () => {
 });
 
 describe('headerColumns: "any case" is the case of the same letters, not another letter', () => {
-  // Unicode's case folding (CaseFolding.txt) maps I to i and İ/ı only for Turkic text, so in caseless matching the
-  // dotless ı (U+0131) is a letter of its own: "tıme" is not the name "time", though its capital is "TIME".
+  // In Unicode's case folding (CaseFolding.txt) the dotless ı (U+0131) folds only to itself (only the Turkic
+  // mappings relate I and ı), so in caseless matching it is a letter of its own: "tıme" is not the name "time",
+  // though its capital is "TIME".
   const HISTORY = { timestamp: ['timestamp', 'time'], value: ['value'] } as const;
   const accepted = 'a header names each column once, in any order: timestamp (timestamp, time); value (value)';
 
