@@ -10,7 +10,7 @@
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { CheckFailedError, CleanupFailedError, ExitCode, InputError, InternalError, InterruptedError, ReliaError } from '../core/errors.js';
 import { redactText, type ConfigOverrides, type ResolvedConfig } from '../core/config/resolve.js';
-import { MIN_REDACTED_LENGTH, redactableValues } from '../core/secrets.js';
+import { MIN_REDACTED_LENGTH } from '../core/secrets.js';
 import type { Clock } from '../ports/clock.js';
 import { loadConfig } from './config-loader.js';
 import { deprecatedUses, deprecationWarning } from './deprecations.js';
@@ -159,7 +159,8 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
   private resolvedConfig: ResolvedConfig | undefined;
   private registry: ProviderRegistry | undefined;
   private errorReported = false;
-  private extraSecrets: string[] = [];
+  /** Values given to redactValues; redactText drops the short ones and replaces the longest first. */
+  private readonly extraSecrets = new Set<string>();
   private stringifyYaml: ((value: unknown, options: { lineWidth: number }) => string) | undefined;
 
   public override async init(): Promise<void> {
@@ -180,7 +181,12 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
     // Loaded only for -o yaml: startup stays lean for everything else.
     if (format === 'yaml') this.stringifyYaml = (await import('yaml')).stringify;
     const width = format === 'wide' || format === 'markdown' || this.flags.wide === true ? Number.POSITIVE_INFINITY : terminalWidth();
-    this.style = makeStyle(colorEnabled(process.stdout) && !this.jsonEnabled() && format !== 'markdown', { width, format: format === 'markdown' ? 'markdown' : 'table' });
+    this.style = makeStyle(this.colour(), { width, format: format === 'markdown' ? 'markdown' : 'table' });
+  }
+
+  /** docs/output.md: colour when stdout is a colour terminal (NO_COLOR, FORCE_COLOR, TERM=dumb), never for a document or Markdown. Known from argv and the environment, so before the flags are parsed too. */
+  private colour(): boolean {
+    return colorEnabled(process.stdout) && !this.jsonEnabled() && this.outputFormat() !== 'markdown';
   }
 
   /** `-o FORMAT` / `--output FORMAT` from argv (known before parsing, like oclif's own --json). */
@@ -262,7 +268,7 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
    * relia prints goes through it.
    */
   protected redact(text: string): string {
-    return redactText(text, this.resolvedConfig?.secrets ?? {}, this.extraSecrets);
+    return redactText(text, this.resolvedConfig?.secrets ?? {}, [...this.extraSecrets]);
   }
 
   /**
@@ -274,7 +280,7 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
     // shorter values would blank ordinary text wherever they occur: say so, without the value
     const short = values.filter((v) => v.length > 0 && v.length < MIN_REDACTED_LENGTH).length;
     if (short > 0) this.warn(`${short} secret value${short === 1 ? ' is' : 's are'} shorter than ${MIN_REDACTED_LENGTH} characters and cannot be redacted from output or the journal; use the real credential`);
-    this.extraSecrets = redactableValues([...this.extraSecrets, ...values]);
+    for (const v of values) this.extraSecrets.add(v);
   }
 
   /** Log a diagnostic line to stderr under --verbose, with secrets redacted. */
@@ -299,7 +305,8 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
     suggestions = suggestions.map((x) => this.redact(x));
     this.failure = { name, message, suggestions };
     if (!this.jsonEnabled()) {
-      const s = this.style ?? makeStyle(false);
+      // called from run() only (checkFailed too), which oclif starts after init() made the style
+      const s = this.style;
       if (exitCode !== ExitCode.CheckFailed) process.stderr.write(`${[`${s.red('Error')}: ${message}`, ...suggestions.map((x) => `${s.cyan('Try this')}: ${x}`)].join('\n')}\n`);
     }
   }
@@ -307,7 +314,7 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
   public override warn(input: string | Error): string | Error {
     const text = this.redact(input instanceof Error ? input.message : input);
     this.warnings.push(text);
-    if (!this.jsonEnabled()) process.stderr.write(`${this.style?.yellow('warning') ?? 'warning'}: ${text}\n`);
+    if (!this.jsonEnabled()) process.stderr.write(`${(this.style ?? makeStyle(this.colour())).yellow('warning')}: ${text}\n`);
     return input;
   }
 
@@ -381,7 +388,7 @@ export abstract class ReliaCommand<T extends typeof Command> extends Command {
       this.logJson(this.toErrorJson(e));
       return;
     }
-    const s = this.style ?? makeStyle(false);
+    const s = this.style ?? makeStyle(this.colour());
     // An interrupt is the user's choice, not a failure: one quiet line.
     if (e instanceof InterruptedError) {
       process.stderr.write(`${this.redact(e.message)}\n`);

@@ -330,7 +330,7 @@ export function redactUrl(url: string): string {
  * recognisable by its shape (`redactCredentials`: URL passwords, credential
  * headers, secret query parameters). For every failure text and --verbose line.
  */
-export function redactText(text: string, secrets: Secrets, extra: readonly string[] = []): string {
+export function redactText(text: string, secrets: Secrets, extra: readonly string[]): string {
   // one list, longest first: a secret holding another whole is replaced before the other can leave its tail
   const values = redactableValues([
     ...extra,

@@ -58,3 +58,17 @@ describe('headerColumns', () => {
     );
   });
 });
+
+describe('headerColumns: "any case" is the case of the same letters, not another letter', () => {
+  // In Unicode's case folding (CaseFolding.txt) the dotless ı (U+0131) folds only to itself (only the Turkic
+  // mappings relate I and ı), so in caseless matching it is a letter of its own: "tıme" is not the name "time",
+  // though its capital is "TIME".
+  const HISTORY = { timestamp: ['timestamp', 'time'], value: ['value'] } as const;
+  const accepted = 'a header names each column once, in any order: timestamp (timestamp, time); value (value)';
+
+  it('reads TIME and Time as time, and refuses tıme as a cell that is not a column name', () => {
+    expect(headerColumns(['TIME', 'Value'], HISTORY, WHERE)).toEqual({ timestamp: 0, value: 1 });
+    expect(headerColumns(['Time', 'VALUE'], HISTORY, WHERE)).toEqual({ timestamp: 0, value: 1 });
+    expect(rejection(() => headerColumns(['tıme', 'value'], HISTORY, WHERE)).message).toBe(`usl.csv row 1: no column named timestamp ("tıme" is not a column name); ${accepted}`);
+  });
+});

@@ -54,7 +54,6 @@ function isNumber(node: SyntaxNode): boolean {
 }
 
 const ARITHMETIC = new Set(['Add', 'Sub', 'Mul', 'Div', 'Mod', 'Pow']);
-const OPERATOR_NAMES = new Set(['Add', 'Sub', 'Mul', 'Div', 'Mod', 'Pow', 'Eql', 'Neq', 'Lte', 'Lss', 'Gte', 'Gtr', 'And', 'Or', 'Unless', 'Atan2']);
 
 /** Rewrites a query; `text(node)` is the source text of a node. */
 class Windower {
@@ -133,14 +132,15 @@ class Windower {
   }
 
   private binary(node: SyntaxNode): void {
-    const parts = children(node);
-    // Parsed without error, a binary expression holds one of the operators.
-    const opNode = parts.find((p) => OPERATOR_NAMES.has(p.name)) as SyntaxNode;
+    // Parsed without error, a binary expression is: left operand, operator, modifiers (bool, on/ignoring, fill), right
+    // operand. Taken by position, so an operator this file does not know (the trim operators </ and >/) is refused below.
+    const [left, opNode, ...rest] = children(node) as [SyntaxNode, SyntaxNode, ...SyntaxNode[]];
+    const right = rest.pop() as SyntaxNode;
     const op = opNode.name;
     // The parser takes `a + bool b`; Prometheus refuses it. A comparison (bool or not) is refused below whatever its operands.
-    if (ARITHMETIC.has(op) && parts.some((p) => p.name === 'BoolModifier')) this.refuse(node, 'bool applies only to comparison operators');
-    const operands = parts.filter((p) => p !== opNode && p.name !== 'MatchingModifierClause');
-    const [left, right] = operands as [SyntaxNode, SyntaxNode];
+    if (ARITHMETIC.has(op) && rest.some((p) => p.name === 'BoolModifier')) this.refuse(node, 'bool applies only to comparison operators');
+    const fill = rest.find((p) => p.name === 'FillModifier');
+    if (fill) this.refuse(node, `the ${this.text(fill)} modifier is not supported here`, 'write the ranges yourself as [{{.window}}]');
     if (op === 'Add' || op === 'Sub') {
       if (isNumber(left) || isNumber(right)) this.refuse(node, `adding a number to ${this.what} does not commute with ${this.fn}()`);
       this.visit(left);

@@ -78,6 +78,20 @@ describe('pool: issuing items', () => {
     expect(at).toEqual([0, 0, 50, 50]);
   });
 
+  it('walks a plain list without a yield per item: the first `concurrency` items start in the tick pool() is called', async () => {
+    // pacing.ts: "a plain list is walked without an await per item (one per item adds up at thousands of items a
+    // second)"; with no bucket and no work before the items, nothing is awaited until the gate is full.
+    const { hooks } = rig({ adaptive: false, concurrency: 3 });
+    const started: number[] = [];
+    const done = pool(hooks(), [0, 1, 2, 3, 4], async (item) => {
+      started.push(item);
+    });
+    // read before anything is awaited here: item 3 waits for a slot, which frees only once item 0 settles
+    expect(started).toEqual([0, 1, 2]);
+    await done;
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+  });
+
   it('a failed item is reported as fatal and still settles (its slot is freed)', async () => {
     const { hooks, log, pacer } = rig({ adaptive: false, concurrency: 1 });
     const boom = new Error('boom');

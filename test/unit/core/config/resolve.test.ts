@@ -115,14 +115,14 @@ describe('resolveConfig: file → env → flags', () => {
     const view = JSON.stringify(redactedView(r));
     expect(view).not.toContain('s3cret-token');
     expect(view).toContain('PROM_TOKEN');
-    expect(redactText('Authorization: Bearer s3cret-token', r.secrets)).toBe('Authorization: Bearer ***');
+    expect(redactText('Authorization: Bearer s3cret-token', r.secrets, [])).toBe('Authorization: Bearer ***');
   });
 
   it('redacts a secret that holds another whole, leaving no tail of the longer one', () => {
     // the metrics token is the start of a header's value: replacing the token first would leave "***-extra"
     const text = 'header s3cret-extra and token s3cret';
-    expect(redactText(text, { metricsToken: 's3cret', httpHeaders: { 'X-Api-Key': 's3cret-extra' } })).toBe('header *** and token ***');
-    expect(redactText(text, { redisPassword: 's3cret', metricsHeaders: { 'X-Scope': 's3cret-extra' } })).toBe('header *** and token ***');
+    expect(redactText(text, { metricsToken: 's3cret', httpHeaders: { 'X-Api-Key': 's3cret-extra' } }, [])).toBe('header *** and token ***');
+    expect(redactText(text, { redisPassword: 's3cret', metricsHeaders: { 'X-Scope': 's3cret-extra' } }, [])).toBe('header *** and token ***');
     // a command's own secrets (a chaos experiment's) and the config's, either holding the other
     expect(redactText(text, { metricsToken: 's3cret' }, ['s3cret-extra'])).toBe('header *** and token ***');
     expect(redactText(text, { metricsToken: 's3cret-extra' }, ['s3cret'])).toBe('header *** and token ***');

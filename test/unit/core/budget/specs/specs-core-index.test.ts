@@ -65,6 +65,23 @@ describe('classification: what each document is', () => {
   });
 });
 
+describe('documents: what SpecReport.documents counts', () => {
+  // SpecReport and schemas/budget-validate.json: "Non-empty YAML documents read"; docs/budget-specs.md calls each item
+  // of a top-level list a document. Counted by hand below.
+  it('counts every non-empty document and list item read, refused ones too; not empty documents, nor unreadable ones', () => {
+    const r = checkSpecs([
+      // 4 documents: an SLO, a foreign format, a scalar, and an empty one after the last --- (not counted): 3
+      { file: 'a.yaml', text: `${native()}---\napiVersion: n9/v1alpha\nkind: SLO\n---\n42\n---\n` },
+      // one YAML document holding a list of 2 items, one not a spec: 2
+      { file: 'b.yaml', text: '- apiVersion: openslo/v1\n  kind: Service\n  metadata: {name: s}\n- hello\n' },
+      // a syntax error: nothing read, 0
+      { file: 'c.yaml', text: 'a: [1\n' },
+    ]);
+    expect(r.problems.map((p) => `${p.file} ${p.path}`)).toEqual(['a.yaml documents[1].apiVersion', 'a.yaml documents[2]', 'b.yaml [1]', 'c.yaml ']);
+    expect(r.documents).toBe(5);
+  });
+});
+
 describe('DataSource and SLI documents', () => {
   it('names the missing DataSource field', () => {
     expect(problemsWithFix('apiVersion: openslo/v1\nkind: DataSource\nmetadata: {name: p}\nspec: {}\n')).toEqual([
