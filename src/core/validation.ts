@@ -6,6 +6,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from './errors.js';
+import { checkYamlDepth } from './yaml-depth.js';
 
 export interface Problem {
   file?: string;
@@ -108,6 +109,7 @@ export function parseWithSchema<S extends z.ZodType>(
  * about the format.
  */
 export function parseYamlInput(text: string, where: { file: string; field: string; docs: string }): unknown {
+  checkYamlDepth(text, where.file);
   try {
     // prettyErrors: a syntax error's first line ends "at line L, column C:", the source excerpt follows.
     // Stryker disable next-line StringLiteral: equivalent, yaml compares logLevel only with 'silent', 'warn' and 'debug', so '' acts as 'error'

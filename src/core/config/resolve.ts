@@ -5,6 +5,7 @@
  */
 import { parseDocument } from 'yaml';
 import { InputError } from '../errors.js';
+import { checkYamlDepth } from '../yaml-depth.js';
 import { formatPath, parseWithSchema } from '../validation.js';
 import { isCredentialHeader, redactableValues, redactCredentials, redactHeaders, REDACTED } from '../secrets.js';
 import {
@@ -68,6 +69,7 @@ function findSecretKeys(value: unknown, path: PropertyKey[] = []): PropertyKey[]
 /** Parse YAML text into a plain value, with errors naming file, line and column. */
 export function parseYaml(text: string, file: string): unknown {
   // Stryker disable next-line ObjectLiteral: equivalent, both are yaml's defaults (written out so a changed default cannot drop them)
+  checkYamlDepth(text, file);
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {

@@ -10,6 +10,7 @@ import { InputError } from '../errors.js';
 import { formatDuration, parseDuration, parseFraction, parseObjective, parseRate, YEAR_SECONDS } from '../units.js';
 import { schemaProblems, throwProblems } from '../validation.js';
 import type { Mitigation, Register, Risk } from './model.js';
+import { checkYamlDepth } from '../yaml-depth.js';
 
 const DOCS = 'docs/risk.md#the-risk-register';
 
@@ -195,6 +196,7 @@ function toMitigation(m: RawMitigation): Mitigation {
  */
 export function parseRegister(text: string, fileName: string): Register {
   // Stryker disable next-line ObjectLiteral: equivalent, both are yaml's defaults (kept to say what the messages rely on)
+  checkYamlDepth(text, fileName);
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   const problem = doc.errors[0];
   if (problem) {

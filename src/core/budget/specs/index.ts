@@ -15,6 +15,7 @@ import { parseOpenSloSli, parseOpenSloSlo, type ParsedSli } from './openslo.js';
 import { OPENSLO_V1ALPHA, parseOpenSloV1alpha } from './openslo-v1alpha.js';
 import { parsePyrraDocument } from './pyrra.js';
 import { parseSlothDocument, parseSlothResource } from './sloth.js';
+import { checkYamlDepth } from '../../yaml-depth.js';
 
 export { nativeSpecJsonSchema, NativeSpecSchema } from './native.js';
 export { normaliseWindowPlaceholder } from './common.js';
@@ -126,6 +127,7 @@ function readDocuments(input: SpecInput, problems: ProblemList, order: { next: n
   // Never throws for a string: yaml (2.9) reports every lexer, parser and composer problem in the document's errors,
   // including a stack overflow on deep nesting (caught per collection and reported as RESOURCE_EXHAUSTION); its
   // throws are in APIs this does not call (CST editing, stringifying, toJS, schema options) or need a non-string.
+  checkYamlDepth(input.text, input.file);
   const docs = parseAllDocuments(input.text, { lineCounter, prettyErrors: false });
   // An EmptyStream (no documents) is an array too.
   const list: ReadonlyArray<(typeof docs)[number]> = docs;
