@@ -11,12 +11,12 @@ import { InputError } from './errors.js';
 /** The deepest nesting of collections relia reads in a YAML file. */
 export const MAX_YAML_DEPTH = 64;
 
-/** The CST fields that can hold a nested token (a document's value, a collection's items, an item's key and value). */
+/** The CST fields that can hold a nested token: a document's value, a collection's items, an item's key (null when absent) and value. */
 interface Node {
-  type?: string;
-  offset?: number;
-  value?: unknown;
-  items?: Array<{ key?: unknown; value?: unknown }>;
+  type: string;
+  offset: number;
+  value?: Node;
+  items?: Array<{ key?: Node | null; value?: Node }>;
 }
 
 const COLLECTIONS = new Set(['block-map', 'block-seq', 'flow-collection']);
@@ -28,10 +28,11 @@ export function yamlDepth(text: string): { depth: number; offset: number } {
   for (const token of new Parser().parse(text)) stack.push({ node: token as Node, depth: 0 });
   for (let top = stack.pop(); top; top = stack.pop()) {
     const { node } = top;
-    const depth = top.depth + (COLLECTIONS.has(node.type ?? '') ? 1 : 0);
-    if (depth > deepest.depth) deepest = { depth, offset: node.offset ?? 0 };
-    const children: unknown[] = [node.value, ...(node.items ?? []).flatMap((item) => [item.key, item.value])];
-    for (const child of children) if (typeof child === 'object' && child !== null) stack.push({ node: child as Node, depth });
+    const depth = top.depth + (COLLECTIONS.has(node.type) ? 1 : 0);
+    if (depth > deepest.depth) deepest = { depth, offset: node.offset };
+    const children = [node.value];
+    if (node.items) for (const item of node.items) children.push(item.key ?? undefined, item.value);
+    for (const child of children) if (child) stack.push({ node: child, depth });
   }
   return deepest;
 }

@@ -68,8 +68,8 @@ function findSecretKeys(value: unknown, path: PropertyKey[] = []): PropertyKey[]
 
 /** Parse YAML text into a plain value, with errors naming file, line and column. */
 export function parseYaml(text: string, file: string): unknown {
-  // Stryker disable next-line ObjectLiteral: equivalent, both are yaml's defaults (written out so a changed default cannot drop them)
   checkYamlDepth(text, file);
+  // Stryker disable next-line ObjectLiteral: equivalent, both are yaml's defaults (written out so a changed default cannot drop them)
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {

@@ -195,8 +195,8 @@ function toMitigation(m: RawMitigation): Mitigation {
  * field path (`risks[3].impact: expected a fraction between 0 and 1 …`).
  */
 export function parseRegister(text: string, fileName: string): Register {
-  // Stryker disable next-line ObjectLiteral: equivalent, both are yaml's defaults (kept to say what the messages rely on)
   checkYamlDepth(text, fileName);
+  // Stryker disable next-line ObjectLiteral: equivalent, both are yaml's defaults (kept to say what the messages rely on)
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   const problem = doc.errors[0];
   if (problem) {

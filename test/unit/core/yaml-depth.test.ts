@@ -25,6 +25,9 @@ describe('yamlDepth', () => {
     expect(yamlDepth('a:\n  - [1, {b: 2}]\n')).toEqual({ depth: 4, offset: 11 });
     // keys nest too: a flow map used as a key holds a flow seq
     expect(yamlDepth('? {k: [1]}\n: v\n').depth).toBe(3);
+    // an entry with no key (its CST key is null), and an empty value
+    expect(yamlDepth(': v\n').depth).toBe(1);
+    expect(yamlDepth('a:\nb: [x]\n').depth).toBe(2);
     // a block scalar's brackets are text
     expect(yamlDepth('x: |\n  [[[[\n').depth).toBe(1);
     // the deepest of several documents
