@@ -60,8 +60,8 @@ export function uslSse(points: readonly Measurement[], p: number[]): number {
   return s;
 }
 
-/** Levenberg–Marquardt over the free parameters of p = [λ, σ, κ]. */
-export function levenbergMarquardt(points: readonly Measurement[], start: number[], free: Free, boundsAtZero: boolean): { p: number[]; iterations: number } {
+/** Levenberg–Marquardt over the free parameters of p = [λ, σ, κ], from `start`; `cost` is the SSE at the end. */
+export function levenbergMarquardt(points: readonly Measurement[], start: number[], free: Free, boundsAtZero: boolean): { p: number[]; cost: number; iterations: number } {
   const idx = [0, 1, 2].filter((i) => free[i]);
   let p = [...start];
   let cost = uslSse(points, p);
@@ -110,7 +110,7 @@ export function levenbergMarquardt(points: readonly Measurement[], start: number
     }
     if (!improved) break;
   }
-  return { p, iterations };
+  return { p, cost, iterations };
 }
 
 /**
@@ -148,10 +148,4 @@ export function initialGuess(points: readonly Measurement[]): number[] {
   // denominator 1 + σ(N − 1) + κN(N − 1) ≤ 0. κ = 0 always works: 1 + σ(N − 1) > 1 − σ ≥ 0.01 for N > 0.
   if (!Number.isFinite(uslSse(points, [lambda, sigma, kappa]))) kappa = 0;
   return [lambda, sigma, kappa];
-}
-
-/** Levenberg–Marquardt from `start`, with the SSE at the end. */
-export function fitFrom(points: readonly Measurement[], free: Free, start: number[], bounds: boolean): { p: number[]; cost: number; iterations: number } {
-  const { p, iterations } = levenbergMarquardt(points, start, free, bounds);
-  return { p, cost: uslSse(points, p), iterations };
 }

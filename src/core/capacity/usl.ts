@@ -28,7 +28,7 @@
  */
 import { documentedHeader, headerColumns, type ColumnNames } from '../csv-header.js';
 import { InputError } from '../errors.js';
-import { fitFrom, initialGuess, MAX_ITERATIONS, type Free } from './usl-solver.js';
+import { initialGuess, levenbergMarquardt, MAX_ITERATIONS, type Free } from './usl-solver.js';
 
 export interface UslPoint {
   concurrency: number;
@@ -89,7 +89,6 @@ function validate(points: readonly UslPoint[]): void {
   if (!points.some((p) => p.throughput > 0)) throw new InputError('every throughput is 0: nothing to fit', { field: '--input', suggestions: ['check the throughput column'] });
 }
 
-
 /**
  * What the coefficients say about the curve: its peak (or, with κ = 0, the ceiling it approaches), and which
  * penalty dominates, compared at the peak, or at `maxN` (the largest N measured) when there is no peak or when
@@ -139,7 +138,7 @@ export function fitUsl(points: readonly UslPoint[], predict: readonly number[] =
   const start = initialGuess(points);
   // Unconstrained: what plain least squares says (may be negative).
   const free: Free = [true, true, true];
-  const unconstrained = fitFrom(points, free, start, false);
+  const unconstrained = levenbergMarquardt(points, start, free, false);
   const warnings: string[] = [];
   const clamped: UslFit['clamped'] = [];
   let best = unconstrained;
@@ -153,10 +152,9 @@ export function fitUsl(points: readonly UslPoint[], predict: readonly number[] =
       if (hold.includes('sigma')) s[1] = 0;
       if (hold.includes('kappa')) s[2] = 0;
       // Feasible by construction: the start has σ, κ ≥ 0 (initialGuess clamps them, a held one is 0) and every step is
-      // projected onto σ, κ ≥ 0. A candidate can still end with an infinite SSE (a denominator ≤ 0 at a fractional N):
-      // it sorts last (∞ − x > 0; ∞ − ∞ is NaN, so the tie falls to the hold count), and the one holding both at 0
-      // (denominator 1 at every N) is always finite, so the first is always a finite fit.
-      candidates.push({ hold, fit: fitFrom(points, f, s, true) });
+      // projected onto σ, κ ≥ 0. Finite too: initialGuess's start has a finite SSE, holding σ or κ at 0 only raises the
+      // denominator where N < 1 (both terms are negative there), and a step is taken only when it lowers the SSE.
+      candidates.push({ hold, fit: levenbergMarquardt(points, s, f, true) });
     }
     candidates.sort((a, b) => a.fit.cost - b.fit.cost || a.hold.length - b.hold.length);
     const chosen = candidates[0] as (typeof candidates)[number];
