@@ -124,10 +124,11 @@ function classify(data: unknown, ctx: DocContext, problems: ProblemList): Format
 function readDocuments(input: SpecInput, problems: ProblemList, order: { next: number }): Doc[] {
   const lineCounter = new LineCounter();
   const out: Doc[] = [];
-  // Never throws for a string: yaml (2.9) reports every lexer, parser and composer problem in the document's errors,
-  // including a stack overflow on deep nesting (caught per collection and reported as RESOURCE_EXHAUSTION); its
-  // throws are in APIs this does not call (CST editing, stringifying, toJS, schema options) or need a non-string.
+  // Deep nesting can abort Node inside yaml's recursive composer: refused first (exit 2).
   checkYamlDepth(input.text, input.file);
+  // Never throws for a string: yaml (2.9) reports every lexer, parser and composer problem in the document's errors,
+  // a stack overflow it can catch included (RESOURCE_EXHAUSTION); its throws are in APIs this does not call (CST
+  // editing, stringifying, toJS, schema options) or need a non-string.
   const docs = parseAllDocuments(input.text, { lineCounter, prettyErrors: false });
   // An EmptyStream (no documents) is an array too.
   const list: ReadonlyArray<(typeof docs)[number]> = docs;
